@@ -1,0 +1,36 @@
+// Domain vocabularies shared by models, validation schemas and views (see shared DOMAIN.md).
+export const ROLES = ['admin', 'staff', 'investor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const FIRM_STATUSES = ['applicant', 'screening', 'admitted', 'resident', 'graduated', 'exited', 'withdrawn', 'rejected'] as const;
+export type FirmStatus = (typeof FIRM_STATUSES)[number];
+
+export const SECTORS = [
+  'payments', 'digital-assets', 'lending', 'insurtech', 'wealthtech', 'regtech',
+  'security-identity', 'data-ai', 'banking-infrastructure', 'other',
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const FIRM_STAGES = ['idea', 'pre-seed', 'seed', 'pre-a', 'series-a', 'series-b', 'series-c-plus', 'pre-ipo', 'public'] as const;
+export type FirmStage = (typeof FIRM_STAGES)[number];
+
+export const ROUND_STAGES = ['pre-seed', 'seed', 'pre-a', 'series-a', 'series-b', 'series-c-plus', 'pre-ipo', 'bridge', 'grant', 'tips-rnd'] as const;
+export type RoundStage = (typeof ROUND_STAGES)[number];
+
+export const INSTRUMENTS = ['common', 'preferred', 'rcps', 'convertible-bond', 'convertible-note', 'safe', 'grant', 'loan'] as const;
+export type Instrument = (typeof INSTRUMENTS)[number];
+
+export const ROUND_STATUSES = ['planned', 'open', 'closed', 'cancelled'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export const INVESTOR_TYPES = [
+  'vc', 'cvc', 'angel-network', 'angel', 'bank', 'securities', 'insurer', 'public-fund', 'tips-operator', 'accelerator',
+] as const;
+export type InvestorType = (typeof INVESTOR_TYPES)[number];
+
+export const TIPS_TRACKS = ['tips', 'pre-tips', 'post-tips', 'scale-up-tips'] as const;
+export const TIPS_STATUSES = ['none', 'recommended', 'evaluated', 'selected', 'agreement', 'completed'] as const;
+export type TipsStatus = (typeof TIPS_STATUSES)[number];
+export const TIPS_SUCCESS_CRITERIA = ['ma', 'ipo', 'revenue', 'follow-on', 'exports', 'headcount'] as const;
+
+export const PERSON_ROLES = ['founder', 'co-founder', 'ceo', 'cto', 'contact', 'employee', 'advisor'] as const;

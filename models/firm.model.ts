@@ -1,0 +1,98 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { FIRM_STAGES, FIRM_STATUSES, INSTRUMENTS, ROUND_STAGES, SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from './enums.js';
+
+const statusChangeSchema = new Schema(
+  {
+    status: { type: String, enum: FIRM_STATUSES, required: true },
+    // The calendar day it took effect (reports count residency by day) and when it was recorded.
+    on: { type: String, required: true },
+    at: { type: Date, required: true },
+    by: { type: Schema.Types.ObjectId, ref: 'User' },
+    note: { type: String },
+  },
+  { _id: false },
+);
+
+const firmSchema = new Schema(
+  {
+    nameKo: { type: String, trim: true },
+    nameEn: { type: String, trim: true },
+    // Lowercased display name for sorting and keyset pagination.
+    sortName: { type: String, required: true },
+    // Lowercased words of names, pitch, tags and registration number: anchored-prefix search that an index serves.
+    searchTokens: { type: [String], default: [] },
+    brn: { type: String },
+    sectorPrimary: { type: String, enum: SECTORS, required: true },
+    sectorsSecondary: { type: [String], enum: SECTORS, default: [] },
+    stage: { type: String, enum: FIRM_STAGES },
+    founded: { type: String },
+    website: { type: String },
+    pitch: { type: String },
+    description: { type: String },
+    headcount: { type: Number },
+    contactPerson: { type: Schema.Types.ObjectId, ref: 'Person' },
+    tags: { type: [String], default: [] },
+    status: { type: String, enum: FIRM_STATUSES, required: true },
+    statusHistory: { type: [statusChangeSchema], default: [] },
+    residency: {
+      start: String,
+      plannedEnd: String,
+      end: String,
+      space: String,
+    },
+    tips: {
+      track: { type: String, enum: TIPS_TRACKS },
+      operator: { type: Schema.Types.ObjectId, ref: 'InvestorOrg' },
+      recommendedOn: String,
+      evaluatedOn: String,
+      selectedOn: String,
+      agreementOn: String,
+      completedOn: String,
+      grantKrw: Number,
+      addOnKrw: Number,
+      successCriteria: { type: [String], enum: TIPS_SUCCESS_CRITERIA, default: undefined },
+      // Derived from the dates at write time (for filtering).
+      status: { type: String, enum: TIPS_STATUSES, default: 'none' },
+    },
+    zoneProject: { type: String },
+    fundraising: {
+      raising: { type: Boolean, default: false },
+      targetKrw: Number,
+      stage: { type: String, enum: ROUND_STAGES },
+      instrument: { type: String, enum: INSTRUMENTS },
+      openToInvestors: { type: Boolean, default: false },
+    },
+    // Recomputed from the firm's rounds after every round change (never incremented).
+    totals: {
+      raisedKrw: { type: Number, default: 0 },
+      roundCount: { type: Number, default: 0 },
+      lastRoundOn: String,
+      lastRoundStage: String,
+      lastRoundKrw: Number,
+      lastValuationKrw: Number,
+    },
+    lastActivityAt: { type: Date, required: true, default: () => new Date() },
+    archived: { type: Boolean, default: false },
+    archivedAt: { type: Date },
+    importId: { type: Schema.Types.ObjectId },
+  },
+  { timestamps: true },
+);
+firmSchema.index({ brn: 1 }, { unique: true, sparse: true });
+// List page: every sort is keyset-paginated on (key, _id) within the archived flag.
+firmSchema.index({ archived: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, founded: 1, _id: 1 });
+firmSchema.index({ archived: 1, lastActivityAt: 1, _id: 1 });
+firmSchema.index({ archived: 1, 'totals.raisedKrw': 1, _id: 1 });
+firmSchema.index({ archived: 1, status: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, sectorPrimary: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, stage: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, 'tips.status': 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, 'fundraising.raising': 1, sortName: 1, _id: 1 });
+firmSchema.index({ tags: 1, sortName: 1 });
+firmSchema.index({ searchTokens: 1 });
+firmSchema.index({ 'statusHistory.status': 1 });
+
+export type Firm = InferSchemaType<typeof firmSchema>;
+export type FirmDoc = HydratedDocument<Firm>;
+export const FirmModel = mongoose.model('Firm', firmSchema);

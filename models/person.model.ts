@@ -1,0 +1,25 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { PERSON_ROLES } from './enums.js';
+
+const personSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    title: { type: String },
+    email: { type: String, lowercase: true, trim: true },
+    phone: { type: String },
+    linkedin: { type: String },
+    firms: {
+      type: [new Schema({ firm: { type: Schema.Types.ObjectId, ref: 'Firm', required: true }, role: { type: String, enum: PERSON_ROLES, required: true } }, { _id: false })],
+      default: [],
+    },
+    investorOrg: { type: Schema.Types.ObjectId, ref: 'InvestorOrg' },
+  },
+  { timestamps: true },
+);
+// One person per email address (sparse: people without email are allowed).
+personSchema.index({ email: 1 }, { unique: true, sparse: true });
+personSchema.index({ 'firms.firm': 1 });
+personSchema.index({ investorOrg: 1 });
+
+export type Person = InferSchemaType<typeof personSchema>;
+export const PersonModel = mongoose.model('Person', personSchema);

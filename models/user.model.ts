@@ -1,0 +1,21 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ROLES } from './enums.js';
+
+const userSchema = new Schema(
+  {
+    email: { type: String, required: true, lowercase: true, trim: true },
+    name: { type: String, required: true, trim: true },
+    role: { type: String, enum: ROLES, required: true },
+    investorOrg: { type: Schema.Types.ObjectId, ref: 'InvestorOrg' },
+    active: { type: Boolean, default: true },
+    passwordHash: { type: String, required: true },
+    lastLoginAt: { type: Date },
+  },
+  { timestamps: true },
+);
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ role: 1, email: 1 });
+
+export type User = InferSchemaType<typeof userSchema>;
+export type UserDoc = HydratedDocument<User>;
+export const UserModel = mongoose.model('User', userSchema);

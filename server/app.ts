@@ -1,0 +1,112 @@
+import express, { type Express } from 'express';
+import session from 'express-session';
+import { MongoStore } from 'connect-mongo';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { csrfSync } from 'csrf-sync';
+import type { i18n as I18n } from 'i18next';
+import type { Config } from './config.js';
+import type { Logger } from './lib/logger.js';
+import { publicDir, viewsDir } from './lib/paths.js';
+import { i18nMiddleware } from './lib/i18n.js';
+import { viewLocals, userLocals } from './lib/view-locals.js';
+import { errorHandler, notFoundHandler } from './lib/error-handler.js';
+import { configurePassport } from './auth/passport.js';
+import { authRouter } from './auth/auth.routes.js';
+import type { LoginLimiter } from './auth/login-limiter.js';
+import { healthRouter } from './health/health.routes.js';
+import { homeRouter } from './home/home.routes.js';
+import { usersRouter } from './users/index.js';
+
+export type AppDeps = { config: Config; logger: Logger; i18n: I18n; limiter: LoginLimiter };
+
+export const SESSION_COOKIE = 'tipstown.sid';
+
+// Wires Express; does no I/O of its own (the database is connected before, by the caller).
+export function createApp({ config, logger, i18n, limiter }: AppDeps): { app: Express; close: () => Promise<void> } {
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Only over HTTPS: on plain HTTP the browser would rewrite every asset URL to https and break the page.
+          ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+  app.use(pinoHttp({ logger, genReqId: (req, res) => {
+    const id = randomUUID();
+    res.setHeader('X-Request-Id', id);
+    return id;
+  }, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true } }));
+  app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0 }));
+  app.use(healthRouter);
+
+  app.use(i18nMiddleware(i18n));
+  app.use(viewLocals);
+  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
+  app.use(express.json({ limit: '200kb' }));
+
+  const store = MongoStore.create({
+    client: mongoose.connection.getClient(),
+    dbName: mongoose.connection.name,
+    collectionName: 'sessions',
+    // FerretDB has no TTL indexes: expired sessions are swept on an interval instead.
+    autoRemove: 'interval',
+    autoRemoveInterval: 10,
+    touchAfter: 60,
+  });
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: 8 * 3600 * 1000 },
+    }),
+  );
+  const passport = configurePassport();
+  app.use(passport.session());
+  app.use(userLocals);
+
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+    // multipart forms (CSV upload) are checked by their route after the upload is parsed.
+    skipCsrfProtection: (req) => Boolean(req.is('multipart/form-data')),
+  });
+  app.use((req, res, next) => {
+    res.locals.csrfToken = generateToken(req);
+    next();
+  });
+  app.use(csrfSynchronisedProtection);
+  app.locals.csrfProtection = csrfSynchronisedProtection;
+
+  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), homeRouter, usersRouter]) app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler({ showStack: !config.isProduction }));
+
+  return { app, close: async () => store.close() };
+}

@@ -1,0 +1,33 @@
+import type { Types } from 'mongoose';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import type { FieldChange } from './audit-diff.js';
+
+export type Actor = { id: string; email: string };
+
+export type AuditRecord = {
+  actor: Actor | null;
+  entity: 'user' | 'firm' | 'round' | 'investor' | 'person' | 'note' | 'import';
+  entityId: Types.ObjectId | string;
+  entityLabel?: string;
+  action: 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'import' | 'status';
+  changes?: FieldChange[];
+  version?: number;
+  importId?: Types.ObjectId | string;
+  firm?: Types.ObjectId | string;
+};
+
+export async function recordAudit(entry: AuditRecord): Promise<void> {
+  await AuditEntryModel.create({
+    at: new Date(),
+    actor: entry.actor?.id,
+    actorEmail: entry.actor?.email ?? 'system',
+    entity: entry.entity,
+    entityId: entry.entityId,
+    entityLabel: entry.entityLabel,
+    action: entry.action,
+    changes: entry.changes ?? [],
+    version: entry.version,
+    importId: entry.importId,
+    firm: entry.firm,
+  });
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { startFerretdb } from './ferretdb.js';
+import { findMongod, startMemoryServer } from './memory-server.js';
+import type { ProviderLog, RunningDatabase } from './provider.types.js';
+
+export type ProviderOptions = {
+  mongodbUri?: string;
+  dataDir: string;
+  dbName: string;
+  // A throw-away database (tests): in-memory mongod or FerretDB in a fresh temporary folder.
+  ephemeral: boolean;
+  log: ProviderLog;
+};
+
+export type ProviderStarters = {
+  findMongod: typeof findMongod;
+  startMemoryServer: typeof startMemoryServer;
+  startFerretdb: typeof startFerretdb;
+};
+
+const defaultStarters: ProviderStarters = { findMongod, startMemoryServer, startFerretdb };
+
+export class NoDatabaseError extends Error {
+  constructor(details: string[]) {
+    super(
+      [
+        'No database available. TIPS Town CRM needs one of:',
+        '  1. MONGODB_URI pointing at a MongoDB server (replica set or Atlas in production);',
+        '  2. a mongod for the embedded database (downloaded by mongodb-memory-server, or set MONGOMS_SYSTEM_BINARY);',
+        '  3. FerretDB built from source, which needs Go on the PATH (npm run build:ferretdb).',
+        ...details.map((d) => `  - ${d}`),
+      ].join('\n'),
+    );
+    this.name = 'NoDatabaseError';
+  }
+}
+
+// The provider chain: MONGODB_URI, else an embedded mongod, else FerretDB, else one clear error.
+export async function startDatabase(opts: ProviderOptions, starters: ProviderStarters = defaultStarters): Promise<RunningDatabase> {
+  if (opts.mongodbUri) {
+    return { kind: 'uri', uri: opts.mongodbUri, description: 'MongoDB at MONGODB_URI', stop: async () => undefined };
+  }
+  const problems: string[] = [];
+  const tempDir = opts.ephemeral ? mkdtempSync(path.join(os.tmpdir(), 'tipstown-db-')) : undefined;
+
+  const mongod = await starters.findMongod(opts.dataDir, opts.log);
+  if (mongod) {
+    try {
+      return await starters.startMemoryServer({
+        binaryPath: mongod,
+        storeDir: opts.ephemeral ? undefined : path.join(opts.dataDir, 'mongod'),
+        dbName: opts.dbName,
+      });
+    } catch (err) {
+      problems.push(`mongod could not start: ${(err as Error).message}`);
+      opts.log(problems[problems.length - 1]!);
+    }
+  } else {
+    problems.push('no mongod could be downloaded or found');
+  }
+
+  try {
+    return await starters.startFerretdb({
+      dataDir: opts.dataDir,
+      storeDir: tempDir ?? path.join(opts.dataDir, 'ferretdb'),
+      dbName: opts.dbName,
+      log: opts.log,
+    });
+  } catch (err) {
+    problems.push(`FerretDB could not start: ${(err as Error).message}`);
+  }
+  throw new NoDatabaseError(problems);
+}

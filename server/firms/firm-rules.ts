@@ -1,0 +1,82 @@
+import type { FirmStatus, TipsStatus } from '../../models/enums.js';
+
+// 사업자등록번호 NNN-NN-NNNNN with its check digit (weights 1,3,7,1,3,7,1,3,5 over the first nine digits).
+export function isValidBrn(brn: string): boolean {
+  const m = /^(\d{3})-?(\d{2})-?(\d{5})$/.exec(brn.trim());
+  if (!m) return false;
+  const d = (m[1]! + m[2]! + m[3]!).split('').map(Number);
+  const w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += d[i]! * w[i]!;
+  sum += Math.floor((d[8]! * 5) / 10);
+  return (10 - (sum % 10)) % 10 === d[9];
+}
+
+export function normaliseBrn(brn: string): string {
+  const digits = brn.replace(/\D/g, '');
+  return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+}
+
+// A valid number from nine leading digits (demo data, tests).
+export function brnWithCheckDigit(nine: string): string {
+  const d = nine.split('').map(Number);
+  const w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += d[i]! * w[i]!;
+  sum += Math.floor((d[8]! * 5) / 10);
+  return normaliseBrn(nine + String((10 - (sum % 10)) % 10));
+}
+
+export function displayName(f: { nameKo?: string | null; nameEn?: string | null }, lang: 'ko' | 'en' = 'ko'): string {
+  return (lang === 'en' ? f.nameEn || f.nameKo : f.nameKo || f.nameEn) ?? '';
+}
+
+export function sortNameOf(f: { nameKo?: string | null; nameEn?: string | null }): string {
+  return (f.nameEn || f.nameKo || '').trim().toLowerCase();
+}
+
+// Lowercased words for prefix search: names (also without spaces, so "부산 페이" finds "부산페이"), pitch, tags, registration number.
+export function searchTokensOf(f: { nameKo?: string | null; nameEn?: string | null; pitch?: string | null; tags?: string[] | null; brn?: string | null }): string[] {
+  const words = new Set<string>();
+  const add = (text: string | null | undefined) => {
+    for (const w of (text ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 0) words.add(w);
+  };
+  add(f.nameKo);
+  add(f.nameEn);
+  for (const name of [f.nameKo, f.nameEn]) if (name) words.add(name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''));
+  add(f.pitch);
+  for (const t of f.tags ?? []) add(t);
+  if (f.brn) words.add(f.brn.replace(/\D/g, ''));
+  words.delete('');
+  return [...words].slice(0, 200);
+}
+
+export function tipsStatusOf(t: { recommendedOn?: string | null; evaluatedOn?: string | null; selectedOn?: string | null; agreementOn?: string | null; completedOn?: string | null } | null | undefined): TipsStatus {
+  if (!t) return 'none';
+  if (t.completedOn) return 'completed';
+  if (t.agreementOn) return 'agreement';
+  if (t.selectedOn) return 'selected';
+  if (t.evaluatedOn) return 'evaluated';
+  if (t.recommendedOn) return 'recommended';
+  return 'none';
+}
+
+// The pipeline: applicant → screening → admitted → resident → graduated | exited | withdrawn | rejected.
+const NEXT: Record<FirmStatus, FirmStatus[]> = {
+  applicant: ['screening', 'withdrawn', 'rejected'],
+  screening: ['admitted', 'applicant', 'withdrawn', 'rejected'],
+  admitted: ['resident', 'withdrawn', 'screening'],
+  resident: ['graduated', 'exited', 'withdrawn'],
+  graduated: ['resident'],
+  exited: [],
+  withdrawn: ['applicant'],
+  rejected: ['applicant'],
+};
+
+export function allowedNextStatuses(from: FirmStatus): FirmStatus[] {
+  return NEXT[from];
+}
+
+export function canMoveStatus(from: FirmStatus, to: FirmStatus): boolean {
+  return from === to || NEXT[from].includes(to);
+}

@@ -1,0 +1,38 @@
+import type { Lang } from './money.js';
+
+export const SEOUL = 'Asia/Seoul';
+
+const dateTimeFmt = {
+  ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, dateStyle: 'medium', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: SEOUL, dateStyle: 'medium', timeStyle: 'short' }),
+};
+const dateFmt = {
+  ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, dateStyle: 'medium' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: SEOUL, dateStyle: 'medium' }),
+};
+
+// Instants are stored in UTC and shown in Asia/Seoul.
+export function formatDateTime(at: Date | null | undefined, lang: Lang): string {
+  return at ? dateTimeFmt[lang].format(at) : '—';
+}
+
+// A calendar date (YYYY-MM-DD, no time) is shown as that day, never shifted by a time zone.
+export function formatCalendarDate(day: string | null | undefined, lang: Lang): string {
+  if (!day) return '—';
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return dateFmt[lang].format(new Date(Date.UTC(y, m - 1, d, 3)));
+}
+
+// Today's date in Seoul as YYYY-MM-DD.
+export function seoulToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: SEOUL, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export function isValidCalendarDate(s: string): boolean {
+  if (!CALENDAR_DATE.test(s)) return false;
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}

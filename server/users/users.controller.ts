@@ -1,0 +1,52 @@
+import type { Request, Response } from 'express';
+import * as users from './users.service.js';
+import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
+import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
+
+const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+
+// GET /admin/users — all accounts
+export async function index(req: Request, res: Response) {
+  res.render('users/index', { title: req.t('users.title'), users: await users.listUsers() });
+}
+
+// GET /admin/users/new — invite form
+export async function newForm(req: Request, res: Response) {
+  renderForm(res, 'users/form', { title: req.t('users.new'), values: { role: 'staff' }, orgs: await users.investorOrgOptions() });
+}
+
+// POST /admin/users — create an account
+export async function create(req: Request, res: Response) {
+  const errors = res.locals.bodyErrors;
+  const orgs = () => users.investorOrgOptions();
+  if (errors) return renderForm(res, 'users/form', { title: req.t('users.new'), values: { ...req.body, password: '' }, errors, orgs: await orgs() });
+  try {
+    await users.createUser(res.locals.input.body as CreateUserInput, actorOf(req));
+  } catch (err) {
+    return renderForm(res, 'users/form', { title: req.t('users.new'), values: { ...req.body, password: '' }, errors: fieldErrorsOf(err), orgs: await orgs() });
+  }
+  flash(res, 'success', req.t('users.created'));
+  res.redirect('/admin/users');
+}
+
+// GET /admin/users/:id/edit — edit role, name, active
+export async function editForm(req: Request, res: Response) {
+  const user = await users.getUser(res.locals.input.params.id);
+  renderForm(res, 'users/form', { title: user.email, user, values: { ...user, investorOrg: user.investorOrg ? String(user.investorOrg) : '', active: String(user.active) }, orgs: await users.investorOrgOptions() });
+}
+
+// POST /admin/users/:id — save changes
+export async function update(req: Request, res: Response) {
+  const { id } = res.locals.input.params;
+  const user = await users.getUser(id);
+  const rerender = async (errors: Record<string, string[] | undefined>) =>
+    renderForm(res, 'users/form', { title: user.email, user, values: { ...req.body, password: '' }, errors, orgs: await users.investorOrgOptions() });
+  if (res.locals.bodyErrors) return rerender(res.locals.bodyErrors);
+  try {
+    await users.updateUser(id, res.locals.input.body as UpdateUserInput, actorOf(req));
+  } catch (err) {
+    return rerender(fieldErrorsOf(err));
+  }
+  flash(res, 'success', req.t('users.saved'));
+  res.redirect('/admin/users');
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ROLES } from '../../models/enums.js';
+import { objectId } from '../lib/validate.js';
+
+const csrf = { _csrf: z.string().optional() };
+const optionalId = z.preprocess((v) => (v === '' ? undefined : v), objectId.optional());
+
+export const createUserBody = z
+  .strictObject({
+    ...csrf,
+    email: z.email({ error: 'validation.email' }).trim().toLowerCase(),
+    name: z.string().trim().min(1, { error: 'validation.required' }).max(120),
+    role: z.enum(ROLES, { error: 'validation.role' }),
+    investorOrg: optionalId,
+    password: z.string().min(12, { error: 'validation.passwordLength' }).max(200),
+  })
+  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired' });
+
+export const updateUserBody = z
+  .strictObject({
+    ...csrf,
+    _version: z.string().optional(),
+    name: z.string().trim().min(1, { error: 'validation.required' }).max(120),
+    role: z.enum(ROLES, { error: 'validation.role' }),
+    investorOrg: optionalId,
+    active: z.enum(['true', 'false']).optional(),
+    password: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(12, { error: 'validation.passwordLength' }).max(200).optional()),
+  })
+  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired' });
+
+export type CreateUserInput = z.infer<typeof createUserBody>;
+export type UpdateUserInput = z.infer<typeof updateUserBody>;

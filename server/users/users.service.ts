@@ -1,0 +1,85 @@
+import { UserModel } from '../../models/user.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { Conflict, NotFound } from '../lib/app-error.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { SessionUser } from '../auth/session-user.js';
+import { recordAudit, diffFields, type Actor } from '../audit/index.js';
+import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
+
+function toSessionUser(u: { _id: unknown; email: string; name: string; role: SessionUser['role']; investorOrg?: unknown }): SessionUser {
+  return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined };
+}
+
+export async function checkCredentials(email: string, password: string): Promise<SessionUser | undefined> {
+  const user = await UserModel.findOne({ email: email.trim().toLowerCase() }).lean();
+  const ok = await verifyPassword(user?.passwordHash, password);
+  if (!user || !ok || !user.active) return undefined;
+  await UserModel.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+  return toSessionUser(user);
+}
+
+export async function findActiveUserById(id: string): Promise<SessionUser | undefined> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) return undefined;
+  const user = await UserModel.findOne({ _id: id, active: true }).lean();
+  return user ? toSessionUser(user) : undefined;
+}
+
+export async function listUsers() {
+  const users = await UserModel.find({}, { passwordHash: 0 }).sort({ email: 1 }).limit(500).lean();
+  return users;
+}
+
+export async function getUser(id: string) {
+  const user = await UserModel.findById(id, { passwordHash: 0 }).lean();
+  if (!user) throw NotFound('user');
+  return user;
+}
+
+export async function investorOrgOptions() {
+  return InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 }).sort({ nameKey: 1 }).limit(1000).lean();
+}
+
+export async function createUser(input: CreateUserInput, actor: Actor | null) {
+  const existing = await UserModel.exists({ email: input.email });
+  if (existing) throw Conflict('email taken', { email: ['validation.emailTaken'] });
+  const user = await UserModel.create({
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    investorOrg: input.role === 'investor' ? input.investorOrg : undefined,
+    passwordHash: await hashPassword(input.password),
+    active: true,
+  });
+  await recordAudit({
+    actor,
+    entity: 'user',
+    entityId: user._id,
+    entityLabel: user.email,
+    action: 'create',
+    changes: diffFields({}, { email: user.email, name: user.name, role: user.role, investorOrg: user.investorOrg }),
+  });
+  return user;
+}
+
+export async function updateUser(id: string, input: UpdateUserInput, actor: Actor) {
+  const before = await UserModel.findById(id).lean();
+  if (!before) throw NotFound('user');
+  const active = input.active === undefined ? before.active : input.active === 'true';
+  if (String(before._id) === actor.id && (!active || input.role !== 'admin')) {
+    throw Conflict('cannot demote self', { role: ['users.cannotDemoteSelf'] });
+  }
+  const set: Record<string, unknown> = {
+    name: input.name,
+    role: input.role,
+    active,
+    investorOrg: input.role === 'investor' ? input.investorOrg : null,
+  };
+  if (input.password) set.passwordHash = await hashPassword(input.password);
+  await UserModel.updateOne({ _id: id }, { $set: set });
+  const changes = diffFields(
+    { name: before.name, role: before.role, active: before.active, investorOrg: before.investorOrg },
+    { name: set.name, role: set.role, active: set.active, investorOrg: set.investorOrg },
+  );
+  if (input.password) changes.push({ field: 'password', before: '••••', after: '•••• (changed)' });
+  if (changes.length) await recordAudit({ actor, entity: 'user', entityId: before._id, entityLabel: before.email, action: 'update', changes });
+}
