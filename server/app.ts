@@ -20,12 +20,19 @@ import { healthRouter } from './health/health.routes.js';
 import { homeRouter } from './home/home.routes.js';
 import { usersRouter } from './users/index.js';
 
-export type AppDeps = { config: Config; logger: Logger; i18n: I18n; limiter: LoginLimiter };
+export type AppDeps = {
+  config: Config;
+  logger: Logger;
+  i18n: I18n;
+  limiter: LoginLimiter;
+  // Tests mount extra routes (e.g. one that fails) behind the same middleware and error pages.
+  extraRoutes?: (app: Express) => void;
+};
 
 export const SESSION_COOKIE = 'tipstown.sid';
 
 // Wires Express; does no I/O of its own (the database is connected before, by the caller).
-export function createApp({ config, logger, i18n, limiter }: AppDeps): { app: Express; close: () => Promise<void> } {
+export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDeps): { app: Express; close: () => Promise<void> } {
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
@@ -105,8 +112,10 @@ export function createApp({ config, logger, i18n, limiter }: AppDeps): { app: Ex
 
   for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), homeRouter, usersRouter]) app.use(router);
 
+  extraRoutes?.(app);
   app.use(notFoundHandler);
   app.use(errorHandler({ showStack: !config.isProduction }));
 
-  return { app, close: async () => store.close() };
+  // The store shares mongoose's client, which the caller closes; store.close() would close it too.
+  return { app, close: async () => undefined };
 }

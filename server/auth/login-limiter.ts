@@ -44,7 +44,7 @@ export class LoginLimiter {
   // Seconds until another attempt is allowed, or 0 when the account and the IP may try now.
   async blockedFor(email: string, ip: string): Promise<number> {
     const [a, i] = await Promise.all([this.byAccount.get(email.toLowerCase()), this.byIp.get(ip)]);
-    const wait = (r: RateLimiterRes | null, max: number) => (r && r.consumedPoints > max ? Math.ceil(r.msBeforeNext / 1000) : 0);
+    const wait = (r: RateLimiterRes | null, max: number) => (r && r.consumedPoints >= max ? Math.ceil(r.msBeforeNext / 1000) : 0);
     return Math.max(wait(a, this.limits.perAccount), wait(i, this.limits.perIp));
   }
 

@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import mongoose, { Schema } from 'mongoose';
+import { Long } from 'mongodb';
+
+// The database subset the project relies on (README, "Database compatibility"), exercised against the test server.
+// A change of server (MongoDB ↔ FerretDB, or a new version) shows here first what breaks.
+const Thing = mongoose.model(
+  'CompatThing',
+  new Schema({ g: String, v: Number, tags: [String], code: String, at: Date, year: Number, n: Schema.Types.Mixed }, { optimisticConcurrency: true }),
+);
+Thing.schema.index({ code: 1 }, { unique: true, sparse: true });
+Thing.schema.index({ g: 1, v: -1 });
+
+describe('database compatibility (the subset both MongoDB and FerretDB v1 support)', () => {
+  before(async () => {
+    await Thing.init();
+  });
+
+  const seed = () =>
+    Thing.insertMany([
+      { g: 'a', v: 2, tags: ['x', 'y'], code: 'A1', year: 2025 },
+      { g: 'a', v: 3, tags: ['y'], year: 2026 },
+      { g: 'b', v: 5, tags: [], code: 'B1', year: 2026 },
+    ]);
+
+  it('$group with two accumulators computes both (FerretDB needs the project fix)', async () => {
+    await seed();
+    const rows = await Thing.aggregate([{ $group: { _id: '$g', n: { $sum: 1 }, s: { $sum: '$v' } } }, { $sort: { _id: 1 } }]);
+    expect(rows).to.deep.equal([
+      { _id: 'a', n: 2, s: 5 },
+      { _id: 'b', n: 1, s: 5 },
+    ]);
+  });
+
+  it('aggregation stages $match $project $addFields $unset $unwind $sort $skip $limit $count', async () => {
+    await seed();
+    const unwound = await Thing.aggregate([
+      { $match: { year: 2026 } },
+      { $unwind: '$tags' },
+      { $project: { g: 1, tags: 1 } },
+      { $addFields: { k: 1 } },
+      { $unset: 'k' },
+      { $sort: { g: 1 } },
+      { $skip: 0 },
+      { $limit: 10 },
+    ]);
+    expect(unwound.map((r) => r.tags)).to.deep.equal(['y']);
+    const [counted] = await Thing.aggregate([{ $match: { g: 'a' } }, { $count: 'c' }]);
+    expect(counted.c).to.equal(2);
+    const [cnt] = await Thing.aggregate([{ $group: { _id: null, c: { $count: {} } } }]);
+    expect(cnt.c).to.equal(3);
+  });
+
+  it('query operators', async () => {
+    await seed();
+    const count = (f: Record<string, unknown>) => Thing.countDocuments(f);
+    expect(await count({ v: { $in: [2, 5] } })).to.equal(2);
+    expect(await count({ v: { $nin: [2] } })).to.equal(2);
+    expect(await count({ v: { $gt: 2, $lte: 5 } })).to.equal(2);
+    expect(await count({ v: { $gte: 3, $lt: 5 } })).to.equal(1);
+    expect(await count({ g: { $ne: 'a' } })).to.equal(1);
+    expect(await count({ g: { $regex: '^A', $options: 'i' } })).to.equal(2);
+    expect(await count({ code: { $exists: false } })).to.equal(1);
+    expect(await count({ $and: [{ g: 'a' }, { v: 3 }] })).to.equal(1);
+    expect(await count({ $or: [{ g: 'b' }, { v: 2 }] })).to.equal(2);
+    expect(await count({ $nor: [{ g: 'b' }] })).to.equal(2);
+    expect(await count({ v: { $not: { $gt: 2 } } })).to.equal(1);
+    expect(await count({ tags: { $elemMatch: { $eq: 'x' } } })).to.equal(1);
+    expect(await count({ tags: { $size: 0 } })).to.equal(1);
+    expect(await count({ tags: { $all: ['x', 'y'] } })).to.equal(1);
+    expect(await count({ v: { $type: 'number' } })).to.equal(3);
+    expect(await count({ v: { $mod: [2, 1] } })).to.equal(2);
+    expect(await Thing.estimatedDocumentCount()).to.equal(3);
+    expect((await Thing.distinct('g')).sort()).to.deep.equal(['a', 'b']);
+  });
+
+  it('update operators, findOneAndUpdate with upsert and $setOnInsert, bulkWrite', async () => {
+    await seed();
+    await Thing.updateOne({ code: 'A1' }, { $set: { v: 10 }, $inc: { year: 1 }, $push: { tags: 'z' } });
+    await Thing.updateOne({ code: 'A1' }, { $addToSet: { tags: 'x' } });
+    await Thing.updateOne({ code: 'A1' }, { $pull: { tags: 'y' }, $min: { v: 7 }, $unset: { n: 1 } });
+    await Thing.updateOne({ code: 'B1' }, { $max: { v: 9 } });
+    const a1 = await Thing.findOne({ code: 'A1' }).lean();
+    expect(a1!.v).to.equal(7);
+    expect(a1!.year).to.equal(2026);
+    expect(a1!.tags).to.deep.equal(['x', 'z']);
+    expect((await Thing.findOne({ code: 'B1' }).lean())!.v).to.equal(9);
+    const up = await Thing.findOneAndUpdate({ code: 'C1' }, { $setOnInsert: { g: 'c', v: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    expect(up!.g).to.equal('c');
+    const res = await Thing.bulkWrite([
+      { updateOne: { filter: { code: 'C1' }, update: { $set: { v: 2 } } } },
+      { insertOne: { document: { g: 'd', v: 4 } } },
+      { deleteOne: { filter: { code: 'B1' } } },
+    ]);
+    expect(res.modifiedCount + res.insertedCount + res.deletedCount).to.equal(3);
+  });
+
+  it('unique sparse index refuses a duplicate with code 11000 and allows many missing values', async () => {
+    await seed();
+    await Thing.create({ g: 'e' });
+    try {
+      await Thing.create({ g: 'f', code: 'A1' });
+      expect.fail('duplicate accepted');
+    } catch (err) {
+      expect((err as { code?: number }).code).to.equal(11000);
+    }
+  });
+
+  it('optimistic concurrency refuses a save from a stale copy', async () => {
+    await seed();
+    const one = await Thing.findOne({ code: 'A1' });
+    const two = await Thing.findOne({ code: 'A1' });
+    one!.v = 100;
+    await one!.save();
+    two!.v = 200;
+    try {
+      await two!.save();
+      expect.fail('stale save accepted');
+    } catch (err) {
+      expect((err as Error).name).to.equal('VersionError');
+    }
+  });
+
+  it('cursors stream documents in order, and Long and Date round-trip', async () => {
+    await seed();
+    await Thing.create({ g: 'z', n: Long.fromString('9007199254740993'), at: new Date('2026-01-01T00:00:00Z') });
+    const seen: number[] = [];
+    for await (const doc of Thing.find({ g: 'a' }).sort({ v: 1 }).cursor()) seen.push(doc.v!);
+    expect(seen).to.deep.equal([2, 3]);
+    const raw = await mongoose.connection.collection('compatthings').findOne({ g: 'z' }, { promoteLongs: false });
+    expect(String(raw!.n)).to.equal('9007199254740993');
+    expect((raw!.at as Date).toISOString()).to.equal('2026-01-01T00:00:00.000Z');
+  });
+
+  it('an integer won amount up to ₩2,400억 and beyond stays exact', async () => {
+    await Thing.create({ g: 'money', v: 240_000_000_000 + 1 });
+    const [sum] = await Thing.aggregate([{ $match: { g: 'money' } }, { $group: { _id: null, t: { $sum: '$v' } } }]);
+    expect(sum.t).to.equal(240_000_000_001);
+  });
+});

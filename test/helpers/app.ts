@@ -1,0 +1,55 @@
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { createApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { createLogger } from '../../server/lib/logger.js';
+import { createI18n } from '../../server/lib/i18n.js';
+import { LoginLimiter, defaultLoginLimits, type LoginLimits } from '../../server/auth/login-limiter.js';
+import type { Role } from '../../models/enums.js';
+import { makeUser, TEST_PASSWORD } from './factories.js';
+
+export type TestApp = { app: Express; config: Config; close: () => Promise<void> };
+
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  limits: LoginLimits = defaultLoginLimits,
+  extraRoutes?: (app: Express) => void,
+): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const limiter = new LoginLimiter(limits);
+  await limiter.init();
+  const { app, close } = createApp({ config, logger: createLogger('silent'), i18n: await createI18n(), limiter, extraRoutes });
+  return {
+    app,
+    config,
+    close: async () => {
+      limiter.stop();
+      await close();
+    },
+  };
+}
+
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token on the page');
+  return m[1]!;
+}
+
+export type Agent = ReturnType<typeof supertest.agent> & { csrf: () => Promise<string> };
+
+export function agentOf(app: Express): Agent {
+  const agent = supertest.agent(app) as Agent;
+  agent.csrf = async () => csrfFrom((await agent.get('/login').set('Accept', 'text/html')).text || (await agent.get('/').set('Accept', 'text/html')).text);
+  return agent;
+}
+
+// A signed-in browser-like agent for a new user with the given role.
+export async function loginAs(app: Express, role: Role, overrides: { email?: string; investorOrg?: string } = {}): Promise<Agent & { userId: string; email: string }> {
+  const user = await makeUser({ role, ...overrides });
+  const agent = agentOf(app);
+  const page = await agent.get('/login');
+  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+  if (res.status !== 302) throw new Error(`login as ${role} failed: ${res.status}`);
+  agent.csrf = async () => csrfFrom((await agent.get('/').set('Accept', 'text/html')).text);
+  return Object.assign(agent, { userId: String(user._id), email: user.email });
+}

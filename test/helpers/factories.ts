@@ -1,0 +1,29 @@
+import { UserModel } from '../../models/user.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import type { InvestorType, Role } from '../../models/enums.js';
+import { hashPassword } from '../../server/auth/passwords.js';
+
+export const TEST_PASSWORD = 'correct horse battery';
+let seq = 0;
+let cachedHash: Promise<string> | undefined;
+
+export async function makeInvestorOrg(over: Partial<{ nameKo: string; nameEn: string; type: InvestorType }> = {}) {
+  seq += 1;
+  const nameEn = over.nameEn ?? `Test Ventures ${seq}`;
+  return InvestorOrgModel.create({ nameKo: over.nameKo ?? `테스트벤처스 ${seq}`, nameEn, nameKey: nameEn.toLowerCase(), type: over.type ?? 'vc' });
+}
+
+export async function makeUser(over: { role?: Role; email?: string; investorOrg?: string; active?: boolean; name?: string } = {}) {
+  seq += 1;
+  const role = over.role ?? 'staff';
+  cachedHash ??= hashPassword(TEST_PASSWORD);
+  const investorOrg = role === 'investor' ? over.investorOrg ?? String((await makeInvestorOrg())._id) : undefined;
+  return UserModel.create({
+    email: over.email ?? `${role}${seq}@test.example`,
+    name: over.name ?? `Test ${role} ${seq}`,
+    role,
+    investorOrg,
+    active: over.active ?? true,
+    passwordHash: await cachedHash,
+  });
+}

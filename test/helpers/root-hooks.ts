@@ -1,0 +1,47 @@
+import mongoose from 'mongoose';
+import path from 'node:path';
+import { startDatabase } from '../../server/db/provider.js';
+import { connectDb, disconnectDb } from '../../server/db/connection.js';
+import type { RunningDatabase } from '../../server/db/provider.types.js';
+import { projectRoot } from '../../server/lib/paths.js';
+import '../../models/index.js';
+
+let db: RunningDatabase | undefined;
+
+// One throw-away database per run (in-memory mongod, FerretDB in a temporary folder, or a unique database at TEST_MONGODB_URI
+// that is dropped afterwards); every test starts from empty collections.
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(600_000);
+    const base = process.env.TEST_MONGODB_URI;
+    const uniqueDb = `tipstown_test_${process.pid}_${Date.now()}`;
+    db = await startDatabase({
+      mongodbUri: base ? base.replace(/\/([^/?]*)(\?|$)/, `/${uniqueDb}$2`) : undefined,
+      dataDir: process.env.DATA_DIR ?? path.join(projectRoot, 'data'),
+      dbName: uniqueDb,
+      ephemeral: true,
+      log: (m) => process.stderr.write(`[test db] ${m}\n`),
+    });
+    process.stderr.write(`[test db] ${db.kind}: ${db.description}\n`);
+    await connectDb(db.uri);
+  },
+  async afterEach() {
+    await clearDatabase();
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    if (db?.kind === 'uri') await mongoose.connection.db?.dropDatabase();
+    await disconnectDb();
+    await db?.stop();
+  },
+};
+
+export async function clearDatabase(): Promise<void> {
+  const conn = mongoose.connection;
+  const collections = await conn.db!.listCollections({}, { nameOnly: true }).toArray();
+  await Promise.all(collections.map((c) => conn.db!.collection(c.name).deleteMany({})));
+}
+
+export function currentDatabaseKind(): RunningDatabase['kind'] | undefined {
+  return db?.kind;
+}

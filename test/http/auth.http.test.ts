@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { buildTestApp, agentOf, csrfFrom, loginAs, type TestApp } from '../helpers/app.js';
+import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
+import { UserModel } from '../../models/user.model.js';
+
+describe('signing in and out', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({}, { perAccount: 3, perIp: 100, windowSeconds: 600, blockSeconds: 600 });
+  });
+  after(() => t.close());
+
+  async function attempt(agent: ReturnType<typeof agentOf>, email: string, password: string) {
+    const page = await agent.get('/login');
+    return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+  }
+
+  it('when an anonymous visitor opens a page, then they are sent to /login and come back there after signing in', async () => {
+    const user = await makeUser({ role: 'admin' });
+    const agent = agentOf(t.app);
+    const first = await agent.get('/admin/users');
+    expect(first.status).to.equal(302);
+    expect(first.headers.location).to.equal('/login');
+    const res = await attempt(agent, user.email, TEST_PASSWORD);
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.equal('/admin/users');
+    const page = await agent.get('/admin/users');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain(user.email);
+  });
+
+  it('when the password is wrong, then the form comes back with the email kept and a message', async () => {
+    const user = await makeUser();
+    const res = await attempt(agentOf(t.app), user.email, 'wrong password');
+    expect(res.status).to.equal(401);
+    expect(res.text).to.contain(`value="${user.email}"`);
+    expect(res.text).to.match(/이메일 또는 비밀번호가 올바르지 않습니다|Email or password is incorrect/);
+  });
+
+  it('when the account is deactivated, then it cannot sign in', async () => {
+    const user = await makeUser({ active: false });
+    const res = await attempt(agentOf(t.app), user.email, TEST_PASSWORD);
+    expect(res.status).to.equal(401);
+  });
+
+  it('when signing in, then the session id changes (no session fixation)', async () => {
+    const user = await makeUser();
+    const agent = agentOf(t.app);
+    const page = await agent.get('/login');
+    const before = /tipstown\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))![1];
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+    const after = /tipstown\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))![1];
+    expect(after).to.be.a('string');
+    expect(after).to.not.equal(before);
+    expect(res.headers['set-cookie']!.toString()).to.match(/HttpOnly/i);
+  });
+
+  it('when an account fails repeatedly, then even the right password is refused for a while (429)', async () => {
+    const user = await makeUser();
+    const agent = agentOf(t.app);
+    for (let i = 0; i < 3; i++) expect((await attempt(agent, user.email, 'nope')).status).to.equal(401);
+    const blocked = await attempt(agent, user.email, TEST_PASSWORD);
+    expect(blocked.status).to.equal(429);
+    expect(blocked.headers['retry-after']).to.match(/^\d+$/);
+    expect(blocked.text).to.match(/분 후에 다시 시도하세요|Try again in/);
+    // Another account from the same IP is not blocked by this account's failures.
+    const other = await makeUser();
+    expect((await attempt(agentOf(t.app), other.email, TEST_PASSWORD)).status).to.equal(302);
+  });
+
+  it('when one IP fails across many accounts, then that IP is blocked', async () => {
+    const strict = await buildTestApp({}, { perAccount: 100, perIp: 2, windowSeconds: 600, blockSeconds: 600 });
+    try {
+      const agent = agentOf(strict.app);
+      await attempt(agent, 'a@x.example', 'nope');
+      await attempt(agent, 'b@x.example', 'nope');
+      const user = await makeUser();
+      expect((await attempt(agent, user.email, TEST_PASSWORD)).status).to.equal(429);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('when signing out, then the session no longer reaches pages', async () => {
+    const agent = await loginAs(t.app, 'staff');
+    expect((await agent.get('/')).status).to.equal(200);
+    const out = await agent.post('/logout').type('form').send({ _csrf: await agent.csrf() });
+    expect(out.status).to.equal(302);
+    expect((await agent.get('/')).headers.location).to.equal('/login');
+  });
+
+  it('when a user is deactivated by an admin, then their open session stops working', async () => {
+    const agent = await loginAs(t.app, 'staff');
+    await UserModel.updateOne({ email: agent.email }, { $set: { active: false } });
+    expect((await agent.get('/')).status).to.equal(302);
+  });
+
+  it('when a returnTo points off-site, then sign-in lands on the dashboard instead', async () => {
+    const user = await makeUser();
+    const agent = agentOf(t.app);
+    await agent.get('//evil.example/x');
+    const res = await attempt(agent, user.email, TEST_PASSWORD);
+    expect(res.headers.location).to.equal('/');
+  });
+});

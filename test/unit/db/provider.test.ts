@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { startDatabase, NoDatabaseError, type ProviderStarters } from '../../../server/db/provider.js';
+import type { RunningDatabase } from '../../../server/db/provider.types.js';
+
+function fake(kind: RunningDatabase['kind']): RunningDatabase {
+  return { kind, uri: `mongodb://${kind}/x`, description: kind, stop: async () => undefined };
+}
+
+function starters(over: Partial<ProviderStarters>, calls: string[]): ProviderStarters {
+  return {
+    findMongod: async () => {
+      calls.push('findMongod');
+      return undefined;
+    },
+    startMemoryServer: async () => {
+      calls.push('startMemoryServer');
+      return fake('memory-server');
+    },
+    startFerretdb: async () => {
+      calls.push('startFerretdb');
+      return fake('ferretdb');
+    },
+    ...over,
+  };
+}
+
+const base = { dataDir: '/tmp/tipstown-provider-test', dbName: 'x', ephemeral: true, log: () => undefined };
+
+describe('database provider chain', () => {
+  it('when MONGODB_URI is set, then it connects there and never starts a local server', async () => {
+    const calls: string[] = [];
+    const db = await startDatabase({ ...base, mongodbUri: 'mongodb://prod:27017/crm' }, starters({}, calls));
+    expect(db.kind).to.equal('uri');
+    expect(db.uri).to.equal('mongodb://prod:27017/crm');
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('when a mongod can be had, then the embedded mongod is used and FerretDB is not started', async () => {
+    const calls: string[] = [];
+    const db = await startDatabase(base, starters({ findMongod: async () => (calls.push('findMongod'), '/usr/bin/mongod') }, calls));
+    expect(db.kind).to.equal('memory-server');
+    expect(calls).to.deep.equal(['findMongod', 'startMemoryServer']);
+  });
+
+  it('when no mongod can be had, then FerretDB is started', async () => {
+    const calls: string[] = [];
+    const db = await startDatabase(base, starters({}, calls));
+    expect(db.kind).to.equal('ferretdb');
+    expect(calls).to.deep.equal(['findMongod', 'startFerretdb']);
+  });
+
+  it('when mongod fails to start, then FerretDB takes over', async () => {
+    const calls: string[] = [];
+    const db = await startDatabase(
+      base,
+      starters({ findMongod: async () => '/bad/mongod', startMemoryServer: async () => { throw new Error('boom'); } }, calls),
+    );
+    expect(db.kind).to.equal('ferretdb');
+  });
+
+  it('when nothing works, then one error names all three ways', async () => {
+    const calls: string[] = [];
+    try {
+      await startDatabase(base, starters({ startFerretdb: async () => { throw new Error('no go'); } }, calls));
+      expect.fail('should throw');
+    } catch (err) {
+      expect(err).to.be.instanceOf(NoDatabaseError);
+      const msg = (err as Error).message;
+      expect(msg).to.contain('MONGODB_URI');
+      expect(msg).to.contain('MONGOMS_SYSTEM_BINARY');
+      expect(msg).to.contain('FerretDB');
+      expect(msg).to.contain('no go');
+    }
+  });
+});
