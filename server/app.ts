@@ -17,8 +17,7 @@ import { configurePassport } from './auth/passport.js';
 import { authRouter } from './auth/auth.routes.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import { healthRouter } from './health/health.routes.js';
-import { homeRouter } from './home/home.routes.js';
-import { usersRouter } from './users/index.js';
+import { featureRouters } from './routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -110,7 +109,7 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.use(csrfSynchronisedProtection);
   app.locals.csrfProtection = csrfSynchronisedProtection;
 
-  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), homeRouter, usersRouter]) app.use(router);
+  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), ...featureRouters]) app.use(router);
 
   extraRoutes?.(app);
   app.use(notFoundHandler);

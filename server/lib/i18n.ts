@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n as I18n } from 'i18next';
 import { LanguageDetector, handle } from 'i18next-http-middleware';
@@ -9,8 +9,18 @@ import type { Lang } from './money.js';
 export const LANGS: readonly Lang[] = ['ko', 'en'] as const;
 export const LANG_COOKIE = 'lang';
 
-function loadLocale(lang: Lang): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(localesDir, `${lang}.json`), 'utf8')) as Record<string, unknown>;
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+// server/locales/<lang>.json holds the common strings; server/locales/<lang>/<feature>.json a feature's, under the key <feature>.
+export function loadLocale(lang: Lang): Record<string, unknown> {
+  const strings = readJson(path.join(localesDir, `${lang}.json`));
+  const dir = path.join(localesDir, lang);
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      strings[path.basename(file, '.json')] = readJson(path.join(dir, file));
+    }
+  }
+  return strings;
 }
 
 export async function createI18n(): Promise<I18n> {
