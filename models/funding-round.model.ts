@@ -34,14 +34,12 @@ const fundingRoundSchema = new Schema(
     participants: { type: [participantSchema], default: [] },
     note: { type: String },
     importId: { type: Schema.Types.ObjectId },
-    // Natural key for idempotent CSV re-import (firm + stage + announced/closed date).
-    importKey: { type: String },
   },
   { timestamps: true },
 );
 fundingRoundSchema.index({ firm: 1, closedOn: 1 });
 fundingRoundSchema.index({ 'participants.investor': 1 });
-fundingRoundSchema.index({ importKey: 1 }, { unique: true, sparse: true });
+fundingRoundSchema.index({ status: 1, closedOn: 1 });
 
 export type FundingRound = InferSchemaType<typeof fundingRoundSchema>;
 export const FundingRoundModel = mongoose.model('FundingRound', fundingRoundSchema);

@@ -5,3 +5,4 @@ export * from './investor-org.model.js';
 export * from './firm.model.js';
 export * from './person.model.js';
 export * from './funding-round.model.js';
+export * from './note.model.js';

@@ -1,6 +1,9 @@
 import type { Router } from 'express';
 import { homeRouter } from './home/home.routes.js';
 import { usersRouter } from './users/index.js';
+import { investorsRouter } from './investors/index.js';
+import { auditRouter } from './audit/index.js';
+import { firmsRouter } from './firms/firms.routes.js';
 
 // Feature routers, mounted in this order after the auth routes (more specific paths first where they overlap).
-export const featureRouters: Router[] = [homeRouter, usersRouter];
+export const featureRouters: Router[] = [homeRouter, usersRouter, investorsRouter, auditRouter, firmsRouter];

@@ -1,2 +1,15 @@
 export { recordAudit, type Actor, type AuditRecord } from './audit.service.js';
 export { diffFields, flatten, type FieldChange } from './audit-diff.js';
+export {
+  historyOf,
+  historyOfFirm,
+  changesSince,
+  browseAudit,
+  seoulDayStart,
+  seoulDayEnd,
+  AUDIT_PAGE_SIZE,
+  type HistoryEntry,
+  type AuditFilters,
+  type AuditCursor,
+} from './audit-query.service.js';
+export { auditRouter } from './audit.routes.js';

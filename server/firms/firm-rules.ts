@@ -35,20 +35,25 @@ export function sortNameOf(f: { nameKo?: string | null; nameEn?: string | null }
   return (f.nameEn || f.nameKo || '').trim().toLowerCase();
 }
 
-// Lowercased words for prefix search: names (also without spaces, so "부산 페이" finds "부산페이"), pitch, tags, registration number.
+// Lowercased words and their suffixes, so an anchored prefix query (which an index serves) finds any part of a word:
+// "페이" finds "해운페이", "lend" finds "SmartLend". Names also count without spaces ("부산 페이" → "부산페이").
 export function searchTokensOf(f: { nameKo?: string | null; nameEn?: string | null; pitch?: string | null; tags?: string[] | null; brn?: string | null }): string[] {
-  const words = new Set<string>();
-  const add = (text: string | null | undefined) => {
-    for (const w of (text ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 0) words.add(w);
+  const tokens = new Set<string>();
+  const addWord = (w: string) => {
+    const chars = [...w];
+    for (let i = 0; i < chars.length - 1 || i === 0; i++) tokens.add(chars.slice(i).join(''));
   };
-  add(f.nameKo);
-  add(f.nameEn);
-  for (const name of [f.nameKo, f.nameEn]) if (name) words.add(name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''));
-  add(f.pitch);
-  for (const t of f.tags ?? []) add(t);
-  if (f.brn) words.add(f.brn.replace(/\D/g, ''));
-  words.delete('');
-  return [...words].slice(0, 200);
+  const addText = (text: string | null | undefined) => {
+    for (const w of (text ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w) addWord(w);
+  };
+  addText(f.nameKo);
+  addText(f.nameEn);
+  for (const name of [f.nameKo, f.nameEn]) if (name) addWord(name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''));
+  for (const t of f.tags ?? []) addText(t);
+  if (f.brn) tokens.add(f.brn.replace(/\D/g, ''));
+  addText(f.pitch);
+  tokens.delete('');
+  return [...tokens].slice(0, 400);
 }
 
 export function tipsStatusOf(t: { recommendedOn?: string | null; evaluatedOn?: string | null; selectedOn?: string | null; agreementOn?: string | null; completedOn?: string | null } | null | undefined): TipsStatus {

@@ -15,7 +15,7 @@ export function fieldErrorsOf(err: unknown): FieldErrors {
   throw err;
 }
 
-export function flash(res: Response, kind: 'success' | 'error' | 'info', message: string): void {
+export function flash(res: Response, kind: 'success' | 'error' | 'info' | 'warning', message: string): void {
   const session = res.req.session;
   if (!session) return;
   session.flash = [...(session.flash ?? []), { kind, message }];

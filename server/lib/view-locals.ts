@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { formatKrw, formatKrwFull } from './money.js';
 import { formatCalendarDate, formatDateTime } from './dates.js';
 import { toLang } from './i18n.js';
+import { withQuery } from './query-string.js';
 
 // Formatting helpers and page context for every view (no queries, no rules).
 export const viewLocals: RequestHandler = (req, res, next) => {
@@ -16,6 +17,7 @@ export const viewLocals: RequestHandler = (req, res, next) => {
   };
   res.locals.currentUrl = req.originalUrl;
   res.locals.currentPath = req.path;
+  res.locals.withQuery = withQuery;
   res.locals.errors = {};
   res.locals.values = {};
   next();

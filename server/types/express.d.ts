@@ -15,7 +15,7 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     returnTo?: string;
-    flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
+    flash?: { kind: 'success' | 'error' | 'info' | 'warning'; message: string }[];
   }
 }
 

@@ -1,0 +1,35 @@
+import { investorNames } from '../investors/index.js';
+import { NoteModel } from '../../models/note.model.js';
+import { historyOfFirm } from '../audit/audit-query.service.js';
+import { peopleOfFirm } from '../people/people.service.js';
+import { roundsOfFirm } from '../rounds/rounds.service.js';
+import { checkParticipants } from '../rounds/round-rules.js';
+import { allowedNextStatuses } from './firm-rules.js';
+import { getFirm } from './firms.service.js';
+import type { FirmStatus } from '../../models/enums.js';
+
+// Names of investor organisations by id (one query; no $lookup on FerretDB).
+async function investorNameMap(ids: unknown[]) {
+  const orgs = await investorNames([...new Set(ids.filter(Boolean).map(String))]);
+  return new Map(orgs.map((o) => [String(o._id), o]));
+}
+
+export async function firmDetail(id: string) {
+  const firm = await getFirm(id);
+  const [rounds, people, notes, history] = await Promise.all([
+    roundsOfFirm(id),
+    peopleOfFirm(id),
+    NoteModel.find({ firm: id }).sort({ createdAt: -1 }).limit(100).lean(),
+    historyOfFirm(id, 100),
+  ]);
+  const investors = await investorNameMap([firm.tips?.operator, ...rounds.flatMap((r) => r.participants.map((p) => p.investor))]);
+  return {
+    firm,
+    rounds: rounds.map((r) => ({ ...r, participantSum: r.participants.reduce((s, p) => s + (p.amountKrw ?? 0), 0), warning: checkParticipants(r).warning })),
+    people,
+    notes,
+    history,
+    investors,
+    nextStatuses: allowedNextStatuses(firm.status as FirmStatus),
+  };
+}

@@ -1,0 +1,68 @@
+import { FirmModel } from '../../models/firm.model.js';
+import { keysetPage, type Direction } from '../lib/keyset.js';
+import type { FirmListQuery, ListSort } from './firms.schemas.js';
+
+export const PAGE_SIZE = 25;
+
+const SORT_FIELD: Record<ListSort, string> = {
+  name: 'sortName',
+  founded: 'founded',
+  activity: 'lastActivityAt',
+  raised: 'totals.raisedKrw',
+};
+const DEFAULT_DIR: Record<ListSort, 'asc' | 'desc'> = { name: 'asc', founded: 'asc', activity: 'desc', raised: 'desc' };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// The list filter: equality on indexed fields, and search words as anchored prefixes on searchTokens (an index serves each).
+export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' | 'before'>): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [{ archived: q.archived === '1' }];
+  if (q.status) and.push({ status: q.status });
+  if (q.sector) and.push({ $or: [{ sectorPrimary: q.sector }, { sectorsSecondary: q.sector }] });
+  if (q.stage) and.push({ stage: q.stage });
+  if (q.tips) and.push({ 'tips.status': q.tips });
+  if (q.raising) and.push({ 'fundraising.raising': q.raising === 'yes' });
+  if (q.tag) and.push({ tags: q.tag });
+  const words = (q.q ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 5);
+  for (const w of words) and.push({ searchTokens: { $regex: `^${escapeRegex(w)}` } });
+  return and.length === 1 ? and[0]! : { $and: and };
+}
+
+export function sortOf(q: Pick<FirmListQuery, 'sort' | 'dir'>): { field: string; dir: Direction } {
+  const dir = (q.dir ?? DEFAULT_DIR[q.sort]) === 'asc' ? 1 : -1;
+  return { field: SORT_FIELD[q.sort], dir };
+}
+
+const LIST_PROJECTION = {
+  nameKo: 1, nameEn: 1, sortName: 1, status: 1, sectorPrimary: 1, stage: 1, founded: 1, 'tips.status': 1,
+  'fundraising.raising': 1, 'totals.raisedKrw': 1, lastActivityAt: 1, tags: 1, archived: 1, pitch: 1,
+} as const;
+
+function valueAt(row: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), row);
+}
+
+export async function listFirms(q: FirmListQuery) {
+  const filter = firmListFilter(q);
+  const { field, dir } = sortOf(q);
+  const [page, total] = await Promise.all([
+    keysetPage({
+      field,
+      dir,
+      after: q.after,
+      before: q.before,
+      size: PAGE_SIZE,
+      valueOf: (row) => valueAt(row as Record<string, unknown>, field),
+      find: (cursorFilter, sort, limit) =>
+        FirmModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, LIST_PROJECTION).sort(sort).limit(limit).lean(),
+    }),
+    FirmModel.countDocuments(filter),
+  ]);
+  return { ...page, total };
+}
+
+// The cursor over every matching firm, in list order, for the streamed CSV export.
+export function firmsCursor(q: FirmListQuery) {
+  const { field, dir } = sortOf(q);
+  return FirmModel.find(firmListFilter(q)).sort({ [field]: dir, _id: dir }).lean().cursor({ batchSize: 500 });
+}

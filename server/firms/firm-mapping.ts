@@ -1,0 +1,93 @@
+import type { FirmFieldsInput } from './firms.schemas.js';
+import { searchTokensOf, sortNameOf, tipsStatusOf } from './firm-rules.js';
+
+type Nested = Record<string, unknown>;
+
+// Flat form/CSV fields → the stored shape (plus derived search, sort and TIPS status fields).
+export function toFirmRecord(f: FirmFieldsInput): Nested {
+  const tips = {
+    track: f.tipsTrack,
+    operator: f.tipsOperator,
+    recommendedOn: f.tipsRecommendedOn,
+    evaluatedOn: f.tipsEvaluatedOn,
+    selectedOn: f.tipsSelectedOn,
+    agreementOn: f.tipsAgreementOn,
+    completedOn: f.tipsCompletedOn,
+    grantKrw: f.tipsGrantKrw,
+    addOnKrw: f.tipsAddOnKrw,
+    successCriteria: f.tipsSuccessCriteria.length ? f.tipsSuccessCriteria : undefined,
+  };
+  return {
+    nameKo: f.nameKo,
+    nameEn: f.nameEn,
+    sortName: sortNameOf(f),
+    searchTokens: searchTokensOf(f),
+    brn: f.brn,
+    sectorPrimary: f.sectorPrimary,
+    sectorsSecondary: f.sectorsSecondary,
+    stage: f.stage,
+    founded: f.founded,
+    website: f.website,
+    pitch: f.pitch,
+    description: f.description,
+    headcount: f.headcount,
+    tags: f.tags,
+    contactPerson: f.contactPerson,
+    residency: { start: f.residencyStart, plannedEnd: f.residencyPlannedEnd, end: f.residencyEnd, space: f.residencySpace },
+    tips: { ...tips, status: tipsStatusOf(tips) },
+    zoneProject: f.zoneProject,
+    fundraising: {
+      raising: f.fundraisingRaising,
+      targetKrw: f.fundraisingTargetKrw,
+      stage: f.fundraisingStage,
+      instrument: f.fundraisingInstrument,
+      openToInvestors: f.fundraisingOpen,
+    },
+  };
+}
+
+type StoredFirm = {
+  nameKo?: string | null; nameEn?: string | null; brn?: string | null; sectorPrimary: string; sectorsSecondary?: string[] | null;
+  stage?: string | null; founded?: string | null; website?: string | null; pitch?: string | null; description?: string | null;
+  headcount?: number | null; tags?: string[] | null; contactPerson?: unknown; zoneProject?: string | null;
+  residency?: { start?: string | null; plannedEnd?: string | null; end?: string | null; space?: string | null } | null;
+  tips?: {
+    track?: string | null; operator?: unknown; recommendedOn?: string | null; evaluatedOn?: string | null; selectedOn?: string | null;
+    agreementOn?: string | null; completedOn?: string | null; grantKrw?: number | null; addOnKrw?: number | null; successCriteria?: string[] | null;
+  } | null;
+  fundraising?: { raising?: boolean | null; targetKrw?: number | null; stage?: string | null; instrument?: string | null; openToInvestors?: boolean | null } | null;
+};
+
+const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+// Stored firm → flat string values, for the edit form and the CSV export (same names as the import reads).
+export function toFirmFields(f: StoredFirm): Record<string, string | string[]> {
+  return {
+    nameKo: s(f.nameKo), nameEn: s(f.nameEn), brn: s(f.brn), sectorPrimary: s(f.sectorPrimary), sectorsSecondary: f.sectorsSecondary ?? [],
+    stage: s(f.stage), founded: s(f.founded), website: s(f.website), pitch: s(f.pitch), description: s(f.description),
+    headcount: s(f.headcount), tags: (f.tags ?? []).join(', '), contactPerson: s(f.contactPerson),
+    residencyStart: s(f.residency?.start), residencyPlannedEnd: s(f.residency?.plannedEnd), residencyEnd: s(f.residency?.end), residencySpace: s(f.residency?.space),
+    tipsTrack: s(f.tips?.track), tipsOperator: s(f.tips?.operator), tipsRecommendedOn: s(f.tips?.recommendedOn), tipsEvaluatedOn: s(f.tips?.evaluatedOn),
+    tipsSelectedOn: s(f.tips?.selectedOn), tipsAgreementOn: s(f.tips?.agreementOn), tipsCompletedOn: s(f.tips?.completedOn),
+    tipsGrantKrw: s(f.tips?.grantKrw), tipsAddOnKrw: s(f.tips?.addOnKrw), tipsSuccessCriteria: f.tips?.successCriteria ?? [],
+    zoneProject: s(f.zoneProject),
+    fundraisingRaising: f.fundraising?.raising ? 'true' : '', fundraisingTargetKrw: s(f.fundraising?.targetKrw),
+    fundraisingStage: s(f.fundraising?.stage), fundraisingInstrument: s(f.fundraising?.instrument), fundraisingOpen: f.fundraising?.openToInvestors ? 'true' : '',
+  };
+}
+
+// For $set: drops undefined leaves so optional fields left empty are $unset rather than stored as null.
+export function splitSetUnset(record: Nested, prefix = ''): { $set: Nested; $unset: Record<string, 1> } {
+  const $set: Nested = {};
+  const $unset: Record<string, 1> = {};
+  for (const [k, v] of Object.entries(record)) {
+    const key = prefix + k;
+    if (v === undefined || v === null) $unset[key] = 1;
+    else if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !('toHexString' in (v as object))) {
+      const inner = splitSetUnset(v as Nested, `${key}.`);
+      Object.assign($set, inner.$set);
+      Object.assign($unset, inner.$unset);
+    } else $set[key] = v;
+  }
+  return { $set, $unset };
+}

@@ -1,0 +1,142 @@
+import type { Request, Response } from 'express';
+import { AppError, type FieldErrors } from '../lib/app-error.js';
+import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
+import { investorOptions } from '../investors/index.js';
+import { peopleOfFirm } from '../people/people.service.js';
+import { seoulToday } from '../lib/dates.js';
+import { displayName } from './firm-rules.js';
+import { toFirmFields } from './firm-mapping.js';
+import { listFirms } from './firm-list.service.js';
+import { firmDetail } from './firm-detail.service.js';
+import { buildTimeline } from './firm-timeline.js';
+import * as firms from './firms.service.js';
+import type { CreateFirmInput, FirmListQuery, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
+
+export const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
+
+// GET /firms — searchable, filterable, keyset-paginated list; the filters live in the URL
+export async function index(req: Request, res: Response) {
+  const query = res.locals.input.query as FirmListQuery;
+  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query), displayName });
+}
+
+type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>>; values: Record<string, unknown>; errors?: FieldErrors; status?: number; conflict?: firms.ConflictDetails };
+
+async function renderFirmForm(req: Request, res: Response, locals: FormLocals) {
+  const [investors, people] = await Promise.all([investorOptions(), locals.firm ? peopleOfFirm(String(locals.firm._id)) : []]);
+  const title = locals.firm ? `${req.t('firms.edit')}: ${displayName(locals.firm, langOf(res))}` : req.t('firms.new');
+  renderForm(res, 'firms/form', { title, investors, people, conflict: undefined, ...locals });
+}
+
+// GET /firms/new — registration form
+export async function newForm(req: Request, res: Response) {
+  await renderFirmForm(req, res, { values: { status: 'applicant' } });
+}
+
+// POST /firms — register a firm
+export async function create(req: Request, res: Response) {
+  if (res.locals.bodyErrors) return renderFirmForm(req, res, { values: req.body, errors: res.locals.bodyErrors });
+  try {
+    const firm = await firms.createFirm(res.locals.input.body as CreateFirmInput, actorOf(req));
+    flash(res, 'success', req.t('firms.created'));
+    res.redirect(`/firms/${firm._id}`);
+  } catch (err) {
+    await renderFirmForm(req, res, { values: req.body, errors: fieldErrorsOf(err) });
+  }
+}
+
+async function detailLocals(req: Request, res: Response, id: string) {
+  const detail = await firmDetail(id);
+  const timeline = buildTimeline(
+    { statusHistory: detail.firm.statusHistory, rounds: detail.rounds, notes: detail.notes, audit: detail.history, firmId: id },
+    {
+      status: (s) => req.t('firms.timeline.status', { status: req.t(`firms.status.${s}`) }),
+      round: (stage, status) => req.t('firms.timeline.round', { stage: req.t(`rounds.stages.${stage}`), status: req.t(`rounds.statuses.${status}`) }),
+      action: (entity, action) => req.t('firms.timeline.edit', { entity: req.t(`firms.entities.${entity}`), action: req.t(`firms.actions.${action}`) }),
+    },
+  );
+  return { title: displayName(detail.firm, langOf(res)), ...detail, timeline, displayName, today: seoulToday() };
+}
+
+// GET /firms/:id — detail: summary, status history, residency, TIPS, people, rounds, timeline, notes, history
+export async function show(req: Request, res: Response) {
+  res.render('firms/show', { ...(await detailLocals(req, res, res.locals.input.params.id)), errors: {}, values: {} });
+}
+
+// GET /firms/:id/edit — edit form carrying the version it was loaded at
+export async function editForm(req: Request, res: Response) {
+  const firm = await firms.getFirm(res.locals.input.params.id);
+  await renderFirmForm(req, res, { firm, values: { ...toFirmFields(firm), _version: firm.__v } });
+}
+
+// POST /firms/:id — save; a save based on an old version is refused with what changed meanwhile
+export async function update(req: Request, res: Response) {
+  const id = res.locals.input.params.id as string;
+  const firm = await firms.getFirm(id);
+  if (res.locals.bodyErrors) return renderFirmForm(req, res, { firm, values: req.body, errors: res.locals.bodyErrors });
+  try {
+    await firms.updateFirm(id, res.locals.input.body as UpdateFirmInput, actorOf(req));
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'edit_conflict') {
+      const conflict = err.details as firms.ConflictDetails;
+      // The user's typed values stay; the version moves to the current one so a deliberate second save goes through.
+      return renderFirmForm(req, res, { firm, values: { ...req.body, _version: conflict.currentVersion }, conflict, status: 409 });
+    }
+    return renderFirmForm(req, res, { firm, values: req.body, errors: fieldErrorsOf(err) });
+  }
+  flash(res, 'success', req.t('firms.saved'));
+  res.redirect(`/firms/${id}`);
+}
+
+async function backToFirm(req: Request, res: Response, id: string, action: () => Promise<unknown>, success: string) {
+  try {
+    await action();
+    flash(res, 'success', req.t(success));
+  } catch (err) {
+    const errors = fieldErrorsOf(err);
+    flash(res, 'error', Object.values(errors).flat().filter((m): m is string => Boolean(m) && !/^\d+$/.test(m!)).map((m) => req.t(m)).join(' '));
+  }
+  res.redirect(`/firms/${id}`);
+}
+
+// POST /firms/:id/status — move along the pipeline with an effective date
+export async function changeStatus(req: Request, res: Response) {
+  const id = res.locals.input.params.id as string;
+  if (res.locals.bodyErrors) {
+    return renderForm(res, 'firms/show', { ...(await detailLocals(req, res, id)), values: req.body, errors: res.locals.bodyErrors });
+  }
+  await backToFirm(req, res, id, () => firms.changeStatus(id, res.locals.input.body as StatusChangeInput, actorOf(req)), 'firms.statusChanged');
+}
+
+// POST /firms/:id/archive and /restore
+export const archive = (archived: boolean) => async (req: Request, res: Response) => {
+  const id = res.locals.input.params.id as string;
+  await backToFirm(req, res, id, () => firms.setArchived(id, archived, actorOf(req)), archived ? 'firms.archived' : 'firms.restored');
+};
+
+// POST /firms/:id/delete — admins only; refused while rounds exist
+export async function destroy(req: Request, res: Response) {
+  const id = res.locals.input.params.id as string;
+  try {
+    await firms.deleteFirm(id, actorOf(req));
+  } catch (err) {
+    const errors = fieldErrorsOf(err);
+    flash(res, 'error', req.t('firms.errors.deleteHasRounds', { count: Number(errors.count?.[0] ?? 0) }));
+    return res.redirect(`/firms/${id}`);
+  }
+  flash(res, 'success', req.t('firms.deleted'));
+  res.redirect('/firms');
+}
+
+// POST /firms/:id/notes — add a staff note
+export async function addNote(req: Request, res: Response) {
+  const id = res.locals.input.params.id as string;
+  if (res.locals.bodyErrors) {
+    flash(res, 'error', req.t('firms.noteEmpty'));
+    return res.redirect(`/firms/${id}#notes`);
+  }
+  await firms.addNote(id, (res.locals.input.body as { body: string }).body, actorOf(req));
+  flash(res, 'success', req.t('firms.noteAdded'));
+  res.redirect(`/firms/${id}#notes`);
+}

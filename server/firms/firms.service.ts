@@ -1,0 +1,154 @@
+import { Types } from 'mongoose';
+import { FirmModel } from '../../models/firm.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { PersonModel } from '../../models/person.model.js';
+import { NoteModel } from '../../models/note.model.js';
+import type { FirmStatus } from '../../models/enums.js';
+import { AppError, Conflict, NotFound } from '../lib/app-error.js';
+import { seoulToday } from '../lib/dates.js';
+import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
+import { changesSinceVersion } from '../audit/audit.service.js';
+import { canMoveStatus, displayName } from './firm-rules.js';
+import { splitSetUnset, toFirmRecord } from './firm-mapping.js';
+import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
+
+// Fields that are derived or internal: not shown as "changes" in the audit log.
+const HIDDEN = new Set(['sortName', 'searchTokens', 'tips.status']);
+const visibleChanges = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+  diffFields(before, after).filter((c) => !HIDDEN.has(c.field));
+
+export async function getFirm(id: string) {
+  const firm = await FirmModel.findById(id).lean();
+  if (!firm) throw NotFound('firm');
+  return firm;
+}
+
+function duplicateBrn(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+export async function createFirm(input: CreateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+  const { status, _csrf, ...fields } = input;
+  const record = toFirmRecord(fields);
+  const today = seoulToday();
+  const now = new Date();
+  const history = [{ status: 'applicant' as FirmStatus, on: today, at: now, by: actor?.id }];
+  if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id });
+  let firm;
+  try {
+    firm = await FirmModel.create({ ...record, status, statusHistory: history, lastActivityAt: now, importId: opts.importId });
+  } catch (err) {
+    if (duplicateBrn(err)) throw Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
+    throw err;
+  }
+  await recordAudit({
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: 'create', version: firm.__v,
+    changes: visibleChanges({}, flatten({ ...record, status })), importId: opts.importId,
+  });
+  return firm;
+}
+
+export type ConflictDetails = { conflict: true; changes: Awaited<ReturnType<typeof changesSinceVersion>>; currentVersion: number };
+
+// Saves only when nobody saved since the editor loaded version `_version`; otherwise a 409 carrying what changed.
+export async function updateFirm(id: string, input: UpdateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+  const { _version, _csrf, ...fields } = input;
+  const before = await getFirm(id);
+  const version = _version ?? before.__v;
+  const record = toFirmRecord(fields as FirmFieldsInput);
+  const { $set, $unset } = splitSetUnset(record);
+  let updated;
+  try {
+    updated = await FirmModel.findOneAndUpdate(
+      { _id: id, __v: version },
+      { $set: { ...$set, lastActivityAt: new Date() }, ...(Object.keys($unset).length ? { $unset } : {}), $inc: { __v: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+  } catch (err) {
+    if (duplicateBrn(err)) throw Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
+    throw err;
+  }
+  if (!updated) {
+    const current = await getFirm(id);
+    throw new AppError(409, 'edit_conflict', 'edited by someone else', {
+      conflict: true, changes: await changesSinceVersion(id, version), currentVersion: current.__v,
+    } satisfies ConflictDetails);
+  }
+  const changes = visibleChanges(flatten(pick(before, record)), flatten(pick(updated, record)));
+  if (changes.length) {
+    await recordAudit({ actor, entity: 'firm', entityId: before._id, firm: before._id, entityLabel: displayName(updated), action: 'update', changes, version: updated.__v, importId: opts.importId });
+  }
+  return { firm: updated, before, changes };
+}
+
+// The stored values for just the keys the form edits (nested where the record is nested).
+function pick(doc: Record<string, unknown>, shape: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(shape)) {
+    const stored = doc[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && !('toHexString' in (v as object)) ? pick((stored ?? {}) as Record<string, unknown>, v as Record<string, unknown>) : stored;
+  }
+  return out;
+}
+
+export async function changeStatus(id: string, input: StatusChangeInput, actor: Actor) {
+  const firm = await getFirm(id);
+  if (!canMoveStatus(firm.status as FirmStatus, input.status)) {
+    throw Conflict('status move not allowed', { status: ['firms.errors.statusMove'] });
+  }
+  if (firm.status === input.status) return firm;
+  const lastOn = firm.statusHistory.at(-1)?.on;
+  if (lastOn && input.on < lastOn) throw Conflict('status date before previous', { on: ['firms.errors.statusDateOrder'] });
+  const entry = { status: input.status, on: input.on, at: new Date(), by: new Types.ObjectId(actor.id), note: input.note };
+  const set: Record<string, unknown> = { status: input.status, lastActivityAt: new Date() };
+  // Residency dates follow the pipeline unless staff already set them.
+  if (input.status === 'resident' && !firm.residency?.start) set['residency.start'] = input.on;
+  if (['graduated', 'exited', 'withdrawn'].includes(input.status) && firm.residency?.start && !firm.residency?.end) set['residency.end'] = input.on;
+  const updated = await FirmModel.findOneAndUpdate(
+    { _id: id, status: firm.status, __v: input._version ?? firm.__v },
+    { $set: set, $push: { statusHistory: entry }, $inc: { __v: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!updated) throw Conflict('status changed meanwhile', { status: ['firms.errors.statusRace'] });
+  await recordAudit({
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: 'status', version: updated.__v,
+    changes: [{ field: 'status', before: firm.status, after: input.status }, ...(input.note ? [{ field: 'note', before: null, after: input.note }] : [])],
+  });
+  return updated;
+}
+
+export async function setArchived(id: string, archived: boolean, actor: Actor) {
+  const firm = await getFirm(id);
+  if (firm.archived === archived) return;
+  const updated = await FirmModel.findOneAndUpdate(
+    { _id: id },
+    archived ? { $set: { archived: true, archivedAt: new Date() }, $inc: { __v: 1 } } : { $set: { archived: false }, $unset: { archivedAt: 1 }, $inc: { __v: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  await recordAudit({
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: archived ? 'archive' : 'restore',
+    version: updated?.__v, changes: [{ field: 'archived', before: firm.archived, after: archived }],
+  });
+}
+
+// Permanent deletion (admins): refused while the firm has rounds; its notes and people links go with it.
+export async function deleteFirm(id: string, actor: Actor) {
+  const firm = await getFirm(id);
+  const rounds = await FundingRoundModel.countDocuments({ firm: id });
+  if (rounds > 0) throw Conflict('firm has rounds', { reason: ['firms.errors.deleteHasRounds'], count: [String(rounds)] });
+  await recordAudit({
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: 'delete',
+    changes: visibleChanges(flatten(firm as unknown as Record<string, unknown>), {}).filter((c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field)),
+  });
+  await NoteModel.deleteMany({ firm: id });
+  await PersonModel.updateMany({ 'firms.firm': id }, { $pull: { firms: { firm: new Types.ObjectId(id) } } });
+  await FirmModel.deleteOne({ _id: id });
+}
+
+export async function addNote(firmId: string, body: string, actor: Actor) {
+  const firm = await getFirm(firmId);
+  const note = await NoteModel.create({ firm: firm._id, body, by: actor.id, byEmail: actor.email });
+  await FirmModel.updateOne({ _id: firm._id }, { $set: { lastActivityAt: new Date() } });
+  await recordAudit({ actor, entity: 'note', entityId: note._id, firm: firm._id, entityLabel: displayName(firm), action: 'create', changes: [{ field: 'body', before: null, after: body }] });
+  return note;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { INVESTOR_TYPES } from '../../models/enums.js';
+import { objectId } from '../lib/validate.js';
+
+const csrf = { _csrf: z.string().optional() };
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+// Keyset cursor of the list: the last (or first) row's (nameKey, _id), base64url-encoded JSON so any name survives the URL.
+export type InvestorCursor = { key: string; id: string };
+
+export function encodeInvestorCursor(c: InvestorCursor): string {
+  return Buffer.from(JSON.stringify([c.key, c.id]), 'utf8').toString('base64url');
+}
+
+const cursor = z
+  .string()
+  .max(1000)
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .transform((s, ctx): InvestorCursor => {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+      const ok = Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && objectId.safeParse(parsed[1]).success;
+      if (ok) return { key: parsed[0] as string, id: parsed[1] as string };
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'invalid cursor' });
+    return z.NEVER;
+  });
+
+// GET /investors — every filter lives in the query string; anything unexpected is a 400.
+export const listQuery = z
+  .strictObject({
+    q: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()),
+    type: z.preprocess(blankToUndefined, z.enum(INVESTOR_TYPES).optional()),
+    bifc: z.preprocess(blankToUndefined, z.enum(['true', 'false']).transform((v) => v === 'true').optional()),
+    archived: z.preprocess(blankToUndefined, z.literal('true').transform(() => true).optional()),
+    after: cursor.optional(),
+    before: cursor.optional(),
+  })
+  .refine((q) => !(q.after && q.before), { message: 'after and before are exclusive' });
+
+const name = z.preprocess(blankToUndefined, z.string().trim().max(200, { error: 'investors.errors.tooLong' }).optional());
+
+const investorFields = {
+  ...csrf,
+  nameKo: name,
+  nameEn: name,
+  type: z.enum(INVESTOR_TYPES, { error: 'investors.errors.type' }),
+  website: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() || undefined : v),
+    z.httpUrl({ error: 'investors.errors.website' }).max(300, { error: 'investors.errors.tooLong' }).optional(),
+  ),
+  bifcBased: z.enum(['true', 'on']).optional().transform((v) => v !== undefined),
+};
+
+// At least one of the two names: the error sits beside both name fields.
+function requireAName(v: { nameKo?: string; nameEn?: string }, ctx: z.RefinementCtx) {
+  if (v.nameKo || v.nameEn) return;
+  for (const path of ['nameKo', 'nameEn']) ctx.addIssue({ code: 'custom', path: [path], message: 'investors.errors.nameRequired' });
+}
+
+export const createInvestorBody = z.strictObject(investorFields).superRefine(requireAName);
+
+export const updateInvestorBody = z
+  .strictObject({
+    ...investorFields,
+    // The __v of the document the form was loaded from (optimistic concurrency).
+    _version: z.string({ error: 'investors.errors.version' }).regex(/^\d{1,9}$/, { error: 'investors.errors.version' }).transform(Number),
+  })
+  .superRefine(requireAName);
+
+export const actionBody = z.strictObject(csrf);
+
+export type InvestorListQuery = z.infer<typeof listQuery>;
+export type InvestorInput = z.infer<typeof createInvestorBody>;
+export type UpdateInvestorInput = z.infer<typeof updateInvestorBody>;

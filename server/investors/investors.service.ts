@@ -1,0 +1,285 @@
+import { Types } from 'mongoose';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+// Read-only joins for the profile page ("rounds it joined"): separate queries, since the database subset has no $lookup.
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import type { InvestorType } from '../../models/enums.js';
+import { Conflict, NotFound } from '../lib/app-error.js';
+import { recordAudit, diffFields, changesSince, type Actor } from '../audit/index.js';
+import type { InvestorCursor, InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
+
+export const INVESTOR_PAGE_SIZE = 25;
+
+// The fields a person edits on the form (nameKey is derived from them).
+export const EDITABLE_FIELDS = ['nameKo', 'nameEn', 'type', 'website', 'bifcBased'] as const;
+type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+export type InvestorOption = { _id: string; nameKo?: string; nameEn?: string };
+
+export type InvestorFilters = {
+  q?: string;
+  type?: InvestorType;
+  bifc?: boolean;
+  archived?: boolean;
+  after?: InvestorCursor;
+  before?: InvestorCursor;
+};
+
+export type InvestorRow = {
+  _id: string;
+  nameKo?: string;
+  nameEn?: string;
+  nameKey: string;
+  type: InvestorType;
+  bifcBased: boolean;
+  archived: boolean;
+  roundCount: number;
+};
+
+export type JoinedRound = {
+  _id: string;
+  firmId: string;
+  firmNameKo?: string;
+  firmNameEn?: string;
+  stage: string;
+  status: string;
+  day?: string;
+  amountKrw?: number;
+  lead: boolean;
+};
+
+// What someone else changed since the form was loaded: per field, the stored value now and what this user typed.
+export type EditConflict = {
+  version: number;
+  by: string[];
+  fields: { field: string; stored: unknown; yours: unknown }[];
+};
+
+export type UpdateResult = { saved: true; version: number } | { saved: false; conflict: EditConflict };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export const nameKeyOf = (input: { nameKo?: string; nameEn?: string }) => (input.nameEn || input.nameKo || '').trim().toLowerCase();
+
+const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+
+function duplicateName(input: { nameEn?: string }) {
+  return Conflict('investor name taken', { [input.nameEn ? 'nameEn' : 'nameKo']: ['investors.errors.duplicate'] });
+}
+
+// The stored shape of the form's fields (empty optional fields are unset, not stored as '').
+function fieldsOf(input: InvestorInput) {
+  return { nameKo: input.nameKo, nameEn: input.nameEn, type: input.type, website: input.website, bifcBased: input.bifcBased };
+}
+
+const pick = (o: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, o[f]]));
+
+const labelOf = (o: { nameKo?: string | null; nameEn?: string | null }) => o.nameEn || o.nameKo || '';
+
+// Non-archived organisations for select boxes, sorted by name.
+export async function investorOptions(): Promise<InvestorOption[]> {
+  const rows = await InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 }).sort({ nameKey: 1 }).limit(1000).lean();
+  return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
+}
+
+// Names of the given organisations (archived too), for showing participants elsewhere.
+export async function investorNames(ids: string[]): Promise<InvestorOption[]> {
+  const valid = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id)).slice(0, 1000);
+  if (!valid.length) return [];
+  const rows = await InvestorOrgModel.find({ _id: { $in: valid } }, { nameKo: 1, nameEn: 1 }).lean();
+  return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
+}
+
+// One page of the list, keyset-paginated on (nameKey, _id); `before` walks backwards and the page is turned round again.
+export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
+  const and: Record<string, unknown>[] = [];
+  if (!f.archived) and.push({ archived: false });
+  // Anchored, escaped prefix on the lowercased key: an index range scan on {archived, nameKey} or {nameKey}.
+  if (f.q) and.push({ nameKey: { $regex: `^${escapeRegex(f.q.toLowerCase())}` } });
+  if (f.type) and.push({ type: f.type });
+  if (f.bifc !== undefined) and.push({ bifcBased: f.bifc ? true : { $ne: true } });
+  const cursor = f.after ?? f.before;
+  const backwards = Boolean(f.before);
+  if (cursor) {
+    const op = backwards ? '$lt' : '$gt';
+    and.push({ $or: [{ nameKey: { [op]: cursor.key } }, { nameKey: cursor.key, _id: { [op]: cursor.id } }] });
+  }
+  const dir = backwards ? -1 : 1;
+  const rows = await InvestorOrgModel.find(and.length ? { $and: and } : {}, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, bifcBased: 1, archived: 1 })
+    .sort({ nameKey: dir, _id: dir })
+    .limit(pageSize + 1)
+    .lean();
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (backwards) page.reverse();
+  const counts = await roundCounts(page.map((r) => r._id));
+  const items: InvestorRow[] = page.map((r) => ({
+    _id: String(r._id),
+    nameKo: r.nameKo ?? undefined,
+    nameEn: r.nameEn ?? undefined,
+    nameKey: r.nameKey,
+    type: r.type as InvestorType,
+    bifcBased: Boolean(r.bifcBased),
+    archived: Boolean(r.archived),
+    roundCount: counts.get(String(r._id)) ?? 0,
+  }));
+  const first = items[0];
+  const last = items[items.length - 1];
+  const hasNext = backwards ? true : more;
+  const hasPrev = backwards ? more : Boolean(f.after);
+  return {
+    items,
+    next: hasNext && last ? { key: last.nameKey, id: last._id } : undefined,
+    prev: hasPrev && first ? { key: first.nameKey, id: first._id } : undefined,
+  };
+}
+
+// Rounds joined per organisation, for one page of ids: one aggregation over the {participants.investor} index.
+async function roundCounts(ids: Types.ObjectId[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const rows = await FundingRoundModel.aggregate<{ _id: Types.ObjectId; rounds: number }>([
+    { $match: { 'participants.investor': { $in: ids } } },
+    { $unwind: '$participants' },
+    { $match: { 'participants.investor': { $in: ids } } },
+    // Once per (investor, round), so a round listing an organisation twice still counts once.
+    { $group: { _id: { investor: '$participants.investor', round: '$_id' } } },
+    { $group: { _id: '$_id.investor', rounds: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((r) => [String(r._id), r.rounds]));
+}
+
+export async function getInvestor(id: string) {
+  const org = await InvestorOrgModel.findById(id).lean();
+  if (!org) throw NotFound('investor');
+  return org;
+}
+
+// The funding rounds an organisation took part in, newest first, with the firm names (a second query by _id).
+export async function roundsJoined(investorId: string, limit = 200): Promise<JoinedRound[]> {
+  const rounds = await FundingRoundModel.find(
+    { 'participants.investor': investorId },
+    { firm: 1, stage: 1, status: 1, closedOn: 1, announcedOn: 1, participants: 1 },
+  )
+    .limit(limit)
+    .lean();
+  const firmIds = [...new Set(rounds.map((r) => String(r.firm)))];
+  const firms = firmIds.length ? await FirmModel.find({ _id: { $in: firmIds } }, { nameKo: 1, nameEn: 1 }).lean() : [];
+  const firmById = new Map(firms.map((f) => [String(f._id), f]));
+  const joined = rounds.map((r) => {
+    const mine = r.participants.filter((p) => String(p.investor) === investorId);
+    const amounts = mine.map((p) => p.amountKrw).filter((a): a is number => typeof a === 'number');
+    const firm = firmById.get(String(r.firm));
+    return {
+      _id: String(r._id),
+      firmId: String(r.firm),
+      firmNameKo: firm?.nameKo ?? undefined,
+      firmNameEn: firm?.nameEn ?? undefined,
+      stage: r.stage,
+      status: r.status,
+      day: r.closedOn || r.announcedOn || undefined,
+      amountKrw: amounts.length ? amounts.reduce((s, a) => s + a, 0) : undefined,
+      lead: mine.some((p) => p.lead),
+    };
+  });
+  // Sorted here (bounded by `limit`): dates are calendar strings, so string order is date order; undated last.
+  return joined.sort((a, b) => (b.day ?? '').localeCompare(a.day ?? '') || b._id.localeCompare(a._id));
+}
+
+export async function createInvestor(input: InvestorInput, actor: Actor) {
+  const nameKey = nameKeyOf(input);
+  if (await InvestorOrgModel.exists({ nameKey })) throw duplicateName(input);
+  let org;
+  try {
+    org = await InvestorOrgModel.create({ ...fieldsOf(input), nameKey, archived: false });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw duplicateName(input); // lost a race with another create
+    throw err;
+  }
+  await recordAudit({
+    actor,
+    entity: 'investor',
+    entityId: org._id,
+    entityLabel: labelOf(org),
+    action: 'create',
+    changes: diffFields({}, pick(org.toObject(), EDITABLE_FIELDS)),
+    version: org.__v ?? 0,
+  });
+  return org;
+}
+
+// Saves only if nobody saved since the form was loaded (its __v); otherwise reports what the other person changed.
+export async function updateInvestor(id: string, input: UpdateInvestorInput, actor: Actor): Promise<UpdateResult> {
+  const before = await getInvestor(id);
+  const after = fieldsOf(input);
+  const nameKey = nameKeyOf(input);
+  if (nameKey !== before.nameKey && (await InvestorOrgModel.exists({ nameKey, _id: { $ne: before._id } }))) throw duplicateName(input);
+  const changes = diffFields(pick(before, EDITABLE_FIELDS), after);
+  const storedVersion = before.__v ?? 0;
+  if (!changes.length) {
+    // Nothing to write; still refuse a stale form rather than pretend it was saved over newer data.
+    return storedVersion === input._version ? { saved: true, version: storedVersion } : { saved: false, conflict: await describeConflict(id, input) };
+  }
+  const set: Record<string, unknown> = { nameKey };
+  const unset: Record<string, 1> = {};
+  for (const [field, value] of Object.entries(after)) {
+    if (value === undefined) unset[field] = 1;
+    else set[field] = value;
+  }
+  let saved;
+  try {
+    saved = await InvestorOrgModel.findOneAndUpdate(
+      { _id: id, __v: input._version },
+      { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+  } catch (err) {
+    if (isDuplicateKey(err)) throw duplicateName(input);
+    throw err;
+  }
+  if (!saved) return { saved: false, conflict: await describeConflict(id, input) };
+  const version = saved.__v ?? 0;
+  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: labelOf(saved), action: 'update', changes, version });
+  return { saved: true, version };
+}
+
+// Fields others changed after the loaded version, from the audit log; when the log has nothing (a write from outside
+// the app), every field where the stored value differs from what the user typed.
+async function describeConflict(id: string, input: UpdateInvestorInput): Promise<EditConflict> {
+  const stored = await getInvestor(id);
+  const yours: Record<string, unknown> = { ...fieldsOf(input), archived: stored.archived };
+  const since = await changesSince(id, input._version);
+  const touched = new Set(since.flatMap((e) => e.changes.map((c) => c.field)));
+  const candidates = [...EDITABLE_FIELDS, 'archived'] as const;
+  const fields = candidates
+    .filter((f) => (touched.size ? touched.has(f) : diffFields({ v: stored[f as EditableField] }, { v: yours[f] }).length > 0))
+    .map((field) => ({ field, stored: stored[field] ?? null, yours: yours[field] ?? null }));
+  return { version: stored.__v ?? 0, by: [...new Set(since.map((e) => e.actorEmail))], fields };
+}
+
+export async function archiveInvestor(id: string, actor: Actor) {
+  return setArchived(id, true, actor);
+}
+
+export async function restoreInvestor(id: string, actor: Actor) {
+  return setArchived(id, false, actor);
+}
+
+// Archive or restore; a no-op (false) when it already is in that state.
+async function setArchived(id: string, archived: boolean, actor: Actor): Promise<boolean> {
+  const before = await getInvestor(id);
+  const update = archived
+    ? { $set: { archived: true, archivedAt: new Date() }, $inc: { __v: 1 } }
+    : { $set: { archived: false }, $unset: { archivedAt: 1 }, $inc: { __v: 1 } };
+  const saved = await InvestorOrgModel.findOneAndUpdate({ _id: id, archived: archived ? { $ne: true } : true }, update, { returnDocument: 'after' }).lean();
+  if (!saved) return false;
+  await recordAudit({
+    actor,
+    entity: 'investor',
+    entityId: saved._id,
+    entityLabel: labelOf(saved),
+    action: archived ? 'archive' : 'restore',
+    changes: diffFields({ archived: before.archived, archivedAt: before.archivedAt }, { archived: saved.archived, archivedAt: saved.archivedAt }),
+    version: saved.__v ?? 0,
+  });
+  return true;
+}

@@ -1,0 +1,66 @@
+import { Types } from 'mongoose';
+import { PersonModel } from '../../models/person.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { Conflict, NotFound } from '../lib/app-error.js';
+import { recordAudit, diffFields, type Actor } from '../audit/index.js';
+import type { AddPersonInput, EditPersonInput } from './people.schemas.js';
+
+export async function peopleOfFirm(firmId: string) {
+  return PersonModel.find({ 'firms.firm': firmId }).sort({ name: 1 }).limit(200).lean();
+}
+
+// A person is one record however many firms they work with: an email already on file links that person instead of copying them.
+export async function addPersonToFirm(firmId: string, input: AddPersonInput, actor: Actor) {
+  const firm = await FirmModel.exists({ _id: firmId });
+  if (!firm) throw NotFound('firm');
+  const link = { firm: new Types.ObjectId(firmId), role: input.role };
+  const existing = input.email ? await PersonModel.findOne({ email: input.email }).lean() : null;
+  if (existing) {
+    if (existing.firms.some((f) => String(f.firm) === firmId)) throw Conflict('already linked', { email: ['people.errors.alreadyLinked'] });
+    await PersonModel.updateOne({ _id: existing._id }, { $push: { firms: link } });
+    await recordAudit({ actor, entity: 'person', entityId: existing._id, firm: firmId, entityLabel: existing.name, action: 'update', changes: [{ field: 'firms', before: null, after: `${firmId} (${input.role})` }] });
+    return { person: existing, linkedExisting: true };
+  }
+  const { _csrf, role, ...fields } = input;
+  let person;
+  try {
+    person = await PersonModel.create({ ...fields, firms: [link] });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
+    throw err;
+  }
+  await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'create', changes: diffFields({}, { ...fields, role }) });
+  return { person, linkedExisting: false };
+}
+
+export async function getPerson(personId: string) {
+  const person = await PersonModel.findById(personId).lean();
+  if (!person) throw NotFound('person');
+  return person;
+}
+
+export async function editPerson(firmId: string, personId: string, input: EditPersonInput, actor: Actor) {
+  const before = await getPerson(personId);
+  const { _csrf, ...fields } = input;
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, 1> = {};
+  for (const [k, v] of Object.entries(fields)) (v === undefined ? (unset[k] = 1) : (set[k] = v));
+  try {
+    await PersonModel.updateOne({ _id: personId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
+    throw err;
+  }
+  const changes = diffFields(
+    { name: before.name, title: before.title, email: before.email, phone: before.phone, linkedin: before.linkedin },
+    fields,
+  );
+  if (changes.length) await recordAudit({ actor, entity: 'person', entityId: before._id, firm: firmId, entityLabel: before.name, action: 'update', changes });
+}
+
+export async function unlinkPerson(firmId: string, personId: string, actor: Actor) {
+  const person = await getPerson(personId);
+  await PersonModel.updateOne({ _id: personId }, { $pull: { firms: { firm: new Types.ObjectId(firmId) } } });
+  await FirmModel.updateOne({ _id: firmId, contactPerson: person._id }, { $unset: { contactPerson: 1 } });
+  await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'update', changes: [{ field: 'firms', before: firmId, after: null }] });
+}

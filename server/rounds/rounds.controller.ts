@@ -1,0 +1,92 @@
+import type { Request, Response } from 'express';
+import type { FieldErrors } from '../lib/app-error.js';
+import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
+import { investorOptions } from '../investors/index.js';
+import { getFirm } from '../firms/firms.service.js';
+import { displayName } from '../firms/firm-rules.js';
+import * as rounds from './rounds.service.js';
+import { CURRENCIES, type RoundInput } from './rounds.schemas.js';
+
+const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+const BLANK_PARTICIPANT_ROWS = 4;
+
+type StoredRound = Awaited<ReturnType<typeof rounds.getRound>>;
+
+// Stored round → the form's string values, with room for more participants (no JavaScript needed to add rows).
+function roundValues(r?: StoredRound): Record<string, unknown> {
+  const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const participants = (r?.participants ?? []).map((p) => ({ investor: String(p.investor), amountKrw: s(p.amountKrw), lead: p.lead ? 'true' : '' }));
+  const minor = r?.amountMinor;
+  const digits = r ? CURRENCIES[(r.currency ?? 'KRW') as keyof typeof CURRENCIES] ?? 0 : 0;
+  return {
+    stage: s(r?.stage), instrument: s(r?.instrument), status: s(r?.status ?? 'closed'), amountKrw: s(r?.amountKrw), currency: s(r?.currency ?? 'KRW'),
+    amountForeign: typeof minor === 'number' ? (digits ? `${Math.floor(minor / 10 ** digits)}.${String(minor % 10 ** digits).padStart(digits, '0')}` : String(minor)) : '',
+    preMoneyKrw: s(r?.preMoneyKrw), announcedOn: s(r?.announcedOn), closedOn: s(r?.closedOn), note: s(r?.note),
+    valuationCapKrw: s(r?.terms?.valuationCapKrw), discountPct: s(r?.terms?.discountPct), interestPct: s(r?.terms?.interestPct),
+    redemptionYears: s(r?.terms?.redemptionYears), conversionPriceKrw: s(r?.terms?.conversionPriceKrw), refixingFloorPct: s(r?.terms?.refixingFloorPct),
+    participants,
+  };
+}
+
+function withBlankRows(values: Record<string, unknown>): Record<string, unknown> {
+  const raw = values.participants;
+  const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw) : [];
+  return { ...values, participants: [...rows, ...Array.from({ length: BLANK_PARTICIPANT_ROWS }, () => ({}))] };
+}
+
+async function renderRoundForm(req: Request, res: Response, locals: { round?: StoredRound; values: Record<string, unknown>; errors?: FieldErrors }) {
+  const firm = await getFirm(res.locals.input.params.id);
+  const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${displayName(firm, res.locals.lang)}`;
+  renderForm(res, 'rounds/form', { title, firm, investors: await investorOptions(), currencies: Object.keys(CURRENCIES), ...locals, values: withBlankRows(locals.values) });
+}
+
+const warn = (req: Request, res: Response, warning?: string) => warning && flash(res, 'warning', req.t(`rounds.warnings.${warning}`));
+
+// GET /firms/:id/rounds/new
+export async function newForm(req: Request, res: Response) {
+  await renderRoundForm(req, res, { values: roundValues() });
+}
+
+// POST /firms/:id/rounds
+export async function create(req: Request, res: Response) {
+  const { id } = res.locals.input.params;
+  if (res.locals.bodyErrors) return renderRoundForm(req, res, { values: req.body, errors: res.locals.bodyErrors });
+  try {
+    const { warning } = await rounds.createRound(id, res.locals.input.body as RoundInput, actorOf(req));
+    flash(res, 'success', req.t('rounds.created'));
+    warn(req, res, warning);
+  } catch (err) {
+    return renderRoundForm(req, res, { values: req.body, errors: fieldErrorsOf(err) });
+  }
+  res.redirect(`/firms/${id}#rounds`);
+}
+
+// GET /firms/:id/rounds/:roundId/edit
+export async function editForm(req: Request, res: Response) {
+  const { id, roundId } = res.locals.input.params;
+  const round = await rounds.getRound(id, roundId);
+  await renderRoundForm(req, res, { round, values: roundValues(round) });
+}
+
+// POST /firms/:id/rounds/:roundId
+export async function update(req: Request, res: Response) {
+  const { id, roundId } = res.locals.input.params;
+  const round = await rounds.getRound(id, roundId);
+  if (res.locals.bodyErrors) return renderRoundForm(req, res, { round, values: req.body, errors: res.locals.bodyErrors });
+  try {
+    const { warning } = await rounds.updateRound(id, roundId, res.locals.input.body as RoundInput, actorOf(req));
+    flash(res, 'success', req.t('rounds.saved'));
+    warn(req, res, warning);
+  } catch (err) {
+    return renderRoundForm(req, res, { round, values: req.body, errors: fieldErrorsOf(err) });
+  }
+  res.redirect(`/firms/${id}#rounds`);
+}
+
+// POST /firms/:id/rounds/:roundId/delete
+export async function destroy(req: Request, res: Response) {
+  const { id, roundId } = res.locals.input.params;
+  await rounds.deleteRound(id, roundId, actorOf(req));
+  flash(res, 'success', req.t('rounds.deleted'));
+  res.redirect(`/firms/${id}#rounds`);
+}

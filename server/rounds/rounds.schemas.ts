@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { INSTRUMENTS, ROUND_STAGES, ROUND_STATUSES } from '../../models/enums.js';
+import { checkbox, csrfField, optionalDay, optionalId, optionalInt, optionalKrw, optionalNumber, optionalText, requiredKrw } from '../lib/form-fields.js';
+import { objectId } from '../lib/validate.js';
+import { checkParticipants } from './round-rules.js';
+
+export const CURRENCIES = { KRW: 0, USD: 2, EUR: 2, JPY: 0, CNY: 2, SGD: 2, HKD: 2, GBP: 2 } as const;
+export type Currency = keyof typeof CURRENCIES;
+const CURRENCY_CODES = Object.keys(CURRENCIES) as [Currency, ...Currency[]];
+
+// "1,234.56" in a currency with 2 decimals → 123456 minor units; never through floating point arithmetic.
+export function toMinorUnits(input: string, currency: Currency): number | undefined {
+  const s = input.replace(/[\s,]/g, '');
+  const digits = CURRENCIES[currency];
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m || (m[2] && m[2].length > digits)) return undefined;
+  const n = Number(m[1] + (m[2] ?? '').padEnd(digits, '0'));
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+const participant = z.object({
+  investor: optionalId,
+  amountKrw: optionalKrw,
+  lead: checkbox,
+});
+
+// Participant rows arrive as participants[0][investor]…; empty rows are dropped.
+const participants = z.preprocess(
+  (v) => {
+    const rows = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [];
+    return rows.filter((r) => r && typeof r === 'object' && Object.values(r as object).some((x) => x !== '' && x !== undefined));
+  },
+  z.array(participant).max(50),
+);
+
+export const roundFields = {
+  stage: z.enum(ROUND_STAGES, { error: 'validation.choice' }),
+  instrument: z.enum(INSTRUMENTS, { error: 'validation.choice' }),
+  status: z.enum(ROUND_STATUSES, { error: 'validation.choice' }),
+  amountKrw: requiredKrw,
+  currency: z.preprocess((v) => (v === '' || v === undefined ? 'KRW' : v), z.enum(CURRENCY_CODES, { error: 'validation.choice' })),
+  amountForeign: optionalText(30),
+  preMoneyKrw: optionalKrw,
+  announcedOn: optionalDay,
+  closedOn: optionalDay,
+  valuationCapKrw: optionalKrw,
+  discountPct: optionalNumber(0, 100),
+  interestPct: optionalNumber(0, 100),
+  redemptionYears: optionalInt(0, 30),
+  conversionPriceKrw: optionalKrw,
+  refixingFloorPct: optionalNumber(0, 100),
+  note: optionalText(2000),
+  participants,
+};
+
+type RoundFieldsIn = z.infer<z.ZodObject<typeof roundFields>>;
+
+export function checkRoundFields(r: RoundFieldsIn, ctx: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (r.status === 'closed' && !r.closedOn) issue('closedOn', 'rounds.errors.closedOnNeeded');
+  if (r.closedOn && r.announcedOn && r.closedOn < r.announcedOn) issue('closedOn', 'rounds.errors.closedBeforeAnnounced');
+  if (r.currency !== 'KRW') {
+    if (!r.amountForeign) issue('amountForeign', 'rounds.errors.foreignNeeded');
+    else if (toMinorUnits(r.amountForeign, r.currency) === undefined) issue('amountForeign', 'rounds.errors.foreignFormat');
+  }
+  const ids = r.participants.map((p) => p.investor).filter(Boolean);
+  if (new Set(ids).size !== ids.length) issue('participants', 'rounds.errors.duplicateInvestor');
+  if (r.participants.some((p) => !p.investor)) issue('participants', 'rounds.errors.investorNeeded');
+  const check = checkParticipants(r);
+  if (check.error) issue('participants', `rounds.errors.${check.error}`);
+}
+
+export const roundBody = z.strictObject({ ...csrfField, ...roundFields }).superRefine(checkRoundFields);
+export type RoundInput = z.infer<typeof roundBody>;
+export const roundParams = z.strictObject({ id: objectId, roundId: objectId });

@@ -1,0 +1,85 @@
+import { Types } from 'mongoose';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { NotFound, Conflict } from '../lib/app-error.js';
+import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
+import { computeFirmTotals, checkParticipants } from './round-rules.js';
+import { toMinorUnits, type RoundInput } from './rounds.schemas.js';
+
+export async function roundsOfFirm(firmId: string) {
+  return FundingRoundModel.find({ firm: firmId }).sort({ closedOn: -1, announcedOn: -1, _id: -1 }).limit(500).lean();
+}
+
+export async function getRound(firmId: string, roundId: string) {
+  const round = await FundingRoundModel.findOne({ _id: roundId, firm: firmId }).lean();
+  if (!round) throw NotFound('round');
+  return round;
+}
+
+// Totals are recomputed from all of the firm's rounds after every change: idempotent, right whatever order edits arrive in.
+export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Promise<void> {
+  const rounds = await FundingRoundModel.find({ firm: firmId }, { status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 }).lean();
+  await FirmModel.updateOne({ _id: firmId }, { $set: { totals: computeFirmTotals(rounds), lastActivityAt: new Date() } });
+}
+
+export function toRoundRecord(input: RoundInput) {
+  const { _csrf, amountForeign, valuationCapKrw, discountPct, interestPct, redemptionYears, conversionPriceKrw, refixingFloorPct, participants, ...rest } = input;
+  return {
+    ...rest,
+    amountMinor: input.currency !== 'KRW' && amountForeign ? toMinorUnits(amountForeign, input.currency) : undefined,
+    terms: { valuationCapKrw, discountPct, interestPct, redemptionYears, conversionPriceKrw, refixingFloorPct },
+    participants: participants.map((p) => ({ investor: new Types.ObjectId(p.investor!), amountKrw: p.amountKrw, lead: p.lead })),
+  };
+}
+
+async function assertInvestorsExist(ids: Types.ObjectId[]): Promise<void> {
+  if (!ids.length) return;
+  const found = await InvestorOrgModel.countDocuments({ _id: { $in: ids } });
+  if (found !== new Set(ids.map(String)).size) throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
+}
+
+const auditShape = (r: ReturnType<typeof toRoundRecord> | Record<string, unknown>) => {
+  const { participants, ...rest } = r as Record<string, unknown> & { participants?: { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[] };
+  return {
+    ...flatten(rest),
+    participants: (participants ?? []).map((p) => `${String(p.investor)}:${p.amountKrw ?? ''}${p.lead ? ':lead' : ''}`).join(', '),
+  };
+};
+const AUDIT_OMIT = new Set(['_id', '__v', 'firm', 'createdAt', 'updatedAt', 'importId']);
+const roundChanges = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+  diffFields(auditShape(before), auditShape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
+
+export async function createRound(firmId: string, input: RoundInput, actor: Actor | null, opts: { importId?: Types.ObjectId; label?: string } = {}) {
+  const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
+  if (!firm) throw NotFound('firm');
+  const record = toRoundRecord(input);
+  await assertInvestorsExist(record.participants.map((p) => p.investor));
+  const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
+  await recomputeFirmTotals(firm._id);
+  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${firm.nameKo || firm.nameEn} · ${input.stage}`, action: 'create', changes: roundChanges({}, record), importId: opts.importId });
+  return { round, warning: checkParticipants(record).warning };
+}
+
+export async function updateRound(firmId: string, roundId: string, input: RoundInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+  const before = await getRound(firmId, roundId);
+  const record = toRoundRecord(input);
+  await assertInvestorsExist(record.participants.map((p) => p.investor));
+  await FundingRoundModel.replaceOne({ _id: roundId }, { ...record, firm: before.firm, importId: before.importId ?? opts.importId, createdAt: before.createdAt });
+  await recomputeFirmTotals(before.firm);
+  const changes = roundChanges(before as unknown as Record<string, unknown>, record);
+  if (changes.length) await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, importId: opts.importId });
+  return { warning: checkParticipants(record).warning, changes };
+}
+
+export async function deleteRound(firmId: string, roundId: string, actor: Actor) {
+  const before = await getRound(firmId, roundId);
+  await FundingRoundModel.deleteOne({ _id: roundId });
+  await recomputeFirmTotals(before.firm);
+  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: roundChanges(before as unknown as Record<string, unknown>, {}) });
+}
+
+// Every round (or one firm's) in insertion order, for the streamed CSV export.
+export function roundsCursor(filter: { firm?: string } = {}) {
+  return FundingRoundModel.find(filter.firm ? { firm: filter.firm } : {}).sort({ _id: 1 }).lean().cursor({ batchSize: 500 });
+}
