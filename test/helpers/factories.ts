@@ -2,6 +2,9 @@ import { UserModel } from '../../models/user.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import type { InvestorType, Role } from '../../models/enums.js';
 import { hashPassword } from '../../server/auth/passwords.js';
+import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
+import { createFirmBody, type CreateFirmInput } from '../../server/firms/firms.schemas.js';
+import { createFirm } from '../../server/firms/firms.service.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let seq = 0;
@@ -26,4 +29,17 @@ export async function makeUser(over: { role?: Role; email?: string; investorOrg?
     active: over.active ?? true,
     passwordHash: await cachedHash,
   });
+}
+
+let brnSeq = 100000000;
+// A valid, unique business registration number.
+export function nextBrn(): string {
+  brnSeq += 7;
+  return brnWithCheckDigit(String(brnSeq));
+}
+
+export async function makeFirm(over: Partial<CreateFirmInput> = {}) {
+  seq += 1;
+  const input = createFirmBody.parse({ nameKo: `테스트기업${seq}`, nameEn: `Test Firm ${seq}`, sectorPrimary: 'payments', ...over });
+  return createFirm(input, null);
 }

@@ -1,0 +1,201 @@
+import { expect } from 'chai';
+import { buildTestApp, loginAs, type TestApp } from '../helpers/app.js';
+import { makeFirm, nextBrn } from '../helpers/factories.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { PersonModel } from '../../models/person.model.js';
+import { NoteModel } from '../../models/note.model.js';
+import { searchTokensOf, sortNameOf } from '../../server/firms/firm-rules.js';
+import { seoulToday } from '../../server/lib/dates.js';
+
+describe('firms: registering, editing and walking the pipeline', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  it('when staff register a firm, then it is stored, listed and its creation is in the audit log', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    const brn = nextBrn();
+    const token = await staff.csrf();
+    const res = await staff.post('/firms').type('form').send({
+      _csrf: token, nameKo: '광안페이', nameEn: 'Gwangan Pay', brn: brn.replace(/-/g, ''), sectorPrimary: 'payments', sectorsSecondary: ['data-ai', 'lending'],
+      stage: 'seed', founded: '2024-03-01', pitch: '시장 상인을 위한 결제', tags: 'bifc, Blockchain', fundraisingRaising: 'true', fundraisingTargetKrw: '12억 5,000만',
+    });
+    expect(res.status, res.text.slice(0, 500)).to.equal(302);
+    const firm = await FirmModel.findOne({ brn }).lean();
+    expect(firm!.nameEn).to.equal('Gwangan Pay');
+    expect(firm!.status).to.equal('applicant');
+    expect(firm!.sectorsSecondary).to.deep.equal(['data-ai', 'lending']);
+    expect(firm!.tags).to.deep.equal(['bifc', 'blockchain']);
+    expect(firm!.fundraising!.targetKrw).to.equal(1_250_000_000);
+    expect(res.headers.location).to.equal(`/firms/${firm!._id}`);
+    const page = await staff.get(res.headers.location!);
+    expect(page.text).to.contain('광안페이');
+    expect(page.text).to.contain('12억 5,000만원');
+    const audit = await AuditEntryModel.findOne({ entityId: firm!._id, action: 'create' }).lean();
+    expect(audit!.actorEmail).to.equal(staff.email);
+    expect(audit!.changes.find((c) => c.field === 'nameEn')!.after).to.equal('Gwangan Pay');
+  });
+
+  it('when the form has errors, then it comes back (422) with what was typed and each message beside its field', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    const res = await staff.post('/firms').type('form').send({
+      _csrf: token, nameKo: '실수기업', brn: '123-45-67890', sectorPrimary: '', founded: '2025-02-30', website: 'example', headcount: '-3',
+    });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('value="실수기업"');
+    expect(res.text).to.contain('value="123-45-67890"');
+    expect(res.text).to.contain('value="2025-02-30"');
+    expect(res.text).to.contain('올바른 사업자등록번호가 아닙니다');
+    expect(res.text).to.contain('주 분야를 선택하세요');
+    expect(res.text).to.contain('YYYY-MM-DD');
+    expect(res.text).to.contain('http:// 또는 https://');
+    expect(await FirmModel.countDocuments()).to.equal(0);
+  });
+
+  it('when a registration number is already taken, then the form says so beside the field (in English too)', async () => {
+    const existing = await makeFirm({ brn: nextBrn() });
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    const res = await staff.post('/firms').set('Accept-Language', 'en').type('form').send({ _csrf: token, nameEn: 'Copycat', brn: existing.brn!, sectorPrimary: 'lending' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Another startup already has this registration number.');
+    expect(await FirmModel.countDocuments()).to.equal(1);
+  });
+
+  it('when two staff edit the same firm at once, then the later save is refused with what changed, and nothing is overwritten', async () => {
+    const firm = await makeFirm({ nameEn: 'Race Co', pitch: 'original' });
+    const alice = await loginAs(t.app, 'staff');
+    const bob = await loginAs(t.app, 'staff');
+    const aliceForm = await alice.get(`/firms/${firm._id}/edit`);
+    const bobForm = await bob.get(`/firms/${firm._id}/edit`);
+    const version = /name="_version" value="(\d+)"/.exec(aliceForm.text)![1];
+    expect(/name="_version" value="(\d+)"/.exec(bobForm.text)![1]).to.equal(version);
+    const base = { nameEn: 'Race Co', nameKo: firm.nameKo!, sectorPrimary: 'payments', _version: version };
+    const aliceToken = await alice.csrf();
+    const bobToken = await bob.csrf();
+    expect((await alice.post(`/firms/${firm._id}`).type('form').send({ ...base, _csrf: aliceToken, pitch: 'alice was here' })).status).to.equal(302);
+    const late = await bob.post(`/firms/${firm._id}`).type('form').send({ ...base, _csrf: bobToken, pitch: 'bob overwrites' });
+    expect(late.status).to.equal(409);
+    expect(late.text).to.contain('다른 사람이 이 스타트업을 저장했습니다');
+    expect(late.text).to.contain('alice was here');
+    expect(late.text).to.contain(alice.email);
+    expect(late.text).to.contain('value="bob overwrites"');
+    expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('alice was here');
+    // A deliberate second save, from the refreshed form, goes through.
+    const newVersion = /name="_version" value="(\d+)"/.exec(late.text)![1];
+    expect((await bob.post(`/firms/${firm._id}`).type('form').send({ ...base, _version: newVersion, _csrf: bobToken, pitch: 'bob overwrites' })).status).to.equal(302);
+    expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('bob overwrites');
+  });
+
+  it('when a firm is edited, then the audit log holds each field before → after and the page shows it', async () => {
+    const firm = await makeFirm({ nameEn: 'Before Name', headcount: 5 } as never);
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    await staff.post(`/firms/${firm._id}`).type('form').send({ _csrf: token, nameKo: firm.nameKo!, nameEn: 'After Name', sectorPrimary: 'payments', headcount: '12', _version: String(firm.__v) });
+    const entry = await AuditEntryModel.findOne({ entityId: firm._id, action: 'update' }).lean();
+    const byField = Object.fromEntries(entry!.changes.map((c) => [c.field, c]));
+    expect(byField.nameEn).to.include({ before: 'Before Name', after: 'After Name' });
+    expect(byField.headcount).to.include({ before: 5, after: 12 });
+    const stored = await FirmModel.findById(firm._id).lean();
+    expect(stored!.sortName).to.equal(sortNameOf({ nameEn: 'After Name' }));
+    expect(stored!.searchTokens).to.deep.equal(searchTokensOf({ nameKo: firm.nameKo, nameEn: 'After Name' }));
+    const page = await staff.get(`/firms/${firm._id}`);
+    expect(page.text).to.contain('<del>Before Name</del>');
+    expect(page.text).to.contain('<ins>After Name</ins>');
+  });
+
+  it('when staff walk a firm from applicant to resident, then every step is dated in its history and audit', async () => {
+    const firm = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    let version = 0;
+    const today = seoulToday();
+    const steps = [['screening', today], ['admitted', today], ['resident', today]] as const;
+    for (const [status, on] of steps) {
+      const res = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status, on, _version: String(version) });
+      expect(res.status, res.text.slice(0, 300)).to.equal(302);
+      version = (await FirmModel.findById(firm._id).lean())!.__v;
+    }
+    const stored = await FirmModel.findById(firm._id).lean();
+    expect(stored!.status).to.equal('resident');
+    expect(stored!.statusHistory.map((h) => [h.status, h.on]).slice(1)).to.deep.equal(steps.map((s) => [...s]));
+    expect(stored!.residency!.start).to.equal(today);
+    expect(await AuditEntryModel.countDocuments({ entityId: firm._id, action: 'status' })).to.equal(3);
+    // Jumping backwards or skipping steps is refused with a message.
+    const bad = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'applicant', on: today, _version: String(stored!.__v) });
+    expect(bad.status).to.equal(302);
+    const page = await staff.get(`/firms/${firm._id}`);
+    expect(page.text).to.contain('현재 상태에서 그 상태로 바꿀 수 없습니다');
+    expect((await FirmModel.findById(firm._id).lean())!.status).to.equal('resident');
+    // A date before the previous change is refused too.
+    const early = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'graduated', on: '2020-01-01', _version: String(stored!.__v) });
+    expect(early.status).to.equal(302);
+    expect((await staff.get(`/firms/${firm._id}`)).text).to.contain('직전 상태 변경일보다 이릅니다');
+  });
+
+  it('when a firm is archived, then it leaves the list, stays restorable, and both steps are audited', async () => {
+    const firm = await makeFirm({ nameEn: 'Archivable' });
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    await staff.post(`/firms/${firm._id}/archive`).type('form').send({ _csrf: token });
+    expect((await staff.get('/firms')).text).to.not.contain('Archivable');
+    expect((await staff.get('/firms?archived=1')).text).to.contain('Archivable');
+    await staff.post(`/firms/${firm._id}/restore`).type('form').send({ _csrf: token });
+    expect((await staff.get('/firms')).text).to.contain('Archivable');
+    expect(await AuditEntryModel.countDocuments({ entityId: firm._id, action: { $in: ['archive', 'restore'] } })).to.equal(2);
+  });
+
+  it('when an admin deletes a firm with rounds, then it is refused with the reason; without rounds it is deleted and audited', async () => {
+    const withRounds = await makeFirm();
+    await FundingRoundModel.create({ firm: withRounds._id, stage: 'seed', instrument: 'rcps', amountKrw: 1, status: 'planned' });
+    const admin = await loginAs(t.app, 'admin');
+    const token = await admin.csrf();
+    await admin.post(`/firms/${withRounds._id}/delete`).type('form').send({ _csrf: token });
+    expect(await FirmModel.exists({ _id: withRounds._id })).to.not.equal(null);
+    expect((await admin.get(`/firms/${withRounds._id}`)).text).to.contain('투자 라운드가 1건 있어 삭제할 수 없습니다');
+
+    const plain = await makeFirm();
+    await NoteModel.create({ firm: plain._id, body: 'x' });
+    const res = await admin.post(`/firms/${plain._id}/delete`).type('form').send({ _csrf: token });
+    expect(res.headers.location).to.equal('/firms');
+    expect(await FirmModel.exists({ _id: plain._id })).to.equal(null);
+    expect(await NoteModel.countDocuments({ firm: plain._id })).to.equal(0);
+    expect(await AuditEntryModel.countDocuments({ entityId: plain._id, action: 'delete' })).to.equal(1);
+
+    const staff = await loginAs(t.app, 'staff');
+    const staffToken = await staff.csrf();
+    expect((await staff.post(`/firms/${withRounds._id}/delete`).type('form').send({ _csrf: staffToken })).status).to.equal(403);
+  });
+
+  it('when a note is added, then it appears as plain text (markup not rendered) and in the timeline', async () => {
+    const firm = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    await staff.post(`/firms/${firm._id}/notes`).type('form').send({ _csrf: token, body: 'Met the CEO <script>alert(1)</script>' });
+    const page = await staff.get(`/firms/${firm._id}`);
+    expect(page.text).to.contain('Met the CEO &lt;script&gt;');
+    expect(page.text).to.not.contain('<script>alert(1)</script>');
+    expect(await AuditEntryModel.countDocuments({ firm: firm._id, entity: 'note' })).to.equal(1);
+  });
+
+  it('when a founder is added with an email already on file, then the same person is linked, not duplicated', async () => {
+    const a = await makeFirm();
+    const b = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    await staff.post(`/firms/${a._id}/people`).type('form').send({ _csrf: token, name: 'Kim Minji', email: 'minji@startup.example', role: 'founder', title: 'CEO' });
+    await staff.post(`/firms/${b._id}/people`).type('form').send({ _csrf: token, name: 'Minji Kim', email: 'MINJI@startup.example', role: 'advisor' });
+    const people = await PersonModel.find().lean();
+    expect(people).to.have.length(1);
+    expect(people[0]!.firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
+    expect((await staff.get(`/firms/${b._id}`)).text).to.contain('Kim Minji');
+    const again = await staff.post(`/firms/${a._id}/people`).type('form').send({ _csrf: token, name: 'Kim', email: 'minji@startup.example', role: 'contact' });
+    expect(again.status).to.equal(422);
+    expect(again.text).to.contain('이미 이 스타트업에 연결된 인물입니다');
+  });
+});
