@@ -25,8 +25,8 @@ const auditEntrySchema = new Schema({
 auditEntrySchema.index({ entityId: 1, at: -1 });
 auditEntrySchema.index({ firm: 1, at: -1 });
 auditEntrySchema.index({ at: -1, _id: -1 });
-auditEntrySchema.index({ entity: 1, at: -1 });
-auditEntrySchema.index({ actor: 1, at: -1 });
+auditEntrySchema.index({ entity: 1, at: -1, _id: -1 });
+auditEntrySchema.index({ actorEmail: 1, at: -1, _id: -1 });
 
 export type AuditEntry = InferSchemaType<typeof auditEntrySchema>;
 export const AuditEntryModel = mongoose.model('AuditEntry', auditEntrySchema);

@@ -6,3 +6,4 @@ export * from './firm.model.js';
 export * from './person.model.js';
 export * from './funding-round.model.js';
 export * from './note.model.js';
+export * from './import-batch.model.js';

@@ -17,7 +17,7 @@ const investorOrgSchema = new Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 investorOrgSchema.index({ nameKey: 1 }, { unique: true });
-investorOrgSchema.index({ archived: 1, nameKey: 1 });
+investorOrgSchema.index({ archived: 1, nameKey: 1, _id: 1 });
 
 export type InvestorOrg = InferSchemaType<typeof investorOrgSchema>;
 export const InvestorOrgModel = mongoose.model('InvestorOrg', investorOrgSchema);

@@ -32,10 +32,3 @@ export async function recordAudit(entry: AuditRecord): Promise<void> {
   });
 }
 
-// What others changed on a record after the version an editor loaded (for the conflict message).
-export async function changesSinceVersion(entityId: string, version: number) {
-  return AuditEntryModel.find({ entityId, version: { $gt: version } }, { at: 1, actorEmail: 1, changes: 1, action: 1 })
-    .sort({ at: 1 })
-    .limit(20)
-    .lean();
-}

@@ -1,6 +1,6 @@
 import { investorNames } from '../investors/index.js';
 import { NoteModel } from '../../models/note.model.js';
-import { historyOfFirm } from '../audit/audit-query.service.js';
+import { historyOfFirm } from '../audit/index.js';
 import { peopleOfFirm } from '../people/people.service.js';
 import { roundsOfFirm } from '../rounds/rounds.service.js';
 import { checkParticipants } from '../rounds/round-rules.js';

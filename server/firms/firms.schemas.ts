@@ -48,30 +48,40 @@ export const firmFields = {
 
 type FirmFieldsIn = z.infer<z.ZodObject<typeof firmFields>>;
 
-// Rules across fields, each reported beside the field it concerns.
-export function checkFirmFields(f: FirmFieldsIn, ctx: z.RefinementCtx): void {
+const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const day = (v: unknown): string | undefined => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
+// Rules across fields, each reported beside the field it concerns. They run even when single fields failed
+// (ALWAYS), so every error shows at once; values may then still be raw form strings, hence the defensive reads.
+export function checkFirmFields(raw: FirmFieldsIn, ctx: z.RefinementCtx): void {
+  const f = raw as unknown as Record<string, unknown>;
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  if (!f.nameKo && !f.nameEn) issue('nameKo', 'firms.errors.name');
-  if (f.residencyStart && f.residencyPlannedEnd && f.residencyPlannedEnd < f.residencyStart) issue('residencyPlannedEnd', 'firms.errors.afterStart');
-  if (f.residencyStart && f.residencyEnd && f.residencyEnd < f.residencyStart) issue('residencyEnd', 'firms.errors.afterStart');
-  if ((f.residencyEnd || f.residencyPlannedEnd) && !f.residencyStart) issue('residencyStart', 'firms.errors.startNeeded');
-  const tipsOrder: (keyof FirmFieldsIn)[] = ['tipsRecommendedOn', 'tipsEvaluatedOn', 'tipsSelectedOn', 'tipsAgreementOn', 'tipsCompletedOn'];
+  if (!filled(f.nameKo) && !filled(f.nameEn)) issue('nameKo', 'firms.errors.name');
+  const start = day(f.residencyStart);
+  const plannedEnd = day(f.residencyPlannedEnd);
+  const end = day(f.residencyEnd);
+  if (start && plannedEnd && plannedEnd < start) issue('residencyPlannedEnd', 'firms.errors.afterStart');
+  if (start && end && end < start) issue('residencyEnd', 'firms.errors.afterStart');
+  if ((filled(f.residencyEnd) || filled(f.residencyPlannedEnd)) && !filled(f.residencyStart)) issue('residencyStart', 'firms.errors.startNeeded');
   let last: string | undefined;
-  for (const key of tipsOrder) {
-    const day = f[key] as string | undefined;
-    if (!day) continue;
-    if (last && day < last) issue(key, 'firms.errors.tipsOrder');
-    last = day;
+  for (const key of ['tipsRecommendedOn', 'tipsEvaluatedOn', 'tipsSelectedOn', 'tipsAgreementOn', 'tipsCompletedOn']) {
+    const d = day(f[key]);
+    if (!d) continue;
+    if (last && d < last) issue(key, 'firms.errors.tipsOrder');
+    last = d;
   }
-  if (f.sectorsSecondary.includes(f.sectorPrimary)) issue('sectorsSecondary', 'firms.errors.secondaryRepeatsPrimary');
-  if (f.fundraisingRaising && !f.fundraisingTargetKrw) issue('fundraisingTargetKrw', 'firms.errors.targetNeeded');
+  if (Array.isArray(f.sectorsSecondary) && typeof f.sectorPrimary === 'string' && f.sectorsSecondary.includes(f.sectorPrimary)) issue('sectorsSecondary', 'firms.errors.secondaryRepeatsPrimary');
+  const raising = f.fundraisingRaising === true || f.fundraisingRaising === 'true' || f.fundraisingRaising === 'on';
+  if (raising && (f.fundraisingTargetKrw === undefined || f.fundraisingTargetKrw === '')) issue('fundraisingTargetKrw', 'firms.errors.targetNeeded');
 }
+
+export const ALWAYS = { when: () => true };
 
 export const createFirmBody = z
   .strictObject({ ...csrfField, ...firmFields, status: z.enum(['applicant', 'screening', 'admitted', 'resident'] as const, { error: 'validation.choice' }).default('applicant') })
-  .superRefine(checkFirmFields);
+  .superRefine(checkFirmFields, ALWAYS);
 
-export const updateFirmBody = z.strictObject({ ...csrfField, _version: versionField, ...firmFields }).superRefine(checkFirmFields);
+export const updateFirmBody = z.strictObject({ ...csrfField, _version: versionField, ...firmFields }).superRefine(checkFirmFields, ALWAYS);
 
 export type FirmFieldsInput = FirmFieldsIn;
 export type CreateFirmInput = z.infer<typeof createFirmBody>;

@@ -6,8 +6,7 @@ import { NoteModel } from '../../models/note.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
 import { seoulToday } from '../lib/dates.js';
-import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
-import { changesSinceVersion } from '../audit/audit.service.js';
+import { recordAudit, diffFields, flatten, changesSince, type Actor, type HistoryEntry } from '../audit/index.js';
 import { canMoveStatus, displayName } from './firm-rules.js';
 import { splitSetUnset, toFirmRecord } from './firm-mapping.js';
 import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
@@ -48,7 +47,7 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
   return firm;
 }
 
-export type ConflictDetails = { conflict: true; changes: Awaited<ReturnType<typeof changesSinceVersion>>; currentVersion: number };
+export type ConflictDetails = { conflict: true; changes: HistoryEntry[]; currentVersion: number };
 
 // Saves only when nobody saved since the editor loaded version `_version`; otherwise a 409 carrying what changed.
 export async function updateFirm(id: string, input: UpdateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
@@ -71,7 +70,7 @@ export async function updateFirm(id: string, input: UpdateFirmInput, actor: Acto
   if (!updated) {
     const current = await getFirm(id);
     throw new AppError(409, 'edit_conflict', 'edited by someone else', {
-      conflict: true, changes: await changesSinceVersion(id, version), currentVersion: current.__v,
+      conflict: true, changes: await changesSince(id, version), currentVersion: current.__v,
     } satisfies ConflictDetails);
   }
   const changes = visibleChanges(flatten(pick(before, record)), flatten(pick(updated, record)));

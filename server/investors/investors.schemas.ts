@@ -54,13 +54,12 @@ const investorFields = {
   bifcBased: z.enum(['true', 'on']).optional().transform((v) => v !== undefined),
 };
 
-// At least one of the two names: the error sits beside both name fields.
-function requireAName(v: { nameKo?: string; nameEn?: string }, ctx: z.RefinementCtx) {
-  if (v.nameKo || v.nameEn) return;
-  for (const path of ['nameKo', 'nameEn']) ctx.addIssue({ code: 'custom', path: [path], message: 'investors.errors.nameRequired' });
-}
+// At least one of the two names, with the error beside both name fields. `when` makes the check run even when other
+// fields failed (zod skips object refinements otherwise), so every error shows at once.
+const hasAName = (v: unknown) => typeof v === 'object' && v !== null && Boolean((v as { nameKo?: unknown }).nameKo || (v as { nameEn?: unknown }).nameEn);
+const nameRequired = (field: 'nameKo' | 'nameEn') => ({ path: [field], error: 'investors.errors.nameRequired', when: () => true });
 
-export const createInvestorBody = z.strictObject(investorFields).superRefine(requireAName);
+export const createInvestorBody = z.strictObject(investorFields).refine(hasAName, nameRequired('nameKo')).refine(hasAName, nameRequired('nameEn'));
 
 export const updateInvestorBody = z
   .strictObject({
@@ -68,7 +67,8 @@ export const updateInvestorBody = z
     // The __v of the document the form was loaded from (optimistic concurrency).
     _version: z.string({ error: 'investors.errors.version' }).regex(/^\d{1,9}$/, { error: 'investors.errors.version' }).transform(Number),
   })
-  .superRefine(requireAName);
+  .refine(hasAName, nameRequired('nameKo'))
+  .refine(hasAName, nameRequired('nameEn'));
 
 export const actionBody = z.strictObject(csrf);
 

@@ -55,21 +55,32 @@ export const roundFields = {
 
 type RoundFieldsIn = z.infer<z.ZodObject<typeof roundFields>>;
 
-export function checkRoundFields(r: RoundFieldsIn, ctx: z.RefinementCtx): void {
+// Runs even when single fields failed (ALWAYS), so values may still be raw form strings: read defensively.
+export function checkRoundFields(raw: RoundFieldsIn, ctx: z.RefinementCtx): void {
+  const r = raw as unknown as Record<string, unknown>;
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  if (r.status === 'closed' && !r.closedOn) issue('closedOn', 'rounds.errors.closedOnNeeded');
-  if (r.closedOn && r.announcedOn && r.closedOn < r.announcedOn) issue('closedOn', 'rounds.errors.closedBeforeAnnounced');
-  if (r.currency !== 'KRW') {
-    if (!r.amountForeign) issue('amountForeign', 'rounds.errors.foreignNeeded');
-    else if (toMinorUnits(r.amountForeign, r.currency) === undefined) issue('amountForeign', 'rounds.errors.foreignFormat');
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  if (r.status === 'closed' && !text(r.closedOn)) issue('closedOn', 'rounds.errors.closedOnNeeded');
+  const closedOn = text(r.closedOn);
+  const announcedOn = text(r.announcedOn);
+  if (closedOn && announcedOn && closedOn < announcedOn) issue('closedOn', 'rounds.errors.closedBeforeAnnounced');
+  const currency = text(r.currency) ?? 'KRW';
+  if (currency !== 'KRW' && currency in CURRENCIES) {
+    const foreign = text(r.amountForeign);
+    if (!foreign) issue('amountForeign', 'rounds.errors.foreignNeeded');
+    else if (toMinorUnits(foreign, currency as Currency) === undefined) issue('amountForeign', 'rounds.errors.foreignFormat');
   }
-  const ids = r.participants.map((p) => p.investor).filter(Boolean);
+  const rows = Array.isArray(r.participants) ? (r.participants as Record<string, unknown>[]) : [];
+  const ids = rows.map((p) => p.investor).filter(Boolean);
   if (new Set(ids).size !== ids.length) issue('participants', 'rounds.errors.duplicateInvestor');
-  if (r.participants.some((p) => !p.investor)) issue('participants', 'rounds.errors.investorNeeded');
-  const check = checkParticipants(r);
-  if (check.error) issue('participants', `rounds.errors.${check.error}`);
+  if (rows.some((p) => !p.investor)) issue('participants', 'rounds.errors.investorNeeded');
+  // The sum rule needs parsed amounts; with unparsed ones the amount fields carry their own errors.
+  if (typeof r.amountKrw === 'number' && rows.every((p) => p.amountKrw === undefined || typeof p.amountKrw === 'number')) {
+    const check = checkParticipants({ amountKrw: r.amountKrw, status: String(r.status), participants: rows as { amountKrw?: number }[] });
+    if (check.error) issue('participants', `rounds.errors.${check.error}`);
+  }
 }
 
-export const roundBody = z.strictObject({ ...csrfField, ...roundFields }).superRefine(checkRoundFields);
+export const roundBody = z.strictObject({ ...csrfField, ...roundFields }).superRefine(checkRoundFields, { when: () => true });
 export type RoundInput = z.infer<typeof roundBody>;
 export const roundParams = z.strictObject({ id: objectId, roundId: objectId });

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import * as users from './users.service.js';
+import { investorOptions } from '../investors/index.js';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 
@@ -12,13 +13,13 @@ export async function index(req: Request, res: Response) {
 
 // GET /admin/users/new — invite form
 export async function newForm(req: Request, res: Response) {
-  renderForm(res, 'users/form', { title: req.t('users.new'), values: { role: 'staff' }, orgs: await users.investorOrgOptions() });
+  renderForm(res, 'users/form', { title: req.t('users.new'), values: { role: 'staff' }, orgs: await investorOptions() });
 }
 
 // POST /admin/users — create an account
 export async function create(req: Request, res: Response) {
   const errors = res.locals.bodyErrors;
-  const orgs = () => users.investorOrgOptions();
+  const orgs = () => investorOptions();
   if (errors) return renderForm(res, 'users/form', { title: req.t('users.new'), values: { ...req.body, password: '' }, errors, orgs: await orgs() });
   try {
     await users.createUser(res.locals.input.body as CreateUserInput, actorOf(req));
@@ -32,7 +33,7 @@ export async function create(req: Request, res: Response) {
 // GET /admin/users/:id/edit — edit role, name, active
 export async function editForm(req: Request, res: Response) {
   const user = await users.getUser(res.locals.input.params.id);
-  renderForm(res, 'users/form', { title: user.email, user, values: { ...user, investorOrg: user.investorOrg ? String(user.investorOrg) : '', active: String(user.active) }, orgs: await users.investorOrgOptions() });
+  renderForm(res, 'users/form', { title: user.email, user, values: { ...user, investorOrg: user.investorOrg ? String(user.investorOrg) : '', active: String(user.active) }, orgs: await investorOptions() });
 }
 
 // POST /admin/users/:id — save changes
@@ -40,7 +41,7 @@ export async function update(req: Request, res: Response) {
   const { id } = res.locals.input.params;
   const user = await users.getUser(id);
   const rerender = async (errors: Record<string, string[] | undefined>) =>
-    renderForm(res, 'users/form', { title: user.email, user, values: { ...req.body, password: '' }, errors, orgs: await users.investorOrgOptions() });
+    renderForm(res, 'users/form', { title: user.email, user, values: { ...req.body, password: '' }, errors, orgs: await investorOptions() });
   if (res.locals.bodyErrors) return rerender(res.locals.bodyErrors);
   try {
     await users.updateUser(id, res.locals.input.body as UpdateUserInput, actorOf(req));

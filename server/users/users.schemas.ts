@@ -14,7 +14,7 @@ export const createUserBody = z
     investorOrg: optionalId,
     password: z.string().min(12, { error: 'validation.passwordLength' }).max(200),
   })
-  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired' });
+  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired', when: () => true });
 
 export const updateUserBody = z
   .strictObject({
@@ -26,7 +26,7 @@ export const updateUserBody = z
     active: z.enum(['true', 'false']).optional(),
     password: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(12, { error: 'validation.passwordLength' }).max(200).optional()),
   })
-  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired' });
+  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired', when: () => true });
 
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type UpdateUserInput = z.infer<typeof updateUserBody>;

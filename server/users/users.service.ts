@@ -1,5 +1,4 @@
 import { UserModel } from '../../models/user.model.js';
-import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { SessionUser } from '../auth/session-user.js';
@@ -33,10 +32,6 @@ export async function getUser(id: string) {
   const user = await UserModel.findById(id, { passwordHash: 0 }).lean();
   if (!user) throw NotFound('user');
   return user;
-}
-
-export async function investorOrgOptions() {
-  return InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 }).sort({ nameKey: 1 }).limit(1000).lean();
 }
 
 export async function createUser(input: CreateUserInput, actor: Actor | null) {

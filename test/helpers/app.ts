@@ -53,3 +53,16 @@ export async function loginAs(app: Express, role: Role, overrides: { email?: str
   agent.csrf = async () => csrfFrom((await agent.get('/').set('Accept', 'text/html')).text);
   return Object.assign(agent, { userId: String(user._id), email: user.email });
 }
+
+// Encodes nested form fields the way a browser sends the round form: participants[0][investor]=….
+export function formBody(obj: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  const add = (key: string, v: unknown) => {
+    if (v === undefined || v === null) return;
+    if (Array.isArray(v)) v.forEach((x, i) => add(typeof x === 'object' ? `${key}[${i}]` : key, x));
+    else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) add(`${key}[${k}]`, x);
+    else params.append(key, String(v));
+  };
+  for (const [k, v] of Object.entries(obj)) add(k, v);
+  return params.toString();
+}

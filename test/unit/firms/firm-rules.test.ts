@@ -43,7 +43,7 @@ describe('firm rules', () => {
     const r = createFirmBody.safeParse({ brn: '111-11-11111', sectorPrimary: 'banana', founded: '2025-02-30', residencyPlannedEnd: '2024-01-01', residencyStart: '2025-01-01', website: 'not a url', fundraisingRaising: 'true' });
     expect(r.success).to.equal(false);
     const fields = new Set(r.error!.issues.map((i) => i.path[0]));
-    for (const f of ['brn', 'sectorPrimary', 'founded', 'website']) expect(fields, f).to.include(f);
+    for (const f of ['brn', 'sectorPrimary', 'founded', 'website', 'nameKo', 'residencyPlannedEnd', 'fundraisingTargetKrw']) expect(fields, f).to.include(f);
   });
 
   it('orders the timeline newest first across days and instants', () => {

@@ -1,0 +1,82 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+export const IMPORT_KINDS = ['firms', 'investors', 'rounds'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+// previewed → applying → applied | failed (a failed import has been undone; nothing of it remains).
+export const IMPORT_STATUSES = ['previewed', 'applying', 'applied', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export const ROW_ACTIONS = ['create', 'update', 'unchanged', 'error'] as const;
+export type RowAction = (typeof ROW_ACTIONS)[number];
+
+const messageSchema = new Schema(
+  { field: String, message: { type: String, required: true }, params: Schema.Types.Mixed },
+  { _id: false },
+);
+
+const changeSchema = new Schema({ field: { type: String, required: true }, before: String, after: String }, { _id: false });
+
+// One spreadsheet row (header = row 1) with its cells and what the import decided to do with it.
+const rowSchema = new Schema(
+  {
+    line: { type: Number, required: true },
+    // Column name → cell text, for the known columns only; re-read at apply time to re-check the decision.
+    cells: { type: Schema.Types.Mixed, default: {} },
+    action: { type: String, enum: ROW_ACTIONS, required: true },
+    key: { type: String },
+    label: { type: String },
+    targetId: { type: Schema.Types.ObjectId },
+    changes: { type: [changeSchema], default: [] },
+    messages: { type: [messageSchema], default: [] },
+  },
+  { _id: false },
+);
+
+// What the import wrote, recorded as it goes, so a failure midway can be undone (there are no transactions).
+// insert: the new record's id; update: the stored values before the write (firm and investor: the paths it changes;
+// round: the whole document, since a round update replaces it); touch: a firm whose totals a round write recomputes.
+const journalSchema = new Schema(
+  {
+    op: { type: String, enum: ['insert', 'update', 'touch'], required: true },
+    entity: { type: String, enum: ['firm', 'round', 'investor'], required: true },
+    entityId: { type: Schema.Types.ObjectId, required: true },
+    // Rounds: the firm whose totals follow them.
+    firm: { type: Schema.Types.ObjectId },
+    // A missing `value` means the field was absent.
+    before: { type: [new Schema({ path: { type: String, required: true }, value: Schema.Types.Mixed }, { _id: false })], default: undefined },
+    doc: { type: Schema.Types.Mixed },
+  },
+  { _id: false },
+);
+
+const importBatchSchema = new Schema(
+  {
+    kind: { type: String, enum: IMPORT_KINDS, required: true },
+    filename: { type: String, required: true },
+    by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    byEmail: { type: String },
+    at: { type: Date, required: true, default: () => new Date() },
+    status: { type: String, enum: IMPORT_STATUSES, required: true, default: 'previewed' },
+    // The file's known columns in file order, and the ones it had that the import does not read.
+    columns: { type: [String], default: [] },
+    ignoredColumns: { type: [String], default: [] },
+    rows: { type: [rowSchema], default: [] },
+    counts: {
+      create: { type: Number, default: 0 },
+      update: { type: Number, default: 0 },
+      unchanged: { type: Number, default: 0 },
+      error: { type: Number, default: 0 },
+    },
+    journal: { type: [journalSchema], default: [] },
+    failure: { type: String },
+    appliedAt: { type: Date },
+    finishedAt: { type: Date },
+  },
+  { timestamps: true },
+);
+importBatchSchema.index({ at: -1 });
+importBatchSchema.index({ status: 1, at: -1 });
+
+export type ImportBatch = InferSchemaType<typeof importBatchSchema>;
+export const ImportBatchModel = mongoose.model('ImportBatch', importBatchSchema);

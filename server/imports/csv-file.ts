@@ -1,0 +1,77 @@
+import { parse } from 'csv-parse/sync';
+
+export const MAX_ROWS = 5_000;
+export const MAX_BYTES = 5 * 1024 * 1024;
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+// Excel on Korean Windows saves "CSV UTF-8" with a BOM and "CSV (쉼표로 분리)" in CP949 (a superset of EUC-KR that
+// the WHATWG 'euc-kr' decoder reads). Valid UTF-8 is UTF-8; anything else is read as CP949.
+export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'cp949' } {
+  const hasBom = BOM.every((b, i) => bytes[i] === b);
+  const body = hasBom ? bytes.subarray(3) : bytes;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('euc-kr').decode(body), encoding: 'cp949' };
+  }
+}
+
+// The delimiter the header line uses most: comma, semicolon (Excel where the decimal mark is a comma) or tab.
+export function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const count = (ch: string) => firstLine.split(ch).length - 1;
+  const candidates = [',', ';', '\t'] as const;
+  return candidates.reduce((best, ch) => (count(ch) > count(best) ? ch : best), candidates[0]);
+}
+
+export type CsvRow = { line: number; cells: Record<string, string> };
+export type CsvFileError = { message: string; params?: Record<string, string | number> };
+export type CsvTable = { columns: string[]; ignoredColumns: string[]; rows: CsvRow[]; extraCells: number[] };
+
+// A cell the export guarded against formula injection ('=…, '+…, '-…, '@…) reads back without the apostrophe.
+export function unguardCell(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+// Parses the file into rows keyed by the known column names (matched case-insensitively); unknown columns are
+// reported and skipped. Rows are numbered as in the spreadsheet (header = row 1); empty rows are skipped but counted.
+export function readCsv(text: string, knownColumns: readonly string[], ignorable: readonly string[] = []): CsvTable | { error: CsvFileError } {
+  let records: { record: string[]; info: { records: number } }[];
+  try {
+    records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, info: true, skip_empty_lines: false, bom: true });
+  } catch (err) {
+    const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as { lines: number }).lines : 0;
+    return { error: { message: 'imports.fileErrors.unreadable', params: { line } } };
+  }
+  const headerRecord = records[0]?.record.map((h) => h.replace(/^\uFEFF/, '').trim());
+  if (!headerRecord || headerRecord.every((h) => h === '')) return { error: { message: 'imports.fileErrors.empty' } };
+  const byLower = new Map(knownColumns.map((c) => [c.toLowerCase(), c]));
+  const ignorableLower = new Set(ignorable.map((c) => c.toLowerCase()));
+  const positions: (string | undefined)[] = [];
+  const columns: string[] = [];
+  const ignoredColumns: string[] = [];
+  for (const h of headerRecord) {
+    const known = byLower.get(h.toLowerCase());
+    if (known && columns.includes(known)) return { error: { message: 'imports.fileErrors.duplicateColumn', params: { column: known } } };
+    if (known) columns.push(known);
+    else if (h && !ignorableLower.has(h.toLowerCase())) ignoredColumns.push(h);
+    positions.push(known);
+  }
+  if (!columns.length) return { error: { message: 'imports.fileErrors.noKnownColumns' } };
+  const rows: CsvRow[] = [];
+  const extraCells: number[] = [];
+  for (const { record, info } of records.slice(1)) {
+    if (record.every((c) => c.trim() === '')) continue;
+    if (rows.length >= MAX_ROWS) return { error: { message: 'imports.fileErrors.tooManyRows', params: { max: MAX_ROWS } } };
+    const cells: Record<string, string> = {};
+    positions.forEach((col, i) => {
+      if (col) cells[col] = unguardCell(record[i] ?? '');
+    });
+    // Cells beyond the header with something in them are an error of that row.
+    if (record.slice(headerRecord.length).some((c) => c.trim() !== '')) extraCells.push(info.records);
+    rows.push({ line: info.records, cells });
+  }
+  if (!rows.length) return { error: { message: 'imports.fileErrors.noRows' } };
+  return { columns, ignoredColumns, rows, extraCells };
+}

@@ -1,0 +1,238 @@
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { buildTestApp, agentOf, loginAs, type TestApp } from '../helpers/app.js';
+import { makeInvestorOrg } from '../helpers/factories.js';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { historyOf, historyOfFirm, seoulDayStart, seoulDayEnd } from '../../server/audit/index.js';
+import type { Role } from '../../models/enums.js';
+
+const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]!);
+const nextHref = (html: string) => /rel="next" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+type Seed = Partial<{ at: Date; entity: string; action: string; actorEmail: string; entityId: Types.ObjectId; entityLabel: string; firm: Types.ObjectId; changes: unknown[] }>;
+
+// Entries written straight into the log with chosen times (the app itself only ever appends through recordAudit).
+async function seedEntries(rows: Seed[]) {
+  const docs = rows.map((r) => ({
+    at: r.at ?? new Date(),
+    actorEmail: r.actorEmail ?? 'staff@test.example',
+    entity: r.entity ?? 'firm',
+    entityId: r.entityId ?? new Types.ObjectId(),
+    entityLabel: r.entityLabel ?? 'Some record',
+    action: r.action ?? 'update',
+    changes: r.changes ?? [],
+    firm: r.firm,
+  }));
+  const inserted = await AuditEntryModel.insertMany(docs);
+  return inserted.map((d) => String(d._id));
+}
+
+describe('audit log', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  describe('who may read it', () => {
+    for (const who of ['staff', 'investor', 'viewer'] as Role[]) {
+      it(`when ${who} opens /audit, then it is forbidden (403)`, async () => {
+        const agent = await loginAs(t.app, who);
+        expect((await agent.get('/audit')).status).to.equal(403);
+      });
+    }
+
+    it('when an anonymous visitor opens /audit, then they are sent to /login', async () => {
+      const res = await agentOf(t.app).get('/audit');
+      expect(res.status).to.equal(302);
+      expect(res.headers.location).to.equal('/login');
+    });
+
+    it('when an admin opens /audit, then the log shows, and there is no way to edit or delete entries', async () => {
+      const [id] = await seedEntries([{ entityLabel: 'Visible Firm' }]);
+      const admin = await loginAs(t.app, 'admin');
+      const res = await admin.get('/audit');
+      expect(res.status).to.equal(200);
+      expect(res.text).to.contain('Visible Firm');
+      expect(res.text).to.not.match(/<form method="post"[^>]*action="\/audit/);
+      const token = await admin.csrf();
+      expect((await admin.post('/audit').type('form').send({ _csrf: token })).status).to.equal(404);
+      expect((await admin.post(`/audit/${id}`).type('form').send({ _csrf: token })).status).to.equal(404);
+      expect(await AuditEntryModel.countDocuments({})).to.equal(1);
+    });
+  });
+
+  describe('browsing', () => {
+    it('when an investor is created through the app, then the log shows who did what with the field changes', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const token = await staff.csrf();
+      await staff.post('/investors').type('form').send({ _csrf: token, nameEn: 'Logged <Capital>', type: 'vc' });
+      const admin = await loginAs(t.app, 'admin');
+      const res = await admin.get('/audit?entity=investor').set('Accept-Language', 'en');
+      expect(res.status).to.equal(200);
+      expect(entryIds(res.text)).to.have.length(1);
+      expect(res.text).to.contain(staff.email);
+      expect(res.text).to.contain('Created');
+      // Escaped, never raw markup.
+      expect(res.text).to.contain('Logged &lt;Capital&gt;');
+      expect(res.text).to.not.contain('Logged <Capital>');
+      expect(res.text).to.match(/nameEn: <del>—<\/del> → <ins>Logged &lt;Capital&gt;<\/ins>/);
+      const org = await AuditEntryModel.findOne({ entity: 'investor' }).lean();
+      expect(res.text).to.contain(`href="/investors/${org!.entityId}"`);
+    });
+
+    it('when filtering by record type, action, actor or record id, then only matching entries show and the filters stay in the form', async () => {
+      const target = new Types.ObjectId();
+      const [firmUpdate, investorCreate, userUpdate, byOther, ofTarget] = await seedEntries([
+        { entity: 'firm', action: 'update', actorEmail: 'staff@test.example' },
+        { entity: 'investor', action: 'create', actorEmail: 'staff@test.example' },
+        { entity: 'user', action: 'update', actorEmail: 'admin@test.example' },
+        { entity: 'firm', action: 'archive', actorEmail: 'other@test.example' },
+        { entity: 'round', action: 'create', actorEmail: 'system', entityId: target },
+      ]);
+      const admin = await loginAs(t.app, 'admin');
+      const ids = async (qs: string) => {
+        const res = await admin.get(`/audit?${qs}`);
+        expect(res.status, qs).to.equal(200);
+        return entryIds(res.text).sort();
+      };
+      expect(await ids('entity=firm')).to.deep.equal([firmUpdate, byOther].sort());
+      expect(await ids('action=update')).to.deep.equal([firmUpdate, userUpdate].sort());
+      expect(await ids('entity=firm&action=archive')).to.deep.equal([byOther]);
+      expect(await ids(`actor=${encodeURIComponent('  Other@Test.Example ')}`)).to.deep.equal([byOther]);
+      expect(await ids('actor=system')).to.deep.equal([ofTarget]);
+      expect(await ids(`entityId=${target}`)).to.deep.equal([ofTarget]);
+      expect(await ids('entity=investor')).to.deep.equal([investorCreate]);
+      expect(await ids('entity=note')).to.deep.equal([]);
+      // Empty fields (a submitted filter form) mean "any".
+      expect(await ids('entity=&action=&actor=&from=&to=&entityId=')).to.have.length(5);
+
+      const page = await admin.get('/audit?entity=firm&action=archive');
+      expect(page.text).to.match(/<option value="firm" selected>/);
+      expect(page.text).to.match(/<option value="archive" selected>/);
+    });
+
+    it('when filtering by dates, then they are Korean calendar days, both ends included', async () => {
+      // 2026-03-01 23:59 KST is 14:59 UTC; 2026-03-02 00:00 KST is 15:00 UTC the day before in UTC terms.
+      const [lateFirst, earlySecond, lateSecond, third] = await seedEntries([
+        { at: new Date('2026-03-01T14:59:59.999Z') },
+        { at: new Date('2026-03-01T15:00:00.000Z') },
+        { at: new Date('2026-03-02T14:59:59.999Z') },
+        { at: new Date('2026-03-02T15:00:00.000Z') },
+      ]);
+      const admin = await loginAs(t.app, 'admin');
+      const ids = async (qs: string) => entryIds((await admin.get(`/audit?${qs}`)).text).sort();
+      expect(await ids('from=2026-03-02&to=2026-03-02')).to.deep.equal([earlySecond, lateSecond].sort());
+      expect(await ids('to=2026-03-01')).to.deep.equal([lateFirst]);
+      expect(await ids('from=2026-03-03')).to.deep.equal([third]);
+      expect(await ids('from=2026-03-01&to=2026-03-03')).to.have.length(4);
+      expect(seoulDayStart('2026-03-02').toISOString()).to.equal('2026-03-01T15:00:00.000Z');
+      expect(seoulDayEnd('2026-03-02').toISOString()).to.equal('2026-03-02T15:00:00.000Z');
+    });
+
+    it('when there are more than 50 entries, then "next" pages go back in time without gaps or repeats, filters kept', async () => {
+      const base = Date.UTC(2026, 0, 1);
+      // 120 firm entries one minute apart, ten of them sharing one instant (ties are broken by id), plus noise of another type.
+      const rows: Seed[] = Array.from({ length: 120 }, (_, i) => ({ entity: 'firm', at: new Date(base + (i < 10 ? 0 : i) * 60_000) }));
+      rows.push(...Array.from({ length: 5 }, () => ({ entity: 'user' })));
+      const ids = await seedEntries(rows);
+      const firmIds = ids.slice(0, 120);
+      const admin = await loginAs(t.app, 'admin');
+
+      const seen: string[] = [];
+      let url: string | undefined = '/audit?entity=firm';
+      const sizes: number[] = [];
+      while (url) {
+        const res = await admin.get(url);
+        expect(res.status).to.equal(200);
+        const page = entryIds(res.text);
+        sizes.push(page.length);
+        seen.push(...page);
+        url = nextHref(res.text);
+        if (url) expect(url).to.contain('entity=firm');
+      }
+      expect(sizes).to.deep.equal([50, 50, 20]);
+      expect(new Set(seen).size).to.equal(120);
+      expect([...seen].sort()).to.deep.equal([...firmIds].sort());
+      // Newest first.
+      const stored = await AuditEntryModel.find({ entity: 'firm' }).lean();
+      const atOf = new Map(stored.map((e) => [String(e._id), e.at.getTime()]));
+      for (let i = 1; i < seen.length; i++) expect(atOf.get(seen[i - 1]!)!).to.be.at.least(atOf.get(seen[i]!)!);
+    });
+
+    it('when the query has a bad value, then it is a 400', async () => {
+      const admin = await loginAs(t.app, 'admin');
+      for (const qs of ['entity=spaceship', 'action=explode', 'actor=not-an-email', 'from=2026-02-30', 'from=2026-03-05&to=2026-03-01', 'entityId=xyz', 'after=123', 'after=1.zz', 'page=2', 'entity[$ne]=firm']) {
+        expect((await admin.get(`/audit?${qs}`)).status, qs).to.equal(400);
+      }
+    });
+
+    it('each entry links to the record when it has a page', async () => {
+      const firmId = new Types.ObjectId();
+      const userId = new Types.ObjectId();
+      const investorId = new Types.ObjectId();
+      const roundId = new Types.ObjectId();
+      await seedEntries([
+        { entity: 'firm', entityId: firmId },
+        { entity: 'user', entityId: userId },
+        { entity: 'investor', entityId: investorId },
+        { entity: 'round', entityId: roundId, firm: firmId },
+        { entity: 'import', entityLabel: 'firms.csv' },
+      ]);
+      const admin = await loginAs(t.app, 'admin');
+      const res = await admin.get('/audit');
+      expect(res.text).to.contain(`href="/firms/${firmId}"`);
+      expect(res.text).to.contain(`href="/admin/users/${userId}/edit"`);
+      expect(res.text).to.contain(`href="/investors/${investorId}"`);
+      expect(res.text).to.not.contain(`/rounds/${roundId}`);
+      expect(res.text).to.match(/firms\.csv/);
+    });
+  });
+
+  describe('history of a record', () => {
+    it('historyOf returns one record\'s entries newest first, as plain objects, up to the limit', async () => {
+      const id = new Types.ObjectId();
+      const base = Date.UTC(2026, 4, 1);
+      await seedEntries([
+        { entityId: id, at: new Date(base), action: 'create' },
+        { entityId: id, at: new Date(base + 1000), action: 'update' },
+        { entityId: id, at: new Date(base + 2000), action: 'archive' },
+        { at: new Date(base + 3000) },
+      ]);
+      const entries = await historyOf(String(id));
+      expect(entries.map((e) => e.action)).to.deep.equal(['archive', 'update', 'create']);
+      expect(entries[0]!.entityId).to.equal(String(id));
+      expect(typeof entries[0]!._id).to.equal('string');
+      expect(await historyOf(String(id), 2)).to.have.length(2);
+      expect(await historyOf('not-an-id')).to.deep.equal([]);
+    });
+
+    it('historyOfFirm includes the firm\'s own entries and those tagged with it, newest first', async () => {
+      const firm = new Types.ObjectId();
+      const base = Date.UTC(2026, 4, 1);
+      const [own, round, note] = await seedEntries([
+        { entity: 'firm', entityId: firm, at: new Date(base) },
+        { entity: 'round', firm, at: new Date(base + 2000) },
+        { entity: 'note', firm, at: new Date(base + 1000) },
+        { entity: 'firm', at: new Date(base + 3000) },
+      ]);
+      const entries = await historyOfFirm(String(firm));
+      expect(entries.map((e) => e._id)).to.deep.equal([round, note, own]);
+      expect(entries[0]!.firm).to.equal(String(firm));
+    });
+
+    it('the history partial shows the changes escaped on the investor page', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Partial Test' });
+      await seedEntries([
+        { entity: 'investor', entityId: org._id, entityLabel: '<img src=x>', action: 'update', changes: [{ field: 'website', before: null, after: '<script>alert(1)</script>' }] },
+      ]);
+      const staff = await loginAs(t.app, 'staff');
+      const res = await staff.get(`/investors/${org._id}`);
+      expect(res.text).to.contain('class="timeline"');
+      expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(res.text).to.not.contain('<script>alert(1)');
+      expect(res.text).to.not.contain('<img src=x>');
+      expect(res.text).to.match(/website: <del>—<\/del> → <ins>&lt;script&gt;/);
+    });
+  });
+});

@@ -1,0 +1,433 @@
+import { expect } from 'chai';
+import { buildTestApp, agentOf, loginAs, type TestApp, type Agent } from '../helpers/app.js';
+import { makeInvestorOrg } from '../helpers/factories.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import type { Role } from '../../models/enums.js';
+
+const rowIds = (html: string) => [...html.matchAll(/data-investor="([0-9a-f]{24})"/g)].map((m) => m[1]!);
+const hrefOf = (html: string, rel: 'next' | 'prev') => {
+  const m = new RegExp(`rel="${rel}" href="([^"]+)"`).exec(html);
+  return m ? m[1]!.replace(/&amp;/g, '&') : undefined;
+};
+const versionOf = (html: string) => /name="_version" value="(\d+)"/.exec(html)?.[1];
+// The field's block (label, input and its error) in a rendered form.
+const fieldBlock = (html: string, name: string) => {
+  const start = html.indexOf(`id="f-${name}"`);
+  const from = html.lastIndexOf('<div class="field', start);
+  return html.slice(from, html.indexOf('</div>', start) + 6);
+};
+
+async function post(agent: Agent, path: string, body: Record<string, string>) {
+  // The token first: a request built before the session cookie exists would go without it.
+  const token = await agent.csrf();
+  return agent.post(path).type('form').send({ ...body, _csrf: token });
+}
+
+describe('investor organisations', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  describe('who may use the pages', () => {
+    const cases: { method: 'get' | 'post'; path: (id: string) => string; body?: Record<string, string> }[] = [
+      { method: 'get', path: () => '/investors' },
+      { method: 'get', path: () => '/investors/new' },
+      { method: 'post', path: () => '/investors', body: { nameEn: 'Guarded Capital', type: 'vc' } },
+      { method: 'get', path: (id) => `/investors/${id}` },
+      { method: 'get', path: (id) => `/investors/${id}/edit` },
+      { method: 'post', path: (id) => `/investors/${id}`, body: { nameEn: 'Renamed', type: 'vc', _version: '0' } },
+      { method: 'post', path: (id) => `/investors/${id}/archive` },
+      { method: 'post', path: (id) => `/investors/${id}/restore` },
+    ];
+    const who: (Role | 'anonymous')[] = ['anonymous', 'investor', 'viewer', 'staff', 'admin'];
+    for (const c of cases) {
+      for (const w of who) {
+        const allowed = w === 'staff' || w === 'admin';
+        it(`when ${w} calls ${c.method.toUpperCase()} ${c.path(':id')}, then it is ${allowed ? 'allowed' : 'refused'}`, async () => {
+          const org = await makeInvestorOrg({ nameEn: 'Original Name' });
+          const agent = w === 'anonymous' ? agentOf(t.app) : await loginAs(t.app, w);
+          const path = c.path(String(org._id));
+          const res = c.method === 'get' ? await agent.get(path) : await post(agent, path, c.body ?? {});
+          if (allowed) {
+            expect(res.status, res.text.slice(0, 300)).to.be.oneOf([200, 302]);
+            if (res.status === 302) expect(res.headers.location).to.not.equal('/login');
+          } else if (w === 'anonymous') {
+            expect(res.status).to.equal(302);
+            expect(res.headers.location).to.equal('/login');
+          } else {
+            expect(res.status).to.equal(403);
+          }
+          if (!allowed) {
+            // Nothing changed behind a refusal.
+            const stored = await InvestorOrgModel.findById(org._id).lean();
+            expect(stored!.nameEn).to.equal('Original Name');
+            expect(stored!.archived).to.equal(false);
+            expect(await InvestorOrgModel.countDocuments({})).to.equal(w === 'investor' ? 2 : 1);
+            expect(await AuditEntryModel.countDocuments({ entity: 'investor' })).to.equal(0);
+          }
+        });
+      }
+    }
+  });
+
+  describe('creating', () => {
+    it('when staff add an investor, then it is stored with its name key, shown, and audited field by field', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const res = await post(staff, '/investors', {
+        nameKo: '부산벤처스',
+        nameEn: '  Busan Ventures ',
+        type: 'tips-operator',
+        website: 'https://busan.example',
+        bifcBased: 'true',
+      });
+      expect(res.status, res.text.slice(0, 500)).to.equal(302);
+      const org = await InvestorOrgModel.findOne({ nameKey: 'busan ventures' }).lean();
+      expect(org).to.include({ nameKo: '부산벤처스', nameEn: 'Busan Ventures', type: 'tips-operator', website: 'https://busan.example', bifcBased: true, archived: false });
+      expect(res.headers.location).to.equal(`/investors/${org!._id}`);
+
+      const audit = await AuditEntryModel.find({ entityId: org!._id }).lean();
+      expect(audit).to.have.length(1);
+      expect(audit[0]).to.include({ entity: 'investor', action: 'create', actorEmail: staff.email, version: 0 });
+      expect(audit[0]!.changes).to.deep.include({ field: 'nameEn', before: null, after: 'Busan Ventures' });
+      expect(audit[0]!.changes).to.deep.include({ field: 'bifcBased', before: null, after: true });
+
+      const page = await staff.get(res.headers.location!).set('Accept-Language', 'en');
+      expect(page.status).to.equal(200);
+      expect(page.text).to.contain('Busan Ventures');
+      expect(page.text).to.contain('TIPS operator');
+      expect(page.text).to.contain('class="timeline"');
+      expect(page.text).to.contain(staff.email);
+      expect(page.text).to.match(/nameEn: <del>—<\/del> → <ins>Busan Ventures<\/ins>/);
+    });
+
+    it('when only a Korean name is given, then the name key comes from it', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const res = await post(staff, '/investors', { nameKo: '  한국엔젤클럽 ', nameEn: '', type: 'angel-network' });
+      expect(res.status).to.equal(302);
+      const org = await InvestorOrgModel.findOne({ nameKey: '한국엔젤클럽' }).lean();
+      expect(org).to.not.equal(null);
+      expect(org!.nameEn).to.equal(undefined);
+      expect(org!.bifcBased).to.equal(false);
+    });
+
+    it('when the form is wrong, then it comes back (422) with what was typed and each error beside its field', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const res = await post(staff, '/investors', { nameKo: '', nameEn: '', type: 'hedge-fund', website: 'ftp://files.example/<b>', bifcBased: 'true' });
+      expect(res.status).to.equal(422);
+      const en = await post(staff, '/investors', { nameKo: '', nameEn: '', type: '', website: 'not a url' });
+      expect(en.status).to.equal(422);
+      // Every error sits inside its own field block, and the typed input is kept (escaped).
+      expect(fieldBlock(res.text, 'nameKo')).to.match(/class="error"/);
+      expect(fieldBlock(res.text, 'nameEn')).to.match(/class="error"/);
+      expect(fieldBlock(res.text, 'type')).to.match(/class="error"/);
+      expect(fieldBlock(res.text, 'website')).to.match(/class="error"/);
+      expect(fieldBlock(res.text, 'website')).to.contain('value="ftp://files.example/&lt;b&gt;"');
+      expect(fieldBlock(res.text, 'bifcBased')).to.contain('checked');
+      expect(await InvestorOrgModel.countDocuments({})).to.equal(0);
+      expect(await AuditEntryModel.countDocuments({})).to.equal(0);
+    });
+
+    it('when the error messages are shown in English, then they say what to fix', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const token = await staff.csrf();
+      const res = await staff.post('/investors').set('Accept-Language', 'en').type('form').send({ _csrf: token, nameEn: 'Fine Name', type: 'vc', website: 'javascript:alert(1)' });
+      expect(res.status).to.equal(422);
+      expect(fieldBlock(res.text, 'website')).to.contain('Enter a web address starting with http:// or https://.');
+      expect(fieldBlock(res.text, 'nameEn')).to.contain('value="Fine Name"');
+    });
+
+    it('when the name is already taken (ignoring case and spaces), then the form shows the error beside the name, not a 500', async () => {
+      await makeInvestorOrg({ nameEn: 'BNK Venture Capital' });
+      const staff = await loginAs(t.app, 'staff');
+      const token = await staff.csrf();
+      const res = await staff.post('/investors').set('Accept-Language', 'en').type('form').send({ _csrf: token, nameEn: ' bnk venture capital', type: 'vc' });
+      expect(res.status).to.equal(422);
+      expect(fieldBlock(res.text, 'nameEn')).to.contain('An investor with this name already exists.');
+      expect(fieldBlock(res.text, 'type')).to.match(/<option value="vc" selected>/);
+      expect(await InvestorOrgModel.countDocuments({})).to.equal(1);
+    });
+  });
+
+  describe('editing', () => {
+    it('when staff change fields, then the record, its version and the audit entry (before → after) are updated', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Old Name', type: 'vc' });
+      const staff = await loginAs(t.app, 'staff');
+      const form = await staff.get(`/investors/${org._id}/edit`);
+      expect(form.status).to.equal(200);
+      expect(versionOf(form.text)).to.equal('0');
+      expect(form.text).to.contain('value="Old Name"');
+
+      const res = await post(staff, `/investors/${org._id}`, { _version: '0', nameKo: org.nameKo!, nameEn: 'New Name', type: 'cvc', website: '' });
+      expect(res.status).to.equal(302);
+      expect(res.headers.location).to.equal(`/investors/${org._id}`);
+      const stored = await InvestorOrgModel.findById(org._id).lean();
+      expect(stored).to.include({ nameEn: 'New Name', nameKey: 'new name', type: 'cvc', __v: 1 });
+
+      const entry = await AuditEntryModel.findOne({ entityId: org._id, action: 'update' }).lean();
+      expect(entry).to.include({ entity: 'investor', actorEmail: staff.email, version: 1, entityLabel: 'New Name' });
+      expect(entry!.changes).to.deep.equal([
+        { field: 'nameEn', before: 'Old Name', after: 'New Name' },
+        { field: 'type', before: 'vc', after: 'cvc' },
+      ]);
+      const page = await staff.get(`/investors/${org._id}`);
+      expect(page.text).to.match(/nameEn: <del>Old Name<\/del> → <ins>New Name<\/ins>/);
+    });
+
+    it('when a save changes nothing, then no version is spent and no audit entry is written', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Same Name', nameKo: '같은이름', type: 'bank' });
+      const staff = await loginAs(t.app, 'staff');
+      const res = await post(staff, `/investors/${org._id}`, { _version: '0', nameKo: '같은이름', nameEn: 'Same Name', type: 'bank' });
+      expect(res.status).to.equal(302);
+      expect((await InvestorOrgModel.findById(org._id).lean())!.__v).to.equal(0);
+      expect(await AuditEntryModel.countDocuments({ action: 'update' })).to.equal(0);
+    });
+
+    it('when an edit takes a name another investor has, then the error shows beside the name and nothing is saved', async () => {
+      await makeInvestorOrg({ nameEn: 'Taken Partners' });
+      const org = await makeInvestorOrg({ nameEn: 'Free Partners' });
+      const staff = await loginAs(t.app, 'staff');
+      const res = await post(staff, `/investors/${org._id}`, { _version: '0', nameEn: 'TAKEN partners', type: 'vc' });
+      expect(res.status).to.equal(422);
+      expect(fieldBlock(res.text, 'nameEn')).to.match(/class="error"/);
+      expect(fieldBlock(res.text, 'nameEn')).to.contain('value="TAKEN partners"');
+      expect(versionOf(res.text)).to.equal('0');
+      expect((await InvestorOrgModel.findById(org._id).lean())!.nameEn).to.equal('Free Partners');
+    });
+
+    it('when a second editor saves an old version, then the save is refused (409) with what the first changed, and the first save stands', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Shared Capital', type: 'vc' });
+      const first = await loginAs(t.app, 'staff');
+      const second = await loginAs(t.app, 'admin');
+      const formA = await first.get(`/investors/${org._id}/edit`);
+      const formB = await second.get(`/investors/${org._id}/edit`);
+      expect(versionOf(formA.text)).to.equal('0');
+      expect(versionOf(formB.text)).to.equal('0');
+
+      const saveA = await post(first, `/investors/${org._id}`, { _version: versionOf(formA.text)!, nameKo: org.nameKo!, nameEn: 'Shared Capital Partners', type: 'vc', bifcBased: 'true' });
+      expect(saveA.status).to.equal(302);
+
+      const tokenB = await second.csrf();
+      const saveB = await second
+        .post(`/investors/${org._id}`)
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: tokenB, _version: versionOf(formB.text)!, nameKo: org.nameKo!, nameEn: 'Shared Capital Group', type: 'bank' });
+      expect(saveB.status).to.equal(409);
+      expect(saveB.text).to.contain('Someone else saved this investor while you were editing');
+      expect(saveB.text).to.contain(first.email);
+      // The other person's changes, stored vs. typed; a field only this editor changed is not listed.
+      expect(saveB.text).to.match(/data-field="nameEn">[\s\S]*?Shared Capital Partners[\s\S]*?Shared Capital Group/);
+      expect(saveB.text).to.match(/data-field="bifcBased">[\s\S]*?Yes[\s\S]*?No/);
+      expect(saveB.text).to.not.contain('data-field="type"');
+      // The typed values stay in the form, now with the current version.
+      expect(fieldBlock(saveB.text, 'nameEn')).to.contain('value="Shared Capital Group"');
+      expect(versionOf(saveB.text)).to.equal('1');
+
+      const stored = await InvestorOrgModel.findById(org._id).lean();
+      expect(stored).to.include({ nameEn: 'Shared Capital Partners', type: 'vc', bifcBased: true, __v: 1 });
+      expect(await AuditEntryModel.countDocuments({ entityId: org._id, action: 'update' })).to.equal(1);
+
+      // Saving again after seeing the conflict is a deliberate overwrite.
+      const again = await post(second, `/investors/${org._id}`, { _version: versionOf(saveB.text)!, nameKo: org.nameKo!, nameEn: 'Shared Capital Group', type: 'bank' });
+      expect(again.status).to.equal(302);
+      expect(await InvestorOrgModel.findById(org._id).lean()).to.include({ nameEn: 'Shared Capital Group', type: 'bank', bifcBased: false, __v: 2 });
+    });
+
+    it('when the form comes without a version, then it is refused and nothing is saved', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Versioned' });
+      const staff = await loginAs(t.app, 'staff');
+      const res = await post(staff, `/investors/${org._id}`, { nameEn: 'Unversioned', type: 'vc' });
+      expect(res.status).to.equal(422);
+      expect((await InvestorOrgModel.findById(org._id).lean())!.nameEn).to.equal('Versioned');
+    });
+
+    it('when the investor does not exist, then the edit page and the save are 404', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      expect((await staff.get('/investors/0123456789abcdef01234567/edit')).status).to.equal(404);
+      expect((await post(staff, '/investors/0123456789abcdef01234567', { _version: '0', nameEn: 'X', type: 'vc' })).status).to.equal(404);
+      expect((await staff.get('/investors/not-an-id')).status).to.equal(404);
+    });
+  });
+
+  describe('archiving', () => {
+    it('when an investor is archived and restored, then the list hides and shows it, and both are audited with versions', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Sleepy Capital' });
+      const staff = await loginAs(t.app, 'staff');
+
+      const archived = await post(staff, `/investors/${org._id}/archive`, {});
+      expect(archived.status).to.equal(302);
+      let stored = await InvestorOrgModel.findById(org._id).lean();
+      expect(stored!.archived).to.equal(true);
+      expect(stored!.archivedAt).to.be.instanceOf(Date);
+      expect(stored!.__v).to.equal(1);
+      expect(rowIds((await staff.get('/investors')).text)).to.not.include(String(org._id));
+      expect(rowIds((await staff.get('/investors?archived=true')).text)).to.include(String(org._id));
+      const profile = await staff.get(`/investors/${org._id}`);
+      expect(profile.text).to.contain(`/investors/${org._id}/restore`);
+
+      const restored = await post(staff, `/investors/${org._id}/restore`, {});
+      expect(restored.status).to.equal(302);
+      stored = await InvestorOrgModel.findById(org._id).lean();
+      expect(stored!.archived).to.equal(false);
+      expect(stored!.archivedAt).to.equal(undefined);
+      expect(rowIds((await staff.get('/investors')).text)).to.include(String(org._id));
+
+      const entries = await AuditEntryModel.find({ entityId: org._id }).sort({ at: 1 }).lean();
+      expect(entries.map((e) => [e.action, e.version])).to.deep.equal([
+        ['archive', 1],
+        ['restore', 2],
+      ]);
+      expect(entries[0]!.changes).to.deep.include({ field: 'archived', before: false, after: true });
+      expect(entries[1]!.changes).to.deep.include({ field: 'archived', before: true, after: false });
+    });
+
+    it('when an archived investor is archived again, then nothing is written twice', async () => {
+      const org = await makeInvestorOrg();
+      const staff = await loginAs(t.app, 'staff');
+      await post(staff, `/investors/${org._id}/archive`, {});
+      const again = await post(staff, `/investors/${org._id}/archive`, {});
+      expect(again.status).to.equal(302);
+      expect((await InvestorOrgModel.findById(org._id).lean())!.__v).to.equal(1);
+      expect(await AuditEntryModel.countDocuments({ entityId: org._id })).to.equal(1);
+    });
+
+    it('when an edit form was loaded before someone archived the investor, then saving it is a conflict', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Archived Meanwhile' });
+      const staff = await loginAs(t.app, 'staff');
+      const form = await staff.get(`/investors/${org._id}/edit`);
+      await post(staff, `/investors/${org._id}/archive`, {});
+      const res = await post(staff, `/investors/${org._id}`, { _version: versionOf(form.text)!, nameEn: 'Edited', type: 'vc' });
+      expect(res.status).to.equal(409);
+      expect(res.text).to.contain('data-field="archived"');
+      expect((await InvestorOrgModel.findById(org._id).lean())!.nameEn).to.equal('Archived Meanwhile');
+    });
+  });
+
+  describe('the list', () => {
+    const TYPES = ['vc', 'cvc', 'bank'] as const;
+    async function seedThirty() {
+      // 30 organisations: "Alpha 01" … "Alpha 10", "Beta 11" … "Beta 20", "Gamma 21" … "Gamma 30".
+      const docs = Array.from({ length: 30 }, (_, i) => {
+        const n = i + 1;
+        const word = n <= 10 ? 'Alpha' : n <= 20 ? 'Beta' : 'Gamma';
+        const nameEn = `${word} ${String(n).padStart(2, '0')}`;
+        return { nameEn, nameKo: `기관 ${n}`, nameKey: nameEn.toLowerCase(), type: TYPES[n % 3], bifcBased: n % 2 === 0, archived: n === 30 };
+      });
+      return InvestorOrgModel.insertMany(docs);
+    }
+
+    it('when there are more than a page, then next and previous links walk through every organisation once, in name order', async () => {
+      const orgs = await seedThirty();
+      const staff = await loginAs(t.app, 'staff');
+      const page1 = await staff.get('/investors');
+      expect(page1.status).to.equal(200);
+      const ids1 = rowIds(page1.text);
+      expect(ids1).to.have.length(25);
+      expect(hrefOf(page1.text, 'prev')).to.equal(undefined);
+      const next = hrefOf(page1.text, 'next')!;
+      expect(next).to.match(/^\/investors\?after=/);
+
+      const page2 = await staff.get(next);
+      const ids2 = rowIds(page2.text);
+      // 29 non-archived: 25 + 4, none twice, sorted by name.
+      expect(ids2).to.have.length(4);
+      expect(hrefOf(page2.text, 'next')).to.equal(undefined);
+      const byName = orgs.filter((o) => !o.archived).sort((a, b) => a.nameKey.localeCompare(b.nameKey)).map((o) => String(o._id));
+      expect([...ids1, ...ids2]).to.deep.equal(byName);
+
+      const back = await staff.get(hrefOf(page2.text, 'prev')!);
+      expect(rowIds(back.text)).to.deep.equal(ids1);
+      expect(hrefOf(back.text, 'prev')).to.equal(undefined);
+      expect(hrefOf(back.text, 'next')).to.equal(next);
+    });
+
+    it('when searching by a name prefix, then matches are case-insensitive, anchored, literal, and the typed search stays in the box', async () => {
+      await seedThirty();
+      const staff = await loginAs(t.app, 'staff');
+      const res = await staff.get('/investors?q=BETA');
+      expect(rowIds(res.text)).to.have.length(10);
+      expect(res.text).to.contain('Beta 11');
+      expect(res.text).to.not.contain('Alpha 01');
+      expect(fieldBlock(res.text, 'q')).to.contain('value="BETA"');
+      // Anchored: "eta" is inside "Beta" but does not start any name.
+      expect(rowIds((await staff.get('/investors?q=eta')).text)).to.have.length(0);
+      // Regex characters are taken literally, not as a pattern.
+      const odd = await staff.get(`/investors?q=${encodeURIComponent('.*')}`);
+      expect(odd.status).to.equal(200);
+      expect(rowIds(odd.text)).to.have.length(0);
+      expect((await staff.get(`/investors?q=${encodeURIComponent('(')}`)).status).to.equal(200);
+
+      const alpha = await staff.get('/investors?q=a');
+      expect(rowIds(alpha.text)).to.have.length(10);
+    });
+
+    it('when filtering by type, BIFC and archived, then only those show and the next link keeps the filters', async () => {
+      const orgs = await seedThirty();
+      const staff = await loginAs(t.app, 'staff');
+      const banks = rowIds((await staff.get('/investors?type=bank')).text);
+      expect(banks.sort()).to.deep.equal(orgs.filter((o) => o.type === 'bank' && !o.archived).map((o) => String(o._id)).sort());
+
+      const bifc = rowIds((await staff.get('/investors?bifc=true&type=cvc')).text);
+      expect(bifc.sort()).to.deep.equal(orgs.filter((o) => o.type === 'cvc' && o.bifcBased && !o.archived).map((o) => String(o._id)).sort());
+      const elsewhere = rowIds((await staff.get('/investors?bifc=false')).text);
+      expect(elsewhere).to.have.length(15);
+
+      const all = await staff.get('/investors?archived=true&bifc=true');
+      expect(rowIds(all.text)).to.have.length(15);
+      expect(all.text).to.contain('Gamma 30');
+      const next = hrefOf((await staff.get('/investors?archived=true')).text, 'next')!;
+      expect(next).to.contain('archived=true');
+      expect(rowIds((await staff.get(next)).text)).to.have.length(5);
+    });
+
+    it('when the query has a bad value or an unknown parameter, then it is a 400', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      expect((await staff.get('/investors?type=hedge-fund')).status).to.equal(400);
+      expect((await staff.get('/investors?bifc=maybe')).status).to.equal(400);
+      expect((await staff.get('/investors?after=not*a*cursor')).status).to.equal(400);
+      expect((await staff.get(`/investors?after=${Buffer.from('["x","nope"]').toString('base64url')}`)).status).to.equal(400);
+      expect((await staff.get('/investors?sort[$ne]=1')).status).to.equal(400);
+      expect((await staff.get('/investors?q=a&q=b')).status).to.equal(400);
+    });
+  });
+
+  describe('rounds joined', () => {
+    it('when an investor took part in rounds, then its page lists them with the firm, stage, date, its amount and lead, and the list counts them', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Round Tripper' });
+      const other = await makeInvestorOrg({ nameEn: 'Someone Else' });
+      const firmA = await FirmModel.create({ nameKo: '페이랩', nameEn: 'PayLab', sortName: 'paylab', sectorPrimary: 'payments', status: 'resident' });
+      const firmB = await FirmModel.create({ nameKo: '체인웍스', nameEn: 'ChainWorks', sortName: 'chainworks', sectorPrimary: 'digital-assets', status: 'resident' });
+      await FundingRoundModel.create([
+        { firm: firmA._id, stage: 'seed', instrument: 'rcps', amountKrw: 1_000_000_000, status: 'closed', closedOn: '2025-03-14', participants: [{ investor: org._id, amountKrw: 500_000_000, lead: true }, { investor: other._id, amountKrw: 500_000_000 }] },
+        { firm: firmB._id, stage: 'series-a', instrument: 'preferred', amountKrw: 3_000_000_000, status: 'closed', closedOn: '2026-01-20', participants: [{ investor: org._id, amountKrw: 250_000_000, lead: false }] },
+        { firm: firmB._id, stage: 'bridge', instrument: 'safe', amountKrw: 100_000_000, status: 'closed', closedOn: '2024-05-01', participants: [{ investor: other._id, amountKrw: 100_000_000 }] },
+      ]);
+      const staff = await loginAs(t.app, 'staff');
+      const page = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
+      expect(page.status).to.equal(200);
+      const table = page.text.slice(page.text.indexOf('rounds-joined'));
+      expect(table).to.contain(`href="/firms/${firmA._id}"`);
+      expect(table).to.contain(`href="/firms/${firmB._id}"`);
+      expect(table).to.contain('PayLab');
+      expect(table).to.contain('Series A');
+      expect(table).to.contain('₩500M');
+      expect(table).to.contain('₩250M');
+      expect(table).to.not.contain('Bridge');
+      // Newest first: the 2026 series A before the 2025 seed.
+      expect(table.indexOf('ChainWorks')).to.be.lessThan(table.indexOf('PayLab'));
+      expect(table).to.match(/PayLab[\s\S]*?₩500M[\s\S]*?Yes/);
+
+      const korean = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'ko');
+      expect(korean.text).to.contain('5억원');
+
+      const list = await staff.get('/investors');
+      expect(list.text).to.match(new RegExp(`data-investor="${org._id}"[\\s\\S]*?class="num"[^>]*>2<`));
+      expect(list.text).to.match(new RegExp(`data-investor="${other._id}"[\\s\\S]*?class="num"[^>]*>2<`));
+    });
+  });
+});
