@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import { buildTestApp, loginAs, type TestApp } from '../helpers/app.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { SECTORS, type FirmStatus } from '../../models/enums.js';
+import { searchTokensOf, sortNameOf, brnWithCheckDigit } from '../../server/firms/firm-rules.js';
+import { firmListFilter, sortOf, PAGE_SIZE } from '../../server/firms/firm-list.service.js';
+import { firmListQuery } from '../../server/firms/firms.schemas.js';
+
+// 60 firms with known names, statuses, sectors and raised totals.
+async function seedFirms(n = 60) {
+  const statuses: FirmStatus[] = ['resident', 'applicant', 'screening'];
+  const docs = Array.from({ length: n }, (_, i) => {
+    const base = { nameKo: `기업${String(i).padStart(3, '0')}`, nameEn: `Firm ${String(i).padStart(3, '0')}`, pitch: i % 10 === 0 ? '블록체인 결제' : 'lending data', tags: i % 5 === 0 ? ['bifc'] : [], brn: brnWithCheckDigit(String(500000000 + i)) };
+    return {
+      ...base, sortName: sortNameOf(base), searchTokens: searchTokensOf(base),
+      sectorPrimary: SECTORS[i % 3]!, status: statuses[i % 3]!, statusHistory: [], founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
+      totals: { raisedKrw: (i % 4) * 100_000_000, roundCount: i % 4 }, fundraising: { raising: i % 2 === 0 }, tips: { status: i % 6 === 0 ? 'selected' : 'none' },
+      lastActivityAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000), archived: i === 59,
+    };
+  });
+  await FirmModel.insertMany(docs);
+}
+
+const namesOn = (html: string) => [...html.matchAll(/<strong>(Firm \d{3})<\/strong>/g)].map((m) => m[1]);
+const nextLink = (html: string) => /href="([^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+const prevLink = (html: string) => /href="([^"]+)" rel="prev"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+describe('firm list: search, filters, sort and pagination', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  it('when paging forward and back, then every active firm appears exactly once, in order, with the filter kept in the links', async () => {
+    await seedFirms();
+    const staff = await loginAs(t.app, 'staff');
+    const seen: string[] = [];
+    let url: string | undefined = '/firms?lang=x'.replace('?lang=x', '?sort=name');
+    const pages: string[] = [];
+    while (url) {
+      const res = await staff.get(url).set('Accept-Language', 'en');
+      expect(res.status).to.equal(200);
+      pages.push(url);
+      seen.push(...namesOn(res.text));
+      url = nextLink(res.text);
+      if (url) expect(url).to.contain('sort=name');
+    }
+    expect(seen).to.have.length(59);
+    expect(new Set(seen).size).to.equal(59);
+    expect(seen).to.deep.equal([...seen].sort());
+    expect(pages).to.have.length(Math.ceil(59 / PAGE_SIZE));
+    // Back from the second page gives the first page again.
+    const second = await staff.get(pages[1]!).set('Accept-Language', 'en');
+    const back = await staff.get(prevLink(second.text)!).set('Accept-Language', 'en');
+    expect(namesOn(back.text)).to.deep.equal(seen.slice(0, PAGE_SIZE));
+    expect(back.text).to.contain('59 in total');
+  });
+
+  it('when sorting by total raised (descending) across pages, then the order holds across the page boundary', async () => {
+    await seedFirms();
+    const staff = await loginAs(t.app, 'staff');
+    const first = await staff.get('/firms?sort=raised').set('Accept-Language', 'en');
+    const second = await staff.get(nextLink(first.text)!).set('Accept-Language', 'en');
+    const raised = async (names: string[]) => Promise.all(names.map(async (n) => (await FirmModel.findOne({ nameEn: n }).lean())!.totals!.raisedKrw));
+    const all = [...(await raised(namesOn(first.text))), ...(await raised(namesOn(second.text)))];
+    expect(all).to.deep.equal([...all].sort((a, b) => b - a));
+  });
+
+  it('when sorting by founding date with firms that have none, then paging still reaches every firm once', async () => {
+    await seedFirms();
+    const staff = await loginAs(t.app, 'staff');
+    for (const dir of ['asc', 'desc']) {
+      const seen: string[] = [];
+      let url: string | undefined = `/firms?sort=founded&dir=${dir}`;
+      while (url) {
+        const res = await staff.get(url).set('Accept-Language', 'en');
+        seen.push(...namesOn(res.text));
+        url = nextLink(res.text);
+      }
+      expect(new Set(seen).size, dir).to.equal(59);
+    }
+  });
+
+  it('when filters are combined, then only matching firms are listed and counted', async () => {
+    await seedFirms();
+    const staff = await loginAs(t.app, 'staff');
+    const res = await staff.get('/firms?status=resident&sector=payments&raising=yes').set('Accept-Language', 'en');
+    const expected = await FirmModel.find({ archived: false, status: 'resident', sectorPrimary: 'payments', 'fundraising.raising': true }).lean();
+    expect(namesOn(res.text).sort()).to.deep.equal(expected.map((f) => f.nameEn).sort());
+    expect(expected.length).to.be.greaterThan(0);
+    expect(res.text).to.contain(`${expected.length} in total`);
+    const tagged = await staff.get('/firms?tag=bifc&tips=selected').set('Accept-Language', 'en');
+    const expectedTagged = await FirmModel.find({ archived: false, tags: 'bifc', 'tips.status': 'selected' }).lean();
+    expect(namesOn(tagged.text).sort()).to.deep.equal(expectedTagged.map((f) => f.nameEn).sort());
+  });
+
+  it('when searching in Korean or English, part of a word is enough and case does not matter', async () => {
+    await seedFirms();
+    const staff = await loginAs(t.app, 'staff');
+    const korean = await staff.get(`/firms?q=${encodeURIComponent('체인')}`).set('Accept-Language', 'en');
+    expect(namesOn(korean.text).sort()).to.deep.equal(['Firm 000', 'Firm 010', 'Firm 020', 'Firm 030', 'Firm 040', 'Firm 050']);
+    const english = await staff.get('/firms?q=FIRM%20042').set('Accept-Language', 'en');
+    expect(namesOn(english.text)).to.deep.equal(['Firm 042']);
+    const byBrn = await staff.get(`/firms?q=${brnWithCheckDigit('500000007').replace(/-/g, '')}`).set('Accept-Language', 'en');
+    expect(namesOn(byBrn.text)).to.deep.equal(['Firm 007']);
+    const archived = await staff.get('/firms?q=059&archived=1').set('Accept-Language', 'en');
+    expect(namesOn(archived.text)).to.deep.equal(['Firm 059']);
+  });
+
+  it('when the query string carries an unknown value or an operator object, then it is a 400, not a query', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    expect((await staff.get('/firms?status=bogus').set('Accept-Language', 'en')).status).to.equal(400);
+    expect((await staff.get('/firms?q[$ne]=x').set('Accept-Language', 'en')).status).to.equal(400);
+    expect((await staff.get('/firms?after=not-a-cursor').set('Accept-Language', 'en')).status).to.equal(200);
+  });
+
+  it('every list filter and sort is served by a declared index (equality fields, then the sort key, then _id)', () => {
+    const indexes = FirmModel.schema.indexes().map(([keys]) => Object.keys(keys));
+    const filters = [{}, { status: 'resident' }, { stage: 'seed' }, { tips: 'selected' }, { raising: 'yes' }];
+    for (const sort of ['name', 'founded', 'activity', 'raised'] as const) {
+      for (const f of filters) {
+        const q = firmListQuery.parse({ ...f, sort });
+        const filter = firmListFilter(q) as { $and?: Record<string, unknown>[] } & Record<string, unknown>;
+        const equalities = (filter.$and ?? [filter]).flatMap((c) => Object.keys(c));
+        const { field } = sortOf(q);
+        // Either the filter fields then the sort key (status+name style), or the sort-only index filtered on archived alone.
+        const served = indexes.some((keys) => {
+          const prefix = keys.slice(0, equalities.length);
+          return equalities.every((e) => prefix.includes(e)) && keys[equalities.length] === field && keys[equalities.length + 1] === '_id';
+        }) || (equalities.length > 1 && field === 'sortName' ? false : indexes.some((k) => k[0] === 'archived' && k[1] === field && k[2] === '_id'));
+        expect(served, `${JSON.stringify(f)} sorted by ${sort}`).to.equal(true);
+      }
+    }
+  });
+});
