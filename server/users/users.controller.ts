@@ -33,7 +33,7 @@ export async function create(req: Request, res: Response) {
 // GET /admin/users/:id/edit — edit role, name, active
 export async function editForm(req: Request, res: Response) {
   const user = await users.getUser(res.locals.input.params.id);
-  renderForm(res, 'users/form', { title: user.email, user, values: { ...user, investorOrg: user.investorOrg ? String(user.investorOrg) : '', active: String(user.active) }, orgs: await investorOptions() });
+  renderForm(res, 'users/form', { title: user.email, account: user, values: { ...user, investorOrg: user.investorOrg ? String(user.investorOrg) : '', active: String(user.active) }, orgs: await investorOptions() });
 }
 
 // POST /admin/users/:id — save changes
@@ -41,7 +41,7 @@ export async function update(req: Request, res: Response) {
   const { id } = res.locals.input.params;
   const user = await users.getUser(id);
   const rerender = async (errors: Record<string, string[] | undefined>) =>
-    renderForm(res, 'users/form', { title: user.email, user, values: { ...req.body, password: '' }, errors, orgs: await investorOptions() });
+    renderForm(res, 'users/form', { title: user.email, account: user, values: { ...req.body, password: '' }, errors, orgs: await investorOptions() });
   if (res.locals.bodyErrors) return rerender(res.locals.bodyErrors);
   try {
     await users.updateUser(id, res.locals.input.body as UpdateUserInput, actorOf(req));

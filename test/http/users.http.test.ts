@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { buildTestApp, agentOf, csrfFrom, loginAs, type TestApp } from '../helpers/app.js';
+import { makeInvestorOrg, makeUser } from '../helpers/factories.js';
+import { UserModel } from '../../models/user.model.js';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+
+describe('user management (admins)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  it('when an admin invites an investor, then the account exists, is linked to its organisation, can sign in, and is audited', async () => {
+    const admin = await loginAs(t.app, 'admin');
+    const org = await makeInvestorOrg();
+    const token = await admin.csrf();
+    const res = await admin.post('/admin/users').type('form').send({ _csrf: token, email: 'New.Investor@Fund.example', name: '박투자', role: 'investor', investorOrg: String(org._id), password: 'a long enough password' });
+    expect(res.status).to.equal(302);
+    const user = await UserModel.findOne({ email: 'new.investor@fund.example' }).lean();
+    expect(String(user!.investorOrg)).to.equal(String(org._id));
+    expect(user!.passwordHash).to.match(/^\$argon2id\$/);
+    expect(await AuditEntryModel.countDocuments({ entityId: user!._id, action: 'create' })).to.equal(1);
+    const agent = agentOf(t.app);
+    const page = await agent.get('/login');
+    const login = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: 'new.investor@fund.example', password: 'a long enough password' });
+    expect(login.status).to.equal(302);
+    expect((await admin.get('/admin/users')).text).to.contain('new.investor@fund.example');
+  });
+
+  it('when the invite form is wrong, then every error shows beside its field at once and the input is kept (but not the password)', async () => {
+    const admin = await loginAs(t.app, 'admin');
+    const token = await admin.csrf();
+    const res = await admin.post('/admin/users').type('form').send({ _csrf: token, email: 'not-an-email', name: '홍길동', role: 'investor', investorOrg: '', password: 'short' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('value="not-an-email"');
+    expect(res.text).to.contain('value="홍길동"');
+    expect(res.text).to.not.contain('value="short"');
+    expect(res.text).to.contain('올바른 이메일 주소를 입력하세요');
+    expect(res.text).to.contain('12자 이상 입력하세요');
+    expect(res.text).to.contain('투자자에게는 투자 기관을 선택해야 합니다');
+    expect(await UserModel.countDocuments({ email: 'not-an-email' })).to.equal(0);
+  });
+
+  it('when the email is taken, then the form says so beside the email', async () => {
+    const existing = await makeUser();
+    const admin = await loginAs(t.app, 'admin');
+    const token = await admin.csrf();
+    const res = await admin.post('/admin/users').type('form').send({ _csrf: token, email: existing.email, name: 'Dup', role: 'viewer', password: 'a long enough password' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('이미 같은 이메일의 사용자가 있습니다');
+  });
+
+  it('when an admin changes a role and deactivates a user, then it takes effect and both changes are audited', async () => {
+    const target = await makeUser({ role: 'staff' });
+    const admin = await loginAs(t.app, 'admin');
+    const token = await admin.csrf();
+    await admin.post(`/admin/users/${target._id}`).type('form').send({ _csrf: token, name: target.name, role: 'viewer', active: 'false' });
+    const stored = await UserModel.findById(target._id).lean();
+    expect(stored).to.include({ role: 'viewer', active: false });
+    const entry = await AuditEntryModel.findOne({ entityId: target._id, action: 'update' }).lean();
+    const fields = entry!.changes.map((c) => c.field).sort();
+    expect(fields).to.deep.equal(['active', 'role']);
+  });
+
+  it('when an admin tries to remove their own admin role, then it is refused', async () => {
+    const admin = await loginAs(t.app, 'admin');
+    const token = await admin.csrf();
+    const me = await UserModel.findOne({ email: admin.email }).lean();
+    const res = await admin.post(`/admin/users/${me!._id}`).type('form').send({ _csrf: token, name: 'Me', role: 'staff', active: 'true' });
+    expect(res.status).to.equal(422);
+    expect((await UserModel.findById(me!._id).lean())!.role).to.equal('admin');
+  });
+});
