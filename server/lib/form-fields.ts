@@ -14,33 +14,18 @@ export const optionalDay = z.preprocess(
   z.string().trim().refine(isValidCalendarDate, { error: 'validation.date' }).optional(),
 );
 
-export const optionalKrw = z.preprocess(
-  blank,
-  z
-    .string()
-    .transform((s, ctx) => {
-      const n = parseKrw(s);
-      if (n === undefined || n < 0) {
-        ctx.addIssue({ code: 'custom', message: 'validation.krw' });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .optional(),
-);
+// A won amount as people type it ("1,250,000,000", "12억 5,000만") → integer won.
+const krwAmount = z.string().transform((s, ctx) => {
+  const n = parseKrw(s);
+  if (n === undefined || n < 0) {
+    ctx.addIssue({ code: 'custom', message: 'validation.krw' });
+    return z.NEVER;
+  }
+  return n;
+});
 
-export const requiredKrw = z
-  .string({ error: 'validation.required' })
-  .trim()
-  .min(1, { error: 'validation.required' })
-  .transform((s, ctx) => {
-    const n = parseKrw(s);
-    if (n === undefined || n < 0) {
-      ctx.addIssue({ code: 'custom', message: 'validation.krw' });
-      return z.NEVER;
-    }
-    return n;
-  });
+export const optionalKrw = z.preprocess(blank, krwAmount.optional());
+export const requiredKrw = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string({ error: 'validation.required' }).min(1, { error: 'validation.required' }).pipe(krwAmount));
 
 export const optionalInt = (min: number, max: number) =>
   z.preprocess(blank, z.coerce.number({ error: 'validation.number' }).int({ error: 'validation.integer' }).min(min, { error: 'validation.range' }).max(max, { error: 'validation.range' }).optional());
