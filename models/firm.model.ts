@@ -8,6 +8,7 @@ const statusChangeSchema = new Schema(
     on: { type: String, required: true },
     at: { type: Date, required: true },
     by: { type: Schema.Types.ObjectId, ref: 'User' },
+    byEmail: { type: String },
     note: { type: String },
   },
   { _id: false },

@@ -9,7 +9,7 @@ export type AuditRecord = {
   entity: 'user' | 'firm' | 'round' | 'investor' | 'person' | 'note' | 'import';
   entityId: Types.ObjectId | string;
   entityLabel?: string;
-  action: 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'import' | 'status';
+  action: 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'import' | 'status' | 'login';
   changes?: FieldChange[];
   version?: number;
   importId?: Types.ObjectId | string;

@@ -4,6 +4,7 @@ import type { LoginLimiter } from './login-limiter.js';
 import { safeReturnPath } from './auth.schemas.js';
 import { LANG_COOKIE } from '../lib/i18n.js';
 import type { SessionUser } from './session-user.js';
+import { recordLogin } from '../users/index.js';
 
 function renderLogin(req: Request, res: Response, status: number, values: { email?: string }, error?: string) {
   res.status(status).render('auth/login', { title: req.t('auth.loginTitle'), values, error });
@@ -37,6 +38,7 @@ export function login(limiter: LoginLimiter) {
     const returnTo = safeReturnPath(req.session.returnTo);
     // passport's req.login regenerates the session id (fixation defence); the old session's data is dropped.
     await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+    await recordLogin(user);
     res.redirect(returnTo);
   };
 }

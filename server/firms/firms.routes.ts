@@ -22,6 +22,8 @@ firmsRouter.post('/firms', staff, validate({ body: createFirmBody }, form), firm
 firmsRouter.get('/firms/:id', staff, validate({ params: firmIdParams }), firms.show);
 firmsRouter.get('/firms/:id/edit', staff, validate({ params: firmIdParams }), firms.editForm);
 firmsRouter.post('/firms/:id', staff, validate({ params: firmIdParams, body: updateFirmBody }, form), firms.update);
+// A reload after a rejected status form lands on the firm page, not a 404.
+firmsRouter.get('/firms/:id/status', staff, validate({ params: firmIdParams }), (req, res) => res.redirect(`/firms/${res.locals.input.params.id}#status`));
 firmsRouter.post('/firms/:id/status', staff, validate({ params: firmIdParams, body: statusChangeBody }, form), firms.changeStatus);
 firmsRouter.post('/firms/:id/archive', staff, validate({ params: firmIdParams, body: onlyToken }), firms.archive(true));
 firmsRouter.post('/firms/:id/restore', staff, validate({ params: firmIdParams, body: onlyToken }), firms.archive(false));

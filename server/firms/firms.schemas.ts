@@ -5,6 +5,7 @@ import {
 } from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 import { isValidBrn, normaliseBrn } from './firm-rules.js';
+import { isValidCalendarDate } from '../lib/dates.js';
 
 // The firm's editable fields, flat as the form and the CSV import name them.
 export const firmFields = {
@@ -89,9 +90,8 @@ export type UpdateFirmInput = z.infer<typeof updateFirmBody>;
 
 export const statusChangeBody = z.strictObject({
   ...csrfField,
-  _version: versionField,
   status: z.enum(FIRM_STATUSES, { error: 'validation.choice' }),
-  on: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s), { error: 'validation.date' })),
+  on: z.string({ error: 'validation.date' }).trim().refine(isValidCalendarDate, { error: 'validation.date' }),
   note: optionalText(500),
 });
 export type StatusChangeInput = z.infer<typeof statusChangeBody>;

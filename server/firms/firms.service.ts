@@ -31,8 +31,8 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
   const record = toFirmRecord(fields);
   const today = seoulToday();
   const now = new Date();
-  const history = [{ status: 'applicant' as FirmStatus, on: today, at: now, by: actor?.id }];
-  if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id });
+  const history = [{ status: 'applicant' as FirmStatus, on: today, at: now, by: actor?.id, byEmail: actor?.email }];
+  if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id, byEmail: actor?.email });
   let firm;
   try {
     firm = await FirmModel.create({ ...record, status, statusHistory: history, lastActivityAt: now, importId: opts.importId });
@@ -98,13 +98,16 @@ export async function changeStatus(id: string, input: StatusChangeInput, actor: 
   if (firm.status === input.status) return firm;
   const lastOn = firm.statusHistory.at(-1)?.on;
   if (lastOn && input.on < lastOn) throw Conflict('status date before previous', { on: ['firms.errors.statusDateOrder'] });
-  const entry = { status: input.status, on: input.on, at: new Date(), by: new Types.ObjectId(actor.id), note: input.note };
+  // Reports count residency by these days: a change cannot take effect in the future.
+  if (input.on > seoulToday()) throw Conflict('status date in the future', { on: ['firms.errors.statusFuture'] });
+  const entry = { status: input.status, on: input.on, at: new Date(), by: new Types.ObjectId(actor.id), byEmail: actor.email, note: input.note };
   const set: Record<string, unknown> = { status: input.status, lastActivityAt: new Date() };
   // Residency dates follow the pipeline unless staff already set them.
   if (input.status === 'resident' && !firm.residency?.start) set['residency.start'] = input.on;
   if (['graduated', 'exited', 'withdrawn'].includes(input.status) && firm.residency?.start && !firm.residency?.end) set['residency.end'] = input.on;
+  // Guarded on the status the user saw (other edits to the firm don't make the move wrong).
   const updated = await FirmModel.findOneAndUpdate(
-    { _id: id, status: firm.status, __v: input._version ?? firm.__v },
+    { _id: id, status: firm.status },
     { $set: set, $push: { statusHistory: entry }, $inc: { __v: 1 } },
     { returnDocument: 'after' },
   ).lean();

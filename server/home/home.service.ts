@@ -4,12 +4,12 @@ export const COHORT_BASELINE = 19;
 export const COHORT_TARGET = 60;
 
 export async function dashboardSummary() {
-  // Index-shaped counts ({archived, status}); the sum of raised totals is a $group with one accumulator.
+  // Index-shaped counts ({archived, status}); the residents' raised totals summed in one $group.
   const [residents, pipeline, raised] = await Promise.all([
     FirmModel.countDocuments({ archived: false, status: 'resident' }),
     FirmModel.countDocuments({ archived: false, status: { $in: ['applicant', 'screening', 'admitted'] } }),
     FirmModel.aggregate<{ _id: null; total: number }>([
-      { $match: { archived: false } },
+      { $match: { archived: false, status: 'resident' } },
       { $group: { _id: null, total: { $sum: '$totals.raisedKrw' } } },
     ]),
   ]);

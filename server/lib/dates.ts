@@ -3,8 +3,9 @@ import type { Lang } from './money.js';
 export const SEOUL = 'Asia/Seoul';
 
 const dateTimeFmt = {
-  ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, dateStyle: 'medium', timeStyle: 'short' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: SEOUL, dateStyle: 'medium', timeStyle: 'short' }),
+  // 24-hour clock: some ICU builds print "PM" instead of "오후" for ko-KR.
+  ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: SEOUL, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
 };
 const dateFmt = {
   ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, dateStyle: 'medium' }),

@@ -30,7 +30,9 @@ function roundValues(r?: StoredRound): Record<string, unknown> {
 
 function withBlankRows(values: Record<string, unknown>): Record<string, unknown> {
   const raw = values.participants;
-  const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw) : [];
+  const rows = (Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw) : []).filter(
+    (r) => r && typeof r === 'object' && Object.values(r as object).some((v) => v !== '' && v !== undefined),
+  );
   return { ...values, participants: [...rows, ...Array.from({ length: BLANK_PARTICIPANT_ROWS }, () => ({}))] };
 }
 

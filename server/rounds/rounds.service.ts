@@ -7,8 +7,11 @@ import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js'
 import { computeFirmTotals, checkParticipants } from './round-rules.js';
 import { toMinorUnits, type RoundInput } from './rounds.schemas.js';
 
+// Newest first by the round's own date (closing, else announcement); undated planned rounds on top.
 export async function roundsOfFirm(firmId: string) {
-  return FundingRoundModel.find({ firm: firmId }).sort({ closedOn: -1, announcedOn: -1, _id: -1 }).limit(500).lean();
+  const rounds = await FundingRoundModel.find({ firm: firmId }).limit(500).lean();
+  const day = (r: (typeof rounds)[number]) => r.closedOn || r.announcedOn || '9999';
+  return rounds.sort((a, b) => day(b).localeCompare(day(a)) || String(b._id).localeCompare(String(a._id)));
 }
 
 export async function getRound(firmId: string, roundId: string) {

@@ -1,2 +1,2 @@
-export { checkCredentials, findActiveUserById, createUser } from './users.service.js';
+export { checkCredentials, findActiveUserById, createUser, recordLogin } from './users.service.js';
 export { usersRouter } from './users.routes.js';

@@ -17,6 +17,11 @@ export async function checkCredentials(email: string, password: string): Promise
   return toSessionUser(user);
 }
 
+// Sign-ins go to the audit log too, so "who was in the system when" can be answered.
+export async function recordLogin(user: SessionUser): Promise<void> {
+  await recordAudit({ actor: { id: user.id, email: user.email }, entity: 'user', entityId: user.id, entityLabel: user.email, action: 'login' });
+}
+
 export async function findActiveUserById(id: string): Promise<SessionUser | undefined> {
   if (!/^[0-9a-f]{24}$/i.test(id)) return undefined;
   const user = await UserModel.findOne({ _id: id, active: true }).lean();

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { buildTestApp, agentOf, csrfFrom, loginAs, type TestApp } from '../helpers/app.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 import { UserModel } from '../../models/user.model.js';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
 
 describe('signing in and out', () => {
   let t: TestApp;
@@ -27,6 +28,7 @@ describe('signing in and out', () => {
     const page = await agent.get('/admin/users');
     expect(page.status).to.equal(200);
     expect(page.text).to.contain(user.email);
+    expect(await AuditEntryModel.countDocuments({ entityId: user._id, action: 'login' })).to.equal(1);
   });
 
   it('when the password is wrong, then the form comes back with the email kept and a message', async () => {

@@ -113,13 +113,11 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const firm = await makeFirm();
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
-    let version = 0;
     const today = seoulToday();
     const steps = [['screening', today], ['admitted', today], ['resident', today]] as const;
     for (const [status, on] of steps) {
-      const res = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status, on, _version: String(version) });
+      const res = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status, on });
       expect(res.status, res.text.slice(0, 300)).to.equal(302);
-      version = (await FirmModel.findById(firm._id).lean())!.__v;
     }
     const stored = await FirmModel.findById(firm._id).lean();
     expect(stored!.status).to.equal('resident');
@@ -127,15 +125,35 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(stored!.residency!.start).to.equal(today);
     expect(await AuditEntryModel.countDocuments({ entityId: firm._id, action: 'status' })).to.equal(3);
     // Jumping backwards or skipping steps is refused with a message.
-    const bad = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'applicant', on: today, _version: String(stored!.__v) });
+    const bad = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'applicant', on: today });
     expect(bad.status).to.equal(302);
     const page = await staff.get(`/firms/${firm._id}`);
     expect(page.text).to.contain('현재 상태에서 그 상태로 바꿀 수 없습니다');
     expect((await FirmModel.findById(firm._id).lean())!.status).to.equal('resident');
     // A date before the previous change is refused too.
-    const early = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'graduated', on: '2020-01-01', _version: String(stored!.__v) });
+    const early = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'graduated', on: '2020-01-01' });
     expect(early.status).to.equal(302);
     expect((await staff.get(`/firms/${firm._id}`)).text).to.contain('직전 상태 변경일보다 이릅니다');
+    // …and so is a date in the future, which would block every real change after it.
+    await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'graduated', on: '2099-01-01' });
+    expect((await staff.get(`/firms/${firm._id}`)).text).to.contain('미래 날짜');
+    expect((await FirmModel.findById(firm._id).lean())!.status).to.equal('resident');
+    // A missing date is reported beside the field, in the page language, with the form kept.
+    const noDate = await staff.post(`/firms/${firm._id}/status`).set('Accept-Language', 'en').type('form').send({ _csrf: token, status: 'graduated', on: '', note: 'kept note' });
+    expect(noDate.status).to.equal(422);
+    expect(noDate.text).to.contain('Enter a date as YYYY-MM-DD.');
+    expect(noDate.text).to.contain('value="kept note"');
+  });
+
+  it('when someone edits other fields of a firm, then a status move from an open page still goes through', async () => {
+    const firm = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    await FirmModel.updateOne({ _id: firm._id }, { $set: { pitch: 'changed elsewhere' }, $inc: { __v: 1 } });
+    await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'screening', on: seoulToday() });
+    const stored = await FirmModel.findById(firm._id).lean();
+    expect(stored!.status).to.equal('screening');
+    expect(stored!.statusHistory.at(-1)!.byEmail).to.equal(staff.email);
   });
 
   it('when a firm is archived, then it leaves the list, stays restorable, and both steps are audited', async () => {
