@@ -6,6 +6,7 @@ import { peopleOfFirm } from '../people/people.service.js';
 import { seoulToday } from '../lib/dates.js';
 import { displayName } from './firm-rules.js';
 import { toFirmFields } from './firm-mapping.js';
+import { mergeOnConflict, parseBase } from '../lib/three-way-merge.js';
 import { listFirms } from './firm-list.service.js';
 import { firmDetail } from './firm-detail.service.js';
 import { buildTimeline } from './firm-timeline.js';
@@ -67,7 +68,8 @@ export async function show(req: Request, res: Response) {
 // GET /firms/:id/edit — edit form carrying the version it was loaded at
 export async function editForm(req: Request, res: Response) {
   const firm = await firms.getFirm(res.locals.input.params.id);
-  await renderFirmForm(req, res, { firm, values: { ...toFirmFields(firm), _version: firm.__v } });
+  const values = toFirmFields(firm);
+  await renderFirmForm(req, res, { firm, values: { ...values, _version: firm.__v, _base: JSON.stringify(values) } });
 }
 
 // POST /firms/:id — save; a save based on an old version is refused with what changed meanwhile
@@ -80,8 +82,12 @@ export async function update(req: Request, res: Response) {
   } catch (err) {
     if (err instanceof AppError && err.code === 'edit_conflict') {
       const conflict = err.details as firms.ConflictDetails;
-      // The user's typed values stay; the version moves to the current one so a deliberate second save goes through.
-      return renderFirmForm(req, res, { firm, values: { ...req.body, _version: conflict.currentVersion }, conflict, status: 409 });
+      // What the user changed stays, what only the other person changed is taken in, and fields both changed are flagged;
+      // the version moves to the current one so a deliberate second save goes through.
+      const current = toFirmFields(await firms.getFirm(id));
+      const { values, clashes } = mergeOnConflict(parseBase(req.body._base), req.body, current);
+      const errors = Object.fromEntries(clashes.map((f) => [f, ['firms.conflict.clash']]));
+      return renderFirmForm(req, res, { firm, values: { ...values, _version: conflict.currentVersion, _base: JSON.stringify(current) }, errors, conflict, status: 409 });
     }
     return renderFirmForm(req, res, { firm, values: req.body, errors: fieldErrorsOf(err) });
   }

@@ -82,7 +82,8 @@ export const createFirmBody = z
   .strictObject({ ...csrfField, ...firmFields, status: z.enum(['applicant', 'screening', 'admitted', 'resident'] as const, { error: 'validation.choice' }).default('applicant') })
   .superRefine(checkFirmFields, ALWAYS);
 
-export const updateFirmBody = z.strictObject({ ...csrfField, _version: versionField, ...firmFields }).superRefine(checkFirmFields, ALWAYS);
+// _base: the values as the form was loaded, so a conflicting save can be merged field by field.
+export const updateFirmBody = z.strictObject({ ...csrfField, _version: versionField, _base: z.string().max(50_000).optional(), ...firmFields }).superRefine(checkFirmFields, ALWAYS);
 
 export type FirmFieldsInput = FirmFieldsIn;
 export type CreateFirmInput = z.infer<typeof createFirmBody>;

@@ -51,7 +51,7 @@ export type ConflictDetails = { conflict: true; changes: HistoryEntry[]; current
 
 // Saves only when nobody saved since the editor loaded version `_version`; otherwise a 409 carrying what changed.
 export async function updateFirm(id: string, input: UpdateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
-  const { _version, _csrf, ...fields } = input;
+  const { _version, _csrf, _base, ...fields } = input;
   const before = await getFirm(id);
   const version = _version ?? before.__v;
   const record = toFirmRecord(fields as FirmFieldsInput);

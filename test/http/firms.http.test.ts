@@ -87,9 +87,40 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(late.text).to.contain('value="bob overwrites"');
     expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('alice was here');
     // A deliberate second save, from the refreshed form, goes through.
-    const newVersion = /name="_version" value="(\d+)"/.exec(late.text)![1];
+    const newVersion = /name="_version" value="(\d+)"/.exec(late.text)![1]!;
     expect((await bob.post(`/firms/${firm._id}`).type('form').send({ ...base, _version: newVersion, _csrf: bobToken, pitch: 'bob overwrites' })).status).to.equal(302);
     expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('bob overwrites');
+  });
+
+  it('when an edit conflicts, then the form merges: my changes kept, theirs taken in, fields we both changed flagged', async () => {
+    const firm = await makeFirm({ nameEn: 'Merge Co', pitch: 'original', headcount: 12 } as never);
+    const alice = await loginAs(t.app, 'staff');
+    const bob = await loginAs(t.app, 'staff');
+    const unescape = (s: string) => s.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const formOf = async (agent: typeof alice) => {
+      const html = (await agent.get(`/firms/${firm._id}/edit`)).text;
+      const base = JSON.parse(unescape(/name="_base" value="([^"]*)"/.exec(html)![1]!)) as Record<string, string>;
+      return { ...base, _base: JSON.stringify(base), _version: /name="_version" value="(\d+)"/.exec(html)![1]! };
+    };
+    const aliceForm = await formOf(alice);
+    const bobForm = await formOf(bob);
+    const aliceToken = await alice.csrf();
+    const bobToken = await bob.csrf();
+    await alice.post(`/firms/${firm._id}`).type('form').send({ ...aliceForm, _csrf: aliceToken, headcount: '15', website: 'https://alice.example' });
+    const late = await bob.post(`/firms/${firm._id}`).type('form').send({ ...bobForm, _csrf: bobToken, pitch: 'bob pitch', website: 'https://bob.example' });
+    expect(late.status).to.equal(409);
+    expect(late.text).to.contain('value="bob pitch"');
+    expect(late.text).to.contain('value="15"');
+    expect(late.text).to.contain('value="https://bob.example"');
+    expect(late.text).to.contain('둘 다 바꾼 항목입니다');
+    // Saving the merged form keeps both people's work.
+    const merged = Object.fromEntries([...late.text.matchAll(/<input id="f-(\w+)" type="(?:text|date|url)" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[2], unescape(m[3]!)]));
+    const base2 = unescape(/name="_base" value="([^"]*)"/.exec(late.text)![1]!);
+    const v2 = /name="_version" value="(\d+)"/.exec(late.text)![1]!;
+    const again = await bob.post(`/firms/${firm._id}`).type('form').send({ ...merged, sectorPrimary: 'payments', _base: base2, _version: v2, _csrf: bobToken });
+    expect(again.status, again.text.slice(0, 300)).to.equal(302);
+    const stored = await FirmModel.findById(firm._id).lean();
+    expect(stored).to.include({ pitch: 'bob pitch', headcount: 15, website: 'https://bob.example' });
   });
 
   it('when a firm is edited, then the audit log holds each field before → after and the page shows it', async () => {
