@@ -40,17 +40,51 @@ export function formatKrw(amount: number | null | undefined, lang: Lang): string
   return lang === 'ko' ? formatKrwKo(amount) : formatKrwEn(amount);
 }
 
-// Parses a user-typed won amount: digits with optional commas/spaces and ₩/원, or Korean units like "12억 5,000만".
+const MAJOR: Record<string, bigint> = { 조: 10n ** 12n, 억: 10n ** 8n, 만: 10n ** 4n };
+const MINOR: Record<string, bigint> = { 천: 1000n, 백: 100n, 십: 10n };
+const MICRO = 1_000_000n; // decimals like "1.5억" are summed exactly in millionths of a won, then must come out whole
+
+function toMicro(num: string): bigint | undefined {
+  const [int, frac = ''] = num.split('.');
+  if (frac.length > 6) return undefined;
+  return BigInt(int!) * MICRO + BigInt(frac.padEnd(6, '0'));
+}
+
+// Parses a won amount as people type it: "1,250,000,000", "₩5억", "12억 5,000만원", "1.5억", "5천만", "３억" (full-width).
+// Korean units are read literally: 조 > 억 > 만 in that order, 천/백/십 within a group. Never through floating point.
 export function parseKrw(input: string): number | undefined {
-  const s = input.replace(/[\s,₩]|원$|KRW/gi, '');
+  const s = input.normalize('NFKC').replace(/[\s,₩]|원$|krw/gi, '');
   if (s === '') return undefined;
-  if (/^-?\d+$/.test(s)) {
-    const n = Number(s);
-    return Number.isSafeInteger(n) ? n : undefined;
+  const token = /(\d+(?:\.\d+)?)|([십백천])|([조억만])/y;
+  let total = 0n;
+  let group = 0n;
+  let pending: bigint | undefined;
+  let lastMajor: bigint | undefined;
+  let pos = 0;
+  while (pos < s.length) {
+    token.lastIndex = pos;
+    const m = token.exec(s);
+    if (!m) return undefined;
+    pos = token.lastIndex;
+    if (m[1] !== undefined) {
+      if (pending !== undefined) return undefined;
+      pending = toMicro(m[1]);
+      if (pending === undefined) return undefined;
+    } else if (m[2] !== undefined) {
+      group += (pending ?? MICRO) * MINOR[m[2]]!;
+      pending = undefined;
+    } else {
+      const unit = MAJOR[m[3]!]!;
+      if (lastMajor !== undefined && unit >= lastMajor) return undefined;
+      lastMajor = unit;
+      group += pending ?? 0n;
+      total += (group === 0n ? MICRO : group) * unit;
+      group = 0n;
+      pending = undefined;
+    }
   }
-  const m = /^(?:(\d+)조)?(?:(\d+)억)?(?:(\d+)만)?(\d+)?$/.exec(s);
-  if (!m || m.slice(1).every((g) => g === undefined)) return undefined;
-  const [jo, eok, man, one] = m.slice(1).map((g) => (g ? Number(g) : 0)) as [number, number, number, number];
-  const n = jo * 1_0000_0000_0000 + eok * 1_0000_0000 + man * 1_0000 + one;
+  total += group + (pending ?? 0n);
+  if (total % MICRO !== 0n) return undefined;
+  const n = Number(total / MICRO);
   return Number.isSafeInteger(n) ? n : undefined;
 }

@@ -19,6 +19,14 @@ describe('won amounts', () => {
     expect(parseKrw('₩ 300,000,000원')).to.equal(300_000_000);
     expect(parseKrw('1.5')).to.equal(undefined);
     expect(parseKrw('abc')).to.equal(undefined);
+    expect(parseKrw('1.5억')).to.equal(150_000_000);
+    expect(parseKrw('5천만')).to.equal(50_000_000);
+    expect(parseKrw('12억5천만원')).to.equal(1_250_000_000);
+    expect(parseKrw('３억')).to.equal(300_000_000);
+    expect(parseKrw('1조 2,000억')).to.equal(1_200_000_000_000);
+    expect(parseKrw('5만 3억')).to.equal(undefined);
+    expect(parseKrw('0.000001억')).to.equal(100);
+    expect(parseKrw('99999999조')).to.equal(undefined);
   });
 });
 
