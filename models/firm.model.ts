@@ -20,6 +20,7 @@ const firmSchema = new Schema(
     nameEn: { type: String, trim: true },
     // Lowercased display name for sorting and keyset pagination.
     sortName: { type: String, required: true },
+    sortNameKo: { type: String },
     // Lowercased words of names, pitch, tags and registration number: anchored-prefix search that an index serves.
     searchTokens: { type: [String], default: [] },
     brn: { type: String },
@@ -82,14 +83,20 @@ const firmSchema = new Schema(
 firmSchema.index({ brn: 1 }, { unique: true, sparse: true });
 // List page: every sort is keyset-paginated on (key, _id) within the archived flag.
 firmSchema.index({ archived: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, founded: 1, _id: 1 });
 firmSchema.index({ archived: 1, lastActivityAt: 1, _id: 1 });
 firmSchema.index({ archived: 1, 'totals.raisedKrw': 1, _id: 1 });
 firmSchema.index({ archived: 1, status: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, status: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, sectorPrimary: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, sectorPrimary: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, stage: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, stage: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, 'tips.status': 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, 'tips.status': 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, 'fundraising.raising': 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, 'fundraising.raising': 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ tags: 1, sortName: 1 });
 firmSchema.index({ searchTokens: 1 });
 firmSchema.index({ 'statusHistory.status': 1 });

@@ -7,6 +7,7 @@ import { createI18n } from './lib/i18n.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from './seed/seed.js';
+import { backfillDerivedFields } from './firms/firms.service.js';
 import { DEMO_PASSWORD } from './seed/demo-data.js';
 import '../models/index.js';
 
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   logger.info({ provider: db.kind }, `database: ${db.description}`);
   await connectDb(db.uri);
 
+  const backfilled = await backfillDerivedFields();
+  if (backfilled) logger.info(`updated derived fields of ${backfilled} firms`);
   const seeded = await seedIfEmpty({ production: config.isProduction, demoData: config.demoData, admin: config.admin });
   if (seeded.kind === 'demo') {
     console.log(`\nDemo data created. Sign in with any of these (password "${DEMO_PASSWORD}"):\n${seeded.accounts.map((a) => `  ${a}`).join('\n')}\n`);

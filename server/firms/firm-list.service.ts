@@ -5,7 +5,7 @@ import type { FirmListQuery, ListSort } from './firms.schemas.js';
 export const PAGE_SIZE = 25;
 
 const SORT_FIELD: Record<ListSort, string> = {
-  name: 'sortName',
+  name: 'sortName', // sortNameKo for a Korean page
   founded: 'founded',
   activity: 'lastActivityAt',
   raised: 'totals.raisedKrw',
@@ -29,13 +29,15 @@ export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' |
   return and.length === 1 ? and[0]! : { $and: and };
 }
 
-export function sortOf(q: Pick<FirmListQuery, 'sort' | 'dir'>): { field: string; dir: Direction } {
+export type ListLang = 'ko' | 'en';
+
+export function sortOf(q: Pick<FirmListQuery, 'sort' | 'dir'>, lang: ListLang = 'en'): { field: string; dir: Direction } {
   const dir = (q.dir ?? DEFAULT_DIR[q.sort]) === 'asc' ? 1 : -1;
-  return { field: SORT_FIELD[q.sort], dir };
+  return { field: q.sort === 'name' && lang === 'ko' ? 'sortNameKo' : SORT_FIELD[q.sort], dir };
 }
 
 const LIST_PROJECTION = {
-  nameKo: 1, nameEn: 1, sortName: 1, status: 1, sectorPrimary: 1, stage: 1, founded: 1, 'tips.status': 1,
+  nameKo: 1, nameEn: 1, sortName: 1, sortNameKo: 1, status: 1, sectorPrimary: 1, stage: 1, founded: 1, 'tips.status': 1,
   'fundraising.raising': 1, 'totals.raisedKrw': 1, lastActivityAt: 1, tags: 1, archived: 1, pitch: 1,
 } as const;
 
@@ -43,9 +45,9 @@ function valueAt(row: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), row);
 }
 
-export async function listFirms(q: FirmListQuery) {
+export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   const filter = firmListFilter(q);
-  const { field, dir } = sortOf(q);
+  const { field, dir } = sortOf(q, lang);
   const [page, total] = await Promise.all([
     keysetPage({
       field,
@@ -63,7 +65,7 @@ export async function listFirms(q: FirmListQuery) {
 }
 
 // The cursor over every matching firm, in list order, for the streamed CSV export.
-export function firmsCursor(q: FirmListQuery) {
-  const { field, dir } = sortOf(q);
+export function firmsCursor(q: FirmListQuery, lang: ListLang = 'en') {
+  const { field, dir } = sortOf(q, lang);
   return FirmModel.find(firmListFilter(q)).sort({ [field]: dir, _id: dir }).lean().cursor({ batchSize: 500 });
 }

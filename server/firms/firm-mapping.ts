@@ -1,5 +1,5 @@
 import type { FirmFieldsInput } from './firms.schemas.js';
-import { searchTokensOf, sortNameOf, tipsStatusOf } from './firm-rules.js';
+import { searchTokensOf, sortNameKoOf, sortNameOf, tipsStatusOf } from './firm-rules.js';
 
 type Nested = Record<string, unknown>;
 
@@ -21,6 +21,7 @@ export function toFirmRecord(f: FirmFieldsInput): Nested {
     nameKo: f.nameKo,
     nameEn: f.nameEn,
     sortName: sortNameOf(f),
+    sortNameKo: sortNameKoOf(f),
     searchTokens: searchTokensOf(f),
     brn: f.brn,
     sectorPrimary: f.sectorPrimary,

@@ -31,8 +31,13 @@ export function displayName(f: { nameKo?: string | null; nameEn?: string | null 
   return (lang === 'en' ? f.nameEn || f.nameKo : f.nameKo || f.nameEn) ?? '';
 }
 
+// Sort keys for the two UI languages: English lists by the English name, Korean lists in 가나다 order by the Korean name.
 export function sortNameOf(f: { nameKo?: string | null; nameEn?: string | null }): string {
   return (f.nameEn || f.nameKo || '').trim().toLowerCase();
+}
+
+export function sortNameKoOf(f: { nameKo?: string | null; nameEn?: string | null }): string {
+  return (f.nameKo || f.nameEn || '').trim().toLowerCase();
 }
 
 // Lowercased words and their suffixes, so an anchored prefix query (which an index serves) finds any part of a word:

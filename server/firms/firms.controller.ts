@@ -19,7 +19,7 @@ const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
 // GET /firms — searchable, filterable, keyset-paginated list; the filters live in the URL
 export async function index(req: Request, res: Response) {
   const query = res.locals.input.query as FirmListQuery;
-  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query), displayName });
+  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, langOf(res)), displayName });
 }
 
 type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>>; values: Record<string, unknown>; errors?: FieldErrors; status?: number; conflict?: firms.ConflictDetails };

@@ -7,12 +7,12 @@ import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
 import { seoulToday } from '../lib/dates.js';
 import { recordAudit, diffFields, flatten, changesSince, type Actor, type HistoryEntry } from '../audit/index.js';
-import { canMoveStatus, displayName } from './firm-rules.js';
+import { canMoveStatus, displayName, searchTokensOf, sortNameKoOf } from './firm-rules.js';
 import { splitSetUnset, toFirmRecord } from './firm-mapping.js';
 import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
 
 // Fields that are derived or internal: not shown as "changes" in the audit log.
-const HIDDEN = new Set(['sortName', 'searchTokens', 'tips.status']);
+const HIDDEN = new Set(['sortName', 'sortNameKo', 'searchTokens', 'tips.status']);
 const visibleChanges = (before: Record<string, unknown>, after: Record<string, unknown>) =>
   diffFields(before, after).filter((c) => !HIDDEN.has(c.field));
 
@@ -153,4 +153,14 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
   await FirmModel.updateOne({ _id: firm._id }, { $set: { lastActivityAt: new Date() } });
   await recordAudit({ actor, entity: 'note', entityId: note._id, firm: firm._id, entityLabel: displayName(firm), action: 'create', changes: [{ field: 'body', before: null, after: body }] });
   return note;
+}
+
+// Start-up upkeep for records written before a derived field existed (idempotent; touches only what lacks it).
+export async function backfillDerivedFields(): Promise<number> {
+  let n = 0;
+  for await (const f of FirmModel.find({ sortNameKo: { $exists: false } }, { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1 }).lean().cursor()) {
+    await FirmModel.updateOne({ _id: f._id }, { $set: { sortNameKo: sortNameKoOf(f), searchTokens: searchTokensOf(f) } });
+    n += 1;
+  }
+  return n;
 }

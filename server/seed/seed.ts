@@ -4,7 +4,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { hashPassword } from '../auth/passwords.js';
-import { brnWithCheckDigit, searchTokensOf, sortNameOf } from '../firms/firm-rules.js';
+import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../firms/firm-rules.js';
 import { computeFirmTotals } from '../rounds/round-rules.js';
 import { DEMO_INVESTORS, DEMO_PASSWORD, demoFirms } from './demo-data.js';
 
@@ -49,6 +49,7 @@ export async function seedDemo(): Promise<void> {
     return {
       ...base,
       sortName: sortNameOf(base),
+      sortNameKo: sortNameKoOf(base),
       searchTokens: searchTokensOf(base),
       sectorPrimary: f.sector,
       stage: f.status === 'resident' ? (i % 3 === 0 ? 'series-a' : 'seed') : 'pre-seed',

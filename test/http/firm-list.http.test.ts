@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { buildTestApp, loginAs, type TestApp } from '../helpers/app.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { SECTORS, type FirmStatus } from '../../models/enums.js';
-import { searchTokensOf, sortNameOf, brnWithCheckDigit } from '../../server/firms/firm-rules.js';
+import { searchTokensOf, sortNameOf, sortNameKoOf, brnWithCheckDigit } from '../../server/firms/firm-rules.js';
 import { firmListFilter, sortOf, PAGE_SIZE } from '../../server/firms/firm-list.service.js';
 import { firmListQuery } from '../../server/firms/firms.schemas.js';
 
@@ -12,7 +12,7 @@ async function seedFirms(n = 60) {
   const docs = Array.from({ length: n }, (_, i) => {
     const base = { nameKo: `기업${String(i).padStart(3, '0')}`, nameEn: `Firm ${String(i).padStart(3, '0')}`, pitch: i % 10 === 0 ? '블록체인 결제' : 'lending data', tags: i % 5 === 0 ? ['bifc'] : [], brn: brnWithCheckDigit(String(500000000 + i)) };
     return {
-      ...base, sortName: sortNameOf(base), searchTokens: searchTokensOf(base),
+      ...base, sortName: sortNameOf(base), sortNameKo: sortNameKoOf(base), searchTokens: searchTokensOf(base),
       sectorPrimary: SECTORS[i % 3]!, status: statuses[i % 3]!, statusHistory: [], founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
       totals: { raisedKrw: (i % 4) * 100_000_000, roundCount: i % 4 }, fundraising: { raising: i % 2 === 0 }, tips: { status: i % 6 === 0 ? 'selected' : 'none' },
       lastActivityAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000), archived: i === 59,
@@ -55,6 +55,16 @@ describe('firm list: search, filters, sort and pagination', () => {
     const back = await staff.get(prevLink(second.text)!).set('Accept-Language', 'en');
     expect(namesOn(back.text)).to.deep.equal(seen.slice(0, PAGE_SIZE));
     expect(back.text).to.contain('59 in total');
+  });
+
+  it('when the page is Korean, then names sort in 가나다 order of the Korean names', async () => {
+    const make = (nameKo: string, nameEn: string) => ({ nameKo, nameEn, sortName: sortNameOf({ nameKo, nameEn }), sortNameKo: sortNameKoOf({ nameKo, nameEn }), searchTokens: [], sectorPrimary: 'payments', status: 'resident', lastActivityAt: new Date() });
+    await FirmModel.insertMany([make('해운페이', 'Alpha Pay'), make('가온랩스', 'Zeta Labs'), make('나래핀테크', 'Mid Fintech')]);
+    const staff = await loginAs(t.app, 'staff');
+    const ko = await staff.get('/firms');
+    expect([...ko.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1])).to.deep.equal(['가온랩스', '나래핀테크', '해운페이']);
+    const en = await staff.get('/firms').set('Accept-Language', 'en');
+    expect([...en.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1])).to.deep.equal(['Alpha Pay', 'Mid Fintech', 'Zeta Labs']);
   });
 
   it('when sorting by total raised (descending) across pages, then the order holds across the page boundary', async () => {
@@ -118,18 +128,18 @@ describe('firm list: search, filters, sort and pagination', () => {
   it('every list filter and sort is served by a declared index (equality fields, then the sort key, then _id)', () => {
     const indexes = FirmModel.schema.indexes().map(([keys]) => Object.keys(keys));
     const filters = [{}, { status: 'resident' }, { stage: 'seed' }, { tips: 'selected' }, { raising: 'yes' }];
-    for (const sort of ['name', 'founded', 'activity', 'raised'] as const) {
+    for (const [sort, lang] of [['name', 'en'], ['name', 'ko'], ['founded', 'ko'], ['activity', 'ko'], ['raised', 'en']] as const) {
       for (const f of filters) {
         const q = firmListQuery.parse({ ...f, sort });
         const filter = firmListFilter(q) as { $and?: Record<string, unknown>[] } & Record<string, unknown>;
         const equalities = (filter.$and ?? [filter]).flatMap((c) => Object.keys(c));
-        const { field } = sortOf(q);
+        const { field } = sortOf(q, lang);
         // Either the filter fields then the sort key (status+name style), or the sort-only index filtered on archived alone.
         const served = indexes.some((keys) => {
           const prefix = keys.slice(0, equalities.length);
           return equalities.every((e) => prefix.includes(e)) && keys[equalities.length] === field && keys[equalities.length + 1] === '_id';
-        }) || (equalities.length > 1 && field === 'sortName' ? false : indexes.some((k) => k[0] === 'archived' && k[1] === field && k[2] === '_id'));
-        expect(served, `${JSON.stringify(f)} sorted by ${sort}`).to.equal(true);
+        }) || (equalities.length > 1 && field.startsWith('sortName') ? false : indexes.some((k) => k[0] === 'archived' && k[1] === field && k[2] === '_id'));
+        expect(served, `${JSON.stringify(f)} sorted by ${sort} (${lang})`).to.equal(true);
       }
     }
   });
