@@ -7,6 +7,7 @@ export type TimelineItem = {
   detail?: string;
   by?: string;
   changes?: { field: string; before: unknown; after: unknown }[];
+  entity?: string;
   href?: string;
 };
 
@@ -33,7 +34,7 @@ export function buildTimeline(x: Inputs, label: { status: (s: string) => string;
   for (const n of x.notes) items.push({ at: n.createdAt.toISOString(), kind: 'note', instant: n.createdAt, text: n.body, by: n.byEmail ?? undefined });
   for (const a of x.audit) {
     if (a.entity === 'note' || a.action === 'status') continue; // notes and status moves are shown as themselves
-    items.push({ at: a.at.toISOString(), kind: 'edit', instant: a.at, text: label.action(a.entity, a.action), by: a.actorEmail ?? undefined, changes: a.changes });
+    items.push({ at: a.at.toISOString(), kind: 'edit', instant: a.at, text: label.action(a.entity, a.action), by: a.actorEmail ?? undefined, changes: a.changes, entity: a.entity });
   }
   return items.sort((a, b) => b.at.localeCompare(a.at));
 }

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
-import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { investorNames } from '../investors/index.js';
 import { NotFound, Conflict } from '../lib/app-error.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
 import { computeFirmTotals, checkParticipants } from './round-rules.js';
@@ -38,20 +38,29 @@ export function toRoundRecord(input: RoundInput) {
 
 async function assertInvestorsExist(ids: Types.ObjectId[]): Promise<void> {
   if (!ids.length) return;
-  const found = await InvestorOrgModel.countDocuments({ _id: { $in: ids } });
-  if (found !== new Set(ids.map(String)).size) throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
+  const found = await investorNames(ids.map(String));
+  if (found.length !== new Set(ids.map(String)).size) throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
 }
 
-const auditShape = (r: ReturnType<typeof toRoundRecord> | Record<string, unknown>) => {
-  const { participants, ...rest } = r as Record<string, unknown> & { participants?: { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[] };
-  return {
-    ...flatten(rest),
-    participants: (participants ?? []).map((p) => `${String(p.investor)}:${p.amountKrw ?? ''}${p.lead ? ':lead' : ''}`).join(', '),
-  };
-};
+type Participants = { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[];
+
+// Participants read in the audit log as "BNK Venture Capital 1500000000 (lead)": names looked up once per change.
+async function participantLabels(...lists: (Participants | undefined)[]) {
+  const ids = lists.flatMap((l) => (l ?? []).map((p) => String(p.investor)));
+  const names = new Map((await investorNames(ids)).map((o) => [String(o._id), o.nameEn || o.nameKo || String(o._id)]));
+  return (l: Participants | undefined) =>
+    (l ?? []).map((p) => `${names.get(String(p.investor)) ?? String(p.investor)} ${p.amountKrw ?? ''}${p.lead ? ' (lead)' : ''}`.trim()).join('; ');
+}
+
 const AUDIT_OMIT = new Set(['_id', '__v', 'firm', 'createdAt', 'updatedAt', 'importId']);
-const roundChanges = (before: Record<string, unknown>, after: Record<string, unknown>) =>
-  diffFields(auditShape(before), auditShape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
+async function roundChanges(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const label = await participantLabels(before.participants as Participants, after.participants as Participants);
+  const shape = (r: Record<string, unknown>) => {
+    const { participants, ...rest } = r;
+    return { ...flatten(rest), participants: label(participants as Participants) };
+  };
+  return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
+}
 
 export async function createRound(firmId: string, input: RoundInput, actor: Actor | null, opts: { importId?: Types.ObjectId; label?: string } = {}) {
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
@@ -60,7 +69,7 @@ export async function createRound(firmId: string, input: RoundInput, actor: Acto
   await assertInvestorsExist(record.participants.map((p) => p.investor));
   const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
   await recomputeFirmTotals(firm._id);
-  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${firm.nameKo || firm.nameEn} · ${input.stage}`, action: 'create', changes: roundChanges({}, record), importId: opts.importId });
+  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${firm.nameKo || firm.nameEn} · ${input.stage}`, action: 'create', changes: await roundChanges({}, record), importId: opts.importId });
   return { round, warning: checkParticipants(record).warning };
 }
 
@@ -70,7 +79,7 @@ export async function updateRound(firmId: string, roundId: string, input: RoundI
   await assertInvestorsExist(record.participants.map((p) => p.investor));
   await FundingRoundModel.replaceOne({ _id: roundId }, { ...record, firm: before.firm, importId: before.importId ?? opts.importId, createdAt: before.createdAt });
   await recomputeFirmTotals(before.firm);
-  const changes = roundChanges(before as unknown as Record<string, unknown>, record);
+  const changes = await roundChanges(before as unknown as Record<string, unknown>, record);
   if (changes.length) await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, importId: opts.importId });
   return { warning: checkParticipants(record).warning, changes };
 }
@@ -79,7 +88,7 @@ export async function deleteRound(firmId: string, roundId: string, actor: Actor)
   const before = await getRound(firmId, roundId);
   await FundingRoundModel.deleteOne({ _id: roundId });
   await recomputeFirmTotals(before.firm);
-  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: roundChanges(before as unknown as Record<string, unknown>, {}) });
+  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: await roundChanges(before as unknown as Record<string, unknown>, {}) });
 }
 
 // Every round (or one firm's) in insertion order, for the streamed CSV export.

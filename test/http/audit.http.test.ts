@@ -76,7 +76,7 @@ describe('audit log', () => {
       // Escaped, never raw markup.
       expect(res.text).to.contain('Logged &lt;Capital&gt;');
       expect(res.text).to.not.contain('Logged <Capital>');
-      expect(res.text).to.match(/nameEn: <del>—<\/del> → <ins>Logged &lt;Capital&gt;<\/ins>/);
+      expect(res.text).to.match(/(?:Name \(English\)|이름 \(영문\)): <del>—<\/del> → <ins>Logged &lt;Capital&gt;<\/ins>/);
       const org = await AuditEntryModel.findOne({ entity: 'investor' }).lean();
       expect(res.text).to.contain(`href="/investors/${org!.entityId}"`);
     });
@@ -232,7 +232,7 @@ describe('audit log', () => {
       expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(res.text).to.not.contain('<script>alert(1)');
       expect(res.text).to.not.contain('<img src=x>');
-      expect(res.text).to.match(/website: <del>—<\/del> → <ins>&lt;script&gt;/);
+      expect(res.text).to.match(/(?:Website|웹사이트): <del>—<\/del> → <ins>&lt;script&gt;/);
     });
   });
 });

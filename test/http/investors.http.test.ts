@@ -102,7 +102,7 @@ describe('investor organisations', () => {
       expect(page.text).to.contain('TIPS operator');
       expect(page.text).to.contain('class="timeline"');
       expect(page.text).to.contain(staff.email);
-      expect(page.text).to.match(/nameEn: <del>—<\/del> → <ins>Busan Ventures<\/ins>/);
+      expect(page.text).to.match(/(?:Name \(English\)|이름 \(영문\)): <del>—<\/del> → <ins>Busan Ventures<\/ins>/);
     });
 
     it('when only a Korean name is given, then the name key comes from it', async () => {
@@ -175,7 +175,7 @@ describe('investor organisations', () => {
         { field: 'type', before: 'vc', after: 'cvc' },
       ]);
       const page = await staff.get(`/investors/${org._id}`);
-      expect(page.text).to.match(/nameEn: <del>Old Name<\/del> → <ins>New Name<\/ins>/);
+      expect(page.text).to.match(/(?:Name \(English\)|이름 \(영문\)): <del>Old Name<\/del> → <ins>New Name<\/ins>/);
     });
 
     it('when a save changes nothing, then no version is spent and no audit entry is written', async () => {
