@@ -26,7 +26,9 @@ const rowSchema = new Schema(
     action: { type: String, enum: ROW_ACTIONS, required: true },
     key: { type: String },
     label: { type: String },
+    // The record the row matched or, once applied, created; rounds also name their firm (for links).
     targetId: { type: Schema.Types.ObjectId },
+    firmId: { type: Schema.Types.ObjectId },
     changes: { type: [changeSchema], default: [] },
     messages: { type: [messageSchema], default: [] },
   },
@@ -54,6 +56,8 @@ const importBatchSchema = new Schema(
   {
     kind: { type: String, enum: IMPORT_KINDS, required: true },
     filename: { type: String, required: true },
+    // How the file was read: UTF-8 (with or without BOM) or CP949 (Excel's "CSV (쉼표로 분리)" on Korean Windows).
+    encoding: { type: String, enum: ['utf-8', 'cp949'] },
     by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     byEmail: { type: String },
     at: { type: Date, required: true, default: () => new Date() },
@@ -69,7 +73,10 @@ const importBatchSchema = new Schema(
       error: { type: Number, default: 0 },
     },
     journal: { type: [journalSchema], default: [] },
+    // Why applying failed (after the undo), and the spreadsheet row whose write failed.
     failure: { type: String },
+    failureLine: { type: Number },
+    undoComplete: { type: Boolean },
     appliedAt: { type: Date },
     finishedAt: { type: Date },
   },

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import { csrfSync } from 'csrf-sync';
+import { appCsrf } from './lib/csrf.js';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
@@ -97,17 +97,13 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.use(passport.session());
   app.use(userLocals);
 
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
-    // multipart forms (CSV upload) are checked by their route after the upload is parsed.
-    skipCsrfProtection: (req) => Boolean(req.is('multipart/form-data')),
-  });
+  const { csrfSynchronisedProtection, generateToken } = appCsrf;
   app.use((req, res, next) => {
     res.locals.csrfToken = generateToken(req);
     next();
   });
+  // Multipart forms (the CSV upload) are checked by their route with uploadCsrf, after the upload is parsed.
   app.use(csrfSynchronisedProtection);
-  app.locals.csrfProtection = csrfSynchronisedProtection;
 
   for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), ...featureRouters]) app.use(router);
 

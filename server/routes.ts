@@ -4,6 +4,8 @@ import { usersRouter } from './users/index.js';
 import { investorsRouter } from './investors/index.js';
 import { auditRouter } from './audit/index.js';
 import { firmsRouter } from './firms/firms.routes.js';
+import { importsRouter } from './imports/index.js';
+import { exportsRouter } from './exports/exports.routes.js';
 
 // Feature routers, mounted in this order after the auth routes (more specific paths first where they overlap).
-export const featureRouters: Router[] = [homeRouter, usersRouter, investorsRouter, auditRouter, firmsRouter];
+export const featureRouters: Router[] = [homeRouter, usersRouter, investorsRouter, auditRouter, importsRouter, exportsRouter, firmsRouter];

@@ -45,7 +45,7 @@ export function messagesOf(error: z.ZodError, rename: Record<string, string> = {
 }
 
 // The same key on an earlier row of the file: the later rows are errors pointing at the first.
-export function markDuplicates(decisions: RowDecision[], keys: (string | undefined)[], field: string): void {
+export function markDuplicates<Input>(decisions: RowDecision<Input>[], keys: (string | undefined)[], field: string): void {
   const first = new Map<string, number>();
   decisions.forEach((d, i) => {
     const key = keys[i];
@@ -56,19 +56,19 @@ export function markDuplicates(decisions: RowDecision[], keys: (string | undefin
   });
 }
 
-export function fail(d: RowDecision, ...messages: RowMessage[]): void {
+export function fail<Input>(d: RowDecision<Input>, ...messages: RowMessage[]): void {
   d.action = 'error';
   d.messages.push(...messages);
   d.changes = [];
   d.input = undefined;
 }
 
-export function extraCellsCheck(decisions: RowDecision[], extraCells: number[]): void {
+export function extraCellsCheck<Input>(decisions: RowDecision<Input>[], extraCells: number[]): void {
   const lines = new Set(extraCells);
   for (const d of decisions) if (lines.has(d.line)) fail(d, { message: 'imports.errors.extraCells' });
 }
 
-export function newDecision(row: CsvRow): RowDecision {
+export function newDecision<Input>(row: CsvRow): RowDecision<Input> {
   return { line: row.line, action: 'error', key: '', changes: [], messages: [] };
 }
 

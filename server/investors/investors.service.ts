@@ -185,12 +185,12 @@ export async function roundsJoined(investorId: string, limit = 200): Promise<Joi
   return joined.sort((a, b) => (b.day ?? '').localeCompare(a.day ?? '') || b._id.localeCompare(a._id));
 }
 
-export async function createInvestor(input: InvestorInput, actor: Actor) {
+export async function createInvestor(input: InvestorInput, actor: Actor, opts: { importId?: Types.ObjectId } = {}) {
   const nameKey = nameKeyOf(input);
   if (await InvestorOrgModel.exists({ nameKey })) throw duplicateName(input);
   let org;
   try {
-    org = await InvestorOrgModel.create({ ...fieldsOf(input), nameKey, archived: false });
+    org = await InvestorOrgModel.create({ ...fieldsOf(input), nameKey, archived: false, importId: opts.importId });
   } catch (err) {
     if (isDuplicateKey(err)) throw duplicateName(input); // lost a race with another create
     throw err;
@@ -203,12 +203,13 @@ export async function createInvestor(input: InvestorInput, actor: Actor) {
     action: 'create',
     changes: diffFields({}, pick(org.toObject(), EDITABLE_FIELDS)),
     version: org.__v ?? 0,
+    importId: opts.importId,
   });
   return org;
 }
 
 // Saves only if nobody saved since the form was loaded (its __v); otherwise reports what the other person changed.
-export async function updateInvestor(id: string, input: UpdateInvestorInput, actor: Actor): Promise<UpdateResult> {
+export async function updateInvestor(id: string, input: UpdateInvestorInput, actor: Actor, opts: { importId?: Types.ObjectId } = {}): Promise<UpdateResult> {
   const before = await getInvestor(id);
   const after = fieldsOf(input);
   const nameKey = nameKeyOf(input);
@@ -238,7 +239,7 @@ export async function updateInvestor(id: string, input: UpdateInvestorInput, act
   }
   if (!saved) return { saved: false, conflict: await describeConflict(id, input) };
   const version = saved.__v ?? 0;
-  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: labelOf(saved), action: 'update', changes, version });
+  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: labelOf(saved), action: 'update', changes, version, importId: opts.importId });
   return { saved: true, version };
 }
 

@@ -77,7 +77,7 @@ export async function updateRound(firmId: string, roundId: string, input: RoundI
   const before = await getRound(firmId, roundId);
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  await FundingRoundModel.replaceOne({ _id: roundId }, { ...record, firm: before.firm, importId: before.importId ?? opts.importId, createdAt: before.createdAt });
+  await FundingRoundModel.replaceOne({ _id: roundId }, { ...record, firm: before.firm, importId: before.importId, createdAt: before.createdAt });
   await recomputeFirmTotals(before.firm);
   const changes = await roundChanges(before as unknown as Record<string, unknown>, record);
   if (changes.length) await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, importId: opts.importId });

@@ -1,0 +1,38 @@
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import { uploadCsrf } from '../lib/csrf.js';
+import { requireRole, STAFF } from '../auth/require-role.js';
+import { validate } from '../lib/validate.js';
+import { MAX_BYTES } from './csv-file.js';
+import { applyBody, batchParams, templateParams } from './imports.schemas.js';
+import * as imports from './imports.controller.js';
+
+export const importsRouter = Router();
+const staff = requireRole(...STAFF);
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 },
+  // Korean file names arrive as UTF-8.
+  defParamCharset: 'utf8',
+}).single('file');
+
+// The multipart body is parsed here (the global body parsers skip it); a refused upload is reported on the form after the
+// CSRF check, like any other input problem.
+const parseUpload: RequestHandler = (req, res, next) => {
+  upload(req, res, (err: unknown) => {
+    if (err instanceof multer.MulterError) {
+      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'imports.fileErrors.tooBig' : 'imports.fileErrors.badUpload';
+      return next();
+    }
+    next(err);
+  });
+};
+
+// The app-wide CSRF check skips multipart requests: the token is checked here, once multer has read the fields.
+
+importsRouter.get('/firms/import', staff, imports.uploadForm);
+importsRouter.get('/firms/import/template/:kind.csv', staff, validate({ params: templateParams }), imports.template);
+importsRouter.post('/firms/import', staff, parseUpload, uploadCsrf, imports.preview);
+importsRouter.get('/firms/import/:batchId', staff, validate({ params: batchParams }), imports.show);
+importsRouter.post('/firms/import/:batchId/apply', staff, validate({ params: batchParams, body: applyBody }), imports.apply);

@@ -1,0 +1,119 @@
+import { CURRENCIES, roundBody, type RoundInput } from '../rounds/rounds.schemas.js';
+import { toRoundRecord } from '../rounds/rounds.service.js';
+import { displayName } from '../firms/firm-rules.js';
+import type { CsvTable } from './csv-file.js';
+import { dayCell, formatParticipantsCell, parseParticipantsCell } from './cell-values.js';
+import { ROUND_FIELD_COLUMNS } from './import-columns.js';
+import { brnKey, firmsNamed, investorLabel, investorNamed, type FirmRef, type InvestorRef } from './match-rules.js';
+import { extraCellsCheck, fail, flatChanges, markDuplicates, messagesOf, newDecision, type RowDecision, type RowMessage } from './row-decision.js';
+
+export type StoredRound = {
+  stage: string; instrument: string; status: string; amountKrw: number; currency?: string | null; amountMinor?: number | null;
+  preMoneyKrw?: number | null; announcedOn?: string | null; closedOn?: string | null; note?: string | null;
+  terms?: { valuationCapKrw?: number | null; discountPct?: number | null; interestPct?: number | null; redemptionYears?: number | null; conversionPriceKrw?: number | null; refixingFloorPct?: number | null } | null;
+  participants?: { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[] | null;
+};
+export type ExistingRound = StoredRound & { _id: unknown; firm: unknown };
+export type RoundContext = { firms: readonly FirmRef[]; investors: readonly InvestorRef[]; rounds: readonly ExistingRound[] };
+export type RoundRowInput = { firmId: string; create: RoundInput } | { firmId: string; roundId: string; update: RoundInput };
+
+const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+// "Minor units" back to the decimal amount the form and the CSV show: 123456 USD → "1234.56".
+export function foreignAmountText(minor: number | null | undefined, currency: string | null | undefined): string {
+  if (typeof minor !== 'number') return '';
+  const digits = CURRENCIES[(currency ?? 'KRW') as keyof typeof CURRENCIES] ?? 0;
+  return digits ? `${Math.floor(minor / 10 ** digits)}.${String(minor % 10 ** digits).padStart(digits, '0')}` : String(minor);
+}
+
+// A round as CSV cells (without its firm): what the export writes and what an update row is compared with.
+export function roundCellsOf(r: StoredRound, investorName: (id: string) => string): Record<string, string> {
+  return {
+    stage: s(r.stage), instrument: s(r.instrument), status: s(r.status), amountKrw: s(r.amountKrw), currency: s(r.currency ?? 'KRW'),
+    amountForeign: foreignAmountText(r.amountMinor, r.currency), preMoneyKrw: s(r.preMoneyKrw), announcedOn: s(r.announcedOn), closedOn: s(r.closedOn),
+    valuationCapKrw: s(r.terms?.valuationCapKrw), discountPct: s(r.terms?.discountPct), interestPct: s(r.terms?.interestPct),
+    redemptionYears: s(r.terms?.redemptionYears), conversionPriceKrw: s(r.terms?.conversionPriceKrw), refixingFloorPct: s(r.terms?.refixingFloorPct),
+    note: s(r.note),
+    participants: formatParticipantsCell((r.participants ?? []).map((p) => ({ name: investorName(String(p.investor)), amountKrw: p.amountKrw, lead: p.lead }))),
+  };
+}
+
+const dayOf = (r: { closedOn?: string | null; announcedOn?: string | null }) => r.closedOn || r.announcedOn || '';
+
+function matchFirm(cells: Record<string, string>, firms: readonly FirmRef[]): { firm?: FirmRef; message?: RowMessage } {
+  const brnCell = cells.firmBrn?.trim();
+  if (brnCell) {
+    const brn = brnKey(brnCell);
+    if (!brn) return { message: { field: 'firmBrn', message: 'firms.errors.brn' } };
+    const firm = firms.find((f) => f.brn === brn);
+    return firm ? { firm } : { message: { field: 'firmBrn', message: 'imports.errors.unknownFirm', params: { name: brnCell } } };
+  }
+  const name = cells.firmName?.trim();
+  if (!name) return { message: { field: 'firmBrn', message: 'imports.errors.firmNeeded' } };
+  const named = firmsNamed(firms, { nameKo: name, nameEn: name });
+  if (named.length > 1) return { message: { field: 'firmName', message: 'imports.errors.ambiguousFirm' } };
+  return named[0] ? { firm: named[0] } : { message: { field: 'firmName', message: 'imports.errors.unknownFirm', params: { name } } };
+}
+
+// CSV cells → the round form's body; participants by investor name.
+function roundBodyOf(cells: Record<string, string>, investors: readonly InvestorRef[]): { body: Record<string, unknown>; messages: RowMessage[] } {
+  const messages: RowMessage[] = [];
+  const body: Record<string, unknown> = {};
+  for (const column of ROUND_FIELD_COLUMNS) {
+    if (column === 'participants' || cells[column] === undefined) continue;
+    body[column] = column === 'announcedOn' || column === 'closedOn' ? dayCell(cells[column]) : cells[column];
+  }
+  const { participants, invalid } = parseParticipantsCell(cells.participants);
+  for (const part of invalid) messages.push({ field: 'participants', message: 'imports.errors.participantFormat', params: { part } });
+  body.participants = participants.map((p) => {
+    const investor = investorNamed(investors, p.name);
+    if (!investor) messages.push({ field: 'participants', message: 'imports.errors.unknownInvestor', params: { name: p.name } });
+    return { investor: investor ? String(investor._id) : '', amountKrw: p.amount ?? '', lead: p.lead ? 'true' : '' };
+  });
+  // An unknown investor is reported by name above, not again as "choose the investor".
+  if (messages.length) body.participants = [];
+  return { body, messages };
+}
+
+export function decideRoundRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx: RoundContext): RowDecision<RoundRowInput>[] {
+  const names = new Map(ctx.investors.map((i) => [String(i._id), investorLabel(i)]));
+  const nameOf = (id: string) => names.get(id) ?? id;
+  const keys: (string | undefined)[] = [];
+  const decisions = table.rows.map((row) => {
+    const d: RowDecision<RoundRowInput> = newDecision(row);
+    const day = dayCell(row.cells.closedOn) || dayCell(row.cells.announcedOn);
+    const { firm, message } = matchFirm(row.cells, ctx.firms);
+    const firmLabel = firm ? displayName(firm) : (row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '');
+    d.key = [firmLabel, row.cells.stage?.trim(), day].filter(Boolean).join(' · ');
+    d.label = firmLabel;
+    keys.push(firm ? `${String(firm._id)}|${row.cells.stage?.trim()}|${day}` : undefined);
+    const same = firm ? ctx.rounds.filter((r) => String(r.firm) === String(firm._id) && r.stage === row.cells.stage?.trim() && dayOf(r) === day) : [];
+    if (same.length > 1) {
+      fail(d, { field: 'stage', message: 'imports.errors.ambiguousRound' });
+      return d;
+    }
+    const existing = same[0];
+    const stored = existing ? roundCellsOf(existing, nameOf) : {};
+    const { body, messages } = roundBodyOf({ ...stored, ...row.cells }, ctx.investors);
+    const parsed = roundBody.safeParse(body);
+    const problems = [...(message ? [message] : []), ...messages, ...(parsed.success ? [] : messagesOf(parsed.error))];
+    if (problems.length || !parsed.success || !firm) {
+      fail(d, ...problems);
+      return d;
+    }
+    const firmId = String(firm._id);
+    if (!existing) {
+      d.action = 'create';
+      d.input = { firmId, create: parsed.data };
+      return d;
+    }
+    d.targetId = String(existing._id);
+    d.changes = flatChanges(stored, roundCellsOf(toRoundRecord(parsed.data), nameOf), ROUND_FIELD_COLUMNS);
+    d.action = d.changes.length ? 'update' : 'unchanged';
+    if (d.changes.length) d.input = { firmId, roundId: d.targetId, update: parsed.data };
+    return d;
+  });
+  markDuplicates(decisions, keys, 'stage');
+  extraCellsCheck(decisions, table.extraCells);
+  return decisions;
+}

@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import type { Response } from 'superagent';
+import { buildTestApp, agentOf, loginAs, type TestApp, type Agent } from '../helpers/app.js';
+import { makeInvestorOrg } from '../helpers/factories.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { ImportBatchModel } from '../../models/import-batch.model.js';
+import type { Role } from '../../models/enums.js';
+import { createFirm, setArchived } from '../../server/firms/firms.service.js';
+import { createFirmBody } from '../../server/firms/firms.schemas.js';
+import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
+import { createRound } from '../../server/rounds/rounds.service.js';
+import { roundBody } from '../../server/rounds/rounds.schemas.js';
+import { seoulToday } from '../../server/lib/dates.js';
+import { FIRM_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS } from '../../server/exports/exports.service.js';
+
+const BRN = (n: number) => brnWithCheckDigit(String(617_870_000 + n));
+
+// The raw bytes of a download (supertest would decode text and hide the BOM).
+async function download(agent: Agent, path: string): Promise<Response & { body: Buffer }> {
+  return (await agent
+    .get(path)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    })) as Response & { body: Buffer };
+}
+
+const recordsOf = (bytes: Buffer) => parse(bytes.toString('utf8'), { bom: true, columns: true }) as Record<string, string>[];
+
+async function upload(agent: Agent, kind: string, bytes: Buffer) {
+  const token = await agent.csrf();
+  return agent.post('/firms/import').field('_csrf', token).field('kind', kind).attach('file', bytes, `${kind}.csv`);
+}
+const actionsOf = (html: string) => [...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => m[2]);
+
+async function makeFirm(over: Record<string, unknown> = {}) {
+  return createFirm(createFirmBody.parse({ sectorPrimary: 'payments', ...over }), null);
+}
+
+async function seed() {
+  const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital' });
+  const angel = await makeInvestorOrg({ nameKo: '동백엔젤클럽', nameEn: '동백엔젤클럽', type: 'angel-network' });
+  const pay = await makeFirm({
+    nameKo: '해운대페이', nameEn: 'Haeundae Pay', brn: BRN(1), sectorsSecondary: ['data-ai', 'regtech'], stage: 'seed', founded: '2021-03-15',
+    website: 'https://haeundaepay.example', pitch: '=수수료 0원', description: '부산, 문현동\n두 번째 줄 "인용"', headcount: '14', tags: 'bifc, 결제',
+    residencyStart: '2024-03-01', tipsTrack: 'tips', tipsOperator: String(bnk._id), tipsRecommendedOn: '2024-04-01', tipsSuccessCriteria: ['revenue', 'exports'],
+    fundraisingRaising: 'true', fundraisingTargetKrw: '30억', fundraisingStage: 'pre-a', fundraisingInstrument: 'rcps', fundraisingOpen: 'true', status: 'resident',
+  });
+  const lend = await makeFirm({ nameKo: '광안렌딩', brn: BRN(2), sectorPrimary: 'lending', stage: 'pre-a' });
+  const archived = await makeFirm({ nameKo: '폐업테크', nameEn: 'Closed Tech', sectorPrimary: 'lending' });
+  await setArchived(String(archived._id), true, { id: String(bnk._id), email: 'system@test.example' });
+  await createRound(String(pay._id), roundBody.parse({
+    stage: 'seed', instrument: 'rcps', status: 'closed', amountKrw: '1500000000', preMoneyKrw: '6000000000', closedOn: '2024-06-30', announcedOn: '2024-05-15',
+    note: '첫 투자', participants: [{ investor: String(bnk._id), amountKrw: '1000000000', lead: 'true' }, { investor: String(angel._id), amountKrw: '500000000' }],
+  }), null);
+  await createRound(String(pay._id), roundBody.parse({ stage: 'bridge', instrument: 'convertible-note', status: 'open', amountKrw: '200000000', currency: 'USD', amountForeign: '150,000.50', participants: [] }), null);
+  await createRound(String(lend._id), roundBody.parse({ stage: 'pre-seed', instrument: 'safe', status: 'closed', amountKrw: '300000000', closedOn: '2023-01-10', valuationCapKrw: '5000000000', discountPct: '20', participants: [] }), null);
+  return { bnk, angel, pay, lend, archived };
+}
+
+describe('CSV export', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  describe('who may download', () => {
+    for (const path of ['/firms/export.csv', '/firms/rounds/export.csv']) {
+      for (const w of ['anonymous', 'investor', 'viewer', 'staff', 'admin'] as (Role | 'anonymous')[]) {
+        const allowed = w === 'staff' || w === 'admin';
+        it(`when ${w} asks for ${path}, then it is ${allowed ? 'sent' : 'refused'}`, async () => {
+          await makeFirm({ nameKo: '비밀테크', brn: BRN(5) });
+          const agent = w === 'anonymous' ? agentOf(t.app) : await loginAs(t.app, w);
+          const res = await agent.get(path);
+          if (allowed) {
+            expect(res.status).to.equal(200);
+            expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
+          } else if (w === 'anonymous') {
+            expect(res.status).to.equal(302);
+            expect(res.headers.location).to.equal('/login');
+          } else {
+            expect(res.status).to.equal(403);
+            expect(res.text).to.not.include('비밀테크');
+          }
+        });
+      }
+    }
+  });
+
+  describe('firms', () => {
+    it('when staff export the list, then it is a UTF-8 CSV with a BOM, the import columns, Korean intact, archived firms left out', async () => {
+      const { pay, bnk } = await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const res = await download(staff, '/firms/export.csv');
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).to.equal(`attachment; filename="firms-${seoulToday().replaceAll('-', '')}.csv"`);
+      // Streamed: no length known in advance.
+      expect(res.headers['content-length']).to.equal(undefined);
+      expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      const text = res.body.toString('utf8');
+      expect(text.slice(1, text.indexOf('\r\n')).split(',')).to.deep.equal(FIRM_EXPORT_COLUMNS);
+      const records = recordsOf(res.body);
+      // List order (by sort name): "haeundae pay", "광안렌딩"; the archived firm is not there.
+      expect(records.map((r) => r.nameKo)).to.deep.equal(['해운대페이', '광안렌딩']);
+      expect(records[0]).to.deep.include({
+        nameEn: 'Haeundae Pay', brn: BRN(1), sectorsSecondary: 'data-ai; regtech', founded: '2021-03-15', description: '부산, 문현동\n두 번째 줄 "인용"',
+        tags: 'bifc, 결제', tipsOperator: String(bnk._id), tipsSuccessCriteria: 'revenue; exports', fundraisingRaising: 'true', fundraisingTargetKrw: '3000000000',
+        status: 'resident', tipsStatus: 'recommended', raisedKrw: '1500000000', roundCount: '1', lastRoundOn: '2024-06-30', lastValuationKrw: '7500000000', archived: '',
+      });
+      // A cell Excel would run as a formula is guarded.
+      expect(records[0]!.pitch).to.equal("'=수수료 0원");
+      expect(String(pay._id)).to.be.a('string');
+    });
+
+    it('when the list is filtered, then the export has the same firms; archived ones only when asked for', async () => {
+      await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const lending = recordsOf((await download(staff, '/firms/export.csv?sector=lending&sort=name&after=abc')).body);
+      expect(lending.map((r) => r.nameKo)).to.deep.equal(['광안렌딩']);
+      const search = recordsOf((await download(staff, '/firms/export.csv?q=%ED%95%B4%EC%9A%B4%EB%8C%80')).body);
+      expect(search.map((r) => r.nameKo)).to.deep.equal(['해운대페이']);
+      const archived = recordsOf((await download(staff, '/firms/export.csv?archived=1')).body);
+      expect(archived.map((r) => [r.nameKo, r.archived])).to.deep.equal([['폐업테크', 'true']]);
+      expect((await staff.get('/firms/export.csv?sector=banking')).status).to.equal(400);
+    });
+
+    it('when an export is imported again unchanged, then every row is unchanged', async () => {
+      await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const exported = (await download(staff, '/firms/export.csv')).body;
+      const res = await upload(staff, 'firms', exported);
+      expect(res.status, res.text.match(/class="error">.*?<\/li>/g)?.join('\n')).to.equal(200);
+      expect(actionsOf(res.text)).to.deep.equal(['unchanged', 'unchanged']);
+      expect(await ImportBatchModel.countDocuments({})).to.equal(1);
+    });
+
+    it('when the export is edited and imported, then just the edited cell changes', async () => {
+      const { pay } = await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const exported = (await download(staff, '/firms/export.csv')).body.toString('utf8').replace('14,', '15,');
+      const res = await upload(staff, 'firms', Buffer.from(exported, 'utf8'));
+      expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged']);
+      expect(res.text).to.include('<code>headcount</code>: <del>14</del> → <ins>15</ins>');
+      const token = await staff.csrf();
+      await staff.post(`${/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1]}`).type('form').send({ _csrf: token });
+      expect((await FirmModel.findById(pay._id).lean())!.headcount).to.equal(15);
+    });
+  });
+
+  describe('rounds', () => {
+    it('when staff export the rounds, then each has its firm registration number and name and the participants cell in the import format', async () => {
+      await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const res = await download(staff, '/firms/rounds/export.csv');
+      expect(res.headers['content-disposition']).to.equal(`attachment; filename="rounds-${seoulToday().replaceAll('-', '')}.csv"`);
+      expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      const records = recordsOf(res.body);
+      expect(Object.keys(records[0]!)).to.deep.equal(ROUND_EXPORT_COLUMNS);
+      expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([[BRN(1), '해운대페이', 'seed'], [BRN(1), '해운대페이', 'bridge'], [BRN(2), '광안렌딩', 'pre-seed']]);
+      expect(records[0]).to.deep.include({ amountKrw: '1500000000', closedOn: '2024-06-30', note: '첫 투자', participants: 'BNK Venture Capital:1000000000:lead; 동백엔젤클럽:500000000' });
+      expect(records[1]).to.deep.include({ currency: 'USD', amountForeign: '150000.50', participants: '' });
+      expect(records[2]).to.deep.include({ valuationCapKrw: '5000000000', discountPct: '20' });
+    });
+
+    it('when the rounds export is imported again, then every row is unchanged', async () => {
+      await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const res = await upload(staff, 'rounds', (await download(staff, '/firms/rounds/export.csv')).body);
+      expect(res.status, res.text.match(/class="error">.*?<\/li>/g)?.join('\n')).to.equal(200);
+      expect(actionsOf(res.text)).to.deep.equal(['unchanged', 'unchanged', 'unchanged']);
+    });
+
+    it('when there are more rounds than one lookup batch, then every one is exported once with its names', async () => {
+      const { bnk, pay } = await seed();
+      const docs = Array.from({ length: 1_234 }, (_, i) => ({
+        firm: pay._id, stage: 'grant', instrument: 'grant', status: 'closed', amountKrw: 1000 + i, closedOn: '2020-01-01', participants: [{ investor: bnk._id, amountKrw: 1000 + i }],
+      }));
+      await FundingRoundModel.insertMany(docs);
+      const staff = await loginAs(t.app, 'staff');
+      const records = recordsOf((await download(staff, '/firms/rounds/export.csv')).body);
+      expect(records).to.have.length(1_237);
+      const grants = records.filter((r) => r.stage === 'grant');
+      expect(new Set(grants.map((r) => r.amountKrw)).size).to.equal(1_234);
+      expect(grants.every((r) => r.firmName === '해운대페이' && r.participants.startsWith('BNK Venture Capital:'))).to.equal(true);
+    });
+  });
+});
