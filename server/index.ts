@@ -8,6 +8,7 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { backfillDerivedFields } from './firms/firms.service.js';
+import { recoverInterruptedImports } from './imports/imports.service.js';
 import { DEMO_PASSWORD } from './seed/demo-data.js';
 import '../models/index.js';
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   logger.info({ provider: db.kind }, `database: ${db.description}`);
   await connectDb(db.uri);
 
+  const recovered = await recoverInterruptedImports();
+  if (recovered) logger.warn(`undid ${recovered} CSV imports interrupted by a crash`);
   const backfilled = await backfillDerivedFields();
   if (backfilled) logger.info(`updated derived fields of ${backfilled} firms`);
   const seeded = await seedIfEmpty({ production: config.isProduction, demoData: config.demoData, admin: config.admin });

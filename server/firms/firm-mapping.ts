@@ -1,5 +1,5 @@
 import type { FirmFieldsInput } from './firms.schemas.js';
-import { searchTokensOf, sortNameKoOf, sortNameOf, tipsStatusOf } from './firm-rules.js';
+import { derivedFirmFields } from './firm-rules.js';
 
 type Nested = Record<string, unknown>;
 
@@ -17,12 +17,13 @@ export function toFirmRecord(f: FirmFieldsInput): Nested {
     addOnKrw: f.tipsAddOnKrw,
     successCriteria: f.tipsSuccessCriteria.length ? f.tipsSuccessCriteria : undefined,
   };
+  const derived = derivedFirmFields({ ...f, tips });
   return {
     nameKo: f.nameKo,
     nameEn: f.nameEn,
-    sortName: sortNameOf(f),
-    sortNameKo: sortNameKoOf(f),
-    searchTokens: searchTokensOf(f),
+    sortName: derived.sortName,
+    sortNameKo: derived.sortNameKo,
+    searchTokens: derived.searchTokens,
     brn: f.brn,
     sectorPrimary: f.sectorPrimary,
     sectorsSecondary: f.sectorsSecondary,
@@ -35,7 +36,7 @@ export function toFirmRecord(f: FirmFieldsInput): Nested {
     tags: f.tags,
     contactPerson: f.contactPerson,
     residency: { start: f.residencyStart, plannedEnd: f.residencyPlannedEnd, end: f.residencyEnd, space: f.residencySpace },
-    tips: { ...tips, status: tipsStatusOf(tips) },
+    tips: { ...tips, status: derived['tips.status'] },
     zoneProject: f.zoneProject,
     fundraising: {
       raising: f.fundraisingRaising,

@@ -90,3 +90,10 @@ export function allowedNextStatuses(from: FirmStatus): FirmStatus[] {
 export function canMoveStatus(from: FirmStatus, to: FirmStatus): boolean {
   return from === to || NEXT[from].includes(to);
 }
+
+type DerivedInput = Parameters<typeof searchTokensOf>[0] & { tips?: Parameters<typeof tipsStatusOf>[0] };
+
+// Every field derived from a firm's own values, by its stored path: written with each save, recomputed after an undo.
+export function derivedFirmFields(f: DerivedInput): { sortName: string; sortNameKo: string; searchTokens: string[]; 'tips.status': TipsStatus } {
+  return { sortName: sortNameOf(f), sortNameKo: sortNameKoOf(f), searchTokens: searchTokensOf(f), 'tips.status': tipsStatusOf(f.tips) };
+}

@@ -4,7 +4,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { ImportBatchModel } from '../../models/import-batch.model.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
-import { displayName, searchTokensOf, sortNameOf, tipsStatusOf } from '../firms/firm-rules.js';
+import { derivedFirmFields, displayName } from '../firms/firm-rules.js';
 import { recomputeFirmTotals } from '../rounds/rounds.service.js';
 
 // The import's undo log. Before an update, the stored values it will change; after an insert, the new id. Entries are
@@ -66,7 +66,7 @@ function setAt(doc: Doc, path: string, value: unknown): void {
 
 // Fields an update always touches besides the ones it sets (restored so the record is as it was, version included).
 const BOOKKEEPING = ['__v', 'updatedAt', 'lastActivityAt'];
-const FIRM_DERIVED = new Set(['sortName', 'searchTokens', 'tips.status']);
+const FIRM_DERIVED = new Set(['sortName', 'sortNameKo', 'searchTokens', 'tips.status']);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -127,12 +127,7 @@ async function restoreFirm(entry: JournalEntry, u: Undo): Promise<void> {
   if (!current || Number(current.__v ?? 0) <= Number(version ?? 0)) return;
   const restored = structuredClone(current);
   for (const b of before) setAt(restored, b.path, b.value);
-  const tips = restored.tips as Parameters<typeof tipsStatusOf>[0];
-  const derived = [
-    { path: 'sortName', value: sortNameOf(restored as { nameKo?: string; nameEn?: string }) },
-    { path: 'searchTokens', value: searchTokensOf(restored as Parameters<typeof searchTokensOf>[0]) },
-    { path: 'tips.status', value: tipsStatusOf(tips) },
-  ];
+  const derived = Object.entries(derivedFirmFields(restored as Parameters<typeof derivedFirmFields>[0])).map(([path, value]) => ({ path, value }));
   const { $set, $unset } = setUnset([...before, ...derived]);
   await FirmModel.collection.updateOne({ _id: entry.entityId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) });
   const paths = before.map((b) => b.path).filter((p) => !BOOKKEEPING.includes(p));

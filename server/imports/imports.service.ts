@@ -13,7 +13,7 @@ import { decideInvestorRows, type InvestorRowInput } from './investor-rows.js';
 import { decideRoundRows, type RoundRowInput } from './round-rows.js';
 import { firmContext, investorContext, roundContext } from './import-lookups.service.js';
 import { countsOf, type ImportCounts, type RowDecision } from './row-decision.js';
-import { firmPreImage, firmTouch, investorPreImage, roundPreImage, undoImport, ImportJournal } from './import-undo.service.js';
+import { firmPreImage, firmTouch, investorPreImage, roundPreImage, undoImport, ImportJournal, type JournalEntry } from './import-undo.service.js';
 
 // A stored batch stays well under MongoDB's 16 MB document limit.
 const MAX_STORED_BYTES = 12 * 1024 * 1024;
@@ -199,4 +199,23 @@ async function writeRound({ actor, importId }: Run, row: RoundRowInput, journal:
   await journal.record(await roundPreImage(row.roundId));
   await updateRound(row.firmId, row.roundId, row.update, actor, { importId });
   return row.roundId;
+}
+
+// An apply cut off by a crash stays 'applying'. Long after any request could still be running it, start-up undoes it
+// from its journal and import id (inserted records carry the id) and marks it failed.
+export async function recoverInterruptedImports(olderThanMs = 15 * 60_000): Promise<number> {
+  const stale = await ImportBatchModel.find({ status: 'applying', updatedAt: { $lt: new Date(Date.now() - olderThanMs) } }, { journal: 1 }).limit(100).lean();
+  let recovered = 0;
+  for (const batch of stale) {
+    const claimed = await ImportBatchModel.updateOne(
+      { _id: batch._id, status: 'applying' },
+      { $set: { status: 'failed', failure: 'interrupted', undoComplete: false, finishedAt: new Date() } },
+    );
+    if (!claimed.modifiedCount) continue;
+    const problems = await undoImport((batch.journal ?? []) as JournalEntry[], batch._id, null);
+    const failure = `interrupted${problems.length ? ` — undo incomplete: ${problems.join('; ')}` : ''}`;
+    await ImportBatchModel.updateOne({ _id: batch._id }, { $set: { failure, undoComplete: problems.length === 0 } });
+    recovered += 1;
+  }
+  return recovered;
 }
