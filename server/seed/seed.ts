@@ -2,6 +2,7 @@ import { UserModel } from '../../models/user.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { PersonModel } from '../../models/person.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { hashPassword } from '../auth/passwords.js';
 import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../firms/firm-rules.js';
@@ -64,6 +65,15 @@ export async function seedDemo(): Promise<void> {
     };
   });
   const inserted = await FirmModel.insertMany(firms);
+  const FOUNDERS = ['김민지', '이준호', '박서연', '최도윤', '정하은', '강지훈', '조수아', '윤시우', '장예린', '임현우'];
+  await PersonModel.insertMany(
+    inserted.map((firm, i) => ({
+      name: FOUNDERS[i % FOUNDERS.length]!,
+      title: 'CEO',
+      email: `founder${i + 1}@${(firm.nameEn ?? 'firm').toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`,
+      firms: [{ firm: firm._id, role: 'founder' }],
+    })),
+  );
   // Two closed rounds for every third resident, then totals recomputed from them like any edit does.
   for (const [i, firm] of inserted.entries()) {
     if (firm.status !== 'resident' || i % 3 !== 0) continue;
