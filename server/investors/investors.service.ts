@@ -94,8 +94,12 @@ export async function investorNames(ids: string[]): Promise<InvestorOption[]> {
 export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
   const and: Record<string, unknown>[] = [];
   if (!f.archived) and.push({ archived: false });
-  // Anchored, escaped prefix on the lowercased key: an index range scan on {archived, nameKey} or {nameKey}.
-  if (f.q) and.push({ nameKey: { $regex: `^${escapeRegex(f.q.toLowerCase())}` } });
+  // Any part of the Korean or the English name ("벤처" finds BNK벤처투자). Investor organisations number in the hundreds,
+  // so an unanchored regex over the page's sort index is cheap; firms, which may be 100,000, use prefix tokens instead.
+  if (f.q) {
+    const part = escapeRegex(f.q.trim());
+    and.push({ $or: [{ nameKo: { $regex: part, $options: 'i' } }, { nameEn: { $regex: part, $options: 'i' } }] });
+  }
   if (f.type) and.push({ type: f.type });
   if (f.bifc !== undefined) and.push({ bifcBased: f.bifc ? true : { $ne: true } });
   const cursor = f.after ?? f.before;

@@ -346,7 +346,7 @@ describe('investor organisations', () => {
       expect(hrefOf(back.text, 'next')).to.equal(next);
     });
 
-    it('when searching by a name prefix, then matches are case-insensitive, anchored, literal, and the typed search stays in the box', async () => {
+    it('when searching by part of a name, then matches are case-insensitive, in either language, literal, and the typed search stays in the box', async () => {
       await seedThirty();
       const staff = await loginAs(t.app, 'staff');
       const res = await staff.get('/investors?q=BETA');
@@ -354,15 +354,17 @@ describe('investor organisations', () => {
       expect(res.text).to.contain('Beta 11');
       expect(res.text).to.not.contain('Alpha 01');
       expect(fieldBlock(res.text, 'q')).to.contain('value="BETA"');
-      // Anchored: "eta" is inside "Beta" but does not start any name.
-      expect(rowIds((await staff.get('/investors?q=eta')).text)).to.have.length(0);
+      // Any part of a name: "eta" is inside "Beta"; Korean names too; archived ones stay hidden.
+      expect(rowIds((await staff.get('/investors?q=eta')).text)).to.have.length(10);
+      expect(rowIds((await staff.get('/investors?q=mm')).text)).to.have.length(9);
+      expect(rowIds((await staff.get(`/investors?q=${encodeURIComponent('기관 1')}`)).text)).to.have.length(11);
       // Regex characters are taken literally, not as a pattern.
       const odd = await staff.get(`/investors?q=${encodeURIComponent('.*')}`);
       expect(odd.status).to.equal(200);
       expect(rowIds(odd.text)).to.have.length(0);
       expect((await staff.get(`/investors?q=${encodeURIComponent('(')}`)).status).to.equal(200);
 
-      const alpha = await staff.get('/investors?q=a');
+      const alpha = await staff.get('/investors?q=alpha');
       expect(rowIds(alpha.text)).to.have.length(10);
     });
 
