@@ -4,7 +4,7 @@ import { historyOf } from '../audit/index.js';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import type { FieldErrors } from '../lib/app-error.js';
 import * as investors from './investors.service.js';
-import { encodeInvestorCursor, type InvestorInput, type InvestorListQuery, type UpdateInvestorInput } from './investors.schemas.js';
+import { type InvestorInput, type InvestorListQuery, type UpdateInvestorInput } from './investors.schemas.js';
 
 const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
 
@@ -26,8 +26,8 @@ export async function index(req: Request, res: Response) {
     items: page.items,
     values: filters,
     types: INVESTOR_TYPES,
-    nextUrl: page.next ? listUrl({ ...filters, after: encodeInvestorCursor(page.next) }) : undefined,
-    prevUrl: page.prev ? listUrl({ ...filters, before: encodeInvestorCursor(page.prev) }) : undefined,
+    nextUrl: page.next ? listUrl({ ...filters, after: page.next }) : undefined,
+    prevUrl: page.prev ? listUrl({ ...filters, before: page.prev }) : undefined,
   });
 }
 

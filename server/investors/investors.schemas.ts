@@ -1,32 +1,12 @@
 import { z } from 'zod';
 import { INVESTOR_TYPES } from '../../models/enums.js';
-import { objectId } from '../lib/validate.js';
+import { decodeCursor } from '../lib/keyset.js';
 
 const csrf = { _csrf: z.string().optional() };
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-// Keyset cursor of the list: the last (or first) row's (nameKey, _id), base64url-encoded JSON so any name survives the URL.
-export type InvestorCursor = { key: string; id: string };
-
-export function encodeInvestorCursor(c: InvestorCursor): string {
-  return Buffer.from(JSON.stringify([c.key, c.id]), 'utf8').toString('base64url');
-}
-
-const cursor = z
-  .string()
-  .max(1000)
-  .regex(/^[A-Za-z0-9_-]+$/)
-  .transform((s, ctx): InvestorCursor => {
-    try {
-      const parsed: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-      const ok = Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && objectId.safeParse(parsed[1]).success;
-      if (ok) return { key: parsed[0] as string, id: parsed[1] as string };
-    } catch {
-      // fall through to the issue below
-    }
-    ctx.addIssue({ code: 'custom', message: 'invalid cursor' });
-    return z.NEVER;
-  });
+// Keyset cursor of the list (server/lib/keyset.ts); one that does not decode is a 400.
+const cursor = z.string().max(1000).regex(/^[A-Za-z0-9_-]+$/).refine((s) => decodeCursor(s) !== undefined, { message: 'invalid cursor' });
 
 // GET /investors — every filter lives in the query string; anything unexpected is a 400.
 export const listQuery = z

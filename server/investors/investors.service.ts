@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { keysetPage } from '../lib/keyset.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 // Read-only joins for the profile page ("rounds it joined"): separate queries, since the database subset has no $lookup.
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -6,7 +7,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { recordAudit, diffFields, changesSince, type Actor } from '../audit/index.js';
-import type { InvestorCursor, InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
+import type { InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
 
 export const INVESTOR_PAGE_SIZE = 25;
 
@@ -21,8 +22,8 @@ export type InvestorFilters = {
   type?: InvestorType;
   bifc?: boolean;
   archived?: boolean;
-  after?: InvestorCursor;
-  before?: InvestorCursor;
+  after?: string;
+  before?: string;
 };
 
 export type InvestorRow = {
@@ -90,7 +91,7 @@ export async function investorNames(ids: string[]): Promise<InvestorOption[]> {
   return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
 }
 
-// One page of the list, keyset-paginated on (nameKey, _id); `before` walks backwards and the page is turned round again.
+// One page of the list, keyset-paginated on (nameKey, _id) like every list (server/lib/keyset.ts).
 export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
   const and: Record<string, unknown>[] = [];
   if (!f.archived) and.push({ archived: false });
@@ -102,20 +103,21 @@ export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE
   }
   if (f.type) and.push({ type: f.type });
   if (f.bifc !== undefined) and.push({ bifcBased: f.bifc ? true : { $ne: true } });
-  const cursor = f.after ?? f.before;
-  const backwards = Boolean(f.before);
-  if (cursor) {
-    const op = backwards ? '$lt' : '$gt';
-    and.push({ $or: [{ nameKey: { [op]: cursor.key } }, { nameKey: cursor.key, _id: { [op]: cursor.id } }] });
-  }
-  const dir = backwards ? -1 : 1;
-  const rows = await InvestorOrgModel.find(and.length ? { $and: and } : {}, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, bifcBased: 1, archived: 1 })
-    .sort({ nameKey: dir, _id: dir })
-    .limit(pageSize + 1)
-    .lean();
-  const more = rows.length > pageSize;
-  const page = rows.slice(0, pageSize);
-  if (backwards) page.reverse();
+  const filter = and.length ? { $and: and } : {};
+  type ListRow = { _id: Types.ObjectId; nameKo?: string | null; nameEn?: string | null; nameKey: string; type: string; bifcBased?: boolean | null; archived?: boolean | null };
+  const { rows: page, next, prev } = await keysetPage<ListRow>({
+    field: 'nameKey',
+    dir: 1,
+    after: f.after,
+    before: f.before,
+    size: pageSize,
+    valueOf: (r) => r.nameKey,
+    find: (cursorFilter, sort, limit) =>
+      InvestorOrgModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, bifcBased: 1, archived: 1 })
+        .sort(sort)
+        .limit(limit)
+        .lean<ListRow[]>(),
+  });
   const counts = await roundCounts(page.map((r) => r._id));
   const items: InvestorRow[] = page.map((r) => ({
     _id: String(r._id),
@@ -127,15 +129,7 @@ export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE
     archived: Boolean(r.archived),
     roundCount: counts.get(String(r._id)) ?? 0,
   }));
-  const first = items[0];
-  const last = items[items.length - 1];
-  const hasNext = backwards ? true : more;
-  const hasPrev = backwards ? more : Boolean(f.after);
-  return {
-    items,
-    next: hasNext && last ? { key: last.nameKey, id: last._id } : undefined,
-    prev: hasPrev && first ? { key: first.nameKey, id: first._id } : undefined,
-  };
+  return { items, next, prev };
 }
 
 // Rounds joined per organisation, for one page of ids: one aggregation over the {participants.investor} index.
