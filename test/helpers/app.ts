@@ -66,3 +66,25 @@ export function formBody(obj: Record<string, unknown>): string {
   for (const [k, v] of Object.entries(obj)) add(k, v);
   return params.toString();
 }
+
+// The app for one describe block: built before its tests, closed after. Reads like the TestApp it stands for.
+export function useTestApp(env: Record<string, string> = {}, limits: LoginLimits = defaultLoginLimits): TestApp {
+  let built: TestApp | undefined;
+  before(async () => {
+    built = await buildTestApp(env, limits);
+  });
+  after(() => built?.close());
+  const current = () => {
+    if (!built) throw new Error('test app used outside its describe block');
+    return built;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get config() {
+      return current().config;
+    },
+    close: () => current().close(),
+  };
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { buildTestApp, agentOf, loginAs, type TestApp } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { historyOf, historyOfFirm, seoulDayStart, seoulDayEnd } from '../../server/audit/index.js';
@@ -28,11 +28,7 @@ async function seedEntries(rows: Seed[]) {
 }
 
 describe('audit log', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   describe('who may read it', () => {
     for (const who of ['staff', 'investor', 'viewer'] as Role[]) {

@@ -1,15 +1,11 @@
 import { expect } from 'chai';
-import { buildTestApp, agentOf, csrfFrom, loginAs, type TestApp } from '../helpers/app.js';
+import { buildTestApp, useTestApp, agentOf, csrfFrom, loginAs } from '../helpers/app.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 import { UserModel } from '../../models/user.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 
 describe('signing in and out', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp({}, { perAccount: 3, perIp: 100, windowSeconds: 600, blockSeconds: 600 });
-  });
-  after(() => t.close());
+  const t = useTestApp({}, { perAccount: 3, perIp: 100, windowSeconds: 600, blockSeconds: 600 });
 
   async function attempt(agent: ReturnType<typeof agentOf>, email: string, password: string) {
     const page = await agent.get('/login');

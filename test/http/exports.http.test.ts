@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { Response } from 'superagent';
-import { buildTestApp, agentOf, loginAs, type TestApp, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -63,11 +63,7 @@ async function seed() {
 }
 
 describe('CSV export', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   describe('who may download', () => {
     for (const path of ['/firms/export.csv', '/firms/rounds/export.csv']) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/app.js';
+import { useTestApp, loginAs } from '../helpers/app.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { SECTORS, type FirmStatus } from '../../models/enums.js';
 import { searchTokensOf, sortNameOf, sortNameKoOf, brnWithCheckDigit } from '../../server/firms/firm-rules.js';
@@ -26,11 +26,7 @@ const nextLink = (html: string) => /href="([^"]+)" rel="next"/.exec(html)?.[1]?.
 const prevLink = (html: string) => /href="([^"]+)" rel="prev"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 describe('firm list: search, filters, sort and pagination', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('when paging forward and back, then every active firm appears exactly once, in order, with the filter kept in the links', async () => {
     await seedFirms();

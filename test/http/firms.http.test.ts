@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/app.js';
+import { useTestApp, loginAs } from '../helpers/app.js';
 import { makeFirm, nextBrn } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
@@ -10,11 +10,7 @@ import { searchTokensOf, sortNameOf } from '../../server/firms/firm-rules.js';
 import { seoulToday } from '../../server/lib/dates.js';
 
 describe('firms: registering, editing and walking the pipeline', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('when staff register a firm, then it is stored, listed and its creation is in the audit log', async () => {
     const staff = await loginAs(t.app, 'staff');

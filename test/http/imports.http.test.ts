@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { buildTestApp, agentOf, loginAs, type TestApp, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { excelFirmsCsv } from '../fixtures/cp949.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -52,11 +52,7 @@ const FIRMS_CSV = [
 ].join('\r\n');
 
 describe('CSV import', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   describe('who may use it', () => {
     const cases: { method: 'get' | 'post' | 'upload'; path: (id: string) => string }[] = [

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTestApp, agentOf, loginAs, type TestApp, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
@@ -27,11 +27,7 @@ async function post(agent: Agent, path: string, body: Record<string, string>) {
 }
 
 describe('investor organisations', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   describe('who may use the pages', () => {
     const cases: { method: 'get' | 'post'; path: (id: string) => string; body?: Record<string, string> }[] = [

@@ -1,16 +1,12 @@
 import { expect } from 'chai';
-import { buildTestApp, formBody, loginAs, type TestApp } from '../helpers/app.js';
+import { useTestApp, formBody, loginAs } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 
 describe('funding rounds', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   async function setup() {
     const firm = await makeFirm();

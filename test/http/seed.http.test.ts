@@ -3,15 +3,11 @@ import { seedIfEmpty, DEMO_ACCOUNTS } from '../../server/seed/seed.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { UserModel } from '../../models/user.model.js';
 import { PersonModel } from '../../models/person.model.js';
-import { buildTestApp, agentOf, csrfFrom, type TestApp } from '../helpers/app.js';
+import { useTestApp, agentOf, csrfFrom } from '../helpers/app.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-data.js';
 
 describe('first start', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('when the database is empty, then the demo cohort is the baseline of 19 residents and every demo account can sign in', async () => {
     const outcome = await seedIfEmpty({ production: false, demoData: true });

@@ -1,15 +1,11 @@
 import { expect } from 'chai';
-import { buildTestApp, agentOf, csrfFrom, loginAs, type TestApp } from '../helpers/app.js';
+import { useTestApp, agentOf, csrfFrom, loginAs } from '../helpers/app.js';
 import { makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { UserModel } from '../../models/user.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 
 describe('user management (admins)', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('when an admin invites an investor, then the account exists, is linked to its organisation, can sign in, and is audited', async () => {
     const admin = await loginAs(t.app, 'admin');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTestApp, agentOf, loginAs, type TestApp, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -58,11 +58,7 @@ ROUTES.push(...REGISTRY);
 const WHO: Who[] = ['anonymous', 'admin', 'staff', 'investor', 'viewer'];
 
 describe('route guards by role', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   for (const route of ROUTES) {
     for (const who of WHO) {

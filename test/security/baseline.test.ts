@@ -1,15 +1,11 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import supertest from 'supertest';
-import { buildTestApp, agentOf, loginAs, type TestApp } from '../helpers/app.js';
+import { buildTestApp, useTestApp, agentOf, loginAs } from '../helpers/app.js';
 import { UserModel } from '../../models/user.model.js';
 
 describe('security baseline', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('when a form is posted without a CSRF token, then it is refused and nothing changes', async () => {
     const admin = await loginAs(t.app, 'admin');
@@ -84,11 +80,7 @@ describe('security baseline', () => {
 });
 
 describe('/healthz', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('answers 200 while the database is reachable and 503 when it is not', async () => {
     expect((await supertest(t.app).get('/healthz')).status).to.equal(200);
@@ -107,11 +99,7 @@ describe('/healthz', () => {
 });
 
 describe('language', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await buildTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('follows Accept-Language, defaulting to Korean', async () => {
     expect((await agentOf(t.app).get('/login')).text).to.contain('로그인');
