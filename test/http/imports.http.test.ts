@@ -1,3 +1,4 @@
+import { expectGuarded } from '../helpers/access.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
@@ -74,14 +75,7 @@ describe('CSV import', () => {
           const path = c.path(id);
           const res =
             c.method === 'get' ? await agent.get(path) : c.method === 'post' ? await applyBatch(agent, id) : await upload(agent, 'firms', FIRMS_CSV);
-          if (allowed) {
-            expect(res.status, res.text.slice(0, 300)).to.be.oneOf([200, 303]);
-          } else if (w === 'anonymous') {
-            expect(res.status).to.equal(302);
-            expect(res.headers.location).to.equal('/login');
-          } else {
-            expect(res.status).to.equal(403);
-          }
+          expectGuarded(res, w, allowed, [200, 303]);
           if (!allowed) {
             // Nothing was read into a batch or written behind a refusal.
             expect(await ImportBatchModel.countDocuments({})).to.equal(1);
