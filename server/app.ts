@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { appCsrf } from './lib/csrf.js';
+import { SESSIONS_COLLECTION, startSessionSweeper } from './auth/session-sweeper.js';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
@@ -76,10 +77,10 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   const store = MongoStore.create({
     client: mongoose.connection.getClient(),
     dbName: mongoose.connection.name,
-    collectionName: 'sessions',
-    // FerretDB has no TTL indexes: expired sessions are swept on an interval instead.
-    autoRemove: 'interval',
-    autoRemoveInterval: 10,
+    collectionName: SESSIONS_COLLECTION,
+    // No TTL index (FerretDB has none) and not connect-mongo's interval removal (an unacknowledged write):
+    // server/auth/session-sweeper.ts removes expired sessions.
+    autoRemove: 'disabled',
     touchAfter: 60,
   });
   app.use(
@@ -111,6 +112,7 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.use(notFoundHandler);
   app.use(errorHandler({ showStack: !config.isProduction }));
 
+  const stopSweeper = startSessionSweeper();
   // The store shares mongoose's client, which the caller closes; store.close() would close it too.
-  return { app, close: async () => undefined };
+  return { app, close: async () => stopSweeper() };
 }
