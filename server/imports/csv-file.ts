@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 
 export const MAX_ROWS = 5_000;
@@ -5,15 +6,16 @@ export const MAX_BYTES = 5 * 1024 * 1024;
 
 const BOM = [0xef, 0xbb, 0xbf];
 
-// Excel on Korean Windows saves "CSV UTF-8" with a BOM and "CSV (쉼표로 분리)" in CP949 (a superset of EUC-KR that
-// the WHATWG 'euc-kr' decoder reads). Valid UTF-8 is UTF-8; anything else is read as CP949.
+// Excel on Korean Windows saves "CSV UTF-8" with a BOM and "CSV (쉼표로 분리)" in CP949 (EUC-KR plus the extended
+// syllables such as 똠 or 햏, which Node's own 'euc-kr' decoder garbles; iconv-lite reads them). Valid UTF-8 is UTF-8;
+// anything else is read as CP949.
 export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'cp949' } {
   const hasBom = BOM.every((b, i) => bytes[i] === b);
   const body = hasBom ? bytes.subarray(3) : bytes;
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8' };
   } catch {
-    return { text: new TextDecoder('euc-kr').decode(body), encoding: 'cp949' };
+    return { text: iconv.decode(Buffer.from(body), 'cp949'), encoding: 'cp949' };
   }
 }
 

@@ -25,6 +25,10 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
       res.setHeader('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
     }
     const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/unavailable' : status >= 500 ? 'errors/500' : 'errors/400';
+    // The error may come before the page context was set up (e.g. the session store failed): give the views what they read.
+    res.locals.user ??= undefined;
+    res.locals.csrfToken ??= '';
+    res.locals.flash ??= [];
     res.format({
       html: () =>
         res.render(view, {
@@ -34,6 +38,12 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
           message: status >= 500 ? undefined : err.message,
           stack: opts.showStack && status >= 500 ? String(err?.stack ?? err) : undefined,
           requestId: req.id,
+        }, (renderErr: unknown, html: string) => {
+          // A page that cannot render must not fall through to Express's own handler (which prints a stack).
+          if (renderErr) {
+            req.log?.error({ err: renderErr }, 'error page failed to render');
+            res.type('txt').send(status >= 500 ? 'Internal error' : String(err.message));
+          } else res.send(html);
         }),
       json: () => res.json({ error: code, message: status >= 500 ? 'internal error' : err.message }),
       default: () => res.type('txt').send(status >= 500 ? 'Internal error' : String(err.message)),

@@ -65,6 +65,27 @@ describe('security baseline', () => {
     }
   });
 
+  it('when the failure comes before the user is known (e.g. the session store is down), then the 500 page still renders without a stack', async () => {
+    const prod = await buildTestApp({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' }, undefined, (app) =>
+      app.get('/early-boom', (_req, res) => {
+        // What an error raised before the session and user middleware leaves: no user, no token, no flash.
+        delete res.locals.user;
+        delete res.locals.csrfToken;
+        delete res.locals.flash;
+        throw new Error('internals');
+      }),
+    );
+    try {
+      const res = await supertest(prod.app).get('/early-boom').set('Accept', 'text/html');
+      expect(res.status).to.equal(500);
+      expect(res.text).to.match(/문제가 발생했습니다|Something went wrong/);
+      expect(res.text).to.not.contain('ReferenceError');
+      expect(res.text).to.not.contain('internals');
+    } finally {
+      await prod.close();
+    }
+  });
+
   it('in production, cookies are marked Secure', async () => {
     const prod = await buildTestApp({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' });
     try {

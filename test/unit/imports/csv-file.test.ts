@@ -80,3 +80,13 @@ describe('reading a CSV file', () => {
     });
   });
 });
+
+describe('CP949 beyond EUC-KR', () => {
+  it('reads the extended Hangul syllables Korean Excel writes (똠, 쌰, 햏, 뷁)', async () => {
+    const iconv = (await import('iconv-lite')).default;
+    const bytes = iconv.encode('nameKo\r\n똠얌쌰페이\r\n햏뷁랩스\r\n', 'cp949');
+    const { text, encoding } = decodeCsv(new Uint8Array(bytes));
+    expect(encoding).to.equal('cp949');
+    expect(text).to.equal('nameKo\r\n똠얌쌰페이\r\n햏뷁랩스\r\n');
+  });
+});
