@@ -58,7 +58,7 @@ async function fillCache<V>(cache: NameCache<V>, ids: string[], load: (missing: 
   for (const [id, v] of await load(missing.map((id) => new Types.ObjectId(id)))) cache.set(id, v);
 }
 
-type ExportedRound = Parameters<typeof roundCellsOf>[0] & { firm: unknown };
+type ExportedRound = Parameters<typeof roundCellsOf>[0] & { _id: unknown; firm: unknown };
 
 // Every round with its firm's registration number and name, and the participants cell in the import's format.
 export async function* roundExportRows(cursor: Readable & AsyncIterable<unknown> = roundsCursor()): AsyncGenerator<Row> {
@@ -74,7 +74,7 @@ export async function* roundExportRows(cursor: Readable & AsyncIterable<unknown>
     );
     for (const r of batch) {
       const firm = firms.get(String(r.firm));
-      yield guarded({ firmBrn: firm?.brn ?? '', firmName: firm?.name ?? '', ...roundCellsOf(r, (id) => investors.get(id) ?? id) });
+      yield guarded({ roundId: String(r._id), firmBrn: firm?.brn ?? '', firmName: firm?.name ?? '', ...roundCellsOf(r, (id) => investors.get(id) ?? id) });
     }
     batch = [];
   };

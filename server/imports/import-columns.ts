@@ -13,7 +13,8 @@ export const ROUND_FIELD_COLUMNS = [
   'stage', 'instrument', 'status', 'amountKrw', 'currency', 'amountForeign', 'preMoneyKrw', 'announcedOn', 'closedOn',
   'valuationCapKrw', 'discountPct', 'interestPct', 'redemptionYears', 'conversionPriceKrw', 'refixingFloorPct', 'note', 'participants',
 ] as const;
-export const ROUND_COLUMNS: readonly string[] = ['firmBrn', 'firmName', ...ROUND_FIELD_COLUMNS];
+// roundId (as exported) pins a row to its round, so correcting a round's date or stage in Excel updates it instead of adding one.
+export const ROUND_COLUMNS: readonly string[] = ['roundId', 'firmBrn', 'firmName', ...ROUND_FIELD_COLUMNS];
 
 export const COLUMNS: Record<ImportKind, readonly string[]> = { firms: FIRM_COLUMNS, investors: INVESTOR_COLUMNS, rounds: ROUND_COLUMNS };
 export const IGNORABLE_COLUMNS: Record<ImportKind, readonly string[]> = { firms: FIRM_READONLY_COLUMNS, investors: [], rounds: [] };
@@ -22,7 +23,7 @@ export const IGNORABLE_COLUMNS: Record<ImportKind, readonly string[]> = { firms:
 export const EXPLAINED_COLUMNS: Record<ImportKind, readonly string[]> = {
   firms: ['brn', 'nameKo', 'sectorPrimary', 'sectorsSecondary', 'tags', 'founded', 'tipsOperator', 'contactPerson', 'fundraisingRaising', 'tipsGrantKrw', 'status'],
   investors: ['nameKo', 'type', 'bifcBased'],
-  rounds: ['firmBrn', 'firmName', 'stage', 'status', 'amountKrw', 'closedOn', 'participants'],
+  rounds: ['roundId', 'firmBrn', 'firmName', 'stage', 'status', 'amountKrw', 'closedOn', 'participants'],
 };
 
 // One example row per kind for the downloadable template.

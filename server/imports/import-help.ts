@@ -19,7 +19,7 @@ const VALUES: Record<ImportKind, Record<string, readonly string[]>> = {
 function labelKey(kind: ImportKind, column: string): string {
   if (kind === 'firms') return `firms.fields.${column}`;
   if (kind === 'investors') return `investors.${column}`;
-  return column === 'firmBrn' || column === 'firmName' ? `imports.columnLabels.${column}` : `rounds.fields.${column}`;
+  return column === 'roundId' || column === 'firmBrn' || column === 'firmName' ? `imports.columnLabels.${column}` : `rounds.fields.${column}`;
 }
 
 export function columnHelp(kind: ImportKind): ColumnHelp[] {

@@ -86,8 +86,15 @@ export function decideRoundRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ct
     const firmLabel = firm ? displayName(firm) : (row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '');
     d.key = [firmLabel, row.cells.stage?.trim(), day].filter(Boolean).join(' · ');
     d.label = firmLabel;
-    keys.push(firm ? `${String(firm._id)}|${row.cells.stage?.trim()}|${day}` : undefined);
-    const same = firm ? ctx.rounds.filter((r) => String(r.firm) === String(firm._id) && r.stage === row.cells.stage?.trim() && dayOf(r) === day) : [];
+    const roundId = row.cells.roundId?.trim();
+    const pinned = roundId ? ctx.rounds.find((r) => String(r._id) === roundId && firm && String(r.firm) === String(firm._id)) : undefined;
+    if (roundId && !pinned && firm) {
+      fail(d, { field: 'roundId', message: 'imports.errors.unknownRound' });
+      keys.push(undefined);
+      return d;
+    }
+    keys.push(pinned ? `id|${roundId}` : firm ? `${String(firm._id)}|${row.cells.stage?.trim()}|${day}` : undefined);
+    const same = pinned ? [pinned] : firm ? ctx.rounds.filter((r) => String(r.firm) === String(firm._id) && r.stage === row.cells.stage?.trim() && dayOf(r) === day) : [];
     if (same.length > 1) {
       fail(d, { field: 'stage', message: 'imports.errors.ambiguousRound' });
       return d;

@@ -172,6 +172,20 @@ describe('CSV export', () => {
       expect(actionsOf(res.text)).to.deep.equal(['unchanged', 'unchanged', 'unchanged']);
     });
 
+    it('when a round\'s date is corrected in the exported file, then re-importing updates that round instead of adding one', async () => {
+      const { pay } = await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const csv = (await download(staff, '/firms/rounds/export.csv')).body.toString('utf8').replace('2024-06-30', '2024-07-01');
+      const res = await upload(staff, 'rounds', Buffer.from(csv, 'utf8'));
+      expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged', 'unchanged']);
+      const batchId = /action="\/firms\/import\/([0-9a-f]{24})\/apply"/.exec(res.text)![1];
+      const token = await staff.csrf();
+      await staff.post(`/firms/import/${batchId}/apply`).type('form').send({ _csrf: token });
+      expect(await FundingRoundModel.countDocuments({ firm: pay._id })).to.equal(2);
+      expect(await FundingRoundModel.countDocuments({ firm: pay._id, closedOn: '2024-07-01' })).to.equal(1);
+      expect((await FirmModel.findById(pay._id).lean())!.totals!.raisedKrw).to.equal(1_500_000_000);
+    });
+
     it('when there are more rounds than one lookup batch, then every one is exported once with its names', async () => {
       const { bnk, pay } = await seed();
       const docs = Array.from({ length: 1_234 }, (_, i) => ({
