@@ -17,7 +17,7 @@ const csv = (columns: string[]) => stringify({ header: true, columns, bom: true,
 // GET /firms/export.csv — the firm list's filters, every matching firm, streamed
 export async function firms(req: Request, res: Response) {
   csvHeaders(res, 'firms');
-  await pipeline(firmExportRows(res.locals.input.query as FirmListQuery), csv(FIRM_EXPORT_COLUMNS), res);
+  await pipeline(firmExportRows(res.locals.input.query as FirmListQuery, res.locals.lang), csv(FIRM_EXPORT_COLUMNS), res);
 }
 
 // GET /firms/rounds/export.csv — every funding round, streamed

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Types } from 'mongoose';
 import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
-import { firmsCursor } from '../firms/firm-list.service.js';
+import { firmsCursor, type ListLang } from '../firms/firm-list.service.js';
 import type { FirmListQuery } from '../firms/firms.schemas.js';
 import { roundsCursor } from '../rounds/rounds.service.js';
 import { firmCellsOf, guardCell, roundCellsOf, FIRM_COLUMNS, FIRM_READONLY_COLUMNS, ROUND_COLUMNS } from '../imports/index.js';
@@ -40,8 +40,9 @@ export function firmExportRow(f: ExportedFirm): Row {
 }
 
 // The firms of the list page's filters, in its order (the page's keyset cursor does not apply to an export).
-export async function* firmExportRows(query: FirmListQuery): AsyncGenerator<Row> {
-  for await (const firm of firmsCursor({ ...query, after: undefined, before: undefined }) as AsyncIterable<ExportedFirm>) yield firmExportRow(firm);
+// In the list's order for the page language (Korean pages sort by the Korean name).
+export async function* firmExportRows(query: FirmListQuery, lang: ListLang = 'en'): AsyncGenerator<Row> {
+  for await (const firm of firmsCursor({ ...query, after: undefined, before: undefined }, lang) as AsyncIterable<ExportedFirm>) yield firmExportRow(firm);
 }
 
 const BATCH = 500;

@@ -92,7 +92,7 @@ export type UpdateFirmInput = z.infer<typeof updateFirmBody>;
 export const statusChangeBody = z.strictObject({
   ...csrfField,
   status: z.enum(FIRM_STATUSES, { error: 'validation.choice' }),
-  on: z.string({ error: 'validation.date' }).trim().refine(isValidCalendarDate, { error: 'validation.date' }),
+  on: z.string({ error: 'validation.dateRequired' }).trim().min(1, { error: 'validation.dateRequired' }).refine(isValidCalendarDate, { error: 'validation.date' }),
   note: optionalText(500),
 });
 export type StatusChangeInput = z.infer<typeof statusChangeBody>;

@@ -18,9 +18,10 @@ import { FIRM_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS } from '../../server/exports/
 const BRN = (n: number) => brnWithCheckDigit(String(617_870_000 + n));
 
 // The raw bytes of a download (supertest would decode text and hide the BOM).
-async function download(agent: Agent, path: string): Promise<Response & { body: Buffer }> {
+async function download(agent: Agent, path: string, lang = 'en'): Promise<Response & { body: Buffer }> {
   return (await agent
     .get(path)
+    .set('Accept-Language', lang)
     .buffer(true)
     .parse((res, cb) => {
       const chunks: Buffer[] = [];
@@ -104,6 +105,8 @@ describe('CSV export', () => {
       const records = recordsOf(res.body);
       // List order (by sort name): "haeundae pay", "광안렌딩"; the archived firm is not there.
       expect(records.map((r) => r.nameKo)).to.deep.equal(['해운대페이', '광안렌딩']);
+      // From a Korean page, the export follows the Korean list: 가나다 order of the Korean names.
+      expect(recordsOf((await download(staff, '/firms/export.csv', 'ko')).body).map((r) => r.nameKo)).to.deep.equal(['광안렌딩', '해운대페이']);
       expect(records[0]).to.deep.include({
         nameEn: 'Haeundae Pay', brn: BRN(1), sectorsSecondary: 'data-ai; regtech', founded: '2021-03-15', description: '부산, 문현동\n두 번째 줄 "인용"',
         tags: 'bifc, 결제', tipsOperator: String(bnk._id), tipsSuccessCriteria: 'revenue; exports', fundraisingRaising: 'true', fundraisingTargetKrw: '3000000000',

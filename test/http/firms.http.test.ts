@@ -168,7 +168,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
     // A missing date is reported beside the field, in the page language, with the form kept.
     const noDate = await staff.post(`/firms/${firm._id}/status`).set('Accept-Language', 'en').type('form').send({ _csrf: token, status: 'graduated', on: '', note: 'kept note' });
     expect(noDate.status).to.equal(422);
-    expect(noDate.text).to.contain('Enter a date as YYYY-MM-DD.');
+    expect(noDate.text).to.contain('Enter the date.');
     expect(noDate.text).to.contain('value="kept note"');
   });
 
