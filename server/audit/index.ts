@@ -1,4 +1,4 @@
-export { recordAudit, type Actor, type AuditRecord } from './audit.service.js';
+export { recordAudit, actorOf, type Actor, type AuditRecord } from './audit.service.js';
 export { diffFields, flatten, type FieldChange } from './audit-diff.js';
 export {
   historyOf,

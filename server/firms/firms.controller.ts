@@ -12,8 +12,8 @@ import { firmDetail } from './firm-detail.service.js';
 import { buildTimeline } from './firm-timeline.js';
 import * as firms from './firms.service.js';
 import type { CreateFirmInput, FirmListQuery, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
+import { actorOf } from '../audit/index.js';
 
-export const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
 const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
 
 // GET /firms — searchable, filterable, keyset-paginated list; the filters live in the URL

@@ -7,7 +7,7 @@ import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
 import { seoulToday } from '../lib/dates.js';
 import { recordAudit, diffFields, flatten, changesSince, type Actor, type HistoryEntry } from '../audit/index.js';
-import { canMoveStatus, displayName, searchTokensOf, sortNameKoOf } from './firm-rules.js';
+import { canMoveStatus, derivedFirmFields, displayName } from './firm-rules.js';
 import { splitSetUnset, toFirmRecord } from './firm-mapping.js';
 import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
 
@@ -158,8 +158,8 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
 // Start-up upkeep for records written before a derived field existed (idempotent; touches only what lacks it).
 export async function backfillDerivedFields(): Promise<number> {
   let n = 0;
-  for await (const f of FirmModel.find({ sortNameKo: { $exists: false } }, { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1 }).lean().cursor()) {
-    await FirmModel.updateOne({ _id: f._id }, { $set: { sortNameKo: sortNameKoOf(f), searchTokens: searchTokensOf(f) } });
+  for await (const f of FirmModel.find({ sortNameKo: { $exists: false } }, { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1, tips: 1 }).lean().cursor()) {
+    await FirmModel.updateOne({ _id: f._id }, { $set: derivedFirmFields(f) });
     n += 1;
   }
   return n;

@@ -7,8 +7,7 @@ import { COLUMNS, TEMPLATE_EXAMPLES } from './import-columns.js';
 import { columnHelp } from './import-help.js';
 import { uploadBody } from './imports.schemas.js';
 import { applyImport, getBatch, previewImport } from './imports.service.js';
-
-const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+import { actorOf } from '../audit/index.js';
 
 function renderUpload(req: Request, res: Response, locals: { kind?: string; fileError?: CsvFileError; status?: number } = {}) {
   const kind = (IMPORT_KINDS as readonly string[]).includes(locals.kind ?? '') ? (locals.kind as ImportKind) : 'firms';

@@ -5,8 +5,7 @@ import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import type { FieldErrors } from '../lib/app-error.js';
 import * as investors from './investors.service.js';
 import { type InvestorInput, type InvestorListQuery, type UpdateInvestorInput } from './investors.schemas.js';
-
-const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+import { actorOf } from '../audit/index.js';
 
 const nameFor = (req: Request, org: { nameKo?: string | null; nameEn?: string | null }) =>
   (req.language?.startsWith('en') ? org.nameEn || org.nameKo : org.nameKo || org.nameEn) ?? '';

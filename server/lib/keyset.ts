@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 
 // Keyset ("seek") pagination on (field, _id): pages stay as fast at row 100,000 as at row 1, unlike skip.
-export type Cursor = { v: string | number | null; id: string };
 export type Direction = 1 | -1;
 
 export function encodeCursor(v: unknown, id: unknown): string {

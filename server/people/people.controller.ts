@@ -4,8 +4,7 @@ import { getFirm } from '../firms/firms.service.js';
 import { displayName } from '../firms/firm-rules.js';
 import * as people from './people.service.js';
 import type { AddPersonInput, EditPersonInput } from './people.schemas.js';
-
-const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+import { actorOf } from '../audit/index.js';
 
 async function renderPersonForm(req: Request, res: Response, locals: { person?: Awaited<ReturnType<typeof people.getPerson>>; values: Record<string, unknown>; errors?: Record<string, string[] | undefined> }) {
   const firm = await getFirm(res.locals.input.params.id);

@@ -6,8 +6,8 @@ import { getFirm } from '../firms/firms.service.js';
 import { displayName } from '../firms/firm-rules.js';
 import * as rounds from './rounds.service.js';
 import { CURRENCIES, type RoundInput } from './rounds.schemas.js';
+import { actorOf } from '../audit/index.js';
 
-const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
 const BLANK_PARTICIPANT_ROWS = 4;
 
 type StoredRound = Awaited<ReturnType<typeof rounds.getRound>>;

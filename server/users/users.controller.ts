@@ -3,8 +3,7 @@ import * as users from './users.service.js';
 import { investorOptions } from '../investors/index.js';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
-
-const actorOf = (req: Request) => ({ id: req.user!.id, email: req.user!.email });
+import { actorOf } from '../audit/index.js';
 
 // GET /admin/users — all accounts
 export async function index(req: Request, res: Response) {
