@@ -7,3 +7,4 @@ export * from './person.model.js';
 export * from './funding-round.model.js';
 export * from './note.model.js';
 export * from './import-batch.model.js';
+export * from './session.model.js';

@@ -1,12 +1,12 @@
 import express, { type Express } from 'express';
 import session from 'express-session';
-import { MongoStore } from 'connect-mongo';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import { appCsrf } from './lib/csrf.js';
-import { SESSIONS_COLLECTION, startSessionSweeper } from './auth/session-sweeper.js';
+import { csrfProtection } from './lib/csrf.js';
+import { AppSessionStore, SESSION_COOKIE } from './sessions/index.js';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
@@ -18,7 +18,9 @@ import { configurePassport } from './auth/passport.js';
 import { authRouter } from './auth/auth.routes.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import { healthRouter } from './health/health.routes.js';
-import { featureRouters } from './routes.js';
+import { inFlight } from './lib/in-flight.js';
+import { refuseWhileDbDown } from './db/db-guard.js';
+import { featureRouters, uploadPaths } from './routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -29,10 +31,8 @@ export type AppDeps = {
   extraRoutes?: (app: Express) => void;
 };
 
-export const SESSION_COOKIE = 'tipstown.sid';
-
 // Wires Express; does no I/O of its own (the database is connected before, by the caller).
-export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDeps): { app: Express; close: () => Promise<void> } {
+export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDeps): { app: Express } {
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
@@ -61,6 +61,8 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
       strictTransportSecurity: config.secureCookies,
     }),
   );
+  // First: count requests for graceful shutdown (503 while draining), then 503 at once while the database is down.
+  app.use(inFlight.track, refuseWhileDbDown);
   app.use(pinoHttp({ logger, genReqId: (req, res) => {
     const id = randomUUID();
     res.setHeader('X-Request-Id', id);
@@ -73,21 +75,13 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.use(viewLocals);
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '200kb' }));
+  app.use(cookieParser());
 
-  const store = MongoStore.create({
-    client: mongoose.connection.getClient(),
-    dbName: mongoose.connection.name,
-    collectionName: SESSIONS_COLLECTION,
-    // No TTL index (FerretDB has none) and not connect-mongo's interval removal (an unacknowledged write):
-    // server/auth/session-sweeper.ts removes expired sessions.
-    autoRemove: 'disabled',
-    touchAfter: 60,
-  });
   app.use(
     session({
       name: SESSION_COOKIE,
       secret: config.sessionSecret,
-      store,
+      store: new AppSessionStore(),
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -98,13 +92,7 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.use(passport.session());
   app.use(userLocals);
 
-  const { csrfSynchronisedProtection, generateToken } = appCsrf;
-  app.use((req, res, next) => {
-    res.locals.csrfToken = generateToken(req);
-    next();
-  });
-  // Multipart forms (the CSV upload) are checked by their route with uploadCsrf, after the upload is parsed.
-  app.use(csrfSynchronisedProtection);
+  app.use(csrfProtection({ secret: config.sessionSecret, secureCookies: config.secureCookies, uploadPaths }));
 
   for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), ...featureRouters]) app.use(router);
 
@@ -112,7 +100,5 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.use(notFoundHandler);
   app.use(errorHandler({ showStack: !config.isProduction }));
 
-  const stopSweeper = startSessionSweeper();
-  // The store shares mongoose's client, which the caller closes; store.close() would close it too.
-  return { app, close: async () => stopSweeper() };
+  return { app };
 }

@@ -2,10 +2,13 @@ import http from 'node:http';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './lib/logger.js';
 import { startDatabase } from './db/provider.js';
-import { connectDb, disconnectDb } from './db/connection.js';
+import { connectDb, disconnectDb, onConnectionChange } from './db/connection.js';
 import { createI18n } from './lib/i18n.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { createApp } from './app.js';
+import { inFlight } from './lib/in-flight.js';
+import { mountTestRoutes } from './health/test-routes.js';
+import { startSessionSweeper } from './sessions/index.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { backfillDerivedFields } from './firms/firms.service.js';
 import { recoverInterruptedImports } from './imports/imports.service.js';
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     dbName: 'tipstown',
     ephemeral: false,
-    log: (m) => logger.info(m),
+    log: (m, level = 'info') => logger[level](m),
   });
   logger.info({ provider: db.kind }, `database: ${db.description}`);
   await connectDb(db.uri);
@@ -48,30 +51,54 @@ async function main(): Promise<void> {
   const limiter = new LoginLimiter();
   await limiter.init();
   const i18n = await createI18n();
-  const { app, close } = createApp({ config, logger, i18n, limiter });
+  const extraRoutes = config.env === 'test' ? mountTestRoutes : undefined;
+  const { app } = createApp({ config, logger, i18n, limiter, extraRoutes });
+  const stopSweeper = startSessionSweeper();
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => logger.info(`TIPS Town CRM listening on http://localhost:${config.port}`));
 
+  // Work that must finish after the last request and before the database closes (e.g. a CSV import still applying).
+  const beforeDatabaseClose: Array<() => Promise<void>> = [];
+
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) return void logger.warn(`${reason}: already stopping`);
     stopping = true;
-    logger.info(`${signal}: finishing in-flight requests`);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    logger.info(`${reason}: finishing ${inFlight.count} requests in flight (up to ${config.shutdownTimeoutMs} ms)`);
+    // Last resort if closing itself hangs: the wait for requests, then the tasks and the database get 30 s more.
+    const force = setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 30_000);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+
+    server.close(); // no new connections; its callback would also wait for idle keep-alive sockets, which we close instead
+    inFlight.startDraining(); // a new request on a kept-alive connection gets 503 with Connection: close
+    server.closeIdleConnections();
+    if (!(await inFlight.waitForIdle(config.shutdownTimeoutMs))) {
+      logger.warn(`${inFlight.count} requests still running after ${config.shutdownTimeoutMs} ms: closing anyway`);
+    }
+    for (const task of beforeDatabaseClose) await task().catch((err: unknown) => logger.error({ err }, 'shutdown task failed'));
+    server.closeAllConnections();
     limiter.stop();
-    await close();
+    stopSweeper();
     await disconnectDb();
     await db.stop();
     logger.info('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  // The supervised child database died and could not be restarted: exit non-zero so the app's own supervisor restarts it.
+  db.onFatal?.((err) => {
+    logger.fatal(err.message);
+    void shutdown('database lost', 1);
+  });
+  onConnectionChange((state) => {
+    if (stopping) return;
+    if (state === 'lost') logger.warn('database connection lost: pages answer 503 until it is back');
+    else logger.info('database connection restored');
+  });
 }
 
 main().catch((err) => {

@@ -4,6 +4,8 @@ import type { LoginLimiter } from './login-limiter.js';
 import { safeReturnPath } from './auth.schemas.js';
 import { LANG_COOKIE } from '../lib/i18n.js';
 import type { SessionUser } from './session-user.js';
+import { takeReturnTo } from './return-to.js';
+import { SESSION_COOKIE } from '../sessions/index.js';
 import { recordLogin } from '../users/index.js';
 
 function renderLogin(req: Request, res: Response, status: number, values: { email?: string }, error?: string) {
@@ -16,26 +18,31 @@ export function loginForm(req: Request, res: Response) {
   renderLogin(req, res, 200, {});
 }
 
-// POST /login — rate-limited per account and per IP; the session id is regenerated on success
+// POST /login — refused while the (account, IP) pair or the IP is locked, slowed while the account is under attack;
+// the session id is regenerated on success
 export function login(limiter: LoginLimiter) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const { email, password } = res.locals.input.body as { email: string; password: string };
     const ip = req.ip ?? 'unknown';
-    const wait = await limiter.blockedFor(email, ip);
+    const wait = await limiter.admit(email, ip);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       return renderLogin(req, res, 429, { email }, req.t('auth.tooMany', { minutes: Math.ceil(wait / 60) }));
     }
     if (!email || !password) return renderLogin(req, res, 422, { email }, req.t('auth.missing'));
-    const user = await new Promise<SessionUser | false>((resolve, reject) => {
-      passport.authenticate('local', (err: unknown, u: SessionUser | false) => (err ? reject(err) : resolve(u)))(req, res, next);
+    const { user, refusal } = await new Promise<{ user: SessionUser | false; refusal?: string }>((resolve, reject) => {
+      const done = (err: unknown, u: SessionUser | false, info?: { message?: string }) =>
+        err ? reject(err) : resolve({ user: u, refusal: info?.message });
+      passport.authenticate('local', done)(req, res, next);
     });
+    // Only the right password reaches 'deactivated'; it is no guess, so it neither counts nor resets.
+    if (!user && refusal === 'deactivated') return renderLogin(req, res, 403, { email }, req.t('auth.deactivated'));
     if (!user) {
       await limiter.recordFailure(email, ip);
       return renderLogin(req, res, 401, { email }, req.t('auth.failed'));
     }
-    await limiter.recordSuccess(email);
-    const returnTo = safeReturnPath(req.session.returnTo);
+    await limiter.recordSuccess(email, ip);
+    const returnTo = takeReturnTo(req, res);
     // passport's req.login regenerates the session id (fixation defence); the old session's data is dropped.
     await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
     await recordLogin(user);
@@ -47,7 +54,7 @@ export function login(limiter: LoginLimiter) {
 export async function logout(req: Request, res: Response) {
   await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
   await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-  res.clearCookie('tipstown.sid');
+  res.clearCookie(SESSION_COOKIE);
   res.redirect('/login');
 }
 

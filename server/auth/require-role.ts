@@ -1,12 +1,13 @@
 import type { RequestHandler } from 'express';
 import type { Role } from '../../models/enums.js';
 import { Forbidden } from '../lib/app-error.js';
+import { rememberReturnTo } from './return-to.js';
 
 // Anonymous visitors go to the login page and come back; signed-in users without the role get a 403.
 export function requireLogin(): RequestHandler {
   return (req, res, next) => {
     if (req.user) return next();
-    if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
+    if (req.method === 'GET') rememberReturnTo(res, req.originalUrl, req.secure);
     res.redirect('/login');
   };
 }

@@ -1,12 +1,15 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
-import { uploadCsrf } from '../lib/csrf.js';
+import { csrfAfterUpload } from '../lib/csrf.js';
 import { requireRole, STAFF } from '../auth/require-role.js';
 import { validate } from '../lib/validate.js';
+import { AppError } from '../lib/app-error.js';
 import { MAX_BYTES } from './csv-file.js';
 import { applyBody, batchParams, templateParams } from './imports.schemas.js';
 import * as imports from './imports.controller.js';
 
+// The one route that takes a multipart body (the app-wide CSRF guard refuses multipart elsewhere).
+export const IMPORT_UPLOAD_PATH = '/firms/import';
 export const importsRouter = Router();
 const staff = requireRole(...STAFF);
 
@@ -25,7 +28,9 @@ const parseUpload: RequestHandler = (req, res, next) => {
       res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'imports.fileErrors.tooBig' : 'imports.fileErrors.badUpload';
       return next();
     }
-    next(err);
+    // Anything else busboy raises is a body that is not multipart at all (no boundary, cut short, a malformed part header):
+    // the client's fault, so a 400 page rather than a 500.
+    next(err ? new AppError(400, 'bad_upload', 'bad upload: the file could not be read from the request') : undefined);
   });
 };
 
@@ -33,6 +38,6 @@ const parseUpload: RequestHandler = (req, res, next) => {
 
 importsRouter.get('/firms/import', staff, imports.uploadForm);
 importsRouter.get('/firms/import/template/:kind.csv', staff, validate({ params: templateParams }), imports.template);
-importsRouter.post('/firms/import', staff, parseUpload, uploadCsrf, imports.preview);
+importsRouter.post(IMPORT_UPLOAD_PATH, staff, parseUpload, csrfAfterUpload, imports.preview);
 importsRouter.get('/firms/import/:batchId', staff, validate({ params: batchParams }), imports.show);
 importsRouter.post('/firms/import/:batchId/apply', staff, validate({ params: batchParams, body: applyBody }), imports.apply);

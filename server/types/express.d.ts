@@ -14,7 +14,6 @@ declare global {
 
 declare module 'express-session' {
   interface SessionData {
-    returnTo?: string;
     flash?: { kind: 'success' | 'error' | 'info' | 'warning'; message: string }[];
   }
 }

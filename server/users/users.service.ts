@@ -9,12 +9,16 @@ function toSessionUser(u: { _id: unknown; email: string; name: string; role: Ses
   return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined };
 }
 
-export async function checkCredentials(email: string, password: string): Promise<SessionUser | undefined> {
+export type CredentialCheck = { outcome: 'ok'; user: SessionUser } | { outcome: 'deactivated' } | { outcome: 'wrong' };
+
+// 'deactivated' only with the right password: a wrong one reads the same for every account, so attackers learn no account state.
+export async function checkCredentials(email: string, password: string): Promise<CredentialCheck> {
   const user = await UserModel.findOne({ email: email.trim().toLowerCase() }).lean();
   const ok = await verifyPassword(user?.passwordHash, password);
-  if (!user || !ok || !user.active) return undefined;
+  if (!user || !ok) return { outcome: 'wrong' };
+  if (!user.active) return { outcome: 'deactivated' };
   await UserModel.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
-  return toSessionUser(user);
+  return { outcome: 'ok', user: toSessionUser(user) };
 }
 
 // Sign-ins go to the audit log too, so "who was in the system when" can be answered.
@@ -24,8 +28,9 @@ export async function recordLogin(user: SessionUser): Promise<void> {
 
 export async function findActiveUserById(id: string): Promise<SessionUser | undefined> {
   if (!/^[0-9a-f]{24}$/i.test(id)) return undefined;
-  const user = await UserModel.findOne({ _id: id, active: true }).lean();
-  return user ? toSessionUser(user) : undefined;
+  // A bare _id lookup with `active` checked here: FerretDB serves only `_id` equality without reading every user.
+  const user = await UserModel.findById(id).lean();
+  return user?.active ? toSessionUser(user) : undefined;
 }
 
 export async function listUsers() {

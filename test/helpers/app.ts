@@ -18,13 +18,12 @@ export async function buildTestApp(
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const limiter = new LoginLimiter(limits);
   await limiter.init();
-  const { app, close } = createApp({ config, logger: createLogger('silent'), i18n: await createI18n(), limiter, extraRoutes });
+  const { app } = createApp({ config, logger: createLogger('silent'), i18n: await createI18n(), limiter, extraRoutes });
   return {
     app,
     config,
     close: async () => {
       limiter.stop();
-      await close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { useTestApp, loginAs } from '../helpers/app.js';
-import { sweepExpiredSessions, SESSIONS_COLLECTION } from '../../server/auth/session-sweeper.js';
+import { sweepExpiredSessions, SESSIONS_COLLECTION } from '../../server/sessions/index.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { makeFirm } from '../helpers/factories.js';
 
