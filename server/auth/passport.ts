@@ -5,7 +5,11 @@ import { findActiveUserById, checkCredentials } from '../users/index.js';
 export function configurePassport(): passport.PassportStatic {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
-      checkCredentials(email, password).then((user) => done(null, user ?? false), done);
+      // A refusal says why in info.message ('wrong' | 'deactivated'); the controller picks the message.
+      checkCredentials(email, password).then(
+        (check) => (check.outcome === 'ok' ? done(null, check.user) : done(null, false, { message: check.outcome })),
+        done,
+      );
     }),
   );
   // The session holds the user id only; the user is loaded fresh on every request (role or deactivation apply at once).

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import * as users from './users.service.js';
 import { investorOptions } from '../investors/index.js';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
-import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
+import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { actorOf } from '../audit/index.js';
 
 // GET /admin/users — all accounts
@@ -49,4 +49,19 @@ export async function update(req: Request, res: Response) {
   }
   flash(res, 'success', req.t('users.saved'));
   res.redirect('/admin/users');
+}
+
+// GET /account/password — change one's own password
+export function passwordForm(req: Request, res: Response) {
+  renderForm(res, 'users/password', { title: req.t('account.changePassword'), values: {} });
+}
+
+// POST /account/password — the current password is required; the user's other sessions end
+export async function changePassword(req: Request, res: Response) {
+  const render = (errors: Record<string, string[] | undefined>) => renderForm(res, 'users/password', { title: req.t('account.changePassword'), values: {}, errors });
+  if (res.locals.bodyErrors) return render(res.locals.bodyErrors);
+  const outcome = await users.changeOwnPassword(req.user!.id, res.locals.input.body as ChangePasswordInput, req.sessionID);
+  if (outcome === 'wrongCurrent') return render({ currentPassword: ['account.wrongCurrent'] });
+  flash(res, 'success', req.t('account.passwordChanged'));
+  res.redirect('/');
 }

@@ -30,3 +30,15 @@ export const updateUserBody = z
 
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
+
+// A user's own password change: the current password, and the new one twice.
+export const changePasswordBody = z
+  .strictObject({
+    ...csrf,
+    currentPassword: z.string().min(1, { error: 'validation.required' }).max(200),
+    newPassword: z.string().min(12, { error: 'validation.passwordLength' }).max(200),
+    confirmPassword: z.string().max(200),
+  })
+  .refine((b) => b.newPassword === b.confirmPassword, { path: ['confirmPassword'], error: 'account.passwordsDiffer' });
+
+export type ChangePasswordInput = z.infer<typeof changePasswordBody>;

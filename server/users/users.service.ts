@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { SessionUser } from '../auth/session-user.js';
 import { recordAudit, diffFields, type Actor } from '../audit/index.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
+import { endSessionsOf } from '../sessions/index.js';
 
 function toSessionUser(u: { _id: unknown; email: string; name: string; role: SessionUser['role']; investorOrg?: unknown }): SessionUser {
   return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined };
@@ -87,4 +88,28 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
   );
   if (input.password) changes.push({ field: 'password', before: '••••', after: '•••• (changed)' });
   if (changes.length) await recordAudit({ actor, entity: 'user', entityId: before._id, entityLabel: before.email, action: 'update', changes });
+  // A reset password, another role or a deactivation takes effect at once: the user's open sessions end.
+  if (input.password || set.role !== before.role || String(set.investorOrg ?? '') !== String(before.investorOrg ?? '') || !active) {
+    await endSessionsOf(String(before._id));
+  }
+}
+
+export type PasswordChangeOutcome = 'changed' | 'wrongCurrent';
+
+// A user changes their own password: the current one is required, and their other sessions end (this one stays).
+export async function changeOwnPassword(
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  currentSessionId: string,
+): Promise<PasswordChangeOutcome> {
+  const user = await UserModel.findById(userId).lean();
+  if (!user?.active) throw NotFound('user');
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) return 'wrongCurrent';
+  await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(input.newPassword) } });
+  await recordAudit({
+    actor: { id: userId, email: user.email }, entity: 'user', entityId: user._id, entityLabel: user.email, action: 'update',
+    changes: [{ field: 'password', before: '••••', after: '•••• (changed)' }],
+  });
+  await endSessionsOf(userId, currentSessionId);
+  return 'changed';
 }

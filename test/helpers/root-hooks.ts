@@ -23,7 +23,8 @@ export const mochaHooks = {
       log: (m) => process.stderr.write(`[test db] ${m}\n`),
     });
     process.stderr.write(`[test db] ${db.kind}: ${db.description}\n`);
-    await connectDb(db.uri);
+    // Command monitoring on: tests capture the commands a page sends (test/helpers/commands.ts).
+    await connectDb(`${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`);
   },
   async afterEach() {
     await clearDatabase();

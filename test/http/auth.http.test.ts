@@ -3,9 +3,10 @@ import { buildTestApp, useTestApp, agentOf, csrfFrom, loginAs } from '../helpers
 import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 import { UserModel } from '../../models/user.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { defaultLoginLimits } from '../../server/auth/login-limiter.js';
 
 describe('signing in and out', () => {
-  const t = useTestApp({}, { perAccount: 3, perIp: 100, windowSeconds: 600, blockSeconds: 600 });
+  const t = useTestApp({}, { ...defaultLoginLimits, accountAndIp: { failures: 3, windowSeconds: 600, blockSeconds: 600 } });
 
   async function attempt(agent: ReturnType<typeof agentOf>, email: string, password: string) {
     const page = await agent.get('/login');
@@ -35,25 +36,34 @@ describe('signing in and out', () => {
     expect(res.text).to.match(/이메일 또는 비밀번호가 올바르지 않습니다|Email or password is incorrect/);
   });
 
-  it('when the account is deactivated, then it cannot sign in', async () => {
+  it('when the account is deactivated, then it cannot sign in and is told so', async () => {
     const user = await makeUser({ active: false });
     const res = await attempt(agentOf(t.app), user.email, TEST_PASSWORD);
-    expect(res.status).to.equal(401);
+    expect(res.status).to.equal(403);
+    expect(res.text).to.match(/비활성화된 계정입니다|This account has been deactivated/);
   });
 
-  it('when signing in, then the session id changes (no session fixation)', async () => {
+  it('when signing in with a session id already set, then the session id changes (no session fixation)', async () => {
     const user = await makeUser();
     const agent = agentOf(t.app);
-    const page = await agent.get('/login');
-    const before = /tipstown\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))![1];
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+    const signIn = async () => {
+      const page = await agent.get('/login');
+      return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+    };
+    // Nothing is stored for the sign-in page itself; the first sign-in creates the session.
+    const first = await signIn();
+    const before = /tipstown\.sid=([^;]+)/.exec(String(first.headers['set-cookie']))![1];
+    const token = csrfFrom((await agent.get('/').set('Accept', 'text/html')).text);
+    expect((await agent.post('/logout').type('form').send({ _csrf: token })).headers.location).to.equal('/login');
+    agent.jar.setCookie(`tipstown.sid=${before}`);
+    const res = await signIn();
     const after = /tipstown\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))![1];
     expect(after).to.be.a('string');
     expect(after).to.not.equal(before);
     expect(res.headers['set-cookie']!.toString()).to.match(/HttpOnly/i);
   });
 
-  it('when an account fails repeatedly, then even the right password is refused for a while (429)', async () => {
+  it('when an account fails repeatedly from one IP, then even the right password from that IP is refused for a while (429)', async () => {
     const user = await makeUser();
     const agent = agentOf(t.app);
     for (let i = 0; i < 3; i++) expect((await attempt(agent, user.email, 'nope')).status).to.equal(401);
@@ -61,13 +71,13 @@ describe('signing in and out', () => {
     expect(blocked.status).to.equal(429);
     expect(blocked.headers['retry-after']).to.match(/^\d+$/);
     expect(blocked.text).to.match(/분 후에 다시 시도하세요|Try again in/);
-    // Another account from the same IP is not blocked by this account's failures.
+    // Another account from the same IP is not blocked by this pair's failures.
     const other = await makeUser();
     expect((await attempt(agentOf(t.app), other.email, TEST_PASSWORD)).status).to.equal(302);
   });
 
   it('when one IP fails across many accounts, then that IP is blocked', async () => {
-    const strict = await buildTestApp({}, { perAccount: 100, perIp: 2, windowSeconds: 600, blockSeconds: 600 });
+    const strict = await buildTestApp({}, { ...defaultLoginLimits, ip: { failures: 2, windowSeconds: 600, blockSeconds: 600 } });
     try {
       const agent = agentOf(strict.app);
       await attempt(agent, 'a@x.example', 'nope');

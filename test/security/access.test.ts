@@ -38,6 +38,9 @@ const RULES: Record<string, Rule> = {
   'GET /admin/users/:id/edit': { allowed: ADMIN },
   'POST /admin/users/:id': { allowed: ADMIN, body: { name: 'Renamed', role: 'viewer', active: 'true' } },
   'GET /audit': { allowed: ADMIN },
+  'GET /account/password': { allowed: SIGNED_IN },
+  // A wrong current password: the form comes back with its error.
+  'POST /account/password': { allowed: SIGNED_IN, body: { currentPassword: 'not it', newPassword: 'a new long password', confirmPassword: 'a new long password' }, also: [422] },
   'GET /firms': { allowed: STAFF },
   'GET /firms/new': { allowed: STAFF },
   'POST /firms': { allowed: STAFF, body: { nameEn: 'Access Co', sectorPrimary: 'payments' } },
