@@ -12,7 +12,9 @@ function csvHeaders(res: Response, name: string) {
 }
 
 // A BOM first, so Excel opens the UTF-8 (and the Korean in it) correctly; CRLF line ends as Excel writes them.
-const csv = (columns: string[]) => stringify({ header: true, columns, bom: true, record_delimiter: 'windows' });
+// Every cell but a plain number is quoted: Excel where ';' separates cells would otherwise split a bare "x;=cmd…" and
+// run the part after the ';' as a formula (the ' prefix only guards a cell's first character).
+const csv = (columns: string[]) => stringify({ header: true, columns, bom: true, record_delimiter: 'windows', quoted_match: /\D/ });
 
 // GET /firms/export.csv — the firm list's filters, every matching firm, streamed
 export async function firms(req: Request, res: Response) {

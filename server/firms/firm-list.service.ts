@@ -1,5 +1,5 @@
 import { FirmModel } from '../../models/firm.model.js';
-import { keysetPage, type Direction } from '../lib/keyset.js';
+import { keysetPage, type CursorKind, type Direction } from '../lib/keyset.js';
 import type { FirmListQuery, ListSort } from './firms.schemas.js';
 
 export const PAGE_SIZE = 25;
@@ -10,6 +10,8 @@ const SORT_FIELD: Record<ListSort, string> = {
   activity: 'lastActivityAt',
   raised: 'totals.raisedKrw',
 };
+// What a page cursor of each sort must carry (sortName and sortNameKo alike are strings).
+const SORT_KIND: Record<ListSort, CursorKind> = { name: 'string', founded: 'string', activity: 'date', raised: 'number' };
 const DEFAULT_DIR: Record<ListSort, 'asc' | 'desc'> = { name: 'asc', founded: 'asc', activity: 'desc', raised: 'desc' };
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -51,6 +53,7 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   const [page, total] = await Promise.all([
     keysetPage({
       field,
+      kind: SORT_KIND[q.sort],
       dir,
       after: q.after,
       before: q.before,

@@ -107,6 +107,7 @@ export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE
   type ListRow = { _id: Types.ObjectId; nameKo?: string | null; nameEn?: string | null; nameKey: string; type: string; bifcBased?: boolean | null; archived?: boolean | null };
   const { rows: page, next, prev } = await keysetPage<ListRow>({
     field: 'nameKey',
+    kind: 'string',
     dir: 1,
     after: f.after,
     before: f.before,

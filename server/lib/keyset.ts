@@ -1,25 +1,48 @@
 import { Types } from 'mongoose';
+import { z } from 'zod';
+import { AppError } from './app-error.js';
 
 // Keyset ("seek") pagination on (field, _id): pages stay as fast at row 100,000 as at row 1, unlike skip.
 export type Direction = 1 | -1;
+
+// The type of the sort field's values. A cursor comes back from the browser, so it is checked against that type: a string
+// compared with a date field would otherwise reach MongoDB as a CastError (a 500).
+export type CursorKind = 'string' | 'number' | 'date';
+
+const cursorValue = {
+  string: z.string().max(1000),
+  number: z.number(),
+  date: z
+    .strictObject({ d: z.iso.datetime() })
+    .transform(({ d }) => new Date(d))
+    .refine((d) => !Number.isNaN(d.getTime())),
+};
+const cursorId = z.string().regex(/^[0-9a-f]{24}$/i).transform((id) => new Types.ObjectId(id));
+// Rows without a value (null) page too; without a kind, any of the value types is accepted.
+const cursorSchema = (value: z.ZodType) => z.tuple([value.nullable(), cursorId]).transform(([v, id]) => ({ v: v as unknown, id }));
+const CURSOR_SCHEMAS = {
+  string: cursorSchema(cursorValue.string),
+  number: cursorSchema(cursorValue.number),
+  date: cursorSchema(cursorValue.date),
+  any: cursorSchema(z.union([cursorValue.string, cursorValue.number, cursorValue.date])),
+};
 
 export function encodeCursor(v: unknown, id: unknown): string {
   const value = v instanceof Date ? { d: v.toISOString() } : v ?? null;
   return Buffer.from(JSON.stringify([value, String(id)])).toString('base64url');
 }
 
-export function decodeCursor(token: string | undefined): { v: unknown; id: Types.ObjectId } | undefined {
+// The cursor's value and id, or undefined when the token is not a cursor for a field of that kind.
+export function decodeCursor(token: string | undefined, kind?: CursorKind): { v: unknown; id: Types.ObjectId } | undefined {
   if (!token) return undefined;
+  let json: unknown;
   try {
-    const [raw, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [unknown, string];
-    if (typeof id !== 'string' || !/^[0-9a-f]{24}$/i.test(id)) return undefined;
-    let v: unknown = raw;
-    if (raw && typeof raw === 'object' && 'd' in raw) v = new Date(String((raw as { d: string }).d));
-    else if (raw !== null && typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-    return { v, id: new Types.ObjectId(id) };
+    json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  const r = CURSOR_SCHEMAS[kind ?? 'any'].safeParse(json);
+  return r.success ? r.data : undefined;
 }
 
 // The filter for rows strictly after the cursor in the order { field: dir, _id: dir }.
@@ -36,11 +59,20 @@ export function afterCursor(field: string, dir: Direction, cursor: { v: unknown;
   return { $or: branches };
 }
 
+// A page link's cursor that does not fit the list's sort (edited, truncated, from another sort) is a 400, not a 500.
+function pageCursor(token: string | undefined, kind: CursorKind) {
+  if (!token) return undefined;
+  const cursor = decodeCursor(token, kind);
+  if (!cursor) throw new AppError(400, 'bad_cursor', 'This page link is not valid for this list: go back to its first page.');
+  return cursor;
+}
+
 export type Page<T> = { rows: T[]; next?: string; prev?: string };
 
 // Runs one page query given a find function; "before" pages are read in reverse order and flipped back.
 export async function keysetPage<T extends { _id: unknown }>(opts: {
   field: string;
+  kind: CursorKind;
   dir: Direction;
   after?: string;
   before?: string;
@@ -49,8 +81,8 @@ export async function keysetPage<T extends { _id: unknown }>(opts: {
   find: (filter: Record<string, unknown> | undefined, sort: Record<string, Direction>, limit: number) => Promise<T[]>;
 }): Promise<Page<T>> {
   const { field, dir, size } = opts;
-  const before = decodeCursor(opts.before);
-  const after = before ? undefined : decodeCursor(opts.after);
+  const before = pageCursor(opts.before, opts.kind);
+  const after = before ? undefined : pageCursor(opts.after, opts.kind);
   const readDir: Direction = before ? (-dir as Direction) : dir;
   const cursor = before ?? after;
   const filter = cursor ? afterCursor(field, readDir, cursor) : undefined;

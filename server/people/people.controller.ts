@@ -31,14 +31,15 @@ export async function add(req: Request, res: Response) {
 
 // GET /firms/:id/people/:personId/edit
 export async function editForm(req: Request, res: Response) {
-  const person = await people.getPerson(res.locals.input.params.personId);
+  const { id, personId } = res.locals.input.params;
+  const person = await people.getPerson(id, personId);
   await renderPersonForm(req, res, { person, values: person as unknown as Record<string, unknown> });
 }
 
 // POST /firms/:id/people/:personId
 export async function update(req: Request, res: Response) {
   const { id, personId } = res.locals.input.params;
-  const person = await people.getPerson(personId);
+  const person = await people.getPerson(id, personId);
   if (res.locals.bodyErrors) return renderPersonForm(req, res, { person, values: req.body, errors: res.locals.bodyErrors });
   try {
     await people.editPerson(id, personId, res.locals.input.body as EditPersonInput, actorOf(req));

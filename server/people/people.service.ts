@@ -33,20 +33,21 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
   return { person, linkedExisting: false };
 }
 
-export async function getPerson(personId: string) {
-  const person = await PersonModel.findById(personId).lean();
+// A person is reached through a firm they are linked to: /firms/<A>/people/<id> of someone linked only to firm B is a 404.
+export async function getPerson(firmId: string, personId: string) {
+  const person = await PersonModel.findOne({ _id: personId, 'firms.firm': firmId }).lean();
   if (!person) throw NotFound('person');
   return person;
 }
 
 export async function editPerson(firmId: string, personId: string, input: EditPersonInput, actor: Actor) {
-  const before = await getPerson(personId);
+  const before = await getPerson(firmId, personId);
   const { _csrf, ...fields } = input;
   const set: Record<string, unknown> = {};
   const unset: Record<string, 1> = {};
   for (const [k, v] of Object.entries(fields)) (v === undefined ? (unset[k] = 1) : (set[k] = v));
   try {
-    await PersonModel.updateOne({ _id: personId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    await PersonModel.updateOne({ _id: personId, 'firms.firm': firmId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
   } catch (err) {
     if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
     throw err;
@@ -59,7 +60,7 @@ export async function editPerson(firmId: string, personId: string, input: EditPe
 }
 
 export async function unlinkPerson(firmId: string, personId: string, actor: Actor) {
-  const person = await getPerson(personId);
+  const person = await getPerson(firmId, personId);
   await PersonModel.updateOne({ _id: personId }, { $pull: { firms: { firm: new Types.ObjectId(firmId) } } });
   await FirmModel.updateOne({ _id: firmId, contactPerson: person._id }, { $unset: { contactPerson: 1 } });
   await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'update', changes: [{ field: 'firms', before: firmId, after: null }] });

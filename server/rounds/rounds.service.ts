@@ -14,6 +14,7 @@ export async function roundsOfFirm(firmId: string) {
   return rounds.sort((a, b) => day(b).localeCompare(day(a)) || String(b._id).localeCompare(String(a._id)));
 }
 
+// A round is reached through its firm: /firms/<A>/rounds/<id> of a round of firm B is a 404.
 export async function getRound(firmId: string, roundId: string) {
   const round = await FundingRoundModel.findOne({ _id: roundId, firm: firmId }).lean();
   if (!round) throw NotFound('round');
@@ -77,7 +78,7 @@ export async function updateRound(firmId: string, roundId: string, input: RoundI
   const before = await getRound(firmId, roundId);
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  await FundingRoundModel.replaceOne({ _id: roundId }, { ...record, firm: before.firm, importId: before.importId, createdAt: before.createdAt });
+  await FundingRoundModel.replaceOne({ _id: roundId, firm: before.firm }, { ...record, firm: before.firm, importId: before.importId, createdAt: before.createdAt });
   await recomputeFirmTotals(before.firm);
   const changes = await roundChanges(before as unknown as Record<string, unknown>, record);
   if (changes.length) await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, importId: opts.importId });
@@ -86,7 +87,7 @@ export async function updateRound(firmId: string, roundId: string, input: RoundI
 
 export async function deleteRound(firmId: string, roundId: string, actor: Actor) {
   const before = await getRound(firmId, roundId);
-  await FundingRoundModel.deleteOne({ _id: roundId });
+  await FundingRoundModel.deleteOne({ _id: roundId, firm: before.firm });
   await recomputeFirmTotals(before.firm);
   await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: await roundChanges(before as unknown as Record<string, unknown>, {}) });
 }

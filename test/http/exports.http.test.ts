@@ -30,6 +30,18 @@ async function download(agent: Agent, path: string, lang = 'en'): Promise<Respon
     })) as Response & { body: Buffer };
 }
 
+// How a spreadsheet splits a line on a delimiter: not inside "…" (a doubled "" inside stays inside).
+function splitOutsideQuotes(line: string, delimiter: string): string[] {
+  const cells = [''];
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === delimiter && !quoted) cells.push('');
+    else cells[cells.length - 1] += ch;
+  }
+  return cells;
+}
+
 const recordsOf = (bytes: Buffer) => parse(bytes.toString('utf8'), { bom: true, columns: true }) as Record<string, string>[];
 
 async function upload(agent: Agent, kind: string, bytes: Buffer) {
@@ -101,7 +113,7 @@ describe('CSV export', () => {
       expect(res.headers['content-length']).to.equal(undefined);
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const text = res.body.toString('utf8');
-      expect(text.slice(1, text.indexOf('\r\n')).split(',')).to.deep.equal(FIRM_EXPORT_COLUMNS);
+      expect(text.slice(1, text.indexOf('\r\n'))).to.equal(FIRM_EXPORT_COLUMNS.map((c) => `"${c}"`).join(','));
       const records = recordsOf(res.body);
       // List order (by sort name): "haeundae pay", "광안렌딩"; the archived firm is not there.
       expect(records.map((r) => r.nameKo)).to.deep.equal(['해운대페이', '광안렌딩']);
@@ -115,6 +127,25 @@ describe('CSV export', () => {
       // A cell Excel would run as a formula is guarded.
       expect(records[0]!.pitch).to.equal("'=수수료 0원");
       expect(String(pay._id)).to.be.a('string');
+    });
+
+    it('when a pitch hides a formula behind a semicolon, then its cell is quoted, so Excel splitting on ";" finds no formula', async () => {
+      const pitch = "x;=cmd|' /C calc'!A0;";
+      await makeFirm({ nameKo: '세미콜론테크', nameEn: '@SUM(1;2)', brn: BRN(7), pitch, headcount: '12' });
+      const staff = await loginAs(t.app, 'staff');
+      const text = (await download(staff, '/firms/export.csv')).body.toString('utf8');
+      const line = text.split('\r\n')[1]!;
+      expect(line).to.contain(`"${pitch.replaceAll('"', '""')}"`);
+      // A cell starting like a formula keeps its ' prefix, and is quoted too.
+      expect(line).to.contain(`"'@SUM(1;2)"`);
+      // Plain numbers stay bare.
+      expect(line).to.contain(',12,');
+      // Excel in a ';' locale: cells split on ';' outside quotes.
+      for (const l of text.split('\r\n')) {
+        for (const cell of splitOutsideQuotes(l, ';')) expect(cell, l).to.not.match(/^[=+\-@]/);
+      }
+      // A CSV reader gets every cell back as written.
+      expect(recordsOf(Buffer.from(text, 'utf8'))[0]).to.deep.include({ nameEn: "'@SUM(1;2)", pitch, headcount: '12' });
     });
 
     it('when the list is filtered, then the export has the same firms; archived ones only when asked for', async () => {
