@@ -4,6 +4,8 @@ export type Role = (typeof ROLES)[number];
 
 export const FIRM_STATUSES = ['applicant', 'screening', 'admitted', 'resident', 'graduated', 'exited', 'withdrawn', 'rejected'] as const;
 export type FirmStatus = (typeof FIRM_STATUSES)[number];
+// The statuses a firm can be registered with (later ones are reached through status changes).
+export const INITIAL_FIRM_STATUSES = ['applicant', 'screening', 'admitted', 'resident'] as const satisfies readonly FirmStatus[];
 
 export const SECTORS = [
   'payments', 'digital-assets', 'lending', 'insurtech', 'wealthtech', 'regtech',

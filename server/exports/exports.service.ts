@@ -5,6 +5,7 @@ import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { firmsCursor, type ListLang } from '../firms/firm-list.service.js';
 import type { FirmListQuery } from '../firms/firms.schemas.js';
 import { roundsCursor } from '../rounds/rounds.service.js';
+import { nameIn } from '../lib/names.js';
 import { firmCellsOf, guardCell, roundCellsOf, FIRM_COLUMNS, FIRM_READONLY_COLUMNS, ROUND_COLUMNS } from '../imports/index.js';
 
 // Streamed CSV exports: a database cursor → rows → csv-stringify → the response, with backpressure all the way, so memory
@@ -68,10 +69,10 @@ export async function* roundExportRows(cursor: Readable & AsyncIterable<unknown>
   let batch: ExportedRound[] = [];
   const flush = async function* () {
     await fillCache(firms, batch.map((r) => String(r.firm)), async (ids) =>
-      (await FirmModel.find({ _id: { $in: ids } }, { brn: 1, nameKo: 1, nameEn: 1 }).lean()).map((f) => [String(f._id), { brn: f.brn ?? '', name: f.nameKo || f.nameEn || '' }]),
+      (await FirmModel.find({ _id: { $in: ids } }, { brn: 1, nameKo: 1, nameEn: 1 }).lean()).map((f) => [String(f._id), { brn: f.brn ?? '', name: nameIn(f, 'ko') }]),
     );
     await fillCache(investors, batch.flatMap((r) => (r.participants ?? []).map((p) => String(p.investor))), async (ids) =>
-      (await InvestorOrgModel.find({ _id: { $in: ids } }, { nameKo: 1, nameEn: 1 }).lean()).map((i) => [String(i._id), i.nameEn || i.nameKo || '']),
+      (await InvestorOrgModel.find({ _id: { $in: ids } }, { nameKo: 1, nameEn: 1 }).lean()).map((i) => [String(i._id), nameIn(i, 'en')]),
     );
     for (const r of batch) {
       const firm = firms.get(String(r.firm));

@@ -1,4 +1,5 @@
 import type { FirmStatus, TipsStatus } from '../../models/enums.js';
+import { nameIn, type Named } from '../lib/names.js';
 
 // 사업자등록번호 NNN-NN-NNNNN with its check digit (weights 1,3,7,1,3,7,1,3,5 over the first nine digits).
 export function isValidBrn(brn: string): boolean {
@@ -27,17 +28,18 @@ export function brnWithCheckDigit(nine: string): string {
   return normaliseBrn(nine + String((10 - (sum % 10)) % 10));
 }
 
-export function displayName(f: { nameKo?: string | null; nameEn?: string | null }, lang: 'ko' | 'en' = 'ko'): string {
-  return (lang === 'en' ? f.nameEn || f.nameKo : f.nameKo || f.nameEn) ?? '';
+// Still called by server/imports (migrating to nameIn); new code calls nameIn from server/lib/names.ts.
+export function displayName(f: Named, lang: 'ko' | 'en' = 'ko'): string {
+  return nameIn(f, lang);
 }
 
 // Sort keys for the two UI languages: English lists by the English name, Korean lists in 가나다 order by the Korean name.
-export function sortNameOf(f: { nameKo?: string | null; nameEn?: string | null }): string {
-  return (f.nameEn || f.nameKo || '').trim().toLowerCase();
+export function sortNameOf(f: Named): string {
+  return nameIn(f, 'en').trim().toLowerCase();
 }
 
-export function sortNameKoOf(f: { nameKo?: string | null; nameEn?: string | null }): string {
-  return (f.nameKo || f.nameEn || '').trim().toLowerCase();
+export function sortNameKoOf(f: Named): string {
+  return nameIn(f, 'ko').trim().toLowerCase();
 }
 
 // Lowercased words and their suffixes, so an anchored prefix query (which an index serves) finds any part of a word:

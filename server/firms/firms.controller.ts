@@ -4,14 +4,15 @@ import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import { investorOptions } from '../investors/index.js';
 import { peopleOfFirm } from '../people/people.service.js';
 import { seoulToday } from '../lib/dates.js';
-import { displayName } from './firm-rules.js';
+import { nameIn } from '../lib/names.js';
+import { labelOf } from '../lib/labels.js';
 import { toFirmFields } from './firm-mapping.js';
 import { mergeOnConflict, parseBase } from '../lib/three-way-merge.js';
 import { listFirms } from './firm-list.service.js';
 import { firmDetail } from './firm-detail.service.js';
 import { buildTimeline } from './firm-timeline.js';
 import * as firms from './firms.service.js';
-import type { CreateFirmInput, FirmListQuery, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
+import { LIST_SORTS, type CreateFirmInput, type FirmListQuery, type StatusChangeInput, type UpdateFirmInput } from './firms.schemas.js';
 import { actorOf } from '../audit/index.js';
 
 const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
@@ -19,14 +20,14 @@ const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
 // GET /firms — searchable, filterable, keyset-paginated list; the filters live in the URL
 export async function index(req: Request, res: Response) {
   const query = res.locals.input.query as FirmListQuery;
-  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, langOf(res)), displayName });
+  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, langOf(res)), sorts: LIST_SORTS });
 }
 
 type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>>; values: Record<string, unknown>; errors?: FieldErrors; status?: number; conflict?: firms.ConflictDetails };
 
 async function renderFirmForm(req: Request, res: Response, locals: FormLocals) {
   const [investors, people] = await Promise.all([investorOptions(), locals.firm ? peopleOfFirm(String(locals.firm._id)) : []]);
-  const title = locals.firm ? `${req.t('firms.edit')}: ${displayName(locals.firm, langOf(res))}` : req.t('firms.new');
+  const title = locals.firm ? `${req.t('firms.edit')}: ${nameIn(locals.firm, langOf(res))}` : req.t('firms.new');
   renderForm(res, 'firms/form', { title, investors, people, conflict: undefined, ...locals });
 }
 
@@ -52,12 +53,12 @@ async function detailLocals(req: Request, res: Response, id: string) {
   const timeline = buildTimeline(
     { statusHistory: detail.firm.statusHistory, rounds: detail.rounds, notes: detail.notes, audit: detail.history, firmId: id },
     {
-      status: (s) => req.t('firms.timeline.status', { status: req.t(`firms.status.${s}`) }),
-      round: (stage, status) => req.t('firms.timeline.round', { stage: req.t(`rounds.stages.${stage}`), status: req.t(`rounds.statuses.${status}`) }),
+      status: (s) => req.t('firms.timeline.status', { status: labelOf('firmStatuses', s, req.t) }),
+      round: (stage, status) => req.t('firms.timeline.round', { stage: labelOf('roundStages', stage, req.t), status: labelOf('roundStatuses', status, req.t) }),
       action: (entity, action) => req.t('firms.timeline.edit', { entity: req.t(`firms.entities.${entity}`), action: req.t(`firms.actions.${action}`) }),
     },
   );
-  return { title: displayName(detail.firm, langOf(res)), ...detail, timeline, displayName, today: seoulToday() };
+  return { title: nameIn(detail.firm, langOf(res)), ...detail, timeline, today: seoulToday() };
 }
 
 // GET /firms/:id — detail: summary, status history, residency, TIPS, people, rounds, timeline, notes, history

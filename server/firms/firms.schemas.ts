@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FIRM_STAGES, FIRM_STATUSES, INSTRUMENTS, ROUND_STAGES, SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from '../../models/enums.js';
+import { FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, ROUND_STAGES, SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from '../../models/enums.js';
 import {
   checkbox, csrfField, multiEnum, optionalDay, optionalEnum, optionalId, optionalInt, optionalKrw, optionalText, optionalUrl, tagList, versionField,
 } from '../lib/form-fields.js';
@@ -79,7 +79,7 @@ export function checkFirmFields(raw: FirmFieldsIn, ctx: z.RefinementCtx): void {
 export const ALWAYS = { when: () => true };
 
 export const createFirmBody = z
-  .strictObject({ ...csrfField, ...firmFields, status: z.enum(['applicant', 'screening', 'admitted', 'resident'] as const, { error: 'validation.choice' }).default('applicant') })
+  .strictObject({ ...csrfField, ...firmFields, status: z.enum(INITIAL_FIRM_STATUSES, { error: 'validation.choice' }).default('applicant') })
   .superRefine(checkFirmFields, ALWAYS);
 
 // _base: the values as the form was loaded, so a conflicting save can be merged field by field.

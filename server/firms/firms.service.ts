@@ -7,7 +7,8 @@ import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
 import { seoulToday } from '../lib/dates.js';
 import { recordAudit, diffFields, flatten, changesSince, type Actor, type HistoryEntry } from '../audit/index.js';
-import { canMoveStatus, derivedFirmFields, displayName } from './firm-rules.js';
+import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
+import { nameIn } from '../lib/names.js';
 import { splitSetUnset, toFirmRecord } from './firm-mapping.js';
 import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
 
@@ -41,7 +42,7 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
     throw err;
   }
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: 'create', version: firm.__v,
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'create', version: firm.__v,
     changes: visibleChanges({}, flatten({ ...record, status })), importId: opts.importId,
   });
   return firm;
@@ -75,7 +76,7 @@ export async function updateFirm(id: string, input: UpdateFirmInput, actor: Acto
   }
   const changes = visibleChanges(flatten(pick(before, record)), flatten(pick(updated, record)));
   if (changes.length) {
-    await recordAudit({ actor, entity: 'firm', entityId: before._id, firm: before._id, entityLabel: displayName(updated), action: 'update', changes, version: updated.__v, importId: opts.importId });
+    await recordAudit({ actor, entity: 'firm', entityId: before._id, firm: before._id, entityLabel: nameIn(updated, 'ko'), action: 'update', changes, version: updated.__v, importId: opts.importId });
   }
   return { firm: updated, before, changes };
 }
@@ -113,7 +114,7 @@ export async function changeStatus(id: string, input: StatusChangeInput, actor: 
   ).lean();
   if (!updated) throw Conflict('status changed meanwhile', { status: ['firms.errors.statusRace'] });
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: 'status', version: updated.__v,
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'status', version: updated.__v,
     changes: [{ field: 'status', before: firm.status, after: input.status }, ...(input.note ? [{ field: 'note', before: null, after: input.note }] : [])],
   });
   return updated;
@@ -128,7 +129,7 @@ export async function setArchived(id: string, archived: boolean, actor: Actor) {
     { returnDocument: 'after' },
   ).lean();
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: archived ? 'archive' : 'restore',
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: archived ? 'archive' : 'restore',
     version: updated?.__v, changes: [{ field: 'archived', before: firm.archived, after: archived }],
   });
 }
@@ -139,7 +140,7 @@ export async function deleteFirm(id: string, actor: Actor) {
   const rounds = await FundingRoundModel.countDocuments({ firm: id });
   if (rounds > 0) throw Conflict('firm has rounds', { reason: ['firms.errors.deleteHasRounds'], count: [String(rounds)] });
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: displayName(firm), action: 'delete',
+    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'delete',
     changes: visibleChanges(flatten(firm as unknown as Record<string, unknown>), {}).filter((c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field)),
   });
   await NoteModel.deleteMany({ firm: id });
@@ -151,7 +152,7 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
   const firm = await getFirm(firmId);
   const note = await NoteModel.create({ firm: firm._id, body, by: actor.id, byEmail: actor.email });
   await FirmModel.updateOne({ _id: firm._id }, { $set: { lastActivityAt: new Date() } });
-  await recordAudit({ actor, entity: 'note', entityId: note._id, firm: firm._id, entityLabel: displayName(firm), action: 'create', changes: [{ field: 'body', before: null, after: body }] });
+  await recordAudit({ actor, entity: 'note', entityId: note._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'create', changes: [{ field: 'body', before: null, after: body }] });
   return note;
 }
 

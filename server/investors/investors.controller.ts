@@ -1,14 +1,12 @@
 import type { Request, Response } from 'express';
-import { INVESTOR_TYPES } from '../../models/enums.js';
 import { historyOf } from '../audit/index.js';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
+import { nameIn } from '../lib/names.js';
 import type { FieldErrors } from '../lib/app-error.js';
 import * as investors from './investors.service.js';
 import { type InvestorInput, type InvestorListQuery, type UpdateInvestorInput } from './investors.schemas.js';
 import { actorOf } from '../audit/index.js';
 
-const nameFor = (req: Request, org: { nameKo?: string | null; nameEn?: string | null }) =>
-  (req.language?.startsWith('en') ? org.nameEn || org.nameKo : org.nameKo || org.nameEn) ?? '';
 
 const listUrl = (params: Record<string, string | undefined>) => {
   const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]))).toString();
@@ -24,7 +22,6 @@ export async function index(req: Request, res: Response) {
     title: req.t('investors.title'),
     items: page.items,
     values: filters,
-    types: INVESTOR_TYPES,
     nextUrl: page.next ? listUrl({ ...filters, after: page.next }) : undefined,
     prevUrl: page.prev ? listUrl({ ...filters, before: page.prev }) : undefined,
   });
@@ -32,12 +29,12 @@ export async function index(req: Request, res: Response) {
 
 // GET /investors/new — empty form
 export async function newForm(req: Request, res: Response) {
-  renderForm(res, 'investors/form', { title: req.t('investors.new'), values: {}, types: INVESTOR_TYPES });
+  renderForm(res, 'investors/form', { title: req.t('investors.new'), values: {} });
 }
 
 // POST /investors — create an organisation
 export async function create(req: Request, res: Response) {
-  const rerender = (errors: FieldErrors) => renderForm(res, 'investors/form', { title: req.t('investors.new'), values: req.body, errors, types: INVESTOR_TYPES });
+  const rerender = (errors: FieldErrors) => renderForm(res, 'investors/form', { title: req.t('investors.new'), values: req.body, errors });
   if (res.locals.bodyErrors) return rerender(res.locals.bodyErrors);
   let org;
   try {
@@ -53,14 +50,14 @@ export async function create(req: Request, res: Response) {
 export async function show(req: Request, res: Response) {
   const { id } = res.locals.input.params;
   const [org, rounds, entries] = await Promise.all([investors.getInvestor(id), investors.roundsJoined(id), historyOf(id)]);
-  res.render('investors/show', { title: nameFor(req, org), org, rounds, entries });
+  res.render('investors/show', { title: nameIn(org, res.locals.lang), org, rounds, entries });
 }
 
 // GET /investors/:id/edit — form carrying the loaded version
 export async function editForm(req: Request, res: Response) {
   const org = await investors.getInvestor(res.locals.input.params.id);
   const values = { ...org, bifcBased: String(Boolean(org.bifcBased)), _version: String(org.__v ?? 0) };
-  renderForm(res, 'investors/form', { title: nameFor(req, org), org, values, types: INVESTOR_TYPES });
+  renderForm(res, 'investors/form', { title: nameIn(org, res.locals.lang), org, values });
 }
 
 // POST /investors/:id — save, unless someone else saved first (409 with what they changed)
@@ -69,7 +66,7 @@ export async function update(req: Request, res: Response) {
   const rerender = async (locals: { errors?: FieldErrors; status?: number; conflict?: investors.EditConflict; version?: number }) => {
     const org = await investors.getInvestor(id);
     const values = { ...req.body, ...(locals.version === undefined ? {} : { _version: String(locals.version) }) };
-    renderForm(res, 'investors/form', { title: nameFor(req, org), org, types: INVESTOR_TYPES, ...locals, values });
+    renderForm(res, 'investors/form', { title: nameIn(org, res.locals.lang), org, ...locals, values });
   };
   if (res.locals.bodyErrors) return rerender({ errors: res.locals.bodyErrors });
   let result;

@@ -6,6 +6,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
+import { nameIn, type Named } from '../lib/names.js';
 import { recordAudit, diffFields, changesSince, type Actor } from '../audit/index.js';
 import type { InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
 
@@ -60,7 +61,8 @@ export type UpdateResult = { saved: true; version: number } | { saved: false; co
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export const nameKeyOf = (input: { nameKo?: string; nameEn?: string }) => (input.nameEn || input.nameKo || '').trim().toLowerCase();
+// Investors are known by their English name (Korean when there is none): the unique, case-insensitive name key.
+export const nameKeyOf = (input: { nameKo?: string; nameEn?: string }) => nameIn(input, 'en').trim().toLowerCase();
 
 const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 
@@ -75,7 +77,8 @@ function fieldsOf(input: InvestorInput) {
 
 const pick = (o: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, o[f]]));
 
-const labelOf = (o: { nameKo?: string | null; nameEn?: string | null }) => o.nameEn || o.nameKo || '';
+// The audit log labels an investor by the name it is known by (see nameKeyOf).
+const auditLabelOf = (o: Named) => nameIn(o, 'en');
 
 // Non-archived organisations for select boxes, sorted by name.
 export async function investorOptions(): Promise<InvestorOption[]> {
@@ -198,7 +201,7 @@ export async function createInvestor(input: InvestorInput, actor: Actor, opts: {
     actor,
     entity: 'investor',
     entityId: org._id,
-    entityLabel: labelOf(org),
+    entityLabel: auditLabelOf(org),
     action: 'create',
     changes: diffFields({}, pick(org.toObject(), EDITABLE_FIELDS)),
     version: org.__v ?? 0,
@@ -238,7 +241,7 @@ export async function updateInvestor(id: string, input: UpdateInvestorInput, act
   }
   if (!saved) return { saved: false, conflict: await describeConflict(id, input) };
   const version = saved.__v ?? 0;
-  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: labelOf(saved), action: 'update', changes, version, importId: opts.importId });
+  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: auditLabelOf(saved), action: 'update', changes, version, importId: opts.importId });
   return { saved: true, version };
 }
 
@@ -276,7 +279,7 @@ async function setArchived(id: string, archived: boolean, actor: Actor): Promise
     actor,
     entity: 'investor',
     entityId: saved._id,
-    entityLabel: labelOf(saved),
+    entityLabel: auditLabelOf(saved),
     action: archived ? 'archive' : 'restore',
     changes: diffFields({ archived: before.archived, archivedAt: before.archivedAt }, { archived: saved.archived, archivedAt: saved.archivedAt }),
     version: saved.__v ?? 0,

@@ -3,6 +3,8 @@ import { formatKrw, formatKrwFull } from './money.js';
 import { formatCalendarDate, formatDateTime } from './dates.js';
 import { toLang } from './i18n.js';
 import { withQuery } from './query-string.js';
+import { enumOfField, labelOf, optionsOf, type EnumName } from './labels.js';
+import { nameIn, secondNameIn } from './names.js';
 
 // Formatting helpers and page context for every view (no queries, no rules).
 export const viewLocals: RequestHandler = (req, res, next) => {
@@ -18,6 +20,11 @@ export const viewLocals: RequestHandler = (req, res, next) => {
   res.locals.currentUrl = req.originalUrl;
   res.locals.currentPath = req.path;
   res.locals.withQuery = withQuery;
+  res.locals.options = (name: EnumName, blank?: string) => optionsOf(name, req.t, blank);
+  res.locals.label = (name: EnumName, value: string | null | undefined) => labelOf(name, value, req.t);
+  res.locals.enumOfField = enumOfField;
+  res.locals.nameIn = nameIn;
+  res.locals.secondNameIn = secondNameIn;
   res.locals.errors = {};
   res.locals.values = {};
   next();

@@ -1,14 +1,14 @@
 import type { Request, Response } from 'express';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import { getFirm } from '../firms/firms.service.js';
-import { displayName } from '../firms/firm-rules.js';
+import { nameIn } from '../lib/names.js';
 import * as people from './people.service.js';
 import type { AddPersonInput, EditPersonInput } from './people.schemas.js';
 import { actorOf } from '../audit/index.js';
 
 async function renderPersonForm(req: Request, res: Response, locals: { person?: Awaited<ReturnType<typeof people.getPerson>>; values: Record<string, unknown>; errors?: Record<string, string[] | undefined> }) {
   const firm = await getFirm(res.locals.input.params.id);
-  renderForm(res, 'people/form', { title: `${locals.person ? req.t('people.edit') : req.t('people.add')} · ${displayName(firm, res.locals.lang)}`, firm, ...locals });
+  renderForm(res, 'people/form', { title: `${locals.person ? req.t('people.edit') : req.t('people.add')} · ${nameIn(firm, res.locals.lang)}`, firm, ...locals });
 }
 
 // GET /firms/:id/people/new

@@ -3,7 +3,7 @@ import type { FieldErrors } from '../lib/app-error.js';
 import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
 import { investorOptions } from '../investors/index.js';
 import { getFirm } from '../firms/firms.service.js';
-import { displayName } from '../firms/firm-rules.js';
+import { nameIn } from '../lib/names.js';
 import * as rounds from './rounds.service.js';
 import { CURRENCIES, type RoundInput } from './rounds.schemas.js';
 import { actorOf } from '../audit/index.js';
@@ -38,7 +38,7 @@ function withBlankRows(values: Record<string, unknown>): Record<string, unknown>
 
 async function renderRoundForm(req: Request, res: Response, locals: { round?: StoredRound; values: Record<string, unknown>; errors?: FieldErrors }) {
   const firm = await getFirm(res.locals.input.params.id);
-  const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${displayName(firm, res.locals.lang)}`;
+  const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${nameIn(firm, res.locals.lang)}`;
   renderForm(res, 'rounds/form', { title, firm, investors: await investorOptions(), currencies: Object.keys(CURRENCIES), ...locals, values: withBlankRows(locals.values) });
 }
 

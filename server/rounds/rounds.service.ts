@@ -3,6 +3,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
 import { NotFound, Conflict } from '../lib/app-error.js';
+import { nameIn } from '../lib/names.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
 import { computeFirmTotals, checkParticipants } from './round-rules.js';
 import { toMinorUnits, type RoundInput } from './rounds.schemas.js';
@@ -48,7 +49,7 @@ type Participants = { investor: unknown; amountKrw?: number | null; lead?: boole
 // Participants read in the audit log as "BNK Venture Capital 1500000000 (lead)": names looked up once per change.
 async function participantLabels(...lists: (Participants | undefined)[]) {
   const ids = lists.flatMap((l) => (l ?? []).map((p) => String(p.investor)));
-  const names = new Map((await investorNames(ids)).map((o) => [String(o._id), o.nameEn || o.nameKo || String(o._id)]));
+  const names = new Map((await investorNames(ids)).map((o) => [String(o._id), nameIn(o, 'en', String(o._id))]));
   return (l: Participants | undefined) =>
     (l ?? []).map((p) => `${names.get(String(p.investor)) ?? String(p.investor)} ${p.amountKrw ?? ''}${p.lead ? ' (lead)' : ''}`.trim()).join('; ');
 }
@@ -70,7 +71,7 @@ export async function createRound(firmId: string, input: RoundInput, actor: Acto
   await assertInvestorsExist(record.participants.map((p) => p.investor));
   const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
   await recomputeFirmTotals(firm._id);
-  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${firm.nameKo || firm.nameEn} · ${input.stage}`, action: 'create', changes: await roundChanges({}, record), importId: opts.importId });
+  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${nameIn(firm, 'ko')} · ${input.stage}`, action: 'create', changes: await roundChanges({}, record), importId: opts.importId });
   return { round, warning: checkParticipants(record).warning };
 }
 

@@ -420,5 +420,18 @@ describe('investor organisations', () => {
       expect(list.text).to.match(new RegExp(`data-investor="${org._id}"[\\s\\S]*?class="num"[^>]*>2<`));
       expect(list.text).to.match(new RegExp(`data-investor="${other._id}"[\\s\\S]*?class="num"[^>]*>2<`));
     });
+
+    it('when a round is shown on the investor page and on the firm page, then its stage reads the same on both', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Stage Reader' });
+      const firm = await FirmModel.create({ nameKo: '프리에이', nameEn: 'PreA Labs', sortName: 'prea labs', sectorPrimary: 'payments', status: 'resident' });
+      await FundingRoundModel.create({ firm: firm._id, stage: 'pre-a', instrument: 'rcps', amountKrw: 800_000_000, status: 'closed', closedOn: '2025-09-01', participants: [{ investor: org._id, amountKrw: 800_000_000 }] });
+      const staff = await loginAs(t.app, 'staff');
+      for (const [lang, stage] of [['en', 'Pre-Series A'], ['ko', '프리 시리즈 A']] as const) {
+        const investorPage = await staff.get(`/investors/${org._id}`).set('Accept-Language', lang);
+        const firmPage = await staff.get(`/firms/${firm._id}`).set('Accept-Language', lang);
+        expect(investorPage.text.slice(investorPage.text.indexOf('rounds-joined')), lang).to.contain(stage);
+        expect(firmPage.text.slice(firmPage.text.indexOf('id="rounds"')), lang).to.contain(stage);
+      }
+    });
   });
 });

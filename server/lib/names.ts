@@ -1,0 +1,17 @@
+import type { Lang } from './money.js';
+
+// Firms and investors have a Korean and an English name, at least one of them filled.
+export type Named = { nameKo?: string | null; nameEn?: string | null };
+
+// The one rule for showing a record's name: the page language's name, else the other one, else the fallback.
+// Language-independent uses pass the language explicitly (sort keys, audit labels, CSV cells).
+export function nameIn(record: Named | null | undefined, lang: Lang, fallback = ''): string {
+  if (!record) return fallback;
+  return (lang === 'en' ? record.nameEn || record.nameKo : record.nameKo || record.nameEn) || fallback;
+}
+
+// The name in the other language, shown beside the main one; '' unless the record has a different second name.
+export function secondNameIn(record: Named | null | undefined, lang: Lang): string {
+  const other = nameIn(record, lang === 'en' ? 'ko' : 'en');
+  return other !== nameIn(record, lang) ? other : '';
+}
