@@ -21,6 +21,7 @@ const configSchema = z
     TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
     SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
     DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
+    SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(30_000)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -47,6 +48,8 @@ export type Config = Readonly<{
   trustProxy: number;
   secureCookies: boolean;
   demoData: boolean;
+  // On SIGTERM/SIGINT, how long requests in flight may take to finish before the database is closed anyway.
+  shutdownTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -78,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     secureCookies: e.SECURE_COOKIES ? e.SECURE_COOKIES === 'true' : isProduction,
     demoData: !isProduction && e.DEMO_DATA === 'true',
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
 }

@@ -82,8 +82,13 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     limiter.stop();
     stopSweeper();
-    await disconnectDb();
-    await db.stop();
+    try {
+      await disconnectDb();
+      await db.stop();
+    } catch (err) {
+      logger.error({ err }, 'closing the database failed');
+      process.exit(1);
+    }
     logger.info('stopped');
     process.exit(exitCode);
   };

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { isDbUnreachableError } from './db-errors.js';
 
 // strictQuery 'throw': a filter naming an unknown field is an error, not a silently ignored condition.
 // sanitizeFilter stays off: every request value is parsed by zod into primitives before it reaches a filter,
@@ -6,8 +7,26 @@ import mongoose from 'mongoose';
 mongoose.set('strictQuery', 'throw');
 mongoose.set('autoIndex', true);
 
-export async function connectDb(uri: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
+// A request must not wait on a database that is gone: an operation that finds no server fails after this long and the
+// page says "temporarily unavailable" (server/lib/error-handler.ts). Start-up waits longer, by trying again.
+const SERVER_SELECTION_TIMEOUT_MS = 1_500;
+// How often the driver checks the server (default 10 s): sooner to notice it gone (pages then get 503 without trying,
+// server/db/db-guard.ts) and back.
+const HEARTBEAT_FREQUENCY_MS = 2_000;
+const STARTUP_WAIT_MS = 10_000;
+mongoose.set('bufferTimeoutMS', SERVER_SELECTION_TIMEOUT_MS);
+
+export async function connectDb(uri: string, startupWaitMs = STARTUP_WAIT_MS): Promise<typeof mongoose> {
+  const deadline = Date.now() + startupWaitMs;
+  for (;;) {
+    try {
+      await mongoose.connect(uri, { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS, heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS });
+      break;
+    } catch (err) {
+      if (!isDbUnreachableError(err) || Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   await Promise.all(Object.values(mongoose.connection.models).map((m) => m.init()));
   return mongoose;
 }
@@ -16,16 +35,43 @@ export async function disconnectDb(): Promise<void> {
   await mongoose.disconnect();
 }
 
+// Known to be connected: the driver saw the server answer and has not lost it since.
+export function isDbConnected(): boolean {
+  return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
+}
+
+// Pings even while disconnected (once connected before): an operation makes the driver look for the server at once
+// instead of at its next heartbeat (10 s), so a database that came back is noticed within a second.
 export async function pingDb(timeoutMs = 2000): Promise<boolean> {
   const db = mongoose.connection.db;
-  if (mongoose.connection.readyState !== 1 || !db) return false;
+  if (!db) return false;
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       db.command({ ping: 1 }),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timeout')), timeoutMs);
+      }),
     ]);
     return true;
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+// Tells the caller when the driver loses the database and when it has it back (for the log).
+export function onConnectionChange(listener: (state: 'lost' | 'restored') => void): void {
+  mongoose.connection.on('disconnected', () => listener('lost'));
+  mongoose.connection.on('reconnected', () => listener('restored'));
+}
+
+let lastNudge = 0;
+
+// While the database is down, asks the driver (at most once a second) to look for it now rather than at its next heartbeat.
+export function nudgeReconnect(now = Date.now()): void {
+  if (now - lastNudge < 1000) return;
+  lastNudge = now;
+  void pingDb();
 }

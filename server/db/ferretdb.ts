@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { projectRoot } from '../lib/paths.js';
 import type { RunningDatabase, ProviderLog } from './provider.types.js';
+import { defaultRestartPolicy, planRestart, type RestartPolicy } from './restart-policy.js';
 
 const BUILD_STAMP = 'v1.24.2+group-accumulators-fix-2';
 
@@ -48,7 +49,7 @@ async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode} before answering`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`FerretDB exited (code ${child.exitCode}, signal ${child.signalCode}) before answering`);
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.connect();
@@ -64,21 +65,21 @@ async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`FerretDB did not answer ping within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-export async function startFerretdb(opts: { dataDir: string; storeDir: string; dbName: string; log: ProviderLog }): Promise<RunningDatabase> {
-  const bin = await ensureFerretdbBuilt(opts.dataDir, opts.log);
-  mkdirSync(opts.storeDir, { recursive: true });
-  const port = await freePort();
+type Launched = { child: ChildProcess; stderr: () => string };
+
+// Spawns FerretDB on the given port and waits until it answers; on failure the child is killed and the error carries its stderr.
+async function launch(bin: string, port: number, storeDir: string, uri: string): Promise<Launched> {
   const child = spawn(
     bin,
     [
       `--listen-addr=127.0.0.1:${port}`,
       '--handler=sqlite',
-      `--sqlite-url=file:${opts.storeDir}/`,
+      `--sqlite-url=file:${storeDir}/`,
       // Without --debug-addr=- every instance binds port 8088 and a second one fails.
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=warn',
-      `--state-dir=${opts.storeDir}`,
+      `--state-dir=${storeDir}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -86,31 +87,104 @@ export async function startFerretdb(opts: { dataDir: string; storeDir: string; d
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  child.on('exit', (code, signal) => {
-    if (!stopping) opts.log(`FerretDB exited unexpectedly (code ${code}, signal ${signal}): ${stderr.slice(-1000)}`);
-  });
-  let stopping = false;
-  const uri = `mongodb://127.0.0.1:${port}/${opts.dbName}`;
+  const spawnFailed = new Promise<never>((_, reject) => child.once('error', reject));
+  spawnFailed.catch(() => undefined); // only raced below; a later 'error' must not become an unhandled rejection
   try {
-    await waitForPing(uri, child, 20_000);
+    await Promise.race([waitForPing(uri, child, 20_000), spawnFailed]);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
+  return { child, stderr: () => stderr };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+// Starts FerretDB as a supervised child: when it dies it is restarted on the same port and data directory (so the
+// app's connection string stays valid and the driver reconnects by itself), with the delays of the restart policy;
+// when the policy gives up, the onFatal listeners are told.
+export async function startFerretdb(opts: {
+  dataDir: string;
+  storeDir: string;
+  dbName: string;
+  log: ProviderLog;
+  restartPolicy?: RestartPolicy;
+}): Promise<RunningDatabase> {
+  const policy = opts.restartPolicy ?? defaultRestartPolicy;
+  const bin = await ensureFerretdbBuilt(opts.dataDir, opts.log);
+  mkdirSync(opts.storeDir, { recursive: true });
+  const port = await freePort();
+  const uri = `mongodb://127.0.0.1:${port}/${opts.dbName}`;
+
+  let current = await launch(bin, port, opts.storeDir, uri);
+  let startedAt = Date.now();
+  let failuresInARow = 0;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  const fatalListeners: Array<(err: Error) => void> = [];
+  // A crashed app must not leave its database running on the data directory the next start will use.
+  const killOnExit = () => current.child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const supervise = (launched: Launched) => {
+    opts.log(`FerretDB running (pid ${launched.child.pid}) on 127.0.0.1:${port}`);
+    launched.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      opts.log(`FerretDB exited unexpectedly (code ${code}, signal ${signal}): ${launched.stderr().slice(-1000)}`, 'error');
+      scheduleRestart(Date.now() - startedAt);
+    });
+  };
+
+  const scheduleRestart = (uptimeMs: number) => {
+    const decision = planRestart(policy, failuresInARow, uptimeMs);
+    if (decision.action === 'give-up') {
+      const err = new Error(`FerretDB could not be restarted after ${decision.attempts} attempts`);
+      opts.log(err.message, 'error');
+      for (const listener of fatalListeners) listener(err);
+      return;
+    }
+    failuresInARow = decision.attempt;
+    opts.log(`restarting FerretDB in ${decision.delayMs} ms (attempt ${decision.attempt} of ${policy.maxAttempts})`, 'warn');
+    restartTimer = setTimeout(() => {
+      restarting = launch(bin, port, opts.storeDir, uri).then(
+        (launched) => {
+          current = launched;
+          startedAt = Date.now();
+          if (stopping) return void stopChild(launched.child);
+          supervise(launched);
+          opts.log(`FerretDB restarted (attempt ${decision.attempt})`, 'warn');
+        },
+        (err: Error) => {
+          opts.log(`FerretDB restart attempt ${decision.attempt} failed: ${err.message.slice(0, 1000)}`, 'error');
+          if (!stopping) scheduleRestart(0);
+        },
+      );
+    }, decision.delayMs);
+  };
+
+  supervise(current);
   return {
     kind: 'ferretdb',
     uri,
     description: `FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}, data in ${opts.storeDir}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        stopping = true;
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    onFatal: (listener) => void fatalListeners.push(listener),
+    stop: async () => {
+      stopping = true;
+      clearTimeout(restartTimer);
+      await restarting;
+      process.removeListener('exit', killOnExit);
+      await stopChild(current.child);
+    },
   };
 }

@@ -50,6 +50,8 @@ export async function findMongod(dataDir: string, log: ProviderLog): Promise<str
   }
 }
 
+// Not supervised (no onFatal): if this mongod dies, pages answer 503 and /healthz 503 until the app is restarted,
+// which a process supervisor does on a failing health check. FerretDB (ferretdb.ts) is restarted by the app itself.
 export async function startMemoryServer(opts: {
   binaryPath: string;
   storeDir?: string;

@@ -1,5 +1,12 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { i18n as I18n } from 'i18next';
 import { AppError } from './app-error.js';
+import { createI18n, i18nMiddleware } from './i18n.js';
+import { viewLocals } from './view-locals.js';
+import { isDbUnreachableError } from '../db/db-errors.js';
+
+// Seconds a client is asked to wait on a 503 (database unreachable, shutting down).
+const RETRY_AFTER_SECONDS = 5;
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404);
@@ -10,43 +17,73 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   });
 };
 
-// One error handler: known AppErrors keep their status; anything else is logged with the request id and shown as a plain 500.
+let ownI18n: Promise<I18n> | undefined;
+
+// An error raised before the page context was set up (the request gates mounted first: shutting down, database down)
+// runs the same i18n and view-locals middleware the pages use, with an instance of its own made on first need.
+async function ensurePageContext(req: Request, res: Response): Promise<void> {
+  if (typeof res.locals.t === 'function' && res.locals.lang) return;
+  ownI18n ??= createI18n();
+  const i18n = await ownI18n;
+  for (const middleware of [i18nMiddleware(i18n), viewLocals]) {
+    await new Promise<void>((resolve, reject) => middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  }
+}
+
+// One error handler: known AppErrors keep their status; an unreachable database is a 503 "temporarily unavailable"
+// page; anything else is logged with the request id and shown as a plain 500.
 export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler {
-  return (err, req, res, _next) => {
-    const status = err instanceof AppError ? err.status : typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status >= 500) req.log?.error({ err }, 'request failed');
+  return async (err, req, res, _next) => {
+    const dbDown = !(err instanceof AppError) && isDbUnreachableError(err);
+    const status = err instanceof AppError ? err.status : dbDown ? 503 : typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (dbDown) req.log?.warn({ error: `${err.name}: ${err.message}` }, 'database unavailable');
+    else if (status >= 500 && status !== 503) req.log?.error({ err }, 'request failed');
     if (res.headersSent) {
       res.end();
       return;
     }
     res.status(status);
-    const code = err instanceof AppError ? err.code : status === 403 && err?.code === 'EBADCSRFTOKEN' ? 'csrf' : status >= 500 ? 'server_error' : 'request_error';
+    const code = err instanceof AppError ? err.code : dbDown ? 'unavailable' : status === 403 && err?.code === 'EBADCSRFTOKEN' ? 'csrf' : status >= 500 ? 'server_error' : 'request_error';
     if (err instanceof AppError && err.details && typeof err.details === 'object' && 'retryAfterSeconds' in err.details) {
       res.setHeader('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
+    } else if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    try {
+      await ensurePageContext(req, res);
+    } catch (contextErr) {
+      req.log?.error({ err: contextErr }, 'error page context failed');
     }
-    const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/unavailable' : status >= 500 ? 'errors/500' : 'errors/400';
-    // The error may come before the page context was set up (e.g. the session store failed): give the views what they read.
+    // The error may come before the session and user were set up (e.g. the session store failed): give the views what they read.
     res.locals.user ??= undefined;
     res.locals.csrfToken ??= '';
     res.locals.flash ??= [];
+    // A 503 never shows a stack: it is an expected state, not a bug.
+    const showStack = opts.showStack && status >= 500 && status !== 503;
     res.format({
       html: () =>
-        res.render(view, {
+        res.render(view(status), {
           title: `${status}`,
           status,
           code,
           message: status >= 500 ? undefined : err.message,
-          stack: opts.showStack && status >= 500 ? String(err?.stack ?? err) : undefined,
+          stack: showStack ? String(err?.stack ?? err) : undefined,
           requestId: req.id,
         }, (renderErr: unknown, html: string) => {
           // A page that cannot render must not fall through to Express's own handler (which prints a stack).
           if (renderErr) {
             req.log?.error({ err: renderErr }, 'error page failed to render');
-            res.type('txt').send(status >= 500 ? 'Internal error' : String(err.message));
+            res.type('txt').send(fallbackText(status, err));
           } else res.send(html);
         }),
-      json: () => res.json({ error: code, message: status >= 500 ? 'internal error' : err.message }),
-      default: () => res.type('txt').send(status >= 500 ? 'Internal error' : String(err.message)),
+      json: () => res.json({ error: code, message: status === 503 ? 'temporarily unavailable' : status >= 500 ? 'internal error' : err.message }),
+      default: () => res.type('txt').send(fallbackText(status, err)),
     });
   };
+}
+
+function view(status: number): string {
+  return status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/unavailable' : status >= 500 ? 'errors/500' : 'errors/400';
+}
+
+function fallbackText(status: number, err: { message?: unknown }): string {
+  return status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : String(err.message);
 }

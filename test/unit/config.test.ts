@@ -42,6 +42,12 @@ describe('configuration', () => {
     expect(c.demoData).to.equal(false);
   });
 
+  it('when SHUTDOWN_TIMEOUT_MS is unset, then shutdown waits up to 30 s; when it is not a number, then the message names it', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).to.equal(30_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000' }).shutdownTimeoutMs).to.equal(5000);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' })).to.throw(ConfigError, /SHUTDOWN_TIMEOUT_MS/);
+  });
+
   it('when only ADMIN_EMAIL is given, then ADMIN_PASSWORD is asked for', () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.org' })).to.throw(ConfigError, /ADMIN_PASSWORD/);
   });
