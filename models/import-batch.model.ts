@@ -3,8 +3,10 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 export const IMPORT_KINDS = ['firms', 'investors', 'rounds'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-// previewed → applying → applied | failed (a failed import has been undone; nothing of it remains).
-export const IMPORT_STATUSES = ['previewed', 'applying', 'applied', 'failed'] as const;
+// previewed → applying → applied | failed | interrupted. A failed import has been undone (nothing of it remains) and
+// stays failed; an interrupted one (its process stopped or crashed midway) has been undone and can be applied again.
+// undoing: between applying and failed/interrupted, while the undo runs under a lease like the apply's.
+export const IMPORT_STATUSES = ['previewed', 'applying', 'undoing', 'applied', 'failed', 'interrupted'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const ROW_ACTIONS = ['create', 'update', 'unchanged', 'error'] as const;
@@ -35,7 +37,8 @@ const rowSchema = new Schema(
   { _id: false },
 );
 
-// What the import wrote, recorded as it goes, so a failure midway can be undone (there are no transactions).
+// What the import wrote, so a failure or crash midway can be undone (there are no transactions). Update and touch
+// entries are stored before their writes (a chunk at a time); inserts are found by the import id they carry.
 // insert: the new record's id; update: the stored values before the write (firm and investor: the paths it changes;
 // round: the whole document, since a round update replaces it); touch: a firm whose totals a round write recomputes.
 const journalSchema = new Schema(
@@ -79,6 +82,11 @@ const importBatchSchema = new Schema(
     undoComplete: { type: Boolean },
     appliedAt: { type: Date },
     finishedAt: { type: Date },
+    // While applying or undoing: the process holding the batch (a random token per apply or undo; its lease is an
+    // ImportLease). claims: how many times a process has claimed the batch (to apply it, or to undo it after its process
+    // died); the current lease is the one numbered claims - 1.
+    leaseOwner: { type: String },
+    claims: { type: Number, default: 0 },
   },
   { timestamps: true },
 );
@@ -87,3 +95,22 @@ importBatchSchema.index({ status: 1, at: -1 });
 
 export type ImportBatch = InferSchemaType<typeof importBatchSchema>;
 export const ImportBatchModel = mongoose.model('ImportBatch', importBatchSchema);
+
+// A process's lease on a batch it applies or undoes, renewed every few seconds; once `until` has passed, the process
+// is taken to be dead and any instance may undo the batch. _id "<batch id>:<claim number>": inserting it is the claim,
+// so of two processes claiming the batch in the same state only one succeeds. (A conditional update of the batch is
+// not enough: FerretDB v1 applies an update by reading the document and writing it back whole, so two at once may
+// both succeed.) A small document of its own, because renewing on the batch (all its rows) would rewrite a large
+// document every few seconds, and the periodic check reads only the leases.
+const importLeaseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    batch: { type: Schema.Types.ObjectId, required: true },
+    owner: { type: String, required: true },
+    until: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+importLeaseSchema.index({ until: 1 });
+
+export const ImportLeaseModel = mongoose.model('ImportLease', importLeaseSchema);

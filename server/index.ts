@@ -11,7 +11,7 @@ import { mountTestRoutes } from './health/test-routes.js';
 import { startSessionSweeper } from './sessions/index.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { backfillDerivedFields } from './firms/firms.service.js';
-import { recoverInterruptedImports } from './imports/imports.service.js';
+import { drainImportApplies, recoverInterruptedImports, startImportLeaseWatcher } from './imports/index.js';
 import { DEMO_PASSWORD } from './seed/demo-data.js';
 import '../models/index.js';
 
@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   const extraRoutes = config.env === 'test' ? mountTestRoutes : undefined;
   const { app } = createApp({ config, logger, i18n, limiter, extraRoutes });
   const stopSweeper = startSessionSweeper();
+  // Another instance's apply that stopped renewing its lease (a crash) is undone while this one runs.
+  const stopImportWatcher = startImportLeaseWatcher({ logger });
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => logger.info(`TIPS Town CRM listening on http://localhost:${config.port}`));
 
@@ -75,6 +77,10 @@ async function main(): Promise<void> {
     server.close(); // no new connections; its callback would also wait for idle keep-alive sockets, which we close instead
     inFlight.startDraining(); // a new request on a kept-alive connection gets 503 with Connection: close
     server.closeIdleConnections();
+    stopImportWatcher();
+    // An import apply still running finishes, or is undone, within the timeout; its own request can still answer meanwhile.
+    const importsDrained = drainImportApplies(Math.max(0, config.shutdownTimeoutMs - 1_000));
+    beforeDatabaseClose.push(() => importsDrained);
     if (!(await inFlight.waitForIdle(config.shutdownTimeoutMs))) {
       logger.warn(`${inFlight.count} requests still running after ${config.shutdownTimeoutMs} ms: closing anyway`);
     }

@@ -2,15 +2,17 @@ import { Types } from 'mongoose';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
-import { ImportBatchModel } from '../../models/import-batch.model.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
 import { derivedFirmFields, displayName } from '../firms/firm-rules.js';
 import { recomputeFirmTotals } from '../rounds/rounds.service.js';
+import { ImportLeaseLost, type ImportLease } from './import-lease.js';
 
-// The import's undo log. Before an update, the stored values it will change; after an insert, the new id. Entries are
-// kept in memory for the undo and pushed onto the batch as the import goes, a few at a time: each push rewrites the
-// batch document (its rows included), which one push per write would make quadratic on large files. Between pushes,
-// what was written is still found by the import id on inserted records and on the audit entries of every write.
+// The import's undo log. Before an update, the stored values it will change; for a round write, its firm's activity
+// time; after an insert, the new id. It must hold everything a crash (kill -9 at any point) leaves behind, so:
+// - update and touch entries are written ahead: a chunk of rows is read and its entries stored on the batch before any
+//   of those rows is written (one push per chunk: each push rewrites the batch document, rows included, so one push
+//   per write would make large files quadratic);
+// - inserts are stored with the next chunk, and until then found by the import id every inserted record carries.
 
 export type JournalEntity = 'firm' | 'round' | 'investor';
 export type JournalEntry = {
@@ -25,24 +27,29 @@ export type JournalEntry = {
 export class ImportJournal {
   readonly entries: JournalEntry[] = [];
   private saved = 0;
-  // About twenty pushes per import whatever its size, and at least every 25 writes.
-  private readonly saveEvery: number;
-  constructor(
-    private readonly batchId: Types.ObjectId,
-    expectedWrites = 0,
-  ) {
-    this.saveEvery = Math.max(25, Math.ceil(expectedWrites / 20));
+  // Pushes go through the lease: only while it holds the batch.
+  constructor(private readonly lease: ImportLease) {}
+
+  // Rows per chunk: about twenty pushes per import whatever its size, chunks of 25 rows at least.
+  static chunkSize(writes: number): number {
+    return Math.max(25, Math.ceil(writes / 20));
   }
 
-  async record(entry: JournalEntry): Promise<void> {
+  // An insert, known once written: kept until the next push.
+  record(entry: JournalEntry): void {
     this.entries.push(entry);
-    if (this.entries.length - this.saved >= this.saveEvery) await this.save();
+  }
+
+  // The entries of the next chunk's writes, stored (with the inserts recorded since the last push) before they happen.
+  async writeAhead(entries: JournalEntry[]): Promise<void> {
+    this.entries.push(...entries);
+    await this.save();
   }
 
   async save(): Promise<void> {
     const pending = this.entries.slice(this.saved);
     if (!pending.length) return;
-    await ImportBatchModel.updateOne({ _id: this.batchId }, { $push: { journal: { $each: pending } } });
+    if (!(await this.lease.update({ $push: { journal: { $each: pending } } }))) throw new ImportLeaseLost('the import was taken over by another process');
     this.saved = this.entries.length;
   }
 }

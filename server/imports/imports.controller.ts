@@ -49,11 +49,11 @@ export async function preview(req: Request, res: Response) {
   res.status(batch.counts?.error ? 422 : 200).render('imports/preview', { title: req.t('imports.preview.title'), batch });
 }
 
-// GET /firms/import/:batchId — a batch: its preview while not applied, else its result
+// GET /firms/import/:batchId — a batch: its preview while it may be applied (an interrupted one again), else its result
 export async function show(req: Request, res: Response) {
   const batch = await getBatch(res.locals.input.params.batchId);
-  if (batch.status === 'previewed') return res.render('imports/preview', { title: req.t('imports.preview.title'), batch });
-  res.render('imports/result', { title: req.t(`imports.result.${batch.status}Title`), batch });
+  const page = batch.status === 'previewed' || batch.status === 'interrupted' ? 'imports/preview' : 'imports/result';
+  res.render(page, { title: req.t(`imports.result.${batch.status}Title`), batch });
 }
 
 // POST /firms/import/:batchId/apply — re-check, write every row or none
@@ -66,6 +66,7 @@ export async function apply(req: Request, res: Response) {
   }
   if (result.outcome === 'applied') flash(res, 'success', req.t('imports.result.appliedFlash', result.counts));
   if (result.outcome === 'changed') flash(res, 'warning', req.t('imports.changedSincePreview'));
+  // interrupted: the batch's page says it was undone (or is being undone) and offers to apply it again.
   if (result.outcome === 'alreadyDone') flash(res, 'info', req.t('imports.alreadyDone'));
   res.redirect(303, `/firms/import/${id}`);
 }

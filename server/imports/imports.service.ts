@@ -1,11 +1,7 @@
 import { Types } from 'mongoose';
 import { ImportBatchModel, type ImportKind } from '../../models/import-batch.model.js';
-import { AppError, Conflict, NotFound } from '../lib/app-error.js';
+import { AppError, NotFound } from '../lib/app-error.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { createFirm, updateFirm } from '../firms/firms.service.js';
-import { toFirmRecord } from '../firms/firm-mapping.js';
-import { createInvestor, updateInvestor } from '../investors/investors.service.js';
-import { createRound, updateRound } from '../rounds/rounds.service.js';
 import { decodeCsv, readCsv, type CsvFileError, type CsvRow, type CsvTable } from './csv-file.js';
 import { COLUMNS, IGNORABLE_COLUMNS } from './import-columns.js';
 import { decideFirmRows, type FirmRowInput } from './firm-rows.js';
@@ -13,7 +9,14 @@ import { decideInvestorRows, type InvestorRowInput } from './investor-rows.js';
 import { decideRoundRows, type RoundRowInput } from './round-rows.js';
 import { firmContext, investorContext, roundContext } from './import-lookups.service.js';
 import { countsOf, type ImportCounts, type RowDecision } from './row-decision.js';
-import { firmPreImage, firmTouch, investorPreImage, roundPreImage, undoImport, ImportJournal, type JournalEntry } from './import-undo.service.js';
+import { ImportJournal, type JournalEntry } from './import-undo.service.js';
+import { planRow, writeRow, type ImportRun, type RowPlan } from './import-writes.service.js';
+import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.js';
+import { undoHeldBatch } from './import-recovery.service.js';
+import { trackApply } from './running-applies.js';
+
+// Start-up (server/index.ts) and the periodic check call it from here.
+export { recoverInterruptedImports } from './import-recovery.service.js';
 
 // A stored batch stays well under MongoDB's 16 MB document limit.
 const MAX_STORED_BYTES = 12 * 1024 * 1024;
@@ -66,11 +69,15 @@ export async function getBatch(id: string) {
 export type ApplyDeps = {
   // Called before each write (0 for the first); tests make it throw to fail an import midway.
   beforeWrite?: (writeIndex: number) => void | Promise<void>;
+  // The lease held on the batch while applying (tests shorten it).
+  lease?: LeaseTiming;
 };
 
 export type ApplyResult =
   | { outcome: 'applied'; counts: ImportCounts }
   | { outcome: 'failed'; reason: string; line?: number; undoComplete: boolean }
+  // Stopped before the end (the app shutting down, or the lease lost) and undone: the batch may be applied again.
+  | { outcome: 'interrupted' }
   // The re-check found errors or other decisions than the preview: nothing written, the preview is updated.
   | { outcome: 'changed' }
   // Applied, failed or being applied already: not applied again.
@@ -80,41 +87,74 @@ const sameDecision = (stored: { action: string; targetId?: unknown; changes?: un
   stored.action === d.action && String(stored.targetId ?? '') === (d.targetId ?? '') && JSON.stringify(stored.changes ?? []) === JSON.stringify(d.changes);
 
 // Re-checks every row, then writes them in order through the feature services with the import's id; if any write
-// fails, undoes what was written (there are no transactions) and reports the failure.
-export async function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {}): Promise<ApplyResult> {
-  // Claiming the batch (previewed → applying) in one conditional write: a second apply finds nothing to claim.
-  const batch = await ImportBatchModel.findOneAndUpdate({ _id: batchId, status: 'previewed' }, { $set: { status: 'applying', journal: [] } }, { returnDocument: 'after' }).lean();
-  if (!batch) {
-    await getBatch(batchId);
-    return { outcome: 'alreadyDone' };
-  }
+// fails, undoes what was written (there are no transactions) and reports the failure. The batch is held under a lease
+// renewed while this runs: if the process dies, the lease lapses and recovery undoes the batch.
+export function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {}): Promise<ApplyResult> {
+  return trackApply(async (controller) => {
+    const batch = await ImportBatchModel.findById(batchId, { journal: 0 }).lean();
+    if (!batch) throw NotFound('import');
+    // Claiming the batch (previewed or interrupted → applying) takes its next lease: a second apply finds it taken.
+    const claimable = (status: string) => status === 'previewed' || status === 'interrupted';
+    const lease = claimable(batch.status) ? await ImportLease.claim(batch, claimable, deps.lease, (err) => controller.abort(err)) : undefined;
+    if (!lease) return { outcome: 'alreadyDone' };
+    try {
+      await ImportBatchModel.updateOne(
+        { _id: batch._id },
+        { $set: { status: 'applying', journal: [], claims: (batch.claims ?? 0) + 1, leaseOwner: lease.owner }, $unset: { failure: 1, failureLine: 1, undoComplete: 1, finishedAt: 1 } },
+      );
+      lease.start();
+      return await applyClaimed(batch, actor, deps, lease, controller.signal);
+    } finally {
+      lease.stop();
+    }
+  });
+}
+
+type ClaimedBatch = { _id: Types.ObjectId; kind: ImportKind; filename: string; status: string; rows: { line: number; cells?: unknown; action: string; targetId?: unknown; changes?: unknown[] }[] };
+
+async function applyClaimed(batch: ClaimedBatch, actor: Actor, deps: ApplyDeps, lease: ImportLease, signal: AbortSignal): Promise<ApplyResult> {
   const rows = batch.rows.map((r) => ({ line: r.line, cells: (r.cells ?? {}) as Record<string, string> }));
   const decisions = await decide(batch.kind, { rows, extraCells: [] });
   if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i]!, d))) {
-    await ImportBatchModel.updateOne({ _id: batch._id }, { $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) } });
+    await lease.close({ $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) } });
     return { outcome: 'changed' };
   }
-  const run = { kind: batch.kind, importId: batch._id, label: `${batch.kind} · ${batch.filename}`, actor };
-  const journal = new ImportJournal(batch._id, decisions.filter((d) => d.input).length);
+  const run: ImportRun = { kind: batch.kind, importId: batch._id, label: `${batch.kind} · ${batch.filename}`, actor };
+  const journal = new ImportJournal(lease);
+  const toWrite = [...decisions.entries()].filter(([, d]) => d.input);
+  const size = ImportJournal.chunkSize(toWrite.length);
   const written = new Map<number, string>();
+  // Entries written ahead for rows not written yet: left out of an undo in this process (nothing to undo there).
+  const ahead = new Set<JournalEntry>();
   let current: AnyDecision | undefined;
   try {
     const touched = new Set<string>();
-    for (const [i, d] of decisions.entries()) {
-      if (!d.input) continue;
-      current = d;
-      await deps.beforeWrite?.(written.size);
-      written.set(i, await writeRow(run, d.input, journal, touched));
+    for (let start = 0; start < toWrite.length; start += size) {
+      const chunk: { i: number; d: AnyDecision; plan: RowPlan }[] = [];
+      for (const [i, d] of toWrite.slice(start, start + size)) {
+        current = d;
+        chunk.push({ i, d, plan: await planRow(run, d.input!, touched) });
+      }
+      const entries = chunk.flatMap((c) => c.plan.entries);
+      entries.forEach((e) => ahead.add(e));
+      await journal.writeAhead(entries);
+      for (const { i, d, plan } of chunk) {
+        current = d;
+        await deps.beforeWrite?.(written.size);
+        signal.throwIfAborted();
+        lease.assertHeld();
+        plan.entries.forEach((e) => ahead.delete(e));
+        written.set(i, await writeRow(run, d.input!, plan, journal));
+      }
     }
     await journal.save();
   } catch (err) {
-    return failImport(run, journal, err, current?.line);
+    return stopApply(run, lease, journal.entries.filter((e) => !ahead.has(e)), { err, line: current?.line, interrupted: signal.aborted || err instanceof ImportLeaseLost, from: batch.status });
   }
   const counts = countsOf(decisions);
-  await ImportBatchModel.updateOne(
-    { _id: run.importId },
-    { $set: { status: 'applied', appliedAt: new Date(), finishedAt: new Date(), counts, rows: storedRows(rows, decisions, written) } },
-  );
+  const done = await lease.close({ $set: { status: 'applied', appliedAt: new Date(), finishedAt: new Date(), counts, rows: storedRows(rows, decisions, written) } });
+  // Taken over at the last moment (this process stalled past its lease): the other process undoes it.
+  if (!done) return { outcome: 'interrupted' };
   await recordAudit({
     actor, entity: 'import', entityId: run.importId, entityLabel: run.label, action: 'import', importId: run.importId,
     changes: [
@@ -126,21 +166,28 @@ export async function applyImport(batchId: string, actor: Actor, deps: ApplyDeps
   return { outcome: 'applied', counts };
 }
 
-type Run = { kind: ImportKind; importId: Types.ObjectId; label: string; actor: Actor };
-
-// Undoes what the journal says was written, marks the batch failed with the reason, and audits the failure.
-async function failImport(run: Run, journal: ImportJournal, err: unknown, line: number | undefined): Promise<ApplyResult> {
-  const problems = await undoImport(journal.entries, run.importId, run.actor);
-  // The batch keeps the full record of what was written and then undone.
-  await journal.save().catch((e: unknown) => problems.push(`journal: ${e instanceof Error ? e.message : String(e)}`));
-  const reason = reasonOf(err) + (problems.length ? ` — undo incomplete: ${problems.join('; ')}` : '');
-  const undoComplete = problems.length === 0;
-  await ImportBatchModel.updateOne({ _id: run.importId }, { $set: { status: 'failed', failure: reason, failureLine: line, undoComplete, finishedAt: new Date() } });
-  await recordAudit({
-    actor: run.actor, entity: 'import', entityId: run.importId, entityLabel: run.label, action: 'import', importId: run.importId,
-    changes: [{ field: 'status', before: 'previewed', after: 'failed' }, { field: 'failure', before: null, after: reason }],
+// Undoes what the journal says was written and records the end: failed (a row could not be written) or interrupted
+// (stopped by a shutdown or the loss of the lease: may be applied again). A batch another instance has taken over is
+// left to it.
+async function stopApply(
+  run: ImportRun,
+  lease: ImportLease,
+  entries: JournalEntry[],
+  stop: { err: unknown; line: number | undefined; interrupted: boolean; from: string },
+): Promise<ApplyResult> {
+  // A lease too near its end (or lost) is left to lapse: the recovery of another process, or of the next start, undoes it.
+  try {
+    lease.assertHeld();
+  } catch {
+    return { outcome: 'interrupted' };
+  }
+  if (!(await lease.update({ $set: { status: 'undoing' } }))) return { outcome: 'interrupted' };
+  const end = await undoHeldBatch({
+    batchId: run.importId, lease, entries, actor: run.actor, label: run.label, from: stop.from,
+    failure: stop.interrupted ? undefined : { reason: reasonOf(stop.err), line: stop.line },
   });
-  return { outcome: 'failed', reason, line, undoComplete };
+  if (end.status === 'interrupted') return { outcome: 'interrupted' };
+  return { outcome: 'failed', reason: end.reason!, line: stop.interrupted ? undefined : stop.line, undoComplete: end.undoComplete };
 }
 
 function reasonOf(err: unknown): string {
@@ -148,74 +195,4 @@ function reasonOf(err: unknown): string {
     return `${err.message} (${Object.entries(err.details as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join(', ')})`;
   }
   return err instanceof Error ? err.message : String(err);
-}
-
-// One row through its feature service. Updates name the version they read, so a record edited meanwhile is refused
-// rather than overwritten; the journal gets the stored values first (update) or the new id after (insert).
-function writeRow(run: Run, input: FirmRowInput | InvestorRowInput | RoundRowInput, journal: ImportJournal, touched: Set<string>): Promise<string> {
-  if (run.kind === 'firms') return writeFirm(run, input as FirmRowInput, journal);
-  if (run.kind === 'investors') return writeInvestor(run, input as InvestorRowInput, journal);
-  return writeRound(run, input as RoundRowInput, journal, touched);
-}
-
-async function writeFirm({ actor, importId }: Run, row: FirmRowInput, journal: ImportJournal): Promise<string> {
-  if ('create' in row) {
-    const firm = await createFirm(row.create, actor, { importId });
-    await journal.record({ op: 'insert', entity: 'firm', entityId: firm._id });
-    return String(firm._id);
-  }
-  const { entry, version } = await firmPreImage(row.targetId, toFirmRecord(row.update));
-  await journal.record(entry);
-  await updateFirm(row.targetId, { ...row.update, _version: version }, actor, { importId });
-  return row.targetId;
-}
-
-async function writeInvestor({ actor, importId }: Run, row: InvestorRowInput, journal: ImportJournal): Promise<string> {
-  if ('create' in row) {
-    const org = await createInvestor(row.create, actor, { importId });
-    await journal.record({ op: 'insert', entity: 'investor', entityId: org._id });
-    return String(org._id);
-  }
-  const { nameKo, nameEn, type, website, bifcBased } = row.update;
-  const { entry, version } = await investorPreImage(row.targetId, { nameKo, nameEn, type, website, bifcBased });
-  await journal.record(entry);
-  const saved = await updateInvestor(row.targetId, { ...row.update, _version: version }, actor, { importId });
-  if (!saved.saved) throw Conflict('investor edited by someone else meanwhile');
-  return row.targetId;
-}
-
-// A round write recomputes its firm's totals (and activity time): the firm's values are journalled once, before its first round.
-async function writeRound({ actor, importId }: Run, row: RoundRowInput, journal: ImportJournal, touched: Set<string>): Promise<string> {
-  const firmId = new Types.ObjectId(row.firmId);
-  if (!touched.has(row.firmId)) {
-    touched.add(row.firmId);
-    await journal.record(await firmTouch(firmId));
-  }
-  if ('create' in row) {
-    const { round } = await createRound(row.firmId, row.create, actor, { importId });
-    await journal.record({ op: 'insert', entity: 'round', entityId: round._id, firm: firmId });
-    return String(round._id);
-  }
-  await journal.record(await roundPreImage(row.roundId));
-  await updateRound(row.firmId, row.roundId, row.update, actor, { importId });
-  return row.roundId;
-}
-
-// An apply cut off by a crash stays 'applying'. Long after any request could still be running it, start-up undoes it
-// from its journal and import id (inserted records carry the id) and marks it failed.
-export async function recoverInterruptedImports(olderThanMs = 15 * 60_000): Promise<number> {
-  const stale = await ImportBatchModel.find({ status: 'applying', updatedAt: { $lt: new Date(Date.now() - olderThanMs) } }, { journal: 1 }).limit(100).lean();
-  let recovered = 0;
-  for (const batch of stale) {
-    const claimed = await ImportBatchModel.updateOne(
-      { _id: batch._id, status: 'applying' },
-      { $set: { status: 'failed', failure: 'interrupted', undoComplete: false, finishedAt: new Date() } },
-    );
-    if (!claimed.modifiedCount) continue;
-    const problems = await undoImport((batch.journal ?? []) as JournalEntry[], batch._id, null);
-    const failure = `interrupted${problems.length ? ` — undo incomplete: ${problems.join('; ')}` : ''}`;
-    await ImportBatchModel.updateOne({ _id: batch._id }, { $set: { failure, undoComplete: problems.length === 0 } });
-    recovered += 1;
-  }
-  return recovered;
 }

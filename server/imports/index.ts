@@ -1,5 +1,7 @@
-export { importsRouter } from './imports.routes.js';
+export { importsRouter, IMPORT_UPLOAD_PATH } from './imports.routes.js';
 export { previewImport, applyImport, getBatch, type ApplyDeps, type ApplyResult } from './imports.service.js';
+export { recoverInterruptedImports, startImportLeaseWatcher } from './import-recovery.service.js';
+export { drainImportApplies } from './running-applies.js';
 export { firmCellsOf } from './firm-rows.js';
 export { roundCellsOf } from './round-rows.js';
 export { guardCell } from './cell-values.js';

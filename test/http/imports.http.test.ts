@@ -248,6 +248,18 @@ describe('CSV import', () => {
       expect(await AuditEntryModel.countDocuments({ entity: 'import' })).to.equal(1);
     });
 
+    it('when the same batch is applied by several requests at once (double submit, two instances), then it is written once', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const id = batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!;
+      const actor = { id: staff.userId, email: staff.email };
+      const results = await Promise.all([1, 2, 3, 4].map(() => applyImport(id, actor)));
+      expect(results.map((r) => r.outcome).sort()).to.deep.equal(['alreadyDone', 'alreadyDone', 'alreadyDone', 'applied']);
+      expect((await ImportBatchModel.findById(id).lean())!.status).to.equal('applied');
+      expect(await FirmModel.countDocuments({ importId: new Types.ObjectId(id) })).to.equal(3);
+      expect(await FirmModel.countDocuments({})).to.equal(3);
+      expect(await AuditEntryModel.countDocuments({ entity: 'import' })).to.equal(1);
+    });
+
     it('when the same file is imported again after applying, then every row is unchanged and applying writes nothing new', async () => {
       const staff = await loginAs(t.app, 'staff');
       await applyBatch(staff, batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!);
