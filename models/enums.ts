@@ -36,3 +36,11 @@ export type TipsStatus = (typeof TIPS_STATUSES)[number];
 export const TIPS_SUCCESS_CRITERIA = ['ma', 'ipo', 'revenue', 'follow-on', 'exports', 'headcount'] as const;
 
 export const PERSON_ROLES = ['founder', 'co-founder', 'ceo', 'cto', 'contact', 'employee', 'advisor'] as const;
+
+// Deal flow: a match of one firm and one investor organisation moves through these stages (see server/matches/match-stages.ts).
+export const MATCH_STAGES = ['suggested', 'intro-requested', 'introduced', 'meeting', 'due-diligence', 'term-sheet', 'invested', 'passed', 'on-hold'] as const;
+export type MatchStage = (typeof MATCH_STAGES)[number];
+export const PASS_REASONS = ['stage-mismatch', 'sector-mismatch', 'ticket-size', 'valuation', 'team', 'traction', 'timing', 'portfolio-conflict', 'other'] as const;
+export type PassReason = (typeof PASS_REASONS)[number];
+export const INVESTOR_REGIONS = ['busan', 'capital-area', 'korea', 'asia', 'global'] as const;
+export type InvestorRegion = (typeof INVESTOR_REGIONS)[number];
