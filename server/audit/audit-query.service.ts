@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { FieldChange } from './audit-diff.js';
+import { keysetPage, type Page } from '../lib/keyset.js';
+import { editConflict, type Editor } from '../lib/edit-conflict.js';
 
 // Read side of the audit log. The log is append-only: nothing here (or anywhere in the app) updates or deletes entries.
 
@@ -17,8 +19,6 @@ export type HistoryEntry = {
   firm?: string;
 };
 
-export type AuditCursor = { at: Date; id: string };
-
 export type AuditFilters = {
   entity?: string;
   action?: string;
@@ -26,7 +26,9 @@ export type AuditFilters = {
   from?: string;
   to?: string;
   entityId?: string;
-  after?: AuditCursor;
+  // Page cursors (server/lib/keyset.ts).
+  after?: string;
+  before?: string;
 };
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -89,15 +91,21 @@ export async function historyOfFirm(firmId: string, limit = 100): Promise<Histor
   return rows.map(toHistoryEntry);
 }
 
-// Entries of one record written after the given version, oldest first: what others saved since a form was loaded.
-export async function changesSince(entityId: string, version: number, limit = 50): Promise<HistoryEntry[]> {
+// Who saved one record after the given version (oldest first): shown beside an edit form merged after a conflict.
+export async function editorsSince(entityId: string, version: number, limit = 20): Promise<Editor[]> {
   if (!Types.ObjectId.isValid(entityId)) return [];
-  const rows = await AuditEntryModel.find({ entityId, version: { $gt: version } }).sort({ at: 1 }).limit(limit).lean<LeanEntry[]>();
-  return rows.map(toHistoryEntry);
+  const rows = await AuditEntryModel.find({ entityId, version: { $gt: version } }, { actorEmail: 1, at: 1 }).sort({ at: 1 }).limit(limit).lean();
+  return rows.map((e) => ({ email: e.actorEmail ?? 'system', at: e.at }));
 }
 
-// The whole log, newest first, keyset-paginated on (at desc, _id desc).
-export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): Promise<{ entries: HistoryEntry[]; next?: AuditCursor }> {
+// The edit conflict for a save based on `version` of a record someone has saved since (server/lib/edit-conflict.ts).
+export async function editConflictSince(entityId: string, version: number) {
+  return editConflict(await editorsSince(entityId, version));
+}
+
+// The filter of the log's page: equality on indexed fields, then the time range; the sort is (at, _id), newest first,
+// served by {at, _id} or by {entity|actorEmail, at, _id} (models/audit-entry.model.ts).
+function auditFilter(f: AuditFilters): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
   if (f.entity) and.push({ entity: f.entity });
   if (f.action) and.push({ action: f.action });
@@ -109,12 +117,22 @@ export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): 
     if (f.to) at.$lt = seoulDayEnd(f.to);
     and.push({ at });
   }
-  if (f.after) and.push({ $or: [{ at: { $lt: f.after.at } }, { at: f.after.at, _id: { $lt: f.after.id } }] });
-  const rows = await AuditEntryModel.find(and.length ? { $and: and } : {})
-    .sort({ at: -1, _id: -1 })
-    .limit(pageSize + 1)
-    .lean<LeanEntry[]>();
-  const entries = rows.slice(0, pageSize).map(toHistoryEntry);
-  const last = entries[entries.length - 1];
-  return { entries, next: rows.length > pageSize && last ? { at: last.at, id: last._id } : undefined };
+  return and.length ? { $and: and } : {};
+}
+
+// The whole log, newest first, keyset-paginated both ways like every list (server/lib/keyset.ts).
+export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): Promise<Page<HistoryEntry>> {
+  const filter = auditFilter(f);
+  const page = await keysetPage<LeanEntry & { _id: Types.ObjectId }>({
+    field: 'at',
+    kind: 'date',
+    dir: -1,
+    after: f.after,
+    before: f.before,
+    size: pageSize,
+    valueOf: (e) => e.at,
+    find: (cursor, sort, limit) =>
+      AuditEntryModel.find(cursor ? { $and: [filter, cursor] } : filter).sort(sort).limit(limit).lean<(LeanEntry & { _id: Types.ObjectId })[]>(),
+  });
+  return { ...page, rows: page.rows.map(toHistoryEntry) };
 }

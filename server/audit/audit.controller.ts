@@ -1,12 +1,7 @@
 import type { Request, Response } from 'express';
 import { browseAudit, type HistoryEntry } from './audit-query.service.js';
-import { encodeAuditCursor, AUDIT_ENTITIES, type AuditQuery } from './audit.schemas.js';
+import { AUDIT_ENTITIES, type AuditQuery } from './audit.schemas.js';
 import { AUDIT_ACTIONS } from '../../models/audit-entry.model.js';
-
-const auditUrl = (params: Record<string, string | undefined>) => {
-  const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-  return qs ? `/audit?${qs}` : '/audit';
-};
 
 // The page of the record an entry is about, when it has one; rounds, people and notes live on their firm's page.
 function recordHref(e: HistoryEntry): string | undefined {
@@ -17,17 +12,17 @@ function recordHref(e: HistoryEntry): string | undefined {
   return undefined;
 }
 
-// GET /audit — the whole log, newest first, filtered and keyset-paginated
+// GET /audit — the whole log, newest first, filtered and keyset-paginated both ways
 export async function index(req: Request, res: Response) {
-  const { after, ...filters } = res.locals.input.query as AuditQuery;
-  const page = await browseAudit({ ...filters, after });
+  const query = res.locals.input.query as AuditQuery;
+  const { after: _after, before: _before, ...filters } = query;
+  const page = await browseAudit(query);
   res.render('audit/index', {
     title: req.t('audit.title'),
-    entries: page.entries.map((e) => ({ ...e, href: recordHref(e) })),
+    entries: page.rows.map((e) => ({ ...e, href: recordHref(e) })),
+    page,
     values: filters,
     entities: AUDIT_ENTITIES,
     actions: AUDIT_ACTIONS,
-    nextUrl: page.next ? auditUrl({ ...filters, after: encodeAuditCursor(page.next) }) : undefined,
-    firstUrl: after ? auditUrl(filters) : undefined,
   });
 }

@@ -2,25 +2,12 @@ import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../models/audit-entry.model.js';
 import { objectId } from '../lib/validate.js';
 import { isValidCalendarDate } from '../lib/dates.js';
-import type { AuditCursor } from './audit-query.service.js';
+import { pageCursors } from '../lib/keyset.js';
 
 export const AUDIT_ENTITIES = ['user', 'firm', 'round', 'investor', 'person', 'note', 'import'] as const;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const day = z.string().refine(isValidCalendarDate, { message: 'expected a date YYYY-MM-DD' });
-
-// The "next" cursor: the last row's instant (ms since epoch) and id.
-export function encodeAuditCursor(c: AuditCursor): string {
-  return `${c.at.getTime()}.${c.id}`;
-}
-
-const cursor = z
-  .string()
-  .regex(/^\d{1,15}\.[0-9a-f]{24}$/i, { message: 'invalid cursor' })
-  .transform((s): AuditCursor => {
-    const [ms, id] = s.split('.') as [string, string];
-    return { at: new Date(Number(ms)), id: id.toLowerCase() };
-  });
 
 // GET /audit — filters in the query string; anything unexpected is a 400.
 export const auditQuery = z
@@ -31,7 +18,7 @@ export const auditQuery = z
     from: z.preprocess(blankToUndefined, day.optional()),
     to: z.preprocess(blankToUndefined, day.optional()),
     entityId: z.preprocess(blankToUndefined, objectId.transform((s) => s.toLowerCase()).optional()),
-    after: cursor.optional(),
+    ...pageCursors,
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['to'] });
 

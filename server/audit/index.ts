@@ -3,13 +3,13 @@ export { diffFields, flatten, type FieldChange } from './audit-diff.js';
 export {
   historyOf,
   historyOfFirm,
-  changesSince,
+  editorsSince,
+  editConflictSince,
   browseAudit,
   seoulDayStart,
   seoulDayEnd,
   AUDIT_PAGE_SIZE,
   type HistoryEntry,
   type AuditFilters,
-  type AuditCursor,
 } from './audit-query.service.js';
 export { auditRouter } from './audit.routes.js';

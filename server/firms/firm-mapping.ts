@@ -48,7 +48,7 @@ export function toFirmRecord(f: FirmFieldsInput): Nested {
   };
 }
 
-type StoredFirm = {
+export type StoredFirm = {
   nameKo?: string | null; nameEn?: string | null; brn?: string | null; sectorPrimary: string; sectorsSecondary?: string[] | null;
   stage?: string | null; founded?: string | null; website?: string | null; pitch?: string | null; description?: string | null;
   headcount?: number | null; tags?: string[] | null; contactPerson?: unknown; zoneProject?: string | null;
@@ -76,20 +76,4 @@ export function toFirmFields(f: StoredFirm): Record<string, string | string[]> {
     fundraisingRaising: f.fundraising?.raising ? 'true' : '', fundraisingTargetKrw: s(f.fundraising?.targetKrw),
     fundraisingStage: s(f.fundraising?.stage), fundraisingInstrument: s(f.fundraising?.instrument), fundraisingOpen: f.fundraising?.openToInvestors ? 'true' : '',
   };
-}
-
-// For $set: drops undefined leaves so optional fields left empty are $unset rather than stored as null.
-export function splitSetUnset(record: Nested, prefix = ''): { $set: Nested; $unset: Record<string, 1> } {
-  const $set: Nested = {};
-  const $unset: Record<string, 1> = {};
-  for (const [k, v] of Object.entries(record)) {
-    const key = prefix + k;
-    if (v === undefined || v === null) $unset[key] = 1;
-    else if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !('toHexString' in (v as object))) {
-      const inner = splitSetUnset(v as Nested, `${key}.`);
-      Object.assign($set, inner.$set);
-      Object.assign($unset, inner.$unset);
-    } else $set[key] = v;
-  }
-  return { $set, $unset };
 }

@@ -1,18 +1,18 @@
 import type { Request, Response } from 'express';
-import { AppError, type FieldErrors } from '../lib/app-error.js';
-import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
+import { AppError } from '../lib/app-error.js';
+import { renderForm, handleForm, fieldErrorsOf, flash, type FormState } from '../lib/forms.js';
+import { editFormValues, versionOf } from '../lib/edit-conflict.js';
 import { investorOptions } from '../investors/index.js';
 import { peopleOfFirm } from '../people/people.service.js';
 import { seoulToday } from '../lib/dates.js';
 import { nameIn } from '../lib/names.js';
 import { labelOf } from '../lib/labels.js';
-import { toFirmFields } from './firm-mapping.js';
-import { mergeOnConflict, parseBase } from '../lib/three-way-merge.js';
+import { toFirmFields, toFirmRecord, type StoredFirm } from './firm-mapping.js';
 import { listFirms } from './firm-list.service.js';
 import { firmDetail } from './firm-detail.service.js';
 import { buildTimeline } from './firm-timeline.js';
 import * as firms from './firms.service.js';
-import { LIST_SORTS, type CreateFirmInput, type FirmListQuery, type StatusChangeInput, type UpdateFirmInput } from './firms.schemas.js';
+import { LIST_SORTS, updateFirmBody, type CreateFirmInput, type FirmListQuery, type StatusChangeInput, type UpdateFirmInput } from './firms.schemas.js';
 import { actorOf } from '../audit/index.js';
 
 const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
@@ -23,12 +23,12 @@ export async function index(req: Request, res: Response) {
   res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, langOf(res)), sorts: LIST_SORTS });
 }
 
-type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>>; values: Record<string, unknown>; errors?: FieldErrors; status?: number; conflict?: firms.ConflictDetails };
+type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>> } & Partial<FormState> & { values: Record<string, unknown> };
 
 async function renderFirmForm(req: Request, res: Response, locals: FormLocals) {
   const [investors, people] = await Promise.all([investorOptions(), locals.firm ? peopleOfFirm(String(locals.firm._id)) : []]);
   const title = locals.firm ? `${req.t('firms.edit')}: ${nameIn(locals.firm, langOf(res))}` : req.t('firms.new');
-  renderForm(res, 'firms/form', { title, investors, people, conflict: undefined, ...locals });
+  renderForm(res, 'firms/form', { title, investors, people, ...locals });
 }
 
 // GET /firms/new — registration form
@@ -38,14 +38,14 @@ export async function newForm(req: Request, res: Response) {
 
 // POST /firms — register a firm
 export async function create(req: Request, res: Response) {
-  if (res.locals.bodyErrors) return renderFirmForm(req, res, { values: req.body, errors: res.locals.bodyErrors });
-  try {
-    const firm = await firms.createFirm(res.locals.input.body as CreateFirmInput, actorOf(req));
-    flash(res, 'success', req.t('firms.created'));
-    res.redirect(`/firms/${firm._id}`);
-  } catch (err) {
-    await renderFirmForm(req, res, { values: req.body, errors: fieldErrorsOf(err) });
-  }
+  await handleForm(res, {
+    render: (state) => renderFirmForm(req, res, state),
+    save: (input: CreateFirmInput) => firms.createFirm(input, actorOf(req)),
+    done: (firm) => {
+      flash(res, 'success', req.t('firms.created'));
+      res.redirect(`/firms/${firm._id}`);
+    },
+  });
 }
 
 async function detailLocals(req: Request, res: Response, id: string) {
@@ -66,34 +66,31 @@ export async function show(req: Request, res: Response) {
   res.render('firms/show', { ...(await detailLocals(req, res, res.locals.input.params.id)), errors: {}, values: {} });
 }
 
+const versioned = (firm: Awaited<ReturnType<typeof firms.getFirm>>) => ({ version: versionOf(firm), values: toFirmFields(firm) });
+
 // GET /firms/:id/edit — edit form carrying the version it was loaded at
 export async function editForm(req: Request, res: Response) {
   const firm = await firms.getFirm(res.locals.input.params.id);
-  const values = toFirmFields(firm);
-  await renderFirmForm(req, res, { firm, values: { ...values, _version: firm.__v, _base: JSON.stringify(values) } });
+  await renderFirmForm(req, res, { firm, values: editFormValues(versioned(firm)) });
 }
 
-// POST /firms/:id — save; a save based on an old version is refused with what changed meanwhile
+// POST /firms/:id — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
 export async function update(req: Request, res: Response) {
   const id = res.locals.input.params.id as string;
   const firm = await firms.getFirm(id);
-  if (res.locals.bodyErrors) return renderFirmForm(req, res, { firm, values: req.body, errors: res.locals.bodyErrors });
-  try {
-    await firms.updateFirm(id, res.locals.input.body as UpdateFirmInput, actorOf(req));
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'edit_conflict') {
-      const conflict = err.details as firms.ConflictDetails;
-      // What the user changed stays, what only the other person changed is taken in, and fields both changed are flagged;
-      // the version moves to the current one so a deliberate second save goes through.
-      const current = toFirmFields(await firms.getFirm(id));
-      const { values, clashes } = mergeOnConflict(parseBase(req.body._base), req.body, current);
-      const errors = Object.fromEntries(clashes.map((f) => [f, ['firms.conflict.clash']]));
-      return renderFirmForm(req, res, { firm, values: { ...values, _version: conflict.currentVersion, _base: JSON.stringify(current) }, errors, conflict, status: 409 });
-    }
-    return renderFirmForm(req, res, { firm, values: req.body, errors: fieldErrorsOf(err) });
-  }
-  flash(res, 'success', req.t('firms.saved'));
-  res.redirect(`/firms/${id}`);
+  await handleForm(res, {
+    render: (state) => renderFirmForm(req, res, { firm, ...state }),
+    save: (input: UpdateFirmInput) => firms.updateFirm(id, input, actorOf(req)),
+    done: () => {
+      flash(res, 'success', req.t('firms.saved'));
+      res.redirect(`/firms/${id}`);
+    },
+    merge: {
+      schema: updateFirmBody,
+      valuesOf: (input) => toFirmFields(toFirmRecord(input) as StoredFirm),
+      current: async () => versioned(await firms.getFirm(id)),
+    },
+  });
 }
 
 async function backToFirm(req: Request, res: Response, id: string, action: () => Promise<unknown>, success: string) {
@@ -101,8 +98,7 @@ async function backToFirm(req: Request, res: Response, id: string, action: () =>
     await action();
     flash(res, 'success', req.t(success));
   } catch (err) {
-    const errors = fieldErrorsOf(err);
-    flash(res, 'error', Object.values(errors).flat().filter((m): m is string => Boolean(m) && !/^\d+$/.test(m!)).map((m) => req.t(m)).join(' '));
+    flash(res, 'error', Object.values(fieldErrorsOf(err)).flat().map((m) => req.t(m!)).join(' '));
   }
   res.redirect(`/firms/${id}`);
 }
@@ -128,8 +124,8 @@ export async function destroy(req: Request, res: Response) {
   try {
     await firms.deleteFirm(id, actorOf(req));
   } catch (err) {
-    const errors = fieldErrorsOf(err);
-    flash(res, 'error', req.t('firms.errors.deleteHasRounds', { count: Number(errors.count?.[0] ?? 0) }));
+    if (!(err instanceof AppError && err.code === firms.HAS_ROUNDS)) throw err;
+    flash(res, 'error', req.t('firms.errors.deleteHasRounds', { count: (err.details as firms.HasRoundsDetails).rounds }));
     return res.redirect(`/firms/${id}`);
   }
   flash(res, 'success', req.t('firms.deleted'));

@@ -4,7 +4,7 @@ import { requireRole, STAFF } from '../auth/require-role.js';
 import { validate } from '../lib/validate.js';
 import { csrfField } from '../lib/form-fields.js';
 import { createFirmBody, firmIdParams, firmListQuery, noteBody, statusChangeBody, updateFirmBody } from './firms.schemas.js';
-import { roundBody, roundParams } from '../rounds/rounds.schemas.js';
+import { editRoundBody, roundBody, roundParams } from '../rounds/rounds.schemas.js';
 import { addPersonBody, editPersonBody, personParams } from '../people/people.schemas.js';
 import * as firms from './firms.controller.js';
 import * as rounds from '../rounds/rounds.controller.js';
@@ -33,7 +33,7 @@ firmsRouter.post('/firms/:id/notes', staff, validate({ params: firmIdParams, bod
 firmsRouter.get('/firms/:id/rounds/new', staff, validate({ params: firmIdParams }), rounds.newForm);
 firmsRouter.post('/firms/:id/rounds', staff, validate({ params: firmIdParams, body: roundBody }, form), rounds.create);
 firmsRouter.get('/firms/:id/rounds/:roundId/edit', staff, validate({ params: roundParams }), rounds.editForm);
-firmsRouter.post('/firms/:id/rounds/:roundId', staff, validate({ params: roundParams, body: roundBody }, form), rounds.update);
+firmsRouter.post('/firms/:id/rounds/:roundId', staff, validate({ params: roundParams, body: editRoundBody }, form), rounds.update);
 firmsRouter.post('/firms/:id/rounds/:roundId/delete', staff, validate({ params: roundParams, body: onlyToken }), rounds.destroy);
 
 firmsRouter.get('/firms/:id/people/new', staff, validate({ params: firmIdParams }), people.newForm);

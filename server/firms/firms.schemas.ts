@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, ROUND_STAGES, SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from '../../models/enums.js';
 import {
-  checkbox, csrfField, multiEnum, optionalDay, optionalEnum, optionalId, optionalInt, optionalKrw, optionalText, optionalUrl, tagList, versionField,
+  checkbox, csrfField, multiEnum, optionalDay, optionalEnum, optionalId, optionalInt, optionalKrw, optionalText, optionalUrl, tagList, editVersionFields,
 } from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
+import { pageCursors } from '../lib/keyset.js';
 import { isValidBrn, normaliseBrn } from './firm-rules.js';
 import { isValidCalendarDate } from '../lib/dates.js';
 
@@ -82,8 +83,7 @@ export const createFirmBody = z
   .strictObject({ ...csrfField, ...firmFields, status: z.enum(INITIAL_FIRM_STATUSES, { error: 'validation.choice' }).default('applicant') })
   .superRefine(checkFirmFields, ALWAYS);
 
-// _base: the values as the form was loaded, so a conflicting save can be merged field by field.
-export const updateFirmBody = z.strictObject({ ...csrfField, _version: versionField, _base: z.string().max(50_000).optional(), ...firmFields }).superRefine(checkFirmFields, ALWAYS);
+export const updateFirmBody = z.strictObject({ ...csrfField, ...editVersionFields, ...firmFields }).superRefine(checkFirmFields, ALWAYS);
 
 export type FirmFieldsInput = FirmFieldsIn;
 export type CreateFirmInput = z.infer<typeof createFirmBody>;
@@ -113,8 +113,7 @@ export const firmListQuery = z.strictObject({
   archived: z.preprocess(blankToUndef, z.enum(['1']).optional()),
   sort: z.preprocess(blankToUndef, z.enum(LIST_SORTS).default('name')),
   dir: z.preprocess(blankToUndef, z.enum(['asc', 'desc']).optional()),
-  after: z.preprocess(blankToUndef, z.string().max(300).optional()),
-  before: z.preprocess(blankToUndef, z.string().max(300).optional()),
+  ...pageCursors,
 });
 export type FirmListQuery = z.infer<typeof firmListQuery>;
 

@@ -5,11 +5,12 @@ import { PersonModel } from '../../models/person.model.js';
 import { NoteModel } from '../../models/note.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
+import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import { seoulToday } from '../lib/dates.js';
-import { recordAudit, diffFields, flatten, changesSince, type Actor, type HistoryEntry } from '../audit/index.js';
+import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
 import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
 import { nameIn } from '../lib/names.js';
-import { splitSetUnset, toFirmRecord } from './firm-mapping.js';
+import { toFirmRecord } from './firm-mapping.js';
 import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
 
 // Fields that are derived or internal: not shown as "changes" in the audit log.
@@ -48,32 +49,24 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
   return firm;
 }
 
-export type ConflictDetails = { conflict: true; changes: HistoryEntry[]; currentVersion: number };
-
-// Saves only when nobody saved since the editor loaded version `_version`; otherwise a 409 carrying what changed.
+// Saves only while the firm is at the version the editor loaded (`_version`; without one, as stored now), moving it to
+// the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
 export async function updateFirm(id: string, input: UpdateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
   const { _version, _csrf, _base, ...fields } = input;
   const before = await getFirm(id);
-  const version = _version ?? before.__v;
+  const version = _version ?? versionOf(before);
+  if (version !== versionOf(before)) throw await editConflictSince(id, version);
   const record = toFirmRecord(fields as FirmFieldsInput);
+  if (!visibleChanges(flatten(pick(before, record)), flatten(record)).length) return { firm: before, before, changes: [] };
   const { $set, $unset } = splitSetUnset(record);
   let updated;
   try {
-    updated = await FirmModel.findOneAndUpdate(
-      { _id: id, __v: version },
-      { $set: { ...$set, lastActivityAt: new Date() }, ...(Object.keys($unset).length ? { $unset } : {}), $inc: { __v: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
+    updated = await FirmModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion({ ...$set, lastActivityAt: new Date() }, $unset), { returnDocument: 'after' }).lean();
   } catch (err) {
     if (duplicateBrn(err)) throw Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
     throw err;
   }
-  if (!updated) {
-    const current = await getFirm(id);
-    throw new AppError(409, 'edit_conflict', 'edited by someone else', {
-      conflict: true, changes: await changesSince(id, version), currentVersion: current.__v,
-    } satisfies ConflictDetails);
-  }
+  if (!updated) throw await editConflictSince(id, version);
   const changes = visibleChanges(flatten(pick(before, record)), flatten(pick(updated, record)));
   if (changes.length) {
     await recordAudit({ actor, entity: 'firm', entityId: before._id, firm: before._id, entityLabel: nameIn(updated, 'ko'), action: 'update', changes, version: updated.__v, importId: opts.importId });
@@ -134,11 +127,14 @@ export async function setArchived(id: string, archived: boolean, actor: Actor) {
   });
 }
 
+export const HAS_ROUNDS = 'has_rounds';
+export type HasRoundsDetails = { rounds: number };
+
 // Permanent deletion (admins): refused while the firm has rounds; its notes and people links go with it.
 export async function deleteFirm(id: string, actor: Actor) {
   const firm = await getFirm(id);
   const rounds = await FundingRoundModel.countDocuments({ firm: id });
-  if (rounds > 0) throw Conflict('firm has rounds', { reason: ['firms.errors.deleteHasRounds'], count: [String(rounds)] });
+  if (rounds > 0) throw new AppError(409, HAS_ROUNDS, 'firm has rounds', { rounds } satisfies HasRoundsDetails);
   await recordAudit({
     actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'delete',
     changes: visibleChanges(flatten(firm as unknown as Record<string, unknown>), {}).filter((c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field)),

@@ -1,49 +1,48 @@
 import type { Request, Response } from 'express';
 import { historyOf } from '../audit/index.js';
-import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
+import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
+import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.js';
 import { nameIn } from '../lib/names.js';
-import type { FieldErrors } from '../lib/app-error.js';
 import * as investors from './investors.service.js';
-import { type InvestorInput, type InvestorListQuery, type UpdateInvestorInput } from './investors.schemas.js';
+import { updateInvestorBody, type InvestorInput, type InvestorListQuery, type UpdateInvestorInput } from './investors.schemas.js';
 import { actorOf } from '../audit/index.js';
 
+type Org = Awaited<ReturnType<typeof investors.getInvestor>>;
+type InvestorFields = { nameKo?: string | null; nameEn?: string | null; type: string; website?: string | null; bifcBased?: boolean | null };
 
-const listUrl = (params: Record<string, string | undefined>) => {
-  const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-  return qs ? `/investors?${qs}` : '/investors';
-};
+// An organisation (stored, or as typed) as the form's values.
+const investorValues = (o: InvestorFields) => ({
+  nameKo: o.nameKo ?? '', nameEn: o.nameEn ?? '', type: o.type, website: o.website ?? '', bifcBased: o.bifcBased ? 'true' : '',
+});
+const versioned = (org: Org): Versioned => ({ version: versionOf(org), values: investorValues(org) });
 
 // GET /investors — search, filters and keyset pages
 export async function index(req: Request, res: Response) {
   const query = res.locals.input.query as InvestorListQuery;
   const page = await investors.listInvestors(query);
   const filters = { q: query.q, type: query.type, bifc: query.bifc === undefined ? undefined : String(query.bifc), archived: query.archived ? 'true' : undefined };
-  res.render('investors/index', {
-    title: req.t('investors.title'),
-    items: page.items,
-    values: filters,
-    nextUrl: page.next ? listUrl({ ...filters, after: page.next }) : undefined,
-    prevUrl: page.prev ? listUrl({ ...filters, before: page.prev }) : undefined,
-  });
+  res.render('investors/index', { title: req.t('investors.title'), items: page.items, page, values: filters });
+}
+
+function renderInvestorForm(res: Response, locals: { org?: Org } & Partial<FormState> & { values: Record<string, unknown> }) {
+  renderForm(res, 'investors/form', { title: locals.org ? nameIn(locals.org, res.locals.lang) : res.req.t('investors.new'), ...locals });
 }
 
 // GET /investors/new — empty form
-export async function newForm(req: Request, res: Response) {
-  renderForm(res, 'investors/form', { title: req.t('investors.new'), values: {} });
+export function newForm(req: Request, res: Response) {
+  renderInvestorForm(res, { values: {} });
 }
 
 // POST /investors — create an organisation
 export async function create(req: Request, res: Response) {
-  const rerender = (errors: FieldErrors) => renderForm(res, 'investors/form', { title: req.t('investors.new'), values: req.body, errors });
-  if (res.locals.bodyErrors) return rerender(res.locals.bodyErrors);
-  let org;
-  try {
-    org = await investors.createInvestor(res.locals.input.body as InvestorInput, actorOf(req));
-  } catch (err) {
-    return rerender(fieldErrorsOf(err));
-  }
-  flash(res, 'success', req.t('investors.created'));
-  res.redirect(`/investors/${org._id}`);
+  await handleForm(res, {
+    render: (state) => renderInvestorForm(res, state),
+    save: (input: InvestorInput) => investors.createInvestor(input, actorOf(req)),
+    done: (org) => {
+      flash(res, 'success', req.t('investors.created'));
+      res.redirect(`/investors/${org._id}`);
+    },
+  });
 }
 
 // GET /investors/:id — profile, rounds joined, history
@@ -56,29 +55,22 @@ export async function show(req: Request, res: Response) {
 // GET /investors/:id/edit — form carrying the loaded version
 export async function editForm(req: Request, res: Response) {
   const org = await investors.getInvestor(res.locals.input.params.id);
-  const values = { ...org, bifcBased: String(Boolean(org.bifcBased)), _version: String(org.__v ?? 0) };
-  renderForm(res, 'investors/form', { title: nameIn(org, res.locals.lang), org, values });
+  renderInvestorForm(res, { org, values: editFormValues(versioned(org)) });
 }
 
-// POST /investors/:id — save, unless someone else saved first (409 with what they changed)
+// POST /investors/:id — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
 export async function update(req: Request, res: Response) {
   const { id } = res.locals.input.params;
-  const rerender = async (locals: { errors?: FieldErrors; status?: number; conflict?: investors.EditConflict; version?: number }) => {
-    const org = await investors.getInvestor(id);
-    const values = { ...req.body, ...(locals.version === undefined ? {} : { _version: String(locals.version) }) };
-    renderForm(res, 'investors/form', { title: nameIn(org, res.locals.lang), org, ...locals, values });
-  };
-  if (res.locals.bodyErrors) return rerender({ errors: res.locals.bodyErrors });
-  let result;
-  try {
-    result = await investors.updateInvestor(id, res.locals.input.body as UpdateInvestorInput, actorOf(req));
-  } catch (err) {
-    return rerender({ errors: fieldErrorsOf(err) });
-  }
-  // The form comes back with the user's values and the current version: saving again is a deliberate choice.
-  if (!result.saved) return rerender({ status: 409, conflict: result.conflict, version: result.conflict.version });
-  flash(res, 'success', req.t('investors.saved'));
-  res.redirect(`/investors/${id}`);
+  const org = await investors.getInvestor(id);
+  await handleForm(res, {
+    render: (state) => renderInvestorForm(res, { org, ...state }),
+    save: (input: UpdateInvestorInput) => investors.updateInvestor(id, input, actorOf(req)),
+    done: () => {
+      flash(res, 'success', req.t('investors.saved'));
+      res.redirect(`/investors/${id}`);
+    },
+    merge: { schema: updateInvestorBody, valuesOf: investorValues, current: async () => versioned(await investors.getInvestor(id)) },
+  });
 }
 
 // POST /investors/:id/archive — hide from the list

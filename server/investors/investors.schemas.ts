@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { INVESTOR_TYPES } from '../../models/enums.js';
-import { decodeCursor } from '../lib/keyset.js';
+import { pageCursors } from '../lib/keyset.js';
+import { checkbox, editVersionFields } from '../lib/form-fields.js';
 
 const csrf = { _csrf: z.string().optional() };
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-// Keyset cursor of the list (server/lib/keyset.ts); one that does not decode is a 400.
-const cursor = z.string().max(1000).regex(/^[A-Za-z0-9_-]+$/).refine((s) => decodeCursor(s) !== undefined, { message: 'invalid cursor' });
 
 // GET /investors — every filter lives in the query string; anything unexpected is a 400.
 export const listQuery = z
@@ -15,10 +13,8 @@ export const listQuery = z
     type: z.preprocess(blankToUndefined, z.enum(INVESTOR_TYPES).optional()),
     bifc: z.preprocess(blankToUndefined, z.enum(['true', 'false']).transform((v) => v === 'true').optional()),
     archived: z.preprocess(blankToUndefined, z.literal('true').transform(() => true).optional()),
-    after: cursor.optional(),
-    before: cursor.optional(),
-  })
-  .refine((q) => !(q.after && q.before), { message: 'after and before are exclusive' });
+    ...pageCursors,
+  });
 
 const name = z.preprocess(blankToUndefined, z.string().trim().max(200, { error: 'investors.errors.tooLong' }).optional());
 
@@ -31,7 +27,7 @@ const investorFields = {
     (v) => (typeof v === 'string' ? v.trim() || undefined : v),
     z.httpUrl({ error: 'investors.errors.website' }).max(300, { error: 'investors.errors.tooLong' }).optional(),
   ),
-  bifcBased: z.enum(['true', 'on']).optional().transform((v) => v !== undefined),
+  bifcBased: checkbox,
 };
 
 // At least one of the two names, with the error beside both name fields. `when` makes the check run even when other
@@ -42,11 +38,7 @@ const nameRequired = (field: 'nameKo' | 'nameEn') => ({ path: [field], error: 'i
 export const createInvestorBody = z.strictObject(investorFields).refine(hasAName, nameRequired('nameKo')).refine(hasAName, nameRequired('nameEn'));
 
 export const updateInvestorBody = z
-  .strictObject({
-    ...investorFields,
-    // The __v of the document the form was loaded from (optimistic concurrency).
-    _version: z.string({ error: 'investors.errors.version' }).regex(/^\d{1,9}$/, { error: 'investors.errors.version' }).transform(Number),
-  })
+  .strictObject({ ...investorFields, ...editVersionFields })
   .refine(hasAName, nameRequired('nameKo'))
   .refine(hasAName, nameRequired('nameEn'));
 

@@ -7,14 +7,14 @@ import { FirmModel } from '../../models/firm.model.js';
 import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { nameIn, type Named } from '../lib/names.js';
-import { recordAudit, diffFields, changesSince, type Actor } from '../audit/index.js';
+import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
+import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
 
 export const INVESTOR_PAGE_SIZE = 25;
 
 // The fields a person edits on the form (nameKey is derived from them).
 export const EDITABLE_FIELDS = ['nameKo', 'nameEn', 'type', 'website', 'bifcBased'] as const;
-type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 export type InvestorOption = { _id: string; nameKo?: string; nameEn?: string };
 
@@ -49,15 +49,6 @@ export type JoinedRound = {
   amountKrw?: number;
   lead: boolean;
 };
-
-// What someone else changed since the form was loaded: per field, the stored value now and what this user typed.
-export type EditConflict = {
-  version: number;
-  by: string[];
-  fields: { field: string; stored: unknown; yours: unknown }[];
-};
-
-export type UpdateResult = { saved: true; version: number } | { saved: false; conflict: EditConflict };
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -210,53 +201,29 @@ export async function createInvestor(input: InvestorInput, actor: Actor, opts: {
   return org;
 }
 
-// Saves only if nobody saved since the form was loaded (its __v); otherwise reports what the other person changed.
-export async function updateInvestor(id: string, input: UpdateInvestorInput, actor: Actor, opts: { importId?: Types.ObjectId } = {}): Promise<UpdateResult> {
+// Saves only while the organisation is at the version the editor loaded (`_version`; without one, as stored now),
+// moving it to the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
+// (`saved` is always true: a conflict is thrown. The CSV import reads it.)
+export async function updateInvestor(id: string, input: UpdateInvestorInput, actor: Actor, opts: { importId?: Types.ObjectId } = {}) {
   const before = await getInvestor(id);
+  const version = input._version ?? versionOf(before);
+  if (version !== versionOf(before)) throw await editConflictSince(id, version);
   const after = fieldsOf(input);
+  const changes = diffFields(pick(before, EDITABLE_FIELDS), after);
+  if (!changes.length) return { saved: true as const, version };
   const nameKey = nameKeyOf(input);
   if (nameKey !== before.nameKey && (await InvestorOrgModel.exists({ nameKey, _id: { $ne: before._id } }))) throw duplicateName(input);
-  const changes = diffFields(pick(before, EDITABLE_FIELDS), after);
-  const storedVersion = before.__v ?? 0;
-  if (!changes.length) {
-    // Nothing to write; still refuse a stale form rather than pretend it was saved over newer data.
-    return storedVersion === input._version ? { saved: true, version: storedVersion } : { saved: false, conflict: await describeConflict(id, input) };
-  }
-  const set: Record<string, unknown> = { nameKey };
-  const unset: Record<string, 1> = {};
-  for (const [field, value] of Object.entries(after)) {
-    if (value === undefined) unset[field] = 1;
-    else set[field] = value;
-  }
+  const { $set, $unset } = splitSetUnset({ ...after, nameKey });
   let saved;
   try {
-    saved = await InvestorOrgModel.findOneAndUpdate(
-      { _id: id, __v: input._version },
-      { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
+    saved = await InvestorOrgModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
   } catch (err) {
     if (isDuplicateKey(err)) throw duplicateName(input);
     throw err;
   }
-  if (!saved) return { saved: false, conflict: await describeConflict(id, input) };
-  const version = saved.__v ?? 0;
-  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: auditLabelOf(saved), action: 'update', changes, version, importId: opts.importId });
-  return { saved: true, version };
-}
-
-// Fields others changed after the loaded version, from the audit log; when the log has nothing (a write from outside
-// the app), every field where the stored value differs from what the user typed.
-async function describeConflict(id: string, input: UpdateInvestorInput): Promise<EditConflict> {
-  const stored = await getInvestor(id);
-  const yours: Record<string, unknown> = { ...fieldsOf(input), archived: stored.archived };
-  const since = await changesSince(id, input._version);
-  const touched = new Set(since.flatMap((e) => e.changes.map((c) => c.field)));
-  const candidates = [...EDITABLE_FIELDS, 'archived'] as const;
-  const fields = candidates
-    .filter((f) => (touched.size ? touched.has(f) : diffFields({ v: stored[f as EditableField] }, { v: yours[f] }).length > 0))
-    .map((field) => ({ field, stored: stored[field] ?? null, yours: yours[field] ?? null }));
-  return { version: stored.__v ?? 0, by: [...new Set(since.map((e) => e.actorEmail))], fields };
+  if (!saved) throw await editConflictSince(id, version);
+  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: auditLabelOf(saved), action: 'update', changes, version: versionOf(saved), importId: opts.importId });
+  return { saved: true as const, version: versionOf(saved) };
 }
 
 export async function archiveInvestor(id: string, actor: Actor) {

@@ -69,6 +69,11 @@ function pageCursor(token: string | undefined, kind: CursorKind) {
 
 export type Page<T> = { rows: T[]; next?: string; prev?: string };
 
+// The query parameters of every list's page links (views/partials/pager.ejs): opaque here, checked against the
+// list's sort by keysetPage (a cursor that does not fit is a 400). Long enough for a sort value of 1,000 Korean characters.
+const cursorParam = z.preprocess((v) => (v === '' ? undefined : v), z.string().max(4100).optional());
+export const pageCursors = { after: cursorParam, before: cursorParam };
+
 // Runs one page query given a find function; "before" pages are read in reverse order and flipped back.
 export async function keysetPage<T extends { _id: unknown }>(opts: {
   field: string;

@@ -47,11 +47,13 @@ export function optionsOf(name: EnumName, t: Translate, blank?: string): Option[
   return blank === undefined ? options : [{ value: '', label: blank }, ...options];
 }
 
-// Which vocabulary an audited field holds, so change lists show labels rather than codes.
+// Which vocabulary an audited or edited field holds, so change lists and edit conflicts show labels rather than codes.
 const FIELD_ENUMS: Record<string, EnumName> = {
   status: 'firmStatuses', sectorPrimary: 'sectors', sectorsSecondary: 'sectors', stage: 'firmStages', instrument: 'instruments',
   'fundraising.stage': 'roundStages', 'fundraising.instrument': 'instruments', 'tips.track': 'tipsTracks', 'tips.status': 'tipsStatuses',
   'tips.successCriteria': 'tipsSuccessCriteria', role: 'personRoles', type: 'investorTypes',
+  // The same fields as the firm form names them (an edit conflict lists form fields).
+  fundraisingStage: 'roundStages', fundraisingInstrument: 'instruments', tipsTrack: 'tipsTracks', tipsSuccessCriteria: 'tipsSuccessCriteria',
 };
 const ENTITY_FIELD_ENUMS: Record<string, Record<string, EnumName>> = {
   round: { status: 'roundStatuses', stage: 'roundStages' },

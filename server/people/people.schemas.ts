@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PERSON_ROLES } from '../../models/enums.js';
-import { csrfField, optionalEmail, optionalText, requiredText } from '../lib/form-fields.js';
+import { csrfField, editVersionFields, optionalEmail, optionalText, requiredText } from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 
 export const personFields = {
@@ -12,7 +12,7 @@ export const personFields = {
 };
 
 export const addPersonBody = z.strictObject({ ...csrfField, ...personFields, role: z.enum(PERSON_ROLES, { error: 'validation.choice' }) });
-export const editPersonBody = z.strictObject({ ...csrfField, ...personFields });
+export const editPersonBody = z.strictObject({ ...csrfField, ...editVersionFields, ...personFields });
 export const personParams = z.strictObject({ id: objectId, personId: objectId });
 
 export type AddPersonInput = z.infer<typeof addPersonBody>;

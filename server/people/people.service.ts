@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import { PersonModel } from '../../models/person.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
-import { recordAudit, diffFields, type Actor } from '../audit/index.js';
+import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
+import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { AddPersonInput, EditPersonInput } from './people.schemas.js';
 
 export async function peopleOfFirm(firmId: string) {
@@ -29,7 +30,7 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
     if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
     throw err;
   }
-  await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'create', changes: diffFields({}, { ...fields, role }) });
+  await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'create', changes: diffFields({}, { ...fields, role }), version: versionOf(person) });
   return { person, linkedExisting: false };
 }
 
@@ -40,23 +41,25 @@ export async function getPerson(firmId: string, personId: string) {
   return person;
 }
 
+// Saves only while the person is at the version the editor loaded (`_version`; without one, as stored now), moving them
+// to the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
 export async function editPerson(firmId: string, personId: string, input: EditPersonInput, actor: Actor) {
   const before = await getPerson(firmId, personId);
-  const { _csrf, ...fields } = input;
-  const set: Record<string, unknown> = {};
-  const unset: Record<string, 1> = {};
-  for (const [k, v] of Object.entries(fields)) (v === undefined ? (unset[k] = 1) : (set[k] = v));
+  const { _csrf, _version, _base, ...fields } = input;
+  const version = _version ?? versionOf(before);
+  if (version !== versionOf(before)) throw await editConflictSince(personId, version);
+  const changes = diffFields({ name: before.name, title: before.title, email: before.email, phone: before.phone, linkedin: before.linkedin }, fields);
+  if (!changes.length) return;
+  const { $set, $unset } = splitSetUnset(fields);
+  let saved;
   try {
-    await PersonModel.updateOne({ _id: personId, 'firms.firm': firmId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    saved = await PersonModel.findOneAndUpdate({ _id: personId, 'firms.firm': firmId, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
   } catch (err) {
     if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
     throw err;
   }
-  const changes = diffFields(
-    { name: before.name, title: before.title, email: before.email, phone: before.phone, linkedin: before.linkedin },
-    fields,
-  );
-  if (changes.length) await recordAudit({ actor, entity: 'person', entityId: before._id, firm: firmId, entityLabel: before.name, action: 'update', changes });
+  if (!saved) throw await editConflictSince(personId, version);
+  await recordAudit({ actor, entity: 'person', entityId: before._id, firm: firmId, entityLabel: before.name, action: 'update', changes, version: versionOf(saved) });
 }
 
 export async function unlinkPerson(firmId: string, personId: string, actor: Actor) {

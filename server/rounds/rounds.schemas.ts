@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INSTRUMENTS, ROUND_STAGES, ROUND_STATUSES } from '../../models/enums.js';
-import { checkbox, csrfField, optionalDay, optionalId, optionalInt, optionalKrw, optionalNumber, optionalText, requiredKrw } from '../lib/form-fields.js';
+import { checkbox, csrfField, editVersionFields, optionalDay, optionalId, optionalInt, optionalKrw, optionalNumber, optionalText, requiredKrw } from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 import { checkParticipants } from './round-rules.js';
 
@@ -83,4 +83,7 @@ export function checkRoundFields(raw: RoundFieldsIn, ctx: z.RefinementCtx): void
 
 export const roundBody = z.strictObject({ ...csrfField, ...roundFields }).superRefine(checkRoundFields, { when: () => true });
 export type RoundInput = z.infer<typeof roundBody>;
+// The edit form also carries the version it was loaded at (server/lib/edit-conflict.ts).
+export const editRoundBody = z.strictObject({ ...csrfField, ...editVersionFields, ...roundFields }).superRefine(checkRoundFields, { when: () => true });
+export type EditRoundInput = z.infer<typeof editRoundBody>;
 export const roundParams = z.strictObject({ id: objectId, roundId: objectId });

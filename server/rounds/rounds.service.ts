@@ -4,7 +4,8 @@ import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
 import { NotFound, Conflict } from '../lib/app-error.js';
 import { nameIn } from '../lib/names.js';
-import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
+import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
+import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import { computeFirmTotals, checkParticipants } from './round-rules.js';
 import { toMinorUnits, type RoundInput } from './rounds.schemas.js';
 
@@ -71,19 +72,28 @@ export async function createRound(firmId: string, input: RoundInput, actor: Acto
   await assertInvestorsExist(record.participants.map((p) => p.investor));
   const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
   await recomputeFirmTotals(firm._id);
-  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${nameIn(firm, 'ko')} · ${input.stage}`, action: 'create', changes: await roundChanges({}, record), importId: opts.importId });
+  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${nameIn(firm, 'ko')} · ${input.stage}`, action: 'create', changes: await roundChanges({}, record), version: versionOf(round), importId: opts.importId });
   return { round, warning: checkParticipants(record).warning };
 }
 
-export async function updateRound(firmId: string, roundId: string, input: RoundInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+// Saves only while the round is at the version the editor loaded (`_version`; without one, as stored now), moving it to
+// the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
+export async function updateRound(firmId: string, roundId: string, input: RoundInput & { _version?: number; _base?: string }, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+  const { _version, _base, ...fields } = input;
   const before = await getRound(firmId, roundId);
-  const record = toRoundRecord(input);
+  const version = _version ?? versionOf(before);
+  if (version !== versionOf(before)) throw await editConflictSince(roundId, version);
+  const record = toRoundRecord(fields);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  await FundingRoundModel.replaceOne({ _id: roundId, firm: before.firm }, { ...record, firm: before.firm, importId: before.importId, createdAt: before.createdAt });
-  await recomputeFirmTotals(before.firm);
   const changes = await roundChanges(before as unknown as Record<string, unknown>, record);
-  if (changes.length) await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, importId: opts.importId });
-  return { warning: checkParticipants(record).warning, changes };
+  const warning = checkParticipants(record).warning;
+  if (!changes.length) return { warning, changes };
+  const { $set, $unset } = splitSetUnset(record);
+  const saved = await FundingRoundModel.findOneAndUpdate({ _id: roundId, firm: before.firm, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
+  if (!saved) throw await editConflictSince(roundId, version);
+  await recomputeFirmTotals(before.firm);
+  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, version: versionOf(saved), importId: opts.importId });
+  return { warning, changes };
 }
 
 export async function deleteRound(firmId: string, roundId: string, actor: Actor) {

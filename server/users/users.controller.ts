@@ -1,9 +1,25 @@
 import type { Request, Response } from 'express';
 import * as users from './users.service.js';
 import { investorOptions } from '../investors/index.js';
-import { renderForm, fieldErrorsOf, flash } from '../lib/forms.js';
-import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from './users.schemas.js';
+import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
+import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.js';
+import { updateUserBody, type ChangePasswordInput, type CreateUserInput, type UpdateUserInput } from './users.schemas.js';
 import { actorOf } from '../audit/index.js';
+
+type Account = Awaited<ReturnType<typeof users.getUser>>;
+type AccountFields = { name: string; role: string; investorOrg?: unknown; active?: boolean | string | null; password?: string };
+
+// An account (stored, or as typed) as the edit form's values; a password is never shown, only typed.
+const userValues = (u: AccountFields) => ({
+  name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : '', active: String(u.active ?? true), password: u.password ?? '',
+});
+const versioned = (user: Account): Versioned => ({ version: versionOf(user), values: userValues(user) });
+
+// The typed password never goes back into the page.
+async function renderUserForm(res: Response, locals: { account?: Account } & Partial<FormState> & { values: Record<string, unknown> }) {
+  const title = locals.account ? locals.account.email : res.req.t('users.new');
+  renderForm(res, 'users/form', { title, orgs: await investorOptions(), ...locals, values: { ...locals.values, password: '' } });
+}
 
 // GET /admin/users — all accounts
 export async function index(req: Request, res: Response) {
@@ -12,43 +28,41 @@ export async function index(req: Request, res: Response) {
 
 // GET /admin/users/new — invite form
 export async function newForm(req: Request, res: Response) {
-  renderForm(res, 'users/form', { title: req.t('users.new'), values: { role: 'staff' }, orgs: await investorOptions() });
+  await renderUserForm(res, { values: { role: 'staff' } });
 }
 
 // POST /admin/users — create an account
 export async function create(req: Request, res: Response) {
-  const errors = res.locals.bodyErrors;
-  const orgs = () => investorOptions();
-  if (errors) return renderForm(res, 'users/form', { title: req.t('users.new'), values: { ...req.body, password: '' }, errors, orgs: await orgs() });
-  try {
-    await users.createUser(res.locals.input.body as CreateUserInput, actorOf(req));
-  } catch (err) {
-    return renderForm(res, 'users/form', { title: req.t('users.new'), values: { ...req.body, password: '' }, errors: fieldErrorsOf(err), orgs: await orgs() });
-  }
-  flash(res, 'success', req.t('users.created'));
-  res.redirect('/admin/users');
+  await handleForm(res, {
+    render: (state) => renderUserForm(res, state),
+    save: (input: CreateUserInput) => users.createUser(input, actorOf(req)),
+    done: () => {
+      flash(res, 'success', req.t('users.created'));
+      res.redirect('/admin/users');
+    },
+  });
 }
 
-// GET /admin/users/:id/edit — edit role, name, active
+// GET /admin/users/:id/edit — edit role, name, active; carries the version it was loaded at
 export async function editForm(req: Request, res: Response) {
-  const user = await users.getUser(res.locals.input.params.id);
-  renderForm(res, 'users/form', { title: user.email, account: user, values: { ...user, investorOrg: user.investorOrg ? String(user.investorOrg) : '', active: String(user.active) }, orgs: await investorOptions() });
+  const account = await users.getUser(res.locals.input.params.id);
+  await renderUserForm(res, { account, values: editFormValues(versioned(account)) });
 }
 
-// POST /admin/users/:id — save changes
+// POST /admin/users/:id — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
 export async function update(req: Request, res: Response) {
   const { id } = res.locals.input.params;
-  const user = await users.getUser(id);
-  const rerender = async (errors: Record<string, string[] | undefined>) =>
-    renderForm(res, 'users/form', { title: user.email, account: user, values: { ...req.body, password: '' }, errors, orgs: await investorOptions() });
-  if (res.locals.bodyErrors) return rerender(res.locals.bodyErrors);
-  try {
-    await users.updateUser(id, res.locals.input.body as UpdateUserInput, actorOf(req));
-  } catch (err) {
-    return rerender(fieldErrorsOf(err));
-  }
-  flash(res, 'success', req.t('users.saved'));
-  res.redirect('/admin/users');
+  const account = await users.getUser(id);
+  await handleForm(res, {
+    render: (state) => renderUserForm(res, { account, ...state }),
+    save: (input: UpdateUserInput) => users.updateUser(id, input, actorOf(req)),
+    done: () => {
+      flash(res, 'success', req.t('users.saved'));
+      res.redirect('/admin/users');
+    },
+    // A form without the status field leaves it as stored.
+    merge: { schema: updateUserBody, valuesOf: (input) => ({ ...userValues(input), active: input.active }), current: async () => versioned(await users.getUser(id)) },
+  });
 }
 
 // GET /account/password — change one's own password
@@ -58,10 +72,12 @@ export function passwordForm(req: Request, res: Response) {
 
 // POST /account/password — the current password is required; the user's other sessions end
 export async function changePassword(req: Request, res: Response) {
-  const render = (errors: Record<string, string[] | undefined>) => renderForm(res, 'users/password', { title: req.t('account.changePassword'), values: {}, errors });
-  if (res.locals.bodyErrors) return render(res.locals.bodyErrors);
-  const outcome = await users.changeOwnPassword(req.user!.id, res.locals.input.body as ChangePasswordInput, req.sessionID);
-  if (outcome === 'wrongCurrent') return render({ currentPassword: ['account.wrongCurrent'] });
-  flash(res, 'success', req.t('account.passwordChanged'));
-  res.redirect('/');
+  await handleForm(res, {
+    render: (state) => renderForm(res, 'users/password', { title: req.t('account.changePassword'), ...state, values: {} }),
+    save: (input: ChangePasswordInput) => users.changeOwnPassword(req.user!.id, input, req.sessionID),
+    done: () => {
+      flash(res, 'success', req.t('account.passwordChanged'));
+      res.redirect('/');
+    },
+  });
 }

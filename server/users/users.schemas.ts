@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../models/enums.js';
 import { objectId } from '../lib/validate.js';
+import { editVersionFields } from '../lib/form-fields.js';
 
 const csrf = { _csrf: z.string().optional() };
 const optionalId = z.preprocess((v) => (v === '' ? undefined : v), objectId.optional());
@@ -19,7 +20,7 @@ export const createUserBody = z
 export const updateUserBody = z
   .strictObject({
     ...csrf,
-    _version: z.string().optional(),
+    ...editVersionFields,
     name: z.string().trim().min(1, { error: 'validation.required' }).max(120),
     role: z.enum(ROLES, { error: 'validation.role' }),
     investorOrg: optionalId,

@@ -1,8 +1,9 @@
 import { UserModel } from '../../models/user.model.js';
-import { Conflict, NotFound } from '../lib/app-error.js';
+import { Conflict, NotFound, ValidationFailed } from '../lib/app-error.js';
+import { atVersion, nextVersion, versionOf } from '../lib/edit-conflict.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { SessionUser } from '../auth/session-user.js';
-import { recordAudit, diffFields, type Actor } from '../audit/index.js';
+import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { endSessionsOf } from '../sessions/index.js';
 
@@ -63,13 +64,18 @@ export async function createUser(input: CreateUserInput, actor: Actor | null) {
     entityLabel: user.email,
     action: 'create',
     changes: diffFields({}, { email: user.email, name: user.name, role: user.role, investorOrg: user.investorOrg }),
+    version: versionOf(user),
   });
   return user;
 }
 
+// Saves only while the account is at the version the editor loaded (`_version`; without one, as stored now), moving it
+// to the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
 export async function updateUser(id: string, input: UpdateUserInput, actor: Actor) {
   const before = await UserModel.findById(id).lean();
   if (!before) throw NotFound('user');
+  const version = input._version ?? versionOf(before);
+  if (version !== versionOf(before)) throw await editConflictSince(id, version);
   const active = input.active === undefined ? before.active : input.active === 'true';
   if (String(before._id) === actor.id && (!active || input.role !== 'admin')) {
     throw Conflict('cannot demote self', { role: ['users.cannotDemoteSelf'] });
@@ -80,36 +86,34 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
     active,
     investorOrg: input.role === 'investor' ? input.investorOrg : null,
   };
-  if (input.password) set.passwordHash = await hashPassword(input.password);
-  await UserModel.updateOne({ _id: id }, { $set: set });
   const changes = diffFields(
     { name: before.name, role: before.role, active: before.active, investorOrg: before.investorOrg },
     { name: set.name, role: set.role, active: set.active, investorOrg: set.investorOrg },
   );
-  if (input.password) changes.push({ field: 'password', before: '••••', after: '•••• (changed)' });
-  if (changes.length) await recordAudit({ actor, entity: 'user', entityId: before._id, entityLabel: before.email, action: 'update', changes });
+  if (input.password) {
+    set.passwordHash = await hashPassword(input.password);
+    changes.push({ field: 'password', before: '••••', after: '•••• (changed)' });
+  }
+  if (!changes.length) return;
+  const saved = await UserModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion(set), { returnDocument: 'after' }).lean();
+  if (!saved) throw await editConflictSince(id, version);
+  await recordAudit({ actor, entity: 'user', entityId: before._id, entityLabel: before.email, action: 'update', changes, version: versionOf(saved) });
   // A reset password, another role or a deactivation takes effect at once: the user's open sessions end.
   if (input.password || set.role !== before.role || String(set.investorOrg ?? '') !== String(before.investorOrg ?? '') || !active) {
     await endSessionsOf(String(before._id));
   }
 }
 
-export type PasswordChangeOutcome = 'changed' | 'wrongCurrent';
-
-// A user changes their own password: the current one is required, and their other sessions end (this one stays).
-export async function changeOwnPassword(
-  userId: string,
-  input: { currentPassword: string; newPassword: string },
-  currentSessionId: string,
-): Promise<PasswordChangeOutcome> {
+// A user changes their own password: the current one is required (a wrong one is a field error), and their other
+// sessions end (this one stays).
+export async function changeOwnPassword(userId: string, input: { currentPassword: string; newPassword: string }, currentSessionId: string): Promise<void> {
   const user = await UserModel.findById(userId).lean();
   if (!user?.active) throw NotFound('user');
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) return 'wrongCurrent';
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw ValidationFailed({ currentPassword: ['account.wrongCurrent'] });
   await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(input.newPassword) } });
   await recordAudit({
     actor: { id: userId, email: user.email }, entity: 'user', entityId: user._id, entityLabel: user.email, action: 'update',
     changes: [{ field: 'password', before: '••••', after: '•••• (changed)' }],
   });
   await endSessionsOf(userId, currentSessionId);
-  return 'changed';
 }
