@@ -44,3 +44,7 @@ export const PASS_REASONS = ['stage-mismatch', 'sector-mismatch', 'ticket-size',
 export type PassReason = (typeof PASS_REASONS)[number];
 export const INVESTOR_REGIONS = ['busan', 'capital-area', 'korea', 'asia', 'global'] as const;
 export type InvestorRegion = (typeof INVESTOR_REGIONS)[number];
+export const INVESTOR_CONTACT_ROLES = ['partner', 'principal', 'associate', 'analyst', 'investor-relations', 'other'] as const;
+export type InvestorContactRole = (typeof INVESTOR_CONTACT_ROLES)[number];
+export const NOTIFICATION_KINDS = ['interest', 'intro-request', 'pass', 'stage', 'assigned'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

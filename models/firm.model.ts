@@ -64,6 +64,12 @@ const firmSchema = new Schema(
       instrument: { type: String, enum: INSTRUMENTS },
       openToInvestors: { type: Boolean, default: false },
     },
+    // Shown to investors: to all (fundraising.openToInvestors) or to chosen organisations, with a short summary for them.
+    sharing: {
+      orgs: { type: [Schema.Types.ObjectId], ref: 'InvestorOrg', default: [] },
+      summaryKo: { type: String },
+      summaryEn: { type: String },
+    },
     // Recomputed from the firm's rounds after every round change (never incremented).
     totals: {
       raisedKrw: { type: Number, default: 0 },
@@ -100,6 +106,9 @@ firmSchema.index({ archived: 1, 'fundraising.raising': 1, sortNameKo: 1, _id: 1 
 firmSchema.index({ tags: 1, sortName: 1 });
 firmSchema.index({ searchTokens: 1 });
 firmSchema.index({ 'statusHistory.status': 1 });
+// The investor portal: firms shared with everyone, and firms shared with one organisation.
+firmSchema.index({ archived: 1, 'fundraising.openToInvestors': 1, sortName: 1, _id: 1 });
+firmSchema.index({ 'sharing.orgs': 1 });
 
 export type Firm = InferSchemaType<typeof firmSchema>;
 export type FirmDoc = HydratedDocument<Firm>;

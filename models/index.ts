@@ -8,3 +8,5 @@ export * from './funding-round.model.js';
 export * from './note.model.js';
 export * from './import-batch.model.js';
 export * from './session.model.js';
+export * from './match.model.js';
+export * from './notification.model.js';

@@ -1,5 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { PERSON_ROLES } from './enums.js';
+import { INVESTOR_CONTACT_ROLES, PERSON_ROLES } from './enums.js';
 
 const personSchema = new Schema(
   {
@@ -13,6 +13,8 @@ const personSchema = new Schema(
       default: [],
     },
     investorOrg: { type: Schema.Types.ObjectId, ref: 'InvestorOrg' },
+    // Their role at the investor organisation, when they are one of its contacts.
+    investorRole: { type: String, enum: INVESTOR_CONTACT_ROLES },
   },
   { timestamps: true },
 );

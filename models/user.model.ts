@@ -10,6 +10,8 @@ const userSchema = new Schema(
     active: { type: Boolean, default: true },
     passwordHash: { type: String, required: true },
     lastLoginAt: { type: Date },
+    // Maintained with each notification sent or read (the bell's count, read with the user on every request).
+    unreadNotifications: { type: Number, default: 0 },
   },
   { timestamps: true },
 );
