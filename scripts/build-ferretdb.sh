@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds FerretDB v1.24.2 (SQLite backend) from its Go module source, with the one-line fix
-# for $group computing only its first accumulator. Output: data/tools/ferretdb (reused when present).
+# Builds FerretDB v1.24.2 (SQLite backend) from its Go module source, with two fixes: $group computing only its first
+# accumulator, and conditional writes racing each other. Output: data/tools/ferretdb (reused when present).
 set -euo pipefail
 VERSION=v1.24.2
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2"
+want="$VERSION+group-accumulators-fix-2+serialized-writes"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -20,7 +20,7 @@ dir=$(cd "$tools" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB
 [ -d "$dir" ] || { echo "ferretdb: module download gave no source folder" >&2; exit 1; }
 src=$tools/ferretdb-src
 rm -rf "$src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
-echo "ferretdb: [2/4] writing version file and applying the \$group fix"
+echo "ferretdb: [2/4] writing version file and applying the \$group and write-serialisation fixes"
 printf '%s' "$VERSION" > "$src/build/version/version.txt"
 group=$src/internal/handler/common/aggregations/stages/group.go
 # Each accumulator gets its own iterator over the group's documents (the shared one is used up by the first
@@ -36,6 +36,33 @@ perl -0 -e '
 ' < "$group" > "$group.fixed"
 mv "$group.fixed" "$group"
 grep -q 'for _, accumulation := range g.groupBy {' "$group" && [ "$(grep -c 'groupIter := iterator.Values' "$group")" = 1 ] || { echo "ferretdb: fix did not apply" >&2; exit 1; }
+# update, findAndModify and delete read the matching documents and write them back in separate steps, so two
+# conditional writes of one document ({_id, __v: 3} → __v 4) both "succeed" and one is lost: optimistic concurrency,
+# claims and counters would silently break. One lock serialises these three commands (SQLite has one writer anyway).
+handler=$src/internal/handler
+cat > "$handler/write_lock.go" <<'GO'
+package handler
+
+import "sync"
+
+// writeMu serialises update, findAndModify and delete, so a filter's match and the write that follows are atomic
+// with respect to each other (TIPS Town CRM build; see scripts/build-ferretdb.sh).
+var writeMu sync.Mutex
+GO
+for cmd in update:MsgUpdate findandmodify:MsgFindAndModify delete:MsgDelete; do
+  file=$handler/msg_${cmd%%:*}.go
+  fn=${cmd##*:}
+  perl -0 -e '
+    local $/; my $s = <STDIN>; my $fn = $ARGV[0];
+    my $sig = "func (h *Handler) $fn(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {\n";
+    my $n = () = $s =~ /\Q$sig\E/g;
+    if ($n != 1) { print STDERR "ferretdb: FIX NOT APPLIED: $fn signature found $n times\n"; exit 1 }
+    $s =~ s/\Q$sig\E/$sig\twriteMu.Lock()\n\tdefer writeMu.Unlock()\n\n/;
+    print $s;
+  ' "$fn" < "$file" > "$file.fixed"
+  mv "$file.fixed" "$file"
+  grep -q 'writeMu.Lock()' "$file" || { echo "ferretdb: write lock not applied to $file" >&2; exit 1; }
+done
 echo "ferretdb: [3/4] compiling (go build)"
 (cd "$src" && go build -o "$bin.tmp" ./cmd/ferretdb)
 mv "$bin.tmp" "$bin"

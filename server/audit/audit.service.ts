@@ -6,7 +6,7 @@ export type Actor = { id: string; email: string };
 
 export type AuditRecord = {
   actor: Actor | null;
-  entity: 'user' | 'firm' | 'round' | 'investor' | 'person' | 'note' | 'import';
+  entity: 'user' | 'firm' | 'round' | 'investor' | 'person' | 'note' | 'import' | 'match';
   entityId: Types.ObjectId | string;
   entityLabel?: string;
   action: 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'import' | 'status' | 'login';

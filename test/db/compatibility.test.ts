@@ -138,3 +138,19 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
     expect(sum.t).to.equal(240_000_000_001);
   });
 });
+
+describe('conditional writes of one document at once (the FerretDB build serialises them)', () => {
+  it('when four clients update the same version at once, then exactly one succeeds and nothing is lost', async () => {
+    const col = mongoose.connection.collection('race_check');
+    for (let round = 0; round < 10; round++) {
+      const { insertedId } = await col.insertOne({ v: 0, history: [] });
+      const updates = await Promise.all([1, 2, 3, 4].map((k) => col.updateOne({ _id: insertedId, v: 0 }, { $push: { history: k }, $inc: { v: 1 } })));
+      expect(updates.filter((u) => u.modifiedCount === 1)).to.have.length(1);
+      const found = await Promise.all([1, 2].map((k) => col.findOneAndUpdate({ _id: insertedId, v: 1 }, { $push: { history: k }, $inc: { v: 1 } })));
+      expect(found.filter((f) => f !== null)).to.have.length(1);
+      const doc = await col.findOne({ _id: insertedId });
+      expect(doc!.v).to.equal(2);
+      expect(doc!.history).to.have.length(2);
+    }
+  });
+});

@@ -1,0 +1,160 @@
+import { MatchModel } from '../../models/match.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import type { MatchStage, PassReason } from '../../models/enums.js';
+import { AppError, NotFound, ValidationFailed } from '../lib/app-error.js';
+import { atVersion, editConflict, versionOf } from '../lib/edit-conflict.js';
+import { nameIn } from '../lib/names.js';
+import { recordAudit, editorsSince, type Actor } from '../audit/index.js';
+import { notify, staffToNotify } from '../notifications/index.js';
+import { checkMove, isOpen, type StageChange } from './match-stages.js';
+
+export type MatchActor = Actor & { name?: string };
+
+export const MATCH_EXISTS = 'match_exists';
+export const BAD_MOVE = 'bad_move';
+
+// A second open match for a pair is refused with the existing one's id (the page links to it).
+const matchExists = (matchId: string) => new AppError(409, MATCH_EXISTS, 'an open match exists for this pair', { matchId });
+
+const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+
+async function pairOf(firmId: string, investorId: string) {
+  const [firm, investor] = await Promise.all([FirmModel.findById(firmId).lean(), InvestorOrgModel.findById(investorId).lean()]);
+  if (!firm) throw NotFound('firm');
+  if (!investor) throw NotFound('investor');
+  if (firm.archived || investor.archived) throw ValidationFailed({ investor: ['matches.errors.archived'] });
+  return { firm, investor };
+}
+
+const label = (firm: { nameKo?: string | null; nameEn?: string | null }, investor: { nameKo?: string | null; nameEn?: string | null }) =>
+  `${nameIn(firm, 'ko')} × ${nameIn(investor, 'ko')}`;
+
+export type NewMatch = { firmId: string; investorId: string; ownerId?: string; nextStep?: string; dueOn?: string };
+
+// Creates the match of a firm and an investor, or reopens a closed one as a new cycle; an open one is refused.
+export async function createMatch(input: NewMatch, actor: MatchActor): Promise<{ id: string; reopened: boolean }> {
+  const { firm, investor } = await pairOf(input.firmId, input.investorId);
+  const now = new Date();
+  const existing = await MatchModel.findOne({ firm: firm._id, investor: investor._id }).lean();
+  if (existing && existing.open) throw matchExists(String(existing._id));
+  const entry = (cycle: number): StageChange & { by: string; byName?: string } => ({ stage: 'suggested', at: now, cycle, by: actor.id, byName: actor.name });
+  const details = { owner: input.ownerId, nextStep: input.nextStep, dueOn: input.dueOn, firmSector: firm.sectorPrimary, investorType: investor.type };
+  if (existing) {
+    const cycle = existing.cycle + 1;
+    const res = await MatchModel.updateOne(
+      { _id: existing._id, open: false, ...atVersion(versionOf(existing)) },
+      { $set: { stage: 'suggested', open: true, cycle, stageSince: now, ...details }, $push: { history: entry(cycle) }, $inc: { __v: 1 } },
+    );
+    if (!res.modifiedCount) throw matchExists(String(existing._id));
+    await recordAudit({ actor, entity: 'match', entityId: existing._id, firm: firm._id, entityLabel: label(firm, investor), action: 'status', changes: [{ field: 'stage', before: existing.stage, after: 'suggested' }] });
+    return { id: String(existing._id), reopened: true };
+  }
+  try {
+    const match = await MatchModel.create({ firm: firm._id, investor: investor._id, stage: 'suggested', open: true, cycle: 1, stageSince: now, history: [entry(1)], ...details });
+    await recordAudit({ actor, entity: 'match', entityId: match._id, firm: firm._id, entityLabel: label(firm, investor), action: 'create', changes: [{ field: 'stage', before: null, after: 'suggested' }] });
+    if (input.ownerId && input.ownerId !== actor.id) await notify([input.ownerId], { kind: 'assigned', match: String(match._id), firm: String(firm._id), investor: String(investor._id) });
+    return { id: String(match._id), reopened: false };
+  } catch (err) {
+    // Two people created the same pair at once: the unique index lets one through.
+    if (isDuplicateKey(err)) {
+      const other = await MatchModel.findOne({ firm: firm._id, investor: investor._id }, { _id: 1 }).lean();
+      throw matchExists(String(other?._id));
+    }
+    throw err;
+  }
+}
+
+export async function getMatch(id: string) {
+  const match = await MatchModel.findById(id).lean();
+  if (!match) throw NotFound('match');
+  return match;
+}
+
+export type Move = { to: MatchStage; reason?: PassReason; reasonText?: string; version?: number };
+
+// Moves a match one allowed step (or to passed / on hold), time-stamped with who did it. A pass needs a reason; a move
+// the rules refuse is an error with the reason; a move against a version someone else has moved since is an edit conflict.
+export async function moveMatch(id: string, move: Move, actor: MatchActor): Promise<{ stage: MatchStage; firm: string; investor: string }> {
+  const match = await getMatch(id);
+  const verdict = checkMove(match.history, move.to);
+  if (!verdict.ok) throw new AppError(422, BAD_MOVE, `cannot move from ${match.stage} to ${move.to}`, { reason: verdict.reason, from: match.stage, to: move.to });
+  if (move.to === 'passed' && !move.reason) throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
+  const version = move.version ?? versionOf(match);
+  const now = new Date();
+  const change = {
+    stage: move.to, at: now, cycle: match.cycle, by: actor.id, byName: actor.name,
+    ...(move.to === 'passed' ? { reason: move.reason, reasonText: move.reasonText } : {}),
+  };
+  const res = await MatchModel.updateOne(
+    { _id: match._id, ...atVersion(version) },
+    { $set: { stage: move.to, open: isOpen(move.to), stageSince: now }, $push: { history: change }, $inc: { __v: 1 } },
+  );
+  if (!res.modifiedCount) throw editConflict(await editorsSince(id, version));
+  await InvestorOrgModel.updateOne({ _id: match.investor }, { $set: { lastContactAt: now } });
+  const [firm, investor] = await Promise.all([FirmModel.findById(match.firm, { nameKo: 1, nameEn: 1 }).lean(), InvestorOrgModel.findById(match.investor, { nameKo: 1, nameEn: 1 }).lean()]);
+  await recordAudit({
+    actor, entity: 'match', entityId: match._id, firm: match.firm, entityLabel: label(firm ?? {}, investor ?? {}), action: 'status', version: version + 1,
+    changes: [{ field: 'stage', before: match.stage, after: move.to }, ...(move.reason ? [{ field: 'passReason', before: null, after: move.reason }] : [])],
+  });
+  return { stage: move.to, firm: String(match.firm), investor: String(match.investor) };
+}
+
+export type MatchDetails = { ownerId?: string; nextStep?: string; dueOn?: string; version?: number };
+
+// Owner, next step and due date; a new owner is told in their notifications.
+export async function updateMatchDetails(id: string, input: MatchDetails, actor: MatchActor): Promise<void> {
+  const match = await getMatch(id);
+  const version = input.version ?? versionOf(match);
+  const $set = { owner: input.ownerId || undefined, nextStep: input.nextStep || undefined, dueOn: input.dueOn || undefined };
+  const $unset = Object.fromEntries(Object.entries($set).filter(([, v]) => v === undefined).map(([k]) => [k, 1 as const]));
+  const res = await MatchModel.updateOne(
+    { _id: match._id, ...atVersion(version) },
+    { $set: Object.fromEntries(Object.entries($set).filter(([, v]) => v !== undefined)), ...(Object.keys($unset).length ? { $unset } : {}), $inc: { __v: 1 } },
+  );
+  if (!res.modifiedCount) throw editConflict(await editorsSince(id, version));
+  const changes = (['owner', 'nextStep', 'dueOn'] as const)
+    .map((field) => ({ field, before: match[field] ? String(match[field]) : null, after: $set[field === 'owner' ? 'owner' : field] ?? null }))
+    .filter((c) => c.before !== c.after);
+  if (changes.length) await recordAudit({ actor, entity: 'match', entityId: match._id, firm: match.firm, action: 'update', version: version + 1, changes });
+  if (input.ownerId && input.ownerId !== String(match.owner ?? '') && input.ownerId !== actor.id) {
+    await notify([input.ownerId], { kind: 'assigned', match: id, firm: String(match.firm), investor: String(match.investor) });
+  }
+}
+
+export async function addMatchNote(id: string, body: string, actor: MatchActor): Promise<void> {
+  const match = await getMatch(id);
+  await MatchModel.updateOne({ _id: match._id }, { $push: { notes: { body, at: new Date(), by: actor.id, byName: actor.name } } });
+  await recordAudit({ actor, entity: 'match', entityId: match._id, firm: match.firm, action: 'update', changes: [{ field: 'note', before: null, after: body }] });
+}
+
+export type InvestorResponse = { kind: 'interest' | 'intro-request' | 'pass'; reason?: PassReason; reasonText?: string };
+
+// An investor answers a firm shared with its organisation: interest creates (or reopens) the match; an introduction
+// request moves it to "intro requested" when it is still only suggested; a pass closes it with the reason. The match's
+// owner (or every staff member, when it has none) is notified. Visibility is the caller's check (the portal's).
+export async function respondAsInvestor(firmId: string, investorId: string, response: InvestorResponse, actor: MatchActor): Promise<{ matchId: string }> {
+  if (response.kind === 'pass' && !response.reason) throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
+  let match = await MatchModel.findOne({ firm: firmId, investor: investorId }).lean();
+  if (!match || !match.open) {
+    const created = await createMatch({ firmId, investorId }, actor).catch(async (err: unknown) => {
+      if (err instanceof AppError && err.code === MATCH_EXISTS) return { id: (err.details as { matchId: string }).matchId, reopened: false };
+      throw err;
+    });
+    match = await getMatch(created.id);
+  }
+  const id = String(match._id);
+  if (response.kind === 'intro-request' && checkMove(match.history, 'intro-requested').ok) await moveMatch(id, { to: 'intro-requested' }, actor);
+  if (response.kind === 'pass') await moveMatch(id, { to: 'passed', reason: response.reason, reasonText: response.reasonText }, actor);
+  const [firm, investor] = await Promise.all([FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean(), InvestorOrgModel.findById(investorId, { nameKo: 1, nameEn: 1 }).lean()]);
+  await notify(await staffToNotify(match.owner ? String(match.owner) : undefined), {
+    kind: response.kind, match: id, firm: firmId, investor: investorId,
+    params: { firmKo: nameIn(firm, 'ko'), firmEn: nameIn(firm, 'en'), investorKo: nameIn(investor, 'ko'), investorEn: nameIn(investor, 'en'), ...(response.reason ? { reason: response.reason } : {}) },
+  });
+  return { matchId: id };
+}
+
+// The round recorded from an invested match is linked to it, so the pipeline and the funding figures agree.
+export async function linkRound(matchId: string, roundId: string): Promise<void> {
+  await MatchModel.updateOne({ _id: matchId, stage: 'invested' }, { $set: { round: roundId } });
+}

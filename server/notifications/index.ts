@@ -1,0 +1,2 @@
+// In-app notifications: the bell's count (kept on the user) and the list at /notifications.
+export { notify, staffToNotify, notificationsOf, markAllRead, countUnread, type NotificationInput } from './notifications.service.js';
