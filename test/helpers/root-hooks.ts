@@ -13,6 +13,8 @@ let db: RunningDatabase | undefined;
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(600_000);
+    // Pure unit tests (test/unit) need no database: a run of only those starts none, so one unit file runs in a second.
+    if (specFiles(this).every((f) => f.includes(`${path.sep}test${path.sep}unit${path.sep}`))) return;
     const base = process.env.TEST_MONGODB_URI;
     const uniqueDb = `tipstown_test_${process.pid}_${Date.now()}`;
     db = await startDatabase({
@@ -27,7 +29,7 @@ export const mochaHooks = {
     await connectDb(`${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`);
   },
   async afterEach() {
-    await clearDatabase();
+    if (db) await clearDatabase();
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(30_000);
@@ -45,4 +47,15 @@ export async function clearDatabase(): Promise<void> {
 
 export function currentDatabaseKind(): RunningDatabase['kind'] | undefined {
   return db?.kind;
+}
+
+function specFiles(ctx: Mocha.Context): string[] {
+  const root = ctx.test?.parent;
+  const files: string[] = [];
+  const walk = (suite: Mocha.Suite) => {
+    if (suite.file) files.push(suite.file);
+    suite.suites.forEach(walk);
+  };
+  if (root) walk(root);
+  return files;
 }

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { ImportBatchModel, ImportLeaseModel } from '../../../models/import-batch.model.js';
-import { FirmModel } from '../../../models/firm.model.js';
-import { AuditEntryModel } from '../../../models/audit-entry.model.js';
-import { UserModel } from '../../../models/user.model.js';
-import { applyImport, recoverInterruptedImports } from '../../../server/imports/index.js';
-import { leaseKey } from '../../../server/imports/import-lease.js';
-import { makeFirm } from '../../helpers/factories.js';
+import { ImportBatchModel, ImportLeaseModel } from '../../models/import-batch.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { UserModel } from '../../models/user.model.js';
+import { applyImport, recoverInterruptedImports } from '../../server/imports/index.js';
+import { leaseKey } from '../../server/imports/import-lease.js';
+import { makeFirm } from '../helpers/factories.js';
 
 // A batch as a crashed process leaves it: held ('applying' or 'undoing') under a lease that has lapsed or still runs,
 // or under none at all (left by a version before leases), with its journal.
