@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { PASS_REASONS } from '../../models/enums.js';
+import { csrfField, optionalText } from '../lib/form-fields.js';
+
+// Interest and an introduction request are one button each: the token is all they carry.
+export const answerBody = z.strictObject(csrfField);
+
+// A pass says why (one of the reasons) and may say more in words.
+export const passBody = z.strictObject({
+  ...csrfField,
+  reason: z.enum(PASS_REASONS, { error: 'portal.errors.reasonRequired' }),
+  reasonText: optionalText(1000),
+});
