@@ -1,6 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-
-export const AUDIT_ACTIONS = ['create', 'update', 'archive', 'restore', 'delete', 'import', 'login', 'status'] as const;
+import { AUDIT_ACTIONS } from './enums.js';
 
 const changeSchema = new Schema(
   { field: { type: String, required: true }, before: Schema.Types.Mixed, after: Schema.Types.Mixed },

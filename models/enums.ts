@@ -48,3 +48,21 @@ export const INVESTOR_CONTACT_ROLES = ['partner', 'principal', 'associate', 'ana
 export type InvestorContactRole = (typeof INVESTOR_CONTACT_ROLES)[number];
 export const NOTIFICATION_KINDS = ['interest', 'intro-request', 'pass', 'stage', 'assigned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+// CSV imports (models/import-batch.model.ts): what a file holds, where a batch is, what each row does.
+export const IMPORT_KINDS = ['firms', 'investors', 'rounds'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+// previewed → applying → applied | failed | interrupted. A failed import has been undone (nothing of it remains) and
+// stays failed; an interrupted one (its process stopped or crashed midway) has been undone and can be applied again.
+// undoing: between applying and failed/interrupted, while the undo runs under a lease like the apply's.
+export const IMPORT_STATUSES = ['previewed', 'applying', 'undoing', 'applied', 'failed', 'interrupted'] as const;
+export const ROW_ACTIONS = ['create', 'update', 'unchanged', 'error'] as const;
+export type RowAction = (typeof ROW_ACTIONS)[number];
+
+// The audit log (models/audit-entry.model.ts): what happened to a record.
+export const AUDIT_ACTIONS = ['create', 'update', 'archive', 'restore', 'delete', 'import', 'login', 'status'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+// Reporting targets (models/target.model.ts): what a target measures; the counting rules are in server/reports/report-metrics.ts.
+export const TARGET_METRICS = ['resident-firms', 'bifc-fund-capital', 'capital-raised-resident', 'jobs-resident', 'tips-selections', 'follow-on-rounds'] as const;
+export type TargetMetric = (typeof TARGET_METRICS)[number];

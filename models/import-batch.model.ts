@@ -1,16 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-
-export const IMPORT_KINDS = ['firms', 'investors', 'rounds'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
-
-// previewed → applying → applied | failed | interrupted. A failed import has been undone (nothing of it remains) and
-// stays failed; an interrupted one (its process stopped or crashed midway) has been undone and can be applied again.
-// undoing: between applying and failed/interrupted, while the undo runs under a lease like the apply's.
-export const IMPORT_STATUSES = ['previewed', 'applying', 'undoing', 'applied', 'failed', 'interrupted'] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
-
-export const ROW_ACTIONS = ['create', 'update', 'unchanged', 'error'] as const;
-export type RowAction = (typeof ROW_ACTIONS)[number];
+import { IMPORT_KINDS, IMPORT_STATUSES, ROW_ACTIONS } from './enums.js';
 
 const messageSchema = new Schema(
   { field: String, message: { type: String, required: true }, params: Schema.Types.Mixed },

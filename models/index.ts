@@ -10,3 +10,6 @@ export * from './import-batch.model.js';
 export * from './session.model.js';
 export * from './match.model.js';
 export * from './notification.model.js';
+export * from './target.model.js';
+export * from './report-month.model.js';
+export * from './api-token.model.js';

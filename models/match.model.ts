@@ -50,6 +50,7 @@ matchSchema.index({ firm: 1, investor: 1 }, { unique: true });
 matchSchema.index({ investor: 1, open: 1 });
 matchSchema.index({ open: 1, stage: 1, dueOn: 1, _id: 1 });
 matchSchema.index({ open: 1, owner: 1, dueOn: 1, _id: 1 });
+matchSchema.index({ open: 1, dueOn: 1, _id: 1 });
 
 export type Match = InferSchemaType<typeof matchSchema>;
 export const MatchModel = mongoose.model('Match', matchSchema);

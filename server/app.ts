@@ -14,10 +14,9 @@ import { publicDir, viewsDir } from './lib/paths.js';
 import { i18nMiddleware } from './lib/i18n.js';
 import { viewLocals, userLocals } from './lib/view-locals.js';
 import { errorHandler, notFoundHandler } from './lib/error-handler.js';
-import { configurePassport } from './auth/passport.js';
-import { authRouter } from './auth/auth.routes.js';
-import type { LoginLimiter } from './auth/login-limiter.js';
-import { healthRouter } from './health/health.routes.js';
+import { authRouter, configurePassport, type LoginLimiter } from './auth/index.js';
+import { checkCredentials, findActiveUserById, recordLogin } from './users/index.js';
+import { healthRouter } from './health/index.js';
 import { inFlight } from './lib/in-flight.js';
 import { refuseWhileDbDown } from './db/db-guard.js';
 import { featureRouters, uploadPaths } from './routes.js';
@@ -38,6 +37,8 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.set('views', viewsDir);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Read by the reports API's rate limiter (server/reports/api-access.ts).
+  app.set('apiRateLimit', config.apiRateLimit);
 
   app.use(
     helmet({
@@ -88,13 +89,15 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: 8 * 3600 * 1000 },
     }),
   );
-  const passport = configurePassport();
+  // Signing in reads the user accounts through these (auth does not import users, which imports auth).
+  const accounts = { checkCredentials, findActiveUserById, recordLogin };
+  const passport = configurePassport(accounts);
   app.use(passport.session());
   app.use(userLocals);
 
   app.use(csrfProtection({ secret: config.sessionSecret, secureCookies: config.secureCookies, uploadPaths }));
 
-  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies }), ...featureRouters]) app.use(router);
+  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies, accounts }), ...featureRouters]) app.use(router);
 
   extraRoutes?.(app);
   app.use(notFoundHandler);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './lib/paths.js';
+import { isValidCalendarDate } from './lib/dates.js';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -22,6 +23,8 @@ const configSchema = z
     SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
     DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
     SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(30_000)),
+    REPORT_TARGET_DATE: z.preprocess(emptyToUndefined, z.string().refine(isValidCalendarDate, 'must be a date YYYY-MM-DD').default('2026-12-31')),
+    API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -50,6 +53,10 @@ export type Config = Readonly<{
   demoData: boolean;
   // On SIGTERM/SIGINT, how long requests in flight may take to finish before the database is closed anyway.
   shutdownTimeoutMs: number;
+  // The date the seeded cohort targets are due (YYYY-MM-DD).
+  reportTargetDate: string;
+  // Requests per minute the reports API answers per token (or signed-in user).
+  apiRateLimit: number;
 }>;
 
 export class ConfigError extends Error {
@@ -82,5 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.SECURE_COOKIES ? e.SECURE_COOKIES === 'true' : isProduction,
     demoData: !isProduction && e.DEMO_DATA === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    reportTargetDate: e.REPORT_TARGET_DATE,
+    apiRateLimit: e.API_RATE_LIMIT,
   });
 }

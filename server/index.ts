@@ -4,15 +4,15 @@ import { createLogger } from './lib/logger.js';
 import { startDatabase } from './db/provider.js';
 import { connectDb, disconnectDb, onConnectionChange } from './db/connection.js';
 import { createI18n } from './lib/i18n.js';
-import { LoginLimiter } from './auth/login-limiter.js';
+import { LoginLimiter } from './auth/index.js';
 import { createApp } from './app.js';
 import { inFlight } from './lib/in-flight.js';
-import { mountTestRoutes } from './health/test-routes.js';
+import { mountTestRoutes } from './health/index.js';
 import { startSessionSweeper } from './sessions/index.js';
-import { seedIfEmpty } from './seed/seed.js';
-import { backfillDerivedFields } from './firms/firms.service.js';
+import { DEMO_PASSWORD, seedIfEmpty } from './seed/index.js';
+import { ensureReportMonths } from './reports/index.js';
+import { backfillDerivedFields } from './firms/index.js';
 import { drainImportApplies, recoverInterruptedImports, startImportLeaseWatcher } from './imports/index.js';
-import { DEMO_PASSWORD } from './seed/demo-data.js';
 import '../models/index.js';
 
 async function main(): Promise<void> {
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   if (recovered) logger.warn(`undid ${recovered} CSV imports interrupted by a crash`);
   const backfilled = await backfillDerivedFields();
   if (backfilled) logger.info(`updated derived fields of ${backfilled} firms`);
-  const seeded = await seedIfEmpty({ production: config.isProduction, demoData: config.demoData, admin: config.admin });
+  // The reports' monthly summaries: rebuilt once when missing or written by an older computation.
+  const rebuilt = await ensureReportMonths();
+  if (rebuilt !== undefined) logger.info(`rebuilt the reports' monthly summaries (${rebuilt} months)`);
+  const seeded = await seedIfEmpty({ production: config.isProduction, demoData: config.demoData, admin: config.admin, reportTargetDate: config.reportTargetDate });
   if (seeded.kind === 'demo') {
     console.log(`\nDemo data created. Sign in with any of these (password "${DEMO_PASSWORD}"):\n${seeded.accounts.map((a) => `  ${a}`).join('\n')}\n`);
   } else if (seeded.kind === 'admin') {

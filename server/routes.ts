@@ -1,14 +1,21 @@
 import type { Router } from 'express';
-import { homeRouter } from './home/home.routes.js';
+import { homeRouter } from './home/index.js';
 import { usersRouter } from './users/index.js';
 import { investorsRouter } from './investors/index.js';
 import { auditRouter } from './audit/index.js';
-import { firmsRouter } from './firms/firms.routes.js';
+import { firmsRouter, getFirm } from './firms/index.js';
+import { roundsRouter } from './rounds/index.js';
+import { peopleRouter } from './people/index.js';
 import { importsRouter, IMPORT_UPLOAD_PATH } from './imports/index.js';
-import { exportsRouter } from './exports/exports.routes.js';
+import { exportsRouter } from './exports/index.js';
+import { matchesRouter } from './matches/index.js';
+import { notificationsRouter } from './notifications/index.js';
+import { portalRouter, sharingRouter } from './portal/index.js';
+import { reportsRouter } from './reports/reports.routes.js';
 
-// Feature routers, mounted in this order after the auth routes (more specific paths first where they overlap).
-export const featureRouters: Router[] = [homeRouter, usersRouter, investorsRouter, auditRouter, importsRouter, exportsRouter, firmsRouter];
+// Feature routers, mounted in this order after the auth routes (more specific paths first where they overlap). A firm's
+// rounds and people load their firm through getFirm, handed in here: firms imports them, so they do not import firms.
+export const featureRouters: Router[] = [homeRouter, usersRouter, exportsRouter, investorsRouter, auditRouter, importsRouter, matchesRouter, notificationsRouter, portalRouter, sharingRouter, reportsRouter, roundsRouter({ getFirm }), peopleRouter({ getFirm }), firmsRouter];
 
 // Paths whose POST takes a multipart upload; the CSRF guard refuses multipart bodies everywhere else.
 export const uploadPaths: readonly string[] = [IMPORT_UPLOAD_PATH];

@@ -8,8 +8,9 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
-// Field-level before → after of two flat records; nested objects are compared by their flattened paths.
-export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
+// Field-level before → after of two records (stored documents or plain objects); nested objects are compared by their
+// flattened paths.
+export function diffFields(before: object, after: object): FieldChange[] {
   const a = flatten(before);
   const b = flatten(after);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -22,12 +23,12 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
   return changes;
 }
 
-export function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+export function flatten(obj: object, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
+  for (const [k, v] of Object.entries(obj) as [string, unknown][]) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !('toHexString' in v)) {
-      Object.assign(out, flatten(v as Record<string, unknown>, key));
+      Object.assign(out, flatten(v, key));
     } else {
       out[key] = v;
     }

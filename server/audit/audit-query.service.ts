@@ -31,7 +31,7 @@ export type AuditFilters = {
   before?: string;
 };
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 const SEOUL_OFFSET_MS = 9 * 3600 * 1000; // Asia/Seoul is UTC+9 all year (no DST)
 
 type LeanEntry = {

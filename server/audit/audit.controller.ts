@@ -1,7 +1,8 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { browseAudit, type HistoryEntry } from './audit-query.service.js';
-import { AUDIT_ENTITIES, type AuditQuery } from './audit.schemas.js';
-import { AUDIT_ACTIONS } from '../../models/audit-entry.model.js';
+import { AUDIT_ENTITIES, type auditQuery } from './audit.schemas.js';
+import type { Validated } from '../lib/validate.js';
+import { AUDIT_ACTIONS } from '../../models/enums.js';
 
 // The page of the record an entry is about, when it has one; rounds, people and notes live on their firm's page.
 function recordHref(e: HistoryEntry): string | undefined {
@@ -13,8 +14,8 @@ function recordHref(e: HistoryEntry): string | undefined {
 }
 
 // GET /audit — the whole log, newest first, filtered and keyset-paginated both ways
-export async function index(req: Request, res: Response) {
-  const query = res.locals.input.query as AuditQuery;
+export async function index(req: Request, res: Validated<{ query: typeof auditQuery }>) {
+  const { query } = res.locals.input;
   const { after: _after, before: _before, ...filters } = query;
   const page = await browseAudit(query);
   res.render('audit/index', {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../auth/require-role.js';
+import { requireRole } from '../auth/index.js';
 import { validate } from '../lib/validate.js';
 import { auditQuery } from './audit.schemas.js';
 import * as audit from './audit.controller.js';

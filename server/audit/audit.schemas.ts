@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS } from '../../models/audit-entry.model.js';
+import { AUDIT_ACTIONS } from '../../models/enums.js';
 import { objectId } from '../lib/validate.js';
 import { isValidCalendarDate } from '../lib/dates.js';
 import { pageCursors } from '../lib/keyset.js';
 
-export const AUDIT_ENTITIES = ['user', 'firm', 'round', 'investor', 'person', 'note', 'import'] as const;
+export const AUDIT_ENTITIES = ['user', 'firm', 'round', 'investor', 'person', 'note', 'import', 'match', 'target', 'api-token'] as const;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const day = z.string().refine(isValidCalendarDate, { message: 'expected a date YYYY-MM-DD' });
@@ -21,5 +21,3 @@ export const auditQuery = z
     ...pageCursors,
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['to'] });
-
-export type AuditQuery = z.infer<typeof auditQuery>;

@@ -1,15 +1,16 @@
 import type { Types } from 'mongoose';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import type { AuditAction } from '../../models/enums.js';
 import type { FieldChange } from './audit-diff.js';
 
 export type Actor = { id: string; email: string };
 
-export type AuditRecord = {
+type AuditRecord = {
   actor: Actor | null;
-  entity: 'user' | 'firm' | 'round' | 'investor' | 'person' | 'note' | 'import' | 'match';
+  entity: 'user' | 'firm' | 'round' | 'investor' | 'person' | 'note' | 'import' | 'match' | 'target' | 'api-token';
   entityId: Types.ObjectId | string;
   entityLabel?: string;
-  action: 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'import' | 'status' | 'login';
+  action: AuditAction;
   changes?: FieldChange[];
   version?: number;
   importId?: Types.ObjectId | string;

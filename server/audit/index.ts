@@ -1,15 +1,5 @@
-export { recordAudit, actorOf, type Actor, type AuditRecord } from './audit.service.js';
-export { diffFields, flatten, type FieldChange } from './audit-diff.js';
-export {
-  historyOf,
-  historyOfFirm,
-  editorsSince,
-  editConflictSince,
-  browseAudit,
-  seoulDayStart,
-  seoulDayEnd,
-  AUDIT_PAGE_SIZE,
-  type HistoryEntry,
-  type AuditFilters,
-} from './audit-query.service.js';
+// The append-only audit log: recording an action, a record's history, edit conflicts from it, and the log's page.
+export { recordAudit, actorOf, type Actor } from './audit.service.js';
+export { diffFields, flatten } from './audit-diff.js';
+export { historyOf, historyOfFirm, editorsSince, editConflictSince, seoulDayStart, seoulDayEnd } from './audit-query.service.js';
 export { auditRouter } from './audit.routes.js';

@@ -1,14 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import type { LoginLimiter } from './login-limiter.js';
-import { safeReturnPath } from './auth.schemas.js';
+import { safeReturnPath, type langBody, type loginBody } from './auth.schemas.js';
 import { LANG_COOKIE } from '../lib/i18n.js';
-import type { SessionUser } from './session-user.js';
+import type { AccountLookups, SessionUser } from './session-user.js';
 import { takeReturnTo } from './return-to.js';
 import { SESSION_COOKIE } from '../sessions/index.js';
-import { recordLogin } from '../users/index.js';
+import type { AppResponse, Validated } from '../lib/validate.js';
 
-function renderLogin(req: Request, res: Response, status: number, values: { email?: string }, error?: string) {
+function renderLogin(req: Request, res: AppResponse, status: number, values: { email?: string }, error?: string) {
   res.status(status).render('auth/login', { title: req.t('auth.loginTitle'), values, error });
 }
 
@@ -20,9 +20,9 @@ export function loginForm(req: Request, res: Response) {
 
 // POST /login — refused while the (account, IP) pair or the IP is locked, slowed while the account is under attack;
 // the session id is regenerated on success
-export function login(limiter: LoginLimiter) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const { email, password } = res.locals.input.body as { email: string; password: string };
+export function login(limiter: LoginLimiter, recordLogin: AccountLookups['recordLogin']) {
+  return async (req: Request, res: Validated<{ body: typeof loginBody }>, next: NextFunction) => {
+    const { email, password } = res.locals.input.body;
     const ip = req.ip ?? 'unknown';
     const wait = await limiter.admit(email, ip);
     if (wait > 0) {
@@ -60,8 +60,8 @@ export async function logout(req: Request, res: Response) {
 
 // POST /lang — switch language; a cookie keeps the choice (works without JavaScript)
 export function setLanguage(secure: boolean) {
-  return (req: Request, res: Response) => {
-    const { lang, next } = res.locals.input.body as { lang: 'ko' | 'en'; next?: string };
+  return (req: Request, res: Validated<{ body: typeof langBody }>) => {
+    const { lang, next } = res.locals.input.body;
     res.cookie(LANG_COOKIE, lang, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax', secure });
     res.redirect(safeReturnPath(next));
   };

@@ -1,12 +1,12 @@
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { findActiveUserById, checkCredentials } from '../users/index.js';
+import type { AccountLookups } from './session-user.js';
 
-export function configurePassport(): passport.PassportStatic {
+export function configurePassport(accounts: Pick<AccountLookups, 'checkCredentials' | 'findActiveUserById'>): passport.PassportStatic {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
       // A refusal says why in info.message ('wrong' | 'deactivated'); the controller picks the message.
-      checkCredentials(email, password).then(
+      accounts.checkCredentials(email, password).then(
         (check) => (check.outcome === 'ok' ? done(null, check.user) : done(null, false, { message: check.outcome })),
         done,
       );
@@ -15,7 +15,7 @@ export function configurePassport(): passport.PassportStatic {
   // The session holds the user id only; the user is loaded fresh on every request (role or deactivation apply at once).
   passport.serializeUser((user, done) => done(null, user.id));
   passport.deserializeUser((id: string, done) => {
-    findActiveUserById(id).then((user) => done(null, user ?? false), done);
+    accounts.findActiveUserById(id).then((user) => done(null, user ?? false), done);
   });
   return passport;
 }

@@ -25,3 +25,8 @@ export function isDbUnreachableError(err: unknown): boolean {
   }
   return false;
 }
+
+// A write refused by a unique index (E11000): the value is taken, which the caller reports as a conflict on its field.
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

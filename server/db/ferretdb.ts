@@ -9,7 +9,7 @@ import { defaultRestartPolicy, planRestart, type RestartPolicy } from './restart
 
 const BUILD_STAMP = 'v1.24.2+group-accumulators-fix-2+serialized-writes';
 
-export function ferretdbBinary(dataDir: string): string {
+function ferretdbBinary(dataDir: string): string {
   return path.join(dataDir, 'tools', 'ferretdb');
 }
 
@@ -20,7 +20,7 @@ function isBuilt(dataDir: string): boolean {
 }
 
 // Builds FerretDB from its Go module source once (scripts/build-ferretdb.sh prints its progress).
-export async function ensureFerretdbBuilt(dataDir: string, log: ProviderLog): Promise<string> {
+async function ensureFerretdbBuilt(dataDir: string, log: ProviderLog): Promise<string> {
   if (isBuilt(dataDir)) return ferretdbBinary(dataDir);
   log('FerretDB is not built yet: building it from source now (first run only, takes a few minutes)');
   await new Promise<void>((resolve, reject) => {
@@ -34,7 +34,8 @@ export async function ensureFerretdbBuilt(dataDir: string, log: ProviderLog): Pr
   return ferretdbBinary(dataDir);
 }
 
-function freePort(): Promise<number> {
+// A port no one listens on now (the OS picks it).
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

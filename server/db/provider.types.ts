@@ -1,4 +1,4 @@
-export type ProviderKind = 'uri' | 'memory-server' | 'ferretdb';
+type ProviderKind = 'uri' | 'memory-server' | 'ferretdb';
 
 export type RunningDatabase = {
   kind: ProviderKind;

@@ -1,29 +1,27 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
-import { seoulToday } from '../lib/dates.js';
-import type { FirmListQuery } from '../firms/firms.schemas.js';
-import { FIRM_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS, firmExportRows, roundExportRows } from './exports.service.js';
-
-function csvHeaders(res: Response, name: string) {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${name}-${seoulToday().replaceAll('-', '')}.csv"`);
-  res.setHeader('Cache-Control', 'no-store');
-}
-
-// A BOM first, so Excel opens the UTF-8 (and the Korean in it) correctly; CRLF line ends as Excel writes them.
-// Every cell but a plain number is quoted: Excel where ';' separates cells would otherwise split a bare "x;=cmd…" and
-// run the part after the ';' as a formula (the ' prefix only guards a cell's first character).
-const csv = (columns: string[]) => stringify({ header: true, columns, bom: true, record_delimiter: 'windows', quoted_match: /\D/ });
+import { csvHeaders, csvStream as csv } from '../lib/csv.js';
+import type { firmListQuery } from '../firms/index.js';
+import type { investorListQuery } from '../investors/index.js';
+import type { AppResponse, Validated } from '../lib/validate.js';
+import {
+  FIRM_EXPORT_COLUMNS, INVESTOR_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS, firmExportRows, investorExportRows, roundExportRows,
+} from './exports.service.js';
 
 // GET /firms/export.csv — the firm list's filters, every matching firm, streamed
-export async function firms(req: Request, res: Response) {
+export async function firms(req: Request, res: Validated<{ query: typeof firmListQuery }>) {
   csvHeaders(res, 'firms');
-  await pipeline(firmExportRows(res.locals.input.query as FirmListQuery, res.locals.lang), csv(FIRM_EXPORT_COLUMNS), res);
+  await pipeline(firmExportRows(res.locals.input.query, res.locals.lang), csv(FIRM_EXPORT_COLUMNS), res);
 }
 
 // GET /firms/rounds/export.csv — every funding round, streamed
-export async function rounds(req: Request, res: Response) {
+export async function rounds(req: Request, res: AppResponse) {
   csvHeaders(res, 'rounds');
   await pipeline(roundExportRows(), csv(ROUND_EXPORT_COLUMNS), res);
+}
+
+// GET /investors/export.csv — the investor list's filters, every matching organisation with its thesis, streamed
+export async function investors(req: Request, res: Validated<{ query: typeof investorListQuery }>) {
+  csvHeaders(res, 'investors');
+  await pipeline(investorExportRows(res.locals.input.query), csv(INVESTOR_EXPORT_COLUMNS), res);
 }

@@ -2,11 +2,11 @@ import type { Readable } from 'node:stream';
 import { Types } from 'mongoose';
 import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
-import { firmsCursor, type ListLang } from '../firms/firm-list.service.js';
-import type { FirmListQuery } from '../firms/firms.schemas.js';
-import { roundsCursor } from '../rounds/rounds.service.js';
+import { firmsCursor, type FirmListQuery, type ListLang } from '../firms/index.js';
+import { roundsCursor } from '../rounds/index.js';
+import { investorsCursor } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
-import { firmCellsOf, guardCell, roundCellsOf, FIRM_COLUMNS, FIRM_READONLY_COLUMNS, ROUND_COLUMNS } from '../imports/index.js';
+import { firmCellsOf, guardCell, investorCellsOf, roundCellsOf, FIRM_COLUMNS, FIRM_READONLY_COLUMNS, INVESTOR_COLUMNS, ROUND_COLUMNS } from '../imports/index.js';
 
 // Streamed CSV exports: a database cursor → rows → csv-stringify → the response, with backpressure all the way, so memory
 // stays flat however many rows there are. The columns are the import's (an export can be imported again) plus, for
@@ -14,6 +14,8 @@ import { firmCellsOf, guardCell, roundCellsOf, FIRM_COLUMNS, FIRM_READONLY_COLUM
 
 export const FIRM_EXPORT_COLUMNS = [...FIRM_COLUMNS, ...FIRM_READONLY_COLUMNS];
 export const ROUND_EXPORT_COLUMNS = [...ROUND_COLUMNS];
+// Investors: the import's columns only (profile and thesis); funds are not in the flat file.
+export const INVESTOR_EXPORT_COLUMNS = [...INVESTOR_COLUMNS];
 
 type Row = Record<string, string>;
 const guarded = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, guardCell(v)]));
@@ -25,7 +27,7 @@ type ExportedFirm = Parameters<typeof firmCellsOf>[0] & {
   totals?: { raisedKrw?: number | null; roundCount?: number | null; lastRoundOn?: string | null; lastRoundStage?: string | null; lastRoundKrw?: number | null; lastValuationKrw?: number | null } | null;
 };
 
-export function firmExportRow(f: ExportedFirm): Row {
+function firmExportRow(f: ExportedFirm): Row {
   return guarded({
     ...firmCellsOf(f),
     status: s(f.status),
@@ -85,4 +87,9 @@ export async function* roundExportRows(cursor: Readable & AsyncIterable<unknown>
     if (batch.length >= BATCH) yield* flush();
   }
   if (batch.length) yield* flush();
+}
+
+// The investors of the list page's filters, in its order (by name key), as the import reads them.
+export async function* investorExportRows(query: Parameters<typeof investorsCursor>[0]): AsyncGenerator<Row> {
+  for await (const org of investorsCursor(query)) yield guarded(investorCellsOf(org));
 }

@@ -1,9 +1,8 @@
 import { investorNames } from '../investors/index.js';
 import { NoteModel } from '../../models/note.model.js';
 import { historyOfFirm } from '../audit/index.js';
-import { peopleOfFirm } from '../people/people.service.js';
-import { roundsOfFirm } from '../rounds/rounds.service.js';
-import { checkParticipants } from '../rounds/round-rules.js';
+import { peopleOfFirm } from '../people/index.js';
+import { roundsOfFirm, checkParticipants } from '../rounds/index.js';
 import { allowedNextStatuses } from './firm-rules.js';
 import { getFirm } from './firms.service.js';
 import type { FirmStatus } from '../../models/enums.js';

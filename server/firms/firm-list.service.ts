@@ -1,5 +1,6 @@
 import { FirmModel } from '../../models/firm.model.js';
 import { keysetPage, type CursorKind, type Direction } from '../lib/keyset.js';
+import { valueAt } from '../lib/dotted-path.js';
 import type { FirmListQuery, ListSort } from './firms.schemas.js';
 
 export const PAGE_SIZE = 25;
@@ -43,10 +44,6 @@ const LIST_PROJECTION = {
   'fundraising.raising': 1, 'totals.raisedKrw': 1, lastActivityAt: 1, tags: 1, archived: 1, pitch: 1,
 } as const;
 
-function valueAt(row: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), row);
-}
-
 export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   const filter = firmListFilter(q);
   const { field, dir } = sortOf(q, lang);
@@ -58,7 +55,7 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
       after: q.after,
       before: q.before,
       size: PAGE_SIZE,
-      valueOf: (row) => valueAt(row as Record<string, unknown>, field),
+      valueOf: (row) => valueAt(row, field),
       find: (cursorFilter, sort, limit) =>
         FirmModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, LIST_PROJECTION).sort(sort).limit(limit).lean(),
     }),

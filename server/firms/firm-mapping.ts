@@ -1,10 +1,8 @@
 import type { FirmFieldsInput } from './firms.schemas.js';
 import { derivedFirmFields } from './firm-rules.js';
 
-type Nested = Record<string, unknown>;
-
 // Flat form/CSV fields → the stored shape (plus derived search, sort and TIPS status fields).
-export function toFirmRecord(f: FirmFieldsInput): Nested {
+export function toFirmRecord(f: FirmFieldsInput) {
   const tips = {
     track: f.tipsTrack,
     operator: f.tipsOperator,

@@ -1,16 +1,22 @@
 import type { FirmStatus, TipsStatus } from '../../models/enums.js';
-import { nameIn, type Named } from '../lib/names.js';
+import { nameKeyIn, type Named } from '../lib/names.js';
 
-// 사업자등록번호 NNN-NN-NNNNN with its check digit (weights 1,3,7,1,3,7,1,3,5 over the first nine digits).
-export function isValidBrn(brn: string): boolean {
-  const m = /^(\d{3})-?(\d{2})-?(\d{5})$/.exec(brn.trim());
-  if (!m) return false;
-  const d = (m[1]! + m[2]! + m[3]!).split('').map(Number);
+// The check digit of a 사업자등록번호 from its first nine digits (weights 1,3,7,1,3,7,1,3,5, plus the tens of 5 × the ninth).
+function brnCheckDigit(nine: string): number {
+  const d = nine.split('').map(Number);
   const w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
   let sum = 0;
   for (let i = 0; i < 9; i++) sum += d[i]! * w[i]!;
   sum += Math.floor((d[8]! * 5) / 10);
-  return (10 - (sum % 10)) % 10 === d[9];
+  return (10 - (sum % 10)) % 10;
+}
+
+// 사업자등록번호 NNN-NN-NNNNN with its check digit.
+export function isValidBrn(brn: string): boolean {
+  const m = /^(\d{3})-?(\d{2})-?(\d{5})$/.exec(brn.trim());
+  if (!m) return false;
+  const digits = m[1]! + m[2]! + m[3]!;
+  return brnCheckDigit(digits.slice(0, 9)) === Number(digits[9]);
 }
 
 export function normaliseBrn(brn: string): string {
@@ -20,26 +26,16 @@ export function normaliseBrn(brn: string): string {
 
 // A valid number from nine leading digits (demo data, tests).
 export function brnWithCheckDigit(nine: string): string {
-  const d = nine.split('').map(Number);
-  const w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += d[i]! * w[i]!;
-  sum += Math.floor((d[8]! * 5) / 10);
-  return normaliseBrn(nine + String((10 - (sum % 10)) % 10));
-}
-
-// Still called by server/imports (migrating to nameIn); new code calls nameIn from server/lib/names.ts.
-export function displayName(f: Named, lang: 'ko' | 'en' = 'ko'): string {
-  return nameIn(f, lang);
+  return normaliseBrn(nine + String(brnCheckDigit(nine)));
 }
 
 // Sort keys for the two UI languages: English lists by the English name, Korean lists in 가나다 order by the Korean name.
 export function sortNameOf(f: Named): string {
-  return nameIn(f, 'en').trim().toLowerCase();
+  return nameKeyIn(f, 'en');
 }
 
 export function sortNameKoOf(f: Named): string {
-  return nameIn(f, 'ko').trim().toLowerCase();
+  return nameKeyIn(f, 'ko');
 }
 
 // Lowercased words and their suffixes, so an anchored prefix query (which an index serves) finds any part of a word:

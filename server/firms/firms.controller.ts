@@ -1,46 +1,52 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
+import type { z } from 'zod';
 import { AppError } from '../lib/app-error.js';
 import { renderForm, handleForm, fieldErrorsOf, flash, type FormState } from '../lib/forms.js';
 import { editFormValues, versionOf } from '../lib/edit-conflict.js';
+import type { csrfOnlyBody } from '../lib/form-fields.js';
+import type { AppResponse, idParams, Validated } from '../lib/validate.js';
 import { investorOptions } from '../investors/index.js';
-import { peopleOfFirm } from '../people/people.service.js';
+import { peopleOfFirm } from '../people/index.js';
 import { seoulToday } from '../lib/dates.js';
 import { nameIn } from '../lib/names.js';
 import { labelOf } from '../lib/labels.js';
-import { toFirmFields, toFirmRecord, type StoredFirm } from './firm-mapping.js';
+import { toFirmFields, toFirmRecord } from './firm-mapping.js';
 import { listFirms } from './firm-list.service.js';
 import { firmDetail } from './firm-detail.service.js';
 import { buildTimeline } from './firm-timeline.js';
 import * as firms from './firms.service.js';
-import { LIST_SORTS, updateFirmBody, type CreateFirmInput, type FirmListQuery, type StatusChangeInput, type UpdateFirmInput } from './firms.schemas.js';
+import { LIST_SORTS, updateFirmBody, type createFirmBody, type firmListQuery, type noteBody, type statusChangeBody } from './firms.schemas.js';
 import { actorOf } from '../audit/index.js';
-
-const langOf = (res: Response) => res.locals.lang as 'ko' | 'en';
+import { sharingPanel } from '../portal/index.js';
 
 // GET /firms — searchable, filterable, keyset-paginated list; the filters live in the URL
-export async function index(req: Request, res: Response) {
-  const query = res.locals.input.query as FirmListQuery;
-  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, langOf(res)), sorts: LIST_SORTS });
+export async function index(req: Request, res: Validated<{ query: typeof firmListQuery }>) {
+  const { query } = res.locals.input;
+  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, res.locals.lang), sorts: LIST_SORTS });
 }
+
+// A page of one firm (its id in the path), and a form posted to one.
+type FirmPage = Validated<{ params: typeof idParams }>;
+type FirmPost<Body extends z.ZodType> = Validated<{ params: typeof idParams; body: Body }>;
 
 type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>> } & Partial<FormState> & { values: Record<string, unknown> };
 
-async function renderFirmForm(req: Request, res: Response, locals: FormLocals) {
+async function renderFirmForm(req: Request, res: AppResponse, locals: FormLocals) {
   const [investors, people] = await Promise.all([investorOptions(), locals.firm ? peopleOfFirm(String(locals.firm._id)) : []]);
-  const title = locals.firm ? `${req.t('firms.edit')}: ${nameIn(locals.firm, langOf(res))}` : req.t('firms.new');
+  const title = locals.firm ? `${req.t('firms.edit')}: ${nameIn(locals.firm, res.locals.lang)}` : req.t('firms.new');
   renderForm(res, 'firms/form', { title, investors, people, ...locals });
 }
 
 // GET /firms/new — registration form
-export async function newForm(req: Request, res: Response) {
+export async function newForm(req: Request, res: AppResponse) {
   await renderFirmForm(req, res, { values: { status: 'applicant' } });
 }
 
 // POST /firms — register a firm
-export async function create(req: Request, res: Response) {
+export async function create(req: Request, res: Validated<{ body: typeof createFirmBody }>) {
   await handleForm(res, {
     render: (state) => renderFirmForm(req, res, state),
-    save: (input: CreateFirmInput) => firms.createFirm(input, actorOf(req)),
+    save: (input) => firms.createFirm(input, actorOf(req)),
     done: (firm) => {
       flash(res, 'success', req.t('firms.created'));
       res.redirect(`/firms/${firm._id}`);
@@ -48,7 +54,7 @@ export async function create(req: Request, res: Response) {
   });
 }
 
-async function detailLocals(req: Request, res: Response, id: string) {
+async function detailLocals(req: Request, res: AppResponse, id: string) {
   const detail = await firmDetail(id);
   const timeline = buildTimeline(
     { statusHistory: detail.firm.statusHistory, rounds: detail.rounds, notes: detail.notes, audit: detail.history, firmId: id },
@@ -58,42 +64,47 @@ async function detailLocals(req: Request, res: Response, id: string) {
       action: (entity, action) => req.t('firms.timeline.edit', { entity: req.t(`firms.entities.${entity}`), action: req.t(`firms.actions.${action}`) }),
     },
   );
-  return { title: nameIn(detail.firm, langOf(res)), ...detail, timeline, today: seoulToday() };
+  return { title: nameIn(detail.firm, res.locals.lang), ...detail, timeline, today: seoulToday(), sharing: await sharingPanel(id) };
 }
 
 // GET /firms/:id — detail: summary, status history, residency, TIPS, people, rounds, timeline, notes, history
-export async function show(req: Request, res: Response) {
+export async function show(req: Request, res: FirmPage) {
   res.render('firms/show', { ...(await detailLocals(req, res, res.locals.input.params.id)), errors: {}, values: {} });
 }
 
 const versioned = (firm: Awaited<ReturnType<typeof firms.getFirm>>) => ({ version: versionOf(firm), values: toFirmFields(firm) });
 
+// GET /firms/:id/status — a reload after a rejected status form lands on the firm page, not a 404
+export function statusPage(req: Request, res: FirmPage) {
+  res.redirect(`/firms/${res.locals.input.params.id}#status`);
+}
+
 // GET /firms/:id/edit — edit form carrying the version it was loaded at
-export async function editForm(req: Request, res: Response) {
+export async function editForm(req: Request, res: FirmPage) {
   const firm = await firms.getFirm(res.locals.input.params.id);
   await renderFirmForm(req, res, { firm, values: editFormValues(versioned(firm)) });
 }
 
 // POST /firms/:id — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
-export async function update(req: Request, res: Response) {
-  const id = res.locals.input.params.id as string;
+export async function update(req: Request, res: FirmPost<typeof updateFirmBody>) {
+  const { id } = res.locals.input.params;
   const firm = await firms.getFirm(id);
   await handleForm(res, {
     render: (state) => renderFirmForm(req, res, { firm, ...state }),
-    save: (input: UpdateFirmInput) => firms.updateFirm(id, input, actorOf(req)),
+    save: (input) => firms.updateFirm(id, input, actorOf(req)),
     done: () => {
       flash(res, 'success', req.t('firms.saved'));
       res.redirect(`/firms/${id}`);
     },
     merge: {
       schema: updateFirmBody,
-      valuesOf: (input) => toFirmFields(toFirmRecord(input) as StoredFirm),
+      valuesOf: (input) => toFirmFields(toFirmRecord(input)),
       current: async () => versioned(await firms.getFirm(id)),
     },
   });
 }
 
-async function backToFirm(req: Request, res: Response, id: string, action: () => Promise<unknown>, success: string) {
+async function backToFirm(req: Request, res: AppResponse, id: string, action: () => Promise<unknown>, success: string) {
   try {
     await action();
     flash(res, 'success', req.t(success));
@@ -104,23 +115,23 @@ async function backToFirm(req: Request, res: Response, id: string, action: () =>
 }
 
 // POST /firms/:id/status — move along the pipeline with an effective date
-export async function changeStatus(req: Request, res: Response) {
-  const id = res.locals.input.params.id as string;
+export async function changeStatus(req: Request, res: FirmPost<typeof statusChangeBody>) {
+  const { id } = res.locals.input.params;
   if (res.locals.bodyErrors) {
     return renderForm(res, 'firms/show', { ...(await detailLocals(req, res, id)), values: req.body, errors: res.locals.bodyErrors });
   }
-  await backToFirm(req, res, id, () => firms.changeStatus(id, res.locals.input.body as StatusChangeInput, actorOf(req)), 'firms.statusChanged');
+  await backToFirm(req, res, id, () => firms.changeStatus(id, res.locals.input.body, actorOf(req)), 'firms.statusChanged');
 }
 
 // POST /firms/:id/archive and /restore
-export const archive = (archived: boolean) => async (req: Request, res: Response) => {
-  const id = res.locals.input.params.id as string;
+export const archive = (archived: boolean) => async (req: Request, res: FirmPost<typeof csrfOnlyBody>) => {
+  const { id } = res.locals.input.params;
   await backToFirm(req, res, id, () => firms.setArchived(id, archived, actorOf(req)), archived ? 'firms.archived' : 'firms.restored');
 };
 
 // POST /firms/:id/delete — admins only; refused while rounds exist
-export async function destroy(req: Request, res: Response) {
-  const id = res.locals.input.params.id as string;
+export async function destroy(req: Request, res: FirmPost<typeof csrfOnlyBody>) {
+  const { id } = res.locals.input.params;
   try {
     await firms.deleteFirm(id, actorOf(req));
   } catch (err) {
@@ -133,13 +144,13 @@ export async function destroy(req: Request, res: Response) {
 }
 
 // POST /firms/:id/notes — add a staff note
-export async function addNote(req: Request, res: Response) {
-  const id = res.locals.input.params.id as string;
+export async function addNote(req: Request, res: FirmPost<typeof noteBody>) {
+  const { id } = res.locals.input.params;
   if (res.locals.bodyErrors) {
     flash(res, 'error', req.t('firms.noteEmpty'));
     return res.redirect(`/firms/${id}#notes`);
   }
-  await firms.addNote(id, (res.locals.input.body as { body: string }).body, actorOf(req));
+  await firms.addNote(id, res.locals.input.body.body, actorOf(req));
   flash(res, 'success', req.t('firms.noteAdded'));
   res.redirect(`/firms/${id}#notes`);
 }

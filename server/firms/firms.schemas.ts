@@ -3,7 +3,6 @@ import { FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, ROUND_S
 import {
   checkbox, csrfField, multiEnum, optionalDay, optionalEnum, optionalId, optionalInt, optionalKrw, optionalText, optionalUrl, tagList, editVersionFields,
 } from '../lib/form-fields.js';
-import { objectId } from '../lib/validate.js';
 import { pageCursors } from '../lib/keyset.js';
 import { isValidBrn, normaliseBrn } from './firm-rules.js';
 import { isValidCalendarDate } from '../lib/dates.js';
@@ -55,8 +54,7 @@ const day = (v: unknown): string | undefined => (typeof v === 'string' && /^\d{4
 
 // Rules across fields, each reported beside the field it concerns. They run even when single fields failed
 // (ALWAYS), so every error shows at once; values may then still be raw form strings, hence the defensive reads.
-export function checkFirmFields(raw: FirmFieldsIn, ctx: z.RefinementCtx): void {
-  const f = raw as unknown as Record<string, unknown>;
+function checkFirmFields(f: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (!filled(f.nameKo) && !filled(f.nameEn)) issue('nameKo', 'firms.errors.name');
   const start = day(f.residencyStart);
@@ -77,7 +75,7 @@ export function checkFirmFields(raw: FirmFieldsIn, ctx: z.RefinementCtx): void {
   if (raising && (f.fundraisingTargetKrw === undefined || f.fundraisingTargetKrw === '')) issue('fundraisingTargetKrw', 'firms.errors.targetNeeded');
 }
 
-export const ALWAYS = { when: () => true };
+const ALWAYS = { when: () => true };
 
 export const createFirmBody = z
   .strictObject({ ...csrfField, ...firmFields, status: z.enum(INITIAL_FIRM_STATUSES, { error: 'validation.choice' }).default('applicant') })
@@ -117,5 +115,4 @@ export const firmListQuery = z.strictObject({
 });
 export type FirmListQuery = z.infer<typeof firmListQuery>;
 
-export const firmIdParams = z.strictObject({ id: objectId });
 export const noteBody = z.strictObject({ ...csrfField, body: z.string().trim().min(1, { error: 'validation.required' }).max(10_000, { error: 'validation.tooLong' }) });

@@ -5,9 +5,11 @@ import { PersonModel } from '../../models/person.model.js';
 import { NoteModel } from '../../models/note.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
+import { isDuplicateKey } from '../db/db-errors.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import { seoulToday } from '../lib/dates.js';
 import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
+import { refreshReportMonths } from '../reports/index.js';
 import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
 import { nameIn } from '../lib/names.js';
 import { toFirmRecord } from './firm-mapping.js';
@@ -24,9 +26,7 @@ export async function getFirm(id: string) {
   return firm;
 }
 
-function duplicateBrn(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
+const brnTaken = () => Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
 
 export async function createFirm(input: CreateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
   const { status, _csrf, ...fields } = input;
@@ -39,13 +39,14 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
   try {
     firm = await FirmModel.create({ ...record, status, statusHistory: history, lastActivityAt: now, importId: opts.importId });
   } catch (err) {
-    if (duplicateBrn(err)) throw Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
+    if (isDuplicateKey(err)) throw brnTaken();
     throw err;
   }
   await recordAudit({
     actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'create', version: firm.__v,
     changes: visibleChanges({}, flatten({ ...record, status })), importId: opts.importId,
   });
+  await refreshReportMonths(firm._id);
   return firm;
 }
 
@@ -63,7 +64,7 @@ export async function updateFirm(id: string, input: UpdateFirmInput, actor: Acto
   try {
     updated = await FirmModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion({ ...$set, lastActivityAt: new Date() }, $unset), { returnDocument: 'after' }).lean();
   } catch (err) {
-    if (duplicateBrn(err)) throw Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
+    if (isDuplicateKey(err)) throw brnTaken();
     throw err;
   }
   if (!updated) throw await editConflictSince(id, version);
@@ -71,6 +72,7 @@ export async function updateFirm(id: string, input: UpdateFirmInput, actor: Acto
   if (changes.length) {
     await recordAudit({ actor, entity: 'firm', entityId: before._id, firm: before._id, entityLabel: nameIn(updated, 'ko'), action: 'update', changes, version: updated.__v, importId: opts.importId });
   }
+  await refreshReportMonths(before._id);
   return { firm: updated, before, changes };
 }
 
@@ -110,6 +112,7 @@ export async function changeStatus(id: string, input: StatusChangeInput, actor: 
     actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'status', version: updated.__v,
     changes: [{ field: 'status', before: firm.status, after: input.status }, ...(input.note ? [{ field: 'note', before: null, after: input.note }] : [])],
   });
+  await refreshReportMonths(firm._id);
   return updated;
 }
 
@@ -137,11 +140,12 @@ export async function deleteFirm(id: string, actor: Actor) {
   if (rounds > 0) throw new AppError(409, HAS_ROUNDS, 'firm has rounds', { rounds } satisfies HasRoundsDetails);
   await recordAudit({
     actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'delete',
-    changes: visibleChanges(flatten(firm as unknown as Record<string, unknown>), {}).filter((c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field)),
+    changes: visibleChanges(flatten(firm), {}).filter((c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field)),
   });
   await NoteModel.deleteMany({ firm: id });
   await PersonModel.updateMany({ 'firms.firm': id }, { $pull: { firms: { firm: new Types.ObjectId(id) } } });
   await FirmModel.deleteOne({ _id: id });
+  await refreshReportMonths(id);
 }
 
 export async function addNote(firmId: string, body: string, actor: Actor) {

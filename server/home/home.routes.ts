@@ -1,10 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import { requireLogin } from '../auth/require-role.js';
+import { requireLogin } from '../auth/index.js';
 import { dashboardSummary } from './home.service.js';
+import { followUpCounts } from '../matches/index.js';
+import { seoulToday } from '../lib/dates.js';
 
 export const homeRouter = Router();
 
-// GET / — dashboard: cohort progress toward 60 resident firms, for every role
+// GET / — dashboard: cohort progress toward 60 resident firms; staff also see their follow-ups; viewers go to /reports
 homeRouter.get('/', requireLogin(), async (req: Request, res: Response) => {
-  res.render('home/index', { title: req.t('home.title'), summary: await dashboardSummary() });
+  // Viewers' home is the reports on the cohort targets.
+  if (req.user!.role === 'viewer') return res.redirect('/reports');
+  const staff = req.user!.role === 'staff' || req.user!.role === 'admin';
+  const [summary, followUps] = await Promise.all([dashboardSummary(), staff ? followUpCounts(req.user!.id, seoulToday()) : undefined]);
+  res.render('home/index', { title: req.t('home.title'), summary, followUps });
 });

@@ -1,7 +1,7 @@
 import { FirmModel } from '../../models/firm.model.js';
 
-export const COHORT_BASELINE = 19;
-export const COHORT_TARGET = 60;
+const COHORT_BASELINE = 19;
+const COHORT_TARGET = 60;
 
 export async function dashboardSummary() {
   // Index-shaped counts ({archived, status}); the residents' raised totals summed in one $group.

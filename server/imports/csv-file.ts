@@ -41,6 +41,7 @@ export function unguardCell(cell: string): string {
 export function readCsv(text: string, knownColumns: readonly string[], ignorable: readonly string[] = []): CsvTable | { error: CsvFileError } {
   let records: { record: string[]; info: { records: number } }[];
   try {
+    // csv-parse's types do not know `info: true` turns each record into { record, info }.
     records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, info: true, skip_empty_lines: false, bom: true }) as unknown as typeof records;
   } catch (err) {
     const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as { lines: number }).lines : 0;

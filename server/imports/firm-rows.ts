@@ -1,13 +1,11 @@
-import { createFirmBody, updateFirmBody, type CreateFirmInput, type UpdateFirmInput } from '../firms/firms.schemas.js';
-import { toFirmFields, toFirmRecord } from '../firms/firm-mapping.js';
-import { displayName, sortNameOf } from '../firms/firm-rules.js';
+import { createFirmBody, updateFirmBody, sortNameOf, toFirmFields, toFirmRecord, type CreateFirmInput, type StoredFirm, type UpdateFirmInput } from '../firms/index.js';
+import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { booleanCell, dayCell, joinMulti, splitMulti } from './cell-values.js';
 import { FIRM_FIELD_COLUMNS } from './import-columns.js';
 import { brnKey, firmsNamed, investorNamed, OBJECT_ID, type FirmRef, type InvestorRef } from './match-rules.js';
-import { extraCellsCheck, fail, flatChanges, messagesOf, newDecision, type RowDecision, type RowMessage } from './row-decision.js';
+import { createRow, extraCellsCheck, fail, flatChanges, newDecision, updateRow, type RowDecision, type RowMessage } from './row-decision.js';
 
-type StoredFirm = Parameters<typeof toFirmFields>[0];
 export type ExistingFirm = StoredFirm & FirmRef & { _id: unknown; __v?: number | null };
 export type FirmContext = { firms: readonly ExistingFirm[]; investors: readonly InvestorRef[]; personIds: ReadonlySet<string> };
 export type FirmRowInput = { create: CreateFirmInput } | { targetId: string; update: UpdateFirmInput };
@@ -23,7 +21,7 @@ export function firmCellsOf(firm: StoredFirm): Record<string, string> {
 }
 
 // CSV cells → the form's body (what the firm schemas parse).
-export function firmBodyOf(cells: Record<string, string>): { body: Record<string, unknown>; messages: RowMessage[] } {
+function firmBodyOf(cells: Record<string, string>): { body: Record<string, unknown>; messages: RowMessage[] } {
   const body: Record<string, unknown> = {};
   const messages: RowMessage[] = [];
   for (const [column, raw] of Object.entries(cells)) {
@@ -78,7 +76,7 @@ export function decideFirmRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx
     const cells = { ...row.cells };
     const brn = brnKey(cells.brn);
     d.key = brn ?? (cells.brn?.trim() || sortNameOf({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() }));
-    d.label = displayName({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() });
+    d.label = nameIn({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() }, 'ko');
     const { firm, ambiguous } = matchFirm(cells, ctx, byBrn);
     if (ambiguous) {
       fail(d, { field: 'nameKo', message: 'imports.errors.ambiguousFirm' });
@@ -90,24 +88,16 @@ export function decideFirmRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx
     const refMessages = resolveRefs(cells, stored, ctx);
     const { status, ...fieldCells } = cells;
     const { body, messages } = firmBodyOf(firm ? { ...stored, ...fieldCells } : cells);
-    const parsed = firm ? updateFirmBody.safeParse(body) : createFirmBody.safeParse(body);
-    const problems = [...messages, ...refMessages, ...(parsed.success ? [] : messagesOf(parsed.error))];
-    if (problems.length || !parsed.success) {
-      fail(d, ...problems);
-      return d;
-    }
-    if (!firm) {
-      d.action = 'create';
-      d.input = { create: parsed.data as CreateFirmInput };
-      return d;
-    }
-    d.targetId = String(firm._id);
-    d.label = displayName(firm);
-    d.key = firm.brn ?? d.key;
-    d.changes = flatChanges(stored, firmCellsOf(toFirmRecord(parsed.data as UpdateFirmInput) as StoredFirm), FIRM_FIELD_COLUMNS);
-    d.action = d.changes.length ? 'update' : 'unchanged';
-    if (d.changes.length) d.input = { targetId: d.targetId, update: parsed.data as UpdateFirmInput };
-    return d;
+    const problems = [...messages, ...refMessages];
+    if (!firm) return createRow(d, problems, createFirmBody.safeParse(body), (create): FirmRowInput => ({ create }));
+    const targetId = String(firm._id);
+    return updateRow(d, problems, updateFirmBody.safeParse(body), {
+      id: targetId,
+      label: nameIn(firm, 'ko'),
+      key: firm.brn ?? undefined,
+      changes: (update) => flatChanges(stored, firmCellsOf(toFirmRecord(update)), FIRM_FIELD_COLUMNS),
+      input: (update): FirmRowInput => ({ targetId, update }),
+    });
   });
   markFirmDuplicates(decisions, table.rows.map((r) => r.cells));
   extraCellsCheck(decisions, table.extraCells);

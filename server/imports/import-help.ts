@@ -1,6 +1,6 @@
-import { FIRM_STAGES, INSTRUMENTS, INVESTOR_TYPES, ROUND_STAGES, ROUND_STATUSES, SECTORS, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from '../../models/enums.js';
-import type { ImportKind } from '../../models/import-batch.model.js';
-import { CURRENCIES } from '../rounds/rounds.schemas.js';
+import { FIRM_STAGES, INSTRUMENTS, INVESTOR_REGIONS, INVESTOR_TYPES, ROUND_STAGES, ROUND_STATUSES, SECTORS, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from '../../models/enums.js';
+import type { ImportKind } from '../../models/enums.js';
+import { CURRENCIES } from '../rounds/index.js';
 import { COLUMNS, EXPLAINED_COLUMNS } from './import-columns.js';
 
 // The upload page's column reference: each column with its label key, an explanation key where one is needed, and the
@@ -12,7 +12,7 @@ const VALUES: Record<ImportKind, Record<string, readonly string[]>> = {
     sectorPrimary: SECTORS, sectorsSecondary: SECTORS, stage: FIRM_STAGES, tipsTrack: TIPS_TRACKS, tipsSuccessCriteria: TIPS_SUCCESS_CRITERIA,
     fundraisingStage: ROUND_STAGES, fundraisingInstrument: INSTRUMENTS, status: ['applicant', 'screening', 'admitted', 'resident'],
   },
-  investors: { type: INVESTOR_TYPES },
+  investors: { type: INVESTOR_TYPES, thesisSectors: SECTORS, thesisStages: ROUND_STAGES, thesisInstruments: INSTRUMENTS, thesisRegions: INVESTOR_REGIONS },
   rounds: { stage: ROUND_STAGES, instrument: INSTRUMENTS, status: ROUND_STATUSES, currency: Object.keys(CURRENCIES) },
 };
 

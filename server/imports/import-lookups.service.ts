@@ -22,7 +22,7 @@ async function investorsReferred(names: Iterable<string | undefined>, ids: strin
   const validIds = [...new Set(ids.filter((id) => OBJECT_ID.test(id)))];
   if (validIds.length) or.push({ _id: { $in: validIds } });
   if (!or.length) return [];
-  return InvestorOrgModel.find({ $or: or }, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, website: 1, bifcBased: 1, __v: 1 }).lean() as Promise<ExistingInvestor[]>;
+  return InvestorOrgModel.find({ $or: or }, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, website: 1, bifcBased: 1, thesis: 1, __v: 1 }).lean<ExistingInvestor[]>();
 }
 
 async function firmsReferred(brnCells: (string | undefined)[], nameCells: (string | undefined)[]): Promise<ExistingFirm[]> {
@@ -33,7 +33,7 @@ async function firmsReferred(brnCells: (string | undefined)[], nameCells: (strin
   if (keys.length) or.push({ sortName: { $in: keys } });
   if (raw.length) or.push({ nameKo: { $in: raw } });
   if (!or.length) return [];
-  return FirmModel.find({ $or: or }, FIRM_PROJECTION).lean() as unknown as Promise<ExistingFirm[]>;
+  return FirmModel.find({ $or: or }, FIRM_PROJECTION).lean<ExistingFirm[]>();
 }
 
 export async function firmContext(rows: CsvRow[]): Promise<FirmContext> {
@@ -54,7 +54,7 @@ export async function investorContext(rows: CsvRow[]): Promise<InvestorContext> 
 export async function roundContext(rows: CsvRow[]): Promise<RoundContext> {
   const cells = rows.map((r) => r.cells);
   const firms = await firmsReferred(cells.map((c) => c.firmBrn), cells.map((c) => c.firmName));
-  const rounds = firms.length ? ((await FundingRoundModel.find({ firm: { $in: firms.map((f) => String(f._id)) } }).lean()) as unknown as ExistingRound[]) : [];
+  const rounds = firms.length ? await FundingRoundModel.find({ firm: { $in: firms.map((f) => String(f._id)) } }).lean<ExistingRound[]>() : [];
   const participantNames = cells.flatMap((c) => parseParticipantsCell(c.participants).participants.map((p) => p.name));
   const storedIds = rounds.flatMap((r) => (r.participants ?? []).map((p) => String(p.investor)));
   return { firms, rounds, investors: await investorsReferred(participantNames, storedIds) };

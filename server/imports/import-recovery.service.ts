@@ -3,7 +3,7 @@ import { ImportBatchModel, ImportLeaseModel } from '../../models/import-batch.mo
 import { recordAudit, type Actor } from '../audit/index.js';
 import type { Logger } from '../lib/logger.js';
 import { undoImport, type JournalEntry } from './import-undo.service.js';
-import { DEFAULT_LEASE, HELD_STATUSES, ImportLease, isHeld, leaseKey, type LeaseTiming } from './import-lease.js';
+import { DEFAULT_LEASE, HELD_STATUSES, ImportLease, isHeld, leaseKey, type LeaseTiming } from './import-lease.service.js';
 
 export type UndoEnd = { status: 'failed' | 'interrupted'; reason?: string; undoComplete: boolean };
 

@@ -3,9 +3,12 @@ import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
-import { derivedFirmFields, displayName } from '../firms/firm-rules.js';
-import { recomputeFirmTotals } from '../rounds/rounds.service.js';
-import { ImportLeaseLost, type ImportLease } from './import-lease.js';
+import { derivedFirmFields } from '../firms/index.js';
+import { recomputeFirmTotals } from '../rounds/index.js';
+import { valueAt } from '../lib/dotted-path.js';
+import { setAndUnset, splitSetUnset } from '../lib/edit-conflict.js';
+import { nameIn } from '../lib/names.js';
+import { ImportLeaseLost, type ImportLease } from './import-lease.service.js';
 
 // The import's undo log. Before an update, the stored values it will change; for a round write, its firm's activity
 // time; after an insert, the new id. It must hold everything a crash (kill -9 at any point) leaves behind, so:
@@ -14,7 +17,7 @@ import { ImportLeaseLost, type ImportLease } from './import-lease.js';
 //   per write would make large files quadratic);
 // - inserts are stored with the next chunk, and until then found by the import id every inserted record carries.
 
-export type JournalEntity = 'firm' | 'round' | 'investor';
+type JournalEntity = 'firm' | 'round' | 'investor';
 export type JournalEntry = {
   op: 'insert' | 'update' | 'touch';
   entity: JournalEntity;
@@ -55,10 +58,7 @@ export class ImportJournal {
 }
 
 type Doc = Record<string, unknown>;
-
-export function valueAt(doc: Doc, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Doc)[k] : undefined), doc);
-}
+type Paths = { path: string; value?: unknown }[];
 
 function setAt(doc: Doc, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -71,91 +71,85 @@ function setAt(doc: Doc, path: string, value: unknown): void {
   else o[keys.at(-1)!] = value;
 }
 
-// Fields an update always touches besides the ones it sets (restored so the record is as it was, version included).
-const BOOKKEEPING = ['__v', 'updatedAt', 'lastActivityAt'];
-const FIRM_DERIVED = new Set(['sortName', 'sortNameKo', 'searchTokens', 'tips.status']);
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-// The stored values at the paths an update will change: the paths of `next` (flattened) whose stored value differs.
-export function preImage(stored: Doc, next: Doc, opts: { skip?: ReadonlySet<string>; bookkeeping?: readonly string[] } = {}): { path: string; value?: unknown }[] {
+// The stored values at the paths an update will change: the paths of `next` (flattened) whose stored value differs,
+// and the collection's bookkeeping fields, which every update touches (restored so the record is as it was, version
+// included).
+function preImage(stored: object, next: object, updated: Updated): Paths {
   const changed = Object.entries(flatten(next))
-    .filter(([path, value]) => !opts.skip?.has(path) && !same(valueAt(stored, path), value))
+    .filter(([path, value]) => !updated.derived?.has(path) && !same(valueAt(stored, path), value))
     .map(([path]) => path);
-  return [...changed, ...(opts.bookkeeping ?? BOOKKEEPING)].map((path) => ({ path, value: valueAt(stored, path) }));
+  return [...changed, ...updated.bookkeeping].map((path) => ({ path, value: valueAt(stored, path) }));
 }
 
-export async function firmPreImage(firmId: string, nextRecord: Doc): Promise<{ entry: JournalEntry; version: number }> {
-  const stored = await FirmModel.findById(firmId).lean();
-  if (!stored) throw new Error(`firm ${firmId} no longer exists`);
-  const before = preImage(stored as unknown as Doc, nextRecord, { skip: FIRM_DERIVED });
-  return { entry: { op: 'update', entity: 'firm', entityId: stored._id, before }, version: stored.__v ?? 0 };
+// How an import's update of a firm or an investor is journalled and undone.
+type Updated = {
+  entity: 'firm' | 'investor';
+  bookkeeping: readonly string[];
+  // Fields derived from the others: not journalled, recomputed from the restored values.
+  derived?: ReadonlySet<string>;
+  recompute?: (restored: Doc) => Doc;
+  label: (restored: Doc) => string;
+};
+const UPDATED = {
+  firm: {
+    entity: 'firm',
+    bookkeeping: ['__v', 'updatedAt', 'lastActivityAt'],
+    derived: new Set(['sortName', 'sortNameKo', 'searchTokens', 'tips.status']),
+    recompute: (restored) => derivedFirmFields(restored),
+    label: (restored) => nameIn(restored, 'ko'),
+  },
+  investor: { entity: 'investor', bookkeeping: ['__v', 'updatedAt', 'nameKey'], label: (restored) => nameIn(restored, 'en') },
+} as const satisfies Record<string, Updated>;
+
+const collectionOf = { firm: FirmModel.collection, investor: InvestorOrgModel.collection, round: FundingRoundModel.collection };
+
+async function updatePreImage(updated: Updated, id: string, next: object): Promise<{ entry: JournalEntry; version: number }> {
+  const stored = await collectionOf[updated.entity].findOne<Doc & { _id: Types.ObjectId }>({ _id: new Types.ObjectId(id) });
+  if (!stored) throw new Error(`${updated.entity} ${id} no longer exists`);
+  return { entry: { op: 'update', entity: updated.entity, entityId: stored._id, before: preImage(stored, next, updated) }, version: Number(stored.__v ?? 0) };
 }
 
-export async function investorPreImage(id: string, next: Doc): Promise<{ entry: JournalEntry; version: number }> {
-  const stored = await InvestorOrgModel.findById(id).lean();
-  if (!stored) throw new Error(`investor ${id} no longer exists`);
-  const before = preImage(stored as unknown as Doc, next, { bookkeeping: ['__v', 'updatedAt', 'nameKey'] });
-  return { entry: { op: 'update', entity: 'investor', entityId: stored._id, before }, version: stored.__v ?? 0 };
-}
+export const firmPreImage = (firmId: string, nextRecord: object) => updatePreImage(UPDATED.firm, firmId, nextRecord);
+export const investorPreImage = (id: string, next: object) => updatePreImage(UPDATED.investor, id, next);
 
 export async function roundPreImage(id: string): Promise<JournalEntry> {
-  const stored = await FundingRoundModel.findById(id).lean();
+  const stored = await FundingRoundModel.collection.findOne<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({ _id: new Types.ObjectId(id) });
   if (!stored) throw new Error(`round ${id} no longer exists`);
-  return { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm, doc: stored as unknown as Doc };
+  return { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm, doc: stored };
 }
+
+const TOUCHED = ['lastActivityAt', 'updatedAt'];
 
 export async function firmTouch(firmId: Types.ObjectId): Promise<JournalEntry> {
-  const stored = await FirmModel.findById(firmId, { lastActivityAt: 1, updatedAt: 1 }).lean();
-  return { op: 'touch', entity: 'firm', entityId: firmId, before: ['lastActivityAt', 'updatedAt'].map((path) => ({ path, value: stored ? valueAt(stored as unknown as Doc, path) : undefined })) };
+  const stored = await FirmModel.collection.findOne<Doc>({ _id: firmId }, { projection: { lastActivityAt: 1, updatedAt: 1 } });
+  return { op: 'touch', entity: 'firm', entityId: firmId, before: TOUCHED.map((path) => ({ path, value: stored ? valueAt(stored, path) : undefined })) };
 }
 
-function setUnset(before: { path: string; value?: unknown }[]): { $set: Doc; $unset: Record<string, 1> } {
-  const $set: Doc = {};
-  const $unset: Record<string, 1> = {};
-  for (const { path, value } of before) {
-    if (value === undefined || value === null) $unset[path] = 1;
-    else $set[path] = value;
-  }
-  return { $set, $unset };
-}
+// The stored values given by path: empty ones unset (raw driver writes: no timestamps, no casting).
+const restoreUpdate = (paths: Paths) => setAndUnset(splitSetUnset(Object.fromEntries(paths.map(({ path, value }) => [path, value]))));
 
 const auditChanges = (current: Doc, restored: Doc, paths: string[]) =>
   diffFields(Object.fromEntries(paths.map((p) => [p, valueAt(current, p)])), Object.fromEntries(paths.map((p) => [p, valueAt(restored, p)])));
 
 type Undo = { actor: Actor | null; importId: Types.ObjectId };
 
-// Restores the stored values written before the import's update (raw driver writes: no timestamps, no casting).
-// Skipped when the version shows the import's write never happened.
-async function restoreFirm(entry: JournalEntry, u: Undo): Promise<void> {
-  const current = (await FirmModel.findById(entry.entityId).lean()) as unknown as Doc | null;
+// Restores the stored values written before the import's update of a firm or an investor (its derived fields
+// recomputed from them). Skipped when the version shows the import's write never happened.
+async function restoreUpdated(updated: Updated, entry: JournalEntry, u: Undo): Promise<void> {
+  const collection = collectionOf[updated.entity];
+  const current = await collection.findOne<Doc>({ _id: entry.entityId });
   const before = entry.before ?? [];
   const version = before.find((b) => b.path === '__v')?.value as number | undefined;
   if (!current || Number(current.__v ?? 0) <= Number(version ?? 0)) return;
   const restored = structuredClone(current);
   for (const b of before) setAt(restored, b.path, b.value);
-  const derived = Object.entries(derivedFirmFields(restored as Parameters<typeof derivedFirmFields>[0])).map(([path, value]) => ({ path, value }));
-  const { $set, $unset } = setUnset([...before, ...derived]);
-  await FirmModel.collection.updateOne({ _id: entry.entityId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) });
-  const paths = before.map((b) => b.path).filter((p) => !BOOKKEEPING.includes(p));
+  const derived = Object.entries(updated.recompute?.(restored) ?? {}).map(([path, value]) => ({ path, value }));
+  await collection.updateOne({ _id: entry.entityId }, restoreUpdate([...before, ...derived]));
+  const paths = before.map((b) => b.path).filter((p) => !updated.bookkeeping.includes(p));
   await recordAudit({
-    actor: u.actor, entity: 'firm', entityId: entry.entityId, firm: entry.entityId, entityLabel: displayName(restored as { nameKo?: string; nameEn?: string }),
-    action: 'update', changes: auditChanges(current, restored, paths), version: version, importId: u.importId,
-  });
-}
-
-async function restoreInvestor(entry: JournalEntry, u: Undo): Promise<void> {
-  const current = (await InvestorOrgModel.findById(entry.entityId).lean()) as unknown as Doc | null;
-  const before = entry.before ?? [];
-  const version = before.find((b) => b.path === '__v')?.value as number | undefined;
-  if (!current || Number(current.__v ?? 0) <= Number(version ?? 0)) return;
-  const { $set, $unset } = setUnset(before);
-  await InvestorOrgModel.collection.updateOne({ _id: entry.entityId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) });
-  const restored = structuredClone(current);
-  for (const b of before) setAt(restored, b.path, b.value);
-  const paths = before.map((b) => b.path).filter((p) => !['__v', 'updatedAt', 'nameKey'].includes(p));
-  await recordAudit({
-    actor: u.actor, entity: 'investor', entityId: entry.entityId, entityLabel: String(restored.nameEn || restored.nameKo || ''),
+    actor: u.actor, entity: updated.entity, entityId: entry.entityId, firm: updated.entity === 'firm' ? entry.entityId : undefined, entityLabel: updated.label(restored),
     action: 'update', changes: auditChanges(current, restored, paths), version, importId: u.importId,
   });
 }
@@ -164,7 +158,7 @@ const ROUND_OMIT = ['_id', '__v', 'firm', 'createdAt', 'updatedAt', 'importId'];
 const roundShape = (r: Doc) => Object.fromEntries(Object.entries(r).filter(([k]) => !ROUND_OMIT.includes(k)));
 
 async function restoreRound(entry: JournalEntry, u: Undo): Promise<void> {
-  const current = (await FundingRoundModel.findById(entry.entityId).lean()) as unknown as Doc | null;
+  const current = await FundingRoundModel.collection.findOne<Doc>({ _id: entry.entityId });
   if (!entry.doc) return;
   await FundingRoundModel.collection.replaceOne({ _id: entry.entityId }, entry.doc, { upsert: true });
   const changes = diffFields(roundShape(current ?? {}), roundShape(entry.doc));
@@ -173,24 +167,27 @@ async function restoreRound(entry: JournalEntry, u: Undo): Promise<void> {
   }
 }
 
+const restore = (entry: JournalEntry, u: Undo) => (entry.entity === 'round' ? restoreRound(entry, u) : restoreUpdated(UPDATED[entry.entity], entry, u));
+
+type Inserted = { _id: Types.ObjectId; nameKo?: string; nameEn?: string; stage?: string; firm?: Types.ObjectId };
+
 // Deletes what the import inserted: the journal's ids, and anything else carrying the import's id (a write whose
 // service failed after inserting) that is not one of the records it updated.
 async function deleteInserted(entries: JournalEntry[], updatedIds: Types.ObjectId[], u: Undo): Promise<Types.ObjectId[]> {
   const affectedFirms: Types.ObjectId[] = [];
-  const models = { firm: FirmModel, round: FundingRoundModel, investor: InvestorOrgModel } as const;
   for (const entity of ['round', 'firm', 'investor'] as const) {
-    const model = models[entity] as unknown as typeof FirmModel;
+    const collection = collectionOf[entity];
     const journalled = entries.filter((e) => e.op === 'insert' && e.entity === entity).map((e) => e.entityId);
-    const docs = await model
-      .find({ $or: [{ _id: { $in: journalled } }, { importId: u.importId, _id: { $nin: updatedIds } }] }, { nameKo: 1, nameEn: 1, stage: 1, firm: 1 })
-      .lean();
+    const docs = await collection
+      .find<Inserted>({ $or: [{ _id: { $in: journalled } }, { importId: u.importId, _id: { $nin: updatedIds } }] }, { projection: { nameKo: 1, nameEn: 1, stage: 1, firm: 1 } })
+      .toArray();
     if (!docs.length) continue;
-    await model.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
-    for (const d of docs as unknown as { _id: Types.ObjectId; nameKo?: string; nameEn?: string; stage?: string; firm?: Types.ObjectId }[]) {
+    await collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    for (const d of docs) {
       if (entity === 'round' && d.firm) affectedFirms.push(d.firm);
       await recordAudit({
         actor: u.actor, entity, entityId: d._id, firm: entity === 'firm' ? d._id : d.firm,
-        entityLabel: entity === 'round' ? d.stage : displayName(d), action: 'delete', importId: u.importId,
+        entityLabel: entity === 'round' ? d.stage : nameIn(d, 'ko'), action: 'delete', importId: u.importId,
       });
     }
   }
@@ -213,7 +210,6 @@ export async function undoImport(entries: JournalEntry[], importId: Types.Object
   const affectedFirms = new Map<string, Types.ObjectId>();
   for (const entry of [...entries].reverse().filter((e) => e.op === 'update')) {
     if (entry.firm) affectedFirms.set(String(entry.firm), entry.firm);
-    const restore = entry.entity === 'firm' ? restoreFirm : entry.entity === 'investor' ? restoreInvestor : restoreRound;
     await attempt(`restore ${entry.entity} ${entry.entityId}`, () => restore(entry, u));
   }
   const updatedIds = entries.filter((e) => e.op === 'update').map((e) => e.entityId);
@@ -225,13 +221,8 @@ export async function undoImport(entries: JournalEntry[], importId: Types.Object
     await attempt(`recompute totals of firm ${firm}`, async () => {
       await recomputeFirmTotals(firm);
       const touch = entries.find((e) => e.op === 'touch' && String(e.entityId) === String(firm));
-      if (touch?.before) {
-        const { $set, $unset } = setUnset(touch.before);
-        await FirmModel.collection.updateOne({ _id: firm }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) });
-      }
+      if (touch?.before) await FirmModel.collection.updateOne({ _id: firm }, restoreUpdate(touch.before));
     });
   }
   return problems;
 }
-
-export const asObjectId = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);

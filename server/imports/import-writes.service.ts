@@ -1,11 +1,10 @@
 import { Types } from 'mongoose';
-import type { ImportKind } from '../../models/import-batch.model.js';
+import type { ImportKind } from '../../models/enums.js';
 import { Conflict } from '../lib/app-error.js';
 import type { Actor } from '../audit/index.js';
-import { createFirm, updateFirm } from '../firms/firms.service.js';
-import { toFirmRecord } from '../firms/firm-mapping.js';
-import { createInvestor, updateInvestor } from '../investors/investors.service.js';
-import { createRound, updateRound } from '../rounds/rounds.service.js';
+import { createFirm, toFirmRecord, updateFirm } from '../firms/index.js';
+import { createInvestor, toInvestorRecord, updateInvestor } from '../investors/index.js';
+import { createRound, updateRound } from '../rounds/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
@@ -30,8 +29,7 @@ export async function planRow(run: ImportRun, input: RowInput, touched: Set<stri
   if (run.kind === 'investors') {
     const row = input as InvestorRowInput;
     if ('create' in row) return { entries: [] };
-    const { nameKo, nameEn, type, website, bifcBased } = row.update;
-    const { entry, version } = await investorPreImage(row.targetId, { nameKo, nameEn, type, website, bifcBased });
+    const { entry, version } = await investorPreImage(row.targetId, toInvestorRecord(row.update));
     return { entries: [entry], version };
   }
   // A round write recomputes its firm's totals (and activity time).

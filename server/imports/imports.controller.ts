@@ -1,15 +1,17 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
-import { IMPORT_KINDS, type ImportKind } from '../../models/import-batch.model.js';
+import { IMPORT_KINDS, type ImportKind } from '../../models/enums.js';
 import { flash } from '../lib/forms.js';
 import type { CsvFileError } from './csv-file.js';
 import { COLUMNS, TEMPLATE_EXAMPLES } from './import-columns.js';
 import { columnHelp } from './import-help.js';
-import { uploadBody } from './imports.schemas.js';
+import { uploadBody, type batchParams, type templateParams } from './imports.schemas.js';
+import type { csrfOnlyBody } from '../lib/form-fields.js';
+import type { AppResponse, Validated } from '../lib/validate.js';
 import { applyImport, getBatch, previewImport } from './imports.service.js';
 import { actorOf } from '../audit/index.js';
 
-function renderUpload(req: Request, res: Response, locals: { kind?: string; fileError?: CsvFileError; status?: number } = {}) {
+function renderUpload(req: Request, res: AppResponse, locals: { kind?: string; fileError?: CsvFileError; status?: number } = {}) {
   const kind = (IMPORT_KINDS as readonly string[]).includes(locals.kind ?? '') ? (locals.kind as ImportKind) : 'firms';
   res.status(locals.status ?? 200).render('imports/upload', {
     title: req.t('imports.title'),
@@ -21,14 +23,14 @@ function renderUpload(req: Request, res: Response, locals: { kind?: string; file
 }
 
 // GET /firms/import — choose what to import, upload a CSV; templates and the column reference
-export function uploadForm(req: Request, res: Response) {
+export function uploadForm(req: Request, res: AppResponse) {
   const kind = typeof req.query.kind === 'string' ? req.query.kind : undefined;
   renderUpload(req, res, { kind });
 }
 
 // GET /firms/import/template/:kind.csv — header row and one example row, UTF-8 with a BOM (Excel reads Korean right)
-export function template(req: Request, res: Response) {
-  const kind = res.locals.input.params.kind as ImportKind;
+export function template(req: Request, res: Validated<{ params: typeof templateParams }>) {
+  const { kind } = res.locals.input.params;
   const columns = [...COLUMNS[kind]];
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${kind}-template.csv"`);
@@ -36,11 +38,11 @@ export function template(req: Request, res: Response) {
 }
 
 // POST /firms/import — read and check every row, store the batch, show the row-by-row report (writes no records)
-export async function preview(req: Request, res: Response) {
+export async function preview(req: Request, res: AppResponse) {
   const body = uploadBody.safeParse(req.body ?? {});
   const kind = typeof req.body?.kind === 'string' ? req.body.kind : undefined;
   const fail = (message: string) => renderUpload(req, res, { kind, fileError: { message }, status: 422 });
-  if (res.locals.uploadError) return fail(res.locals.uploadError as string);
+  if (res.locals.uploadError) return fail(res.locals.uploadError);
   if (!body.success) return fail('imports.fileErrors.kind');
   if (!req.file || !req.file.size) return fail('imports.fileErrors.noFile');
   const result = await previewImport({ kind: body.data.kind, filename: req.file.originalname || `${body.data.kind}.csv`, bytes: req.file.buffer }, actorOf(req));
@@ -50,15 +52,15 @@ export async function preview(req: Request, res: Response) {
 }
 
 // GET /firms/import/:batchId — a batch: its preview while it may be applied (an interrupted one again), else its result
-export async function show(req: Request, res: Response) {
+export async function show(req: Request, res: Validated<{ params: typeof batchParams }>) {
   const batch = await getBatch(res.locals.input.params.batchId);
   const page = batch.status === 'previewed' || batch.status === 'interrupted' ? 'imports/preview' : 'imports/result';
   res.render(page, { title: req.t(`imports.result.${batch.status}Title`), batch });
 }
 
 // POST /firms/import/:batchId/apply — re-check, write every row or none
-export async function apply(req: Request, res: Response) {
-  const id = res.locals.input.params.batchId as string;
+export async function apply(req: Request, res: Validated<{ params: typeof batchParams; body: typeof csrfOnlyBody }>) {
+  const id = res.locals.input.params.batchId;
   const result = await applyImport(id, actorOf(req));
   if (result.outcome === 'failed') {
     const batch = await getBatch(id);

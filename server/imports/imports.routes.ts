@@ -1,11 +1,12 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { csrfAfterUpload } from '../lib/csrf.js';
-import { requireRole, STAFF } from '../auth/require-role.js';
+import { requireRole, STAFF } from '../auth/index.js';
 import { validate } from '../lib/validate.js';
 import { AppError } from '../lib/app-error.js';
 import { MAX_BYTES } from './csv-file.js';
-import { applyBody, batchParams, templateParams } from './imports.schemas.js';
+import { batchParams, templateParams } from './imports.schemas.js';
+import { csrfOnlyBody } from '../lib/form-fields.js';
 import * as imports from './imports.controller.js';
 
 // The one route that takes a multipart body (the app-wide CSRF guard refuses multipart elsewhere).
@@ -40,4 +41,4 @@ importsRouter.get('/firms/import', staff, imports.uploadForm);
 importsRouter.get('/firms/import/template/:kind.csv', staff, validate({ params: templateParams }), imports.template);
 importsRouter.post(IMPORT_UPLOAD_PATH, staff, parseUpload, csrfAfterUpload, imports.preview);
 importsRouter.get('/firms/import/:batchId', staff, validate({ params: batchParams }), imports.show);
-importsRouter.post('/firms/import/:batchId/apply', staff, validate({ params: batchParams, body: applyBody }), imports.apply);
+importsRouter.post('/firms/import/:batchId/apply', staff, validate({ params: batchParams, body: csrfOnlyBody }), imports.apply);

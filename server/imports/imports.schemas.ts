@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IMPORT_KINDS } from '../../models/import-batch.model.js';
+import { IMPORT_KINDS } from '../../models/enums.js';
 import { csrfField } from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 
@@ -7,4 +7,3 @@ import { objectId } from '../lib/validate.js';
 export const uploadBody = z.strictObject({ ...csrfField, kind: z.enum(IMPORT_KINDS, { error: 'imports.fileErrors.kind' }) });
 export const templateParams = z.strictObject({ kind: z.enum(IMPORT_KINDS) });
 export const batchParams = z.strictObject({ batchId: objectId });
-export const applyBody = z.strictObject(csrfField);

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { ImportBatchModel, type ImportKind } from '../../models/import-batch.model.js';
+import { ImportBatchModel } from '../../models/import-batch.model.js';
+import type { ImportKind } from '../../models/enums.js';
 import { AppError, NotFound } from '../lib/app-error.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { decodeCsv, readCsv, type CsvFileError, type CsvRow, type CsvTable } from './csv-file.js';
@@ -11,12 +12,9 @@ import { firmContext, investorContext, roundContext } from './import-lookups.ser
 import { countsOf, type ImportCounts, type RowDecision } from './row-decision.js';
 import { ImportJournal, type JournalEntry } from './import-undo.service.js';
 import { planRow, writeRow, type ImportRun, type RowPlan } from './import-writes.service.js';
-import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.js';
+import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.service.js';
 import { undoHeldBatch } from './import-recovery.service.js';
 import { trackApply } from './running-applies.js';
-
-// Start-up (server/index.ts) and the periodic check call it from here.
-export { recoverInterruptedImports } from './import-recovery.service.js';
 
 // A stored batch stays well under MongoDB's 16 MB document limit.
 const MAX_STORED_BYTES = 12 * 1024 * 1024;

@@ -1,8 +1,9 @@
 export { importsRouter, IMPORT_UPLOAD_PATH } from './imports.routes.js';
-export { previewImport, applyImport, getBatch, type ApplyDeps, type ApplyResult } from './imports.service.js';
+export { previewImport, applyImport, type ApplyResult } from './imports.service.js';
 export { recoverInterruptedImports, startImportLeaseWatcher } from './import-recovery.service.js';
 export { drainImportApplies } from './running-applies.js';
 export { firmCellsOf } from './firm-rows.js';
+export { investorCellsOf } from './investor-rows.js';
 export { roundCellsOf } from './round-rows.js';
 export { guardCell } from './cell-values.js';
-export { FIRM_COLUMNS, FIRM_READONLY_COLUMNS, ROUND_COLUMNS } from './import-columns.js';
+export { FIRM_COLUMNS, FIRM_READONLY_COLUMNS, INVESTOR_COLUMNS, ROUND_COLUMNS } from './import-columns.js';

@@ -1,22 +1,29 @@
-import { createInvestorBody, updateInvestorBody, type InvestorInput, type UpdateInvestorInput } from '../investors/investors.schemas.js';
-import { nameKeyOf } from '../investors/investors.service.js';
+import {
+  createInvestorBody, nameKeyOf, toInvestorFields, toInvestorRecord, updateInvestorBody, type InvestorInput, type StoredInvestor, type UpdateInvestorInput,
+} from '../investors/index.js';
+import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
-import { booleanCell } from './cell-values.js';
+import { booleanCell, joinMulti, splitMulti } from './cell-values.js';
 import { INVESTOR_COLUMNS } from './import-columns.js';
-import { investorLabel, type InvestorRef } from './match-rules.js';
-import { extraCellsCheck, fail, flatChanges, markDuplicates, messagesOf, newDecision, type RowDecision, type RowMessage } from './row-decision.js';
+import type { InvestorRef } from './match-rules.js';
+import { createRow, extraCellsCheck, flatChanges, markDuplicates, newDecision, updateRow, type RowDecision, type RowMessage } from './row-decision.js';
 
-export type ExistingInvestor = InvestorRef & { __v?: number | null; type: string; website?: string | null; bifcBased?: boolean | null };
+export type ExistingInvestor = InvestorRef & StoredInvestor & { __v?: number | null };
 export type InvestorContext = { investors: readonly ExistingInvestor[] };
 export type InvestorRowInput = { create: InvestorInput } | { targetId: string; update: UpdateInvestorInput };
 
-export function investorCellsOf(i: Omit<ExistingInvestor, '_id' | 'nameKey'>): Record<string, string> {
-  return { nameKo: i.nameKo ?? '', nameEn: i.nameEn ?? '', type: i.type ?? '', website: i.website ?? '', bifcBased: i.bifcBased ? 'true' : '' };
+// Thesis codes in one cell: "payments; lending" (funds are not in the flat file: they are edited on the investor's page).
+const MULTI = new Set(['thesisSectors', 'thesisStages', 'thesisInstruments', 'thesisRegions']);
+
+// A stored organisation as CSV cells: what the export writes and what an update row is compared with.
+export function investorCellsOf(i: StoredInvestor): Record<string, string> {
+  return Object.fromEntries(Object.entries(toInvestorFields(i)).map(([k, v]) => [k, Array.isArray(v) ? joinMulti(v) : v]));
 }
 
 function investorBodyOf(cells: Record<string, string>): { body: Record<string, unknown>; messages: RowMessage[] } {
   const messages: RowMessage[] = [];
   const body: Record<string, unknown> = { ...cells };
+  for (const column of MULTI) if (column in cells) body[column] = splitMulti(cells[column]);
   if ('bifcBased' in cells) {
     const b = booleanCell(cells.bifcBased);
     if (b === undefined) messages.push({ field: 'bifcBased', message: 'imports.errors.boolean' });
@@ -39,31 +46,22 @@ export function decideInvestorRows(table: Pick<CsvTable, 'rows' | 'extraCells'>,
   const decisions = table.rows.map((row) => {
     const d: RowDecision<InvestorRowInput> = newDecision(row);
     d.key = keyOf(row.cells);
-    d.label = investorLabel({ nameKo: row.cells.nameKo?.trim(), nameEn: row.cells.nameEn?.trim() });
+    d.label = nameIn({ nameKo: row.cells.nameKo?.trim(), nameEn: row.cells.nameEn?.trim() }, 'en');
     const existing = matchInvestor(row.cells, ctx);
     const stored = existing ? investorCellsOf(existing) : {};
     const merged = { ...stored, ...row.cells };
     const { body, messages } = investorBodyOf(merged);
-    const parsed = existing ? updateInvestorBody.safeParse({ ...body, _version: String(existing.__v ?? 0) }) : createInvestorBody.safeParse(body);
-    const problems = [...messages, ...(parsed.success ? [] : messagesOf(parsed.error))];
+    if (!existing) return createRow(d, messages, createInvestorBody.safeParse(body), (create): InvestorRowInput => ({ create }));
     // Renaming onto another organisation's name.
     const newKey = keyOf(merged);
-    if (existing && newKey !== existing.nameKey && ctx.investors.some((i) => i.nameKey === newKey)) problems.push({ field: 'nameEn', message: 'investors.errors.duplicate' });
-    if (problems.length || !parsed.success) {
-      fail(d, ...problems);
-      return d;
-    }
-    if (!existing) {
-      d.action = 'create';
-      d.input = { create: parsed.data as InvestorInput };
-      return d;
-    }
-    d.targetId = String(existing._id);
-    d.label = investorLabel(existing);
-    d.changes = flatChanges(stored, investorCellsOf(parsed.data as UpdateInvestorInput), INVESTOR_COLUMNS);
-    d.action = d.changes.length ? 'update' : 'unchanged';
-    if (d.changes.length) d.input = { targetId: d.targetId, update: parsed.data as UpdateInvestorInput };
-    return d;
+    if (newKey !== existing.nameKey && ctx.investors.some((i) => i.nameKey === newKey)) messages.push({ field: 'nameEn', message: 'investors.errors.duplicate' });
+    const targetId = String(existing._id);
+    return updateRow(d, messages, updateInvestorBody.safeParse({ ...body, _version: String(existing.__v ?? 0) }), {
+      id: targetId,
+      label: nameIn(existing, 'en'),
+      changes: (update) => flatChanges(stored, investorCellsOf(toInvestorRecord(update)), INVESTOR_COLUMNS),
+      input: (update): InvestorRowInput => ({ targetId, update }),
+    });
   });
   markDuplicates(decisions, decisions.map((d, i) => (d.targetId ? `id:${d.targetId}` : keyOf(table.rows[i]!.cells) ? `key:${keyOf(table.rows[i]!.cells)}` : undefined)), 'nameEn');
   extraCellsCheck(decisions, table.extraCells);

@@ -1,5 +1,5 @@
-import { isValidBrn, normaliseBrn, sortNameOf } from '../firms/firm-rules.js';
-import { nameKeyOf } from '../investors/investors.service.js';
+import { isValidBrn, normaliseBrn, sortNameOf } from '../firms/index.js';
+import { nameKeyOf } from '../investors/index.js';
 
 // How a CSV row finds the stored record it means: firms by registration number, else by name; investors by name.
 
@@ -14,7 +14,7 @@ export function brnKey(cell: string | undefined): string | undefined {
 }
 
 // A firm answers to its Korean name exactly, or to its English (sort) name in any case.
-export function firmNameMatches(firm: FirmRef, names: { nameKo?: string; nameEn?: string }): boolean {
+function firmNameMatches(firm: FirmRef, names: { nameKo?: string; nameEn?: string }): boolean {
   const ko = names.nameKo?.trim();
   const en = names.nameEn?.trim().toLowerCase();
   const sort = sortNameOf({ nameKo: ko, nameEn: en });
@@ -32,10 +32,6 @@ export function investorNamed<I extends InvestorRef>(investors: readonly I[], na
   const key = nameKeyOf({ nameEn: name });
   const trimmed = name.trim();
   return investors.find((i) => i.nameKey === key) ?? investors.find((i) => i.nameKo?.trim() === trimmed);
-}
-
-export function investorLabel(i: { nameKo?: string | null; nameEn?: string | null }): string {
-  return i.nameEn || i.nameKo || '';
 }
 
 // The names a set of rows refers to, for one database query: name keys and Korean names.

@@ -1,39 +1,19 @@
-import { CURRENCIES, roundBody, type RoundInput } from '../rounds/rounds.schemas.js';
-import { toRoundRecord } from '../rounds/rounds.service.js';
-import { displayName } from '../firms/firm-rules.js';
+import { roundBody, toRoundFields, toRoundRecord, type RoundInput, type StoredRound } from '../rounds/index.js';
+import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { dayCell, formatParticipantsCell, parseParticipantsCell } from './cell-values.js';
 import { ROUND_FIELD_COLUMNS } from './import-columns.js';
-import { brnKey, firmsNamed, investorLabel, investorNamed, type FirmRef, type InvestorRef } from './match-rules.js';
-import { extraCellsCheck, fail, flatChanges, markDuplicates, messagesOf, newDecision, type RowDecision, type RowMessage } from './row-decision.js';
+import { brnKey, firmsNamed, investorNamed, type FirmRef, type InvestorRef } from './match-rules.js';
+import { createRow, extraCellsCheck, fail, flatChanges, markDuplicates, newDecision, updateRow, type RowDecision, type RowMessage } from './row-decision.js';
 
-export type StoredRound = {
-  stage: string; instrument: string; status: string; amountKrw: number; currency?: string | null; amountMinor?: number | null;
-  preMoneyKrw?: number | null; announcedOn?: string | null; closedOn?: string | null; note?: string | null;
-  terms?: { valuationCapKrw?: number | null; discountPct?: number | null; interestPct?: number | null; redemptionYears?: number | null; conversionPriceKrw?: number | null; refixingFloorPct?: number | null } | null;
-  participants?: { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[] | null;
-};
 export type ExistingRound = StoredRound & { _id: unknown; firm: unknown };
 export type RoundContext = { firms: readonly FirmRef[]; investors: readonly InvestorRef[]; rounds: readonly ExistingRound[] };
 export type RoundRowInput = { firmId: string; create: RoundInput } | { firmId: string; roundId: string; update: RoundInput };
 
-const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-
-// "Minor units" back to the decimal amount the form and the CSV show: 123456 USD → "1234.56".
-export function foreignAmountText(minor: number | null | undefined, currency: string | null | undefined): string {
-  if (typeof minor !== 'number') return '';
-  const digits = CURRENCIES[(currency ?? 'KRW') as keyof typeof CURRENCIES] ?? 0;
-  return digits ? `${Math.floor(minor / 10 ** digits)}.${String(minor % 10 ** digits).padStart(digits, '0')}` : String(minor);
-}
-
 // A round as CSV cells (without its firm): what the export writes and what an update row is compared with.
 export function roundCellsOf(r: StoredRound, investorName: (id: string) => string): Record<string, string> {
   return {
-    stage: s(r.stage), instrument: s(r.instrument), status: s(r.status), amountKrw: s(r.amountKrw), currency: s(r.currency ?? 'KRW'),
-    amountForeign: foreignAmountText(r.amountMinor, r.currency), preMoneyKrw: s(r.preMoneyKrw), announcedOn: s(r.announcedOn), closedOn: s(r.closedOn),
-    valuationCapKrw: s(r.terms?.valuationCapKrw), discountPct: s(r.terms?.discountPct), interestPct: s(r.terms?.interestPct),
-    redemptionYears: s(r.terms?.redemptionYears), conversionPriceKrw: s(r.terms?.conversionPriceKrw), refixingFloorPct: s(r.terms?.refixingFloorPct),
-    note: s(r.note),
+    ...toRoundFields(r),
     participants: formatParticipantsCell((r.participants ?? []).map((p) => ({ name: investorName(String(p.investor)), amountKrw: p.amountKrw, lead: p.lead }))),
   };
 }
@@ -76,14 +56,14 @@ function roundBodyOf(cells: Record<string, string>, investors: readonly Investor
 }
 
 export function decideRoundRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx: RoundContext): RowDecision<RoundRowInput>[] {
-  const names = new Map(ctx.investors.map((i) => [String(i._id), investorLabel(i)]));
+  const names = new Map(ctx.investors.map((i) => [String(i._id), nameIn(i, 'en')]));
   const nameOf = (id: string) => names.get(id) ?? id;
   const keys: (string | undefined)[] = [];
   const decisions = table.rows.map((row) => {
     const d: RowDecision<RoundRowInput> = newDecision(row);
     const day = dayCell(row.cells.closedOn) || dayCell(row.cells.announcedOn);
     const { firm, message } = matchFirm(row.cells, ctx.firms);
-    const firmLabel = firm ? displayName(firm) : (row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '');
+    const firmLabel = firm ? nameIn(firm, 'ko') : (row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '');
     d.key = [firmLabel, row.cells.stage?.trim(), day].filter(Boolean).join(' · ');
     d.label = firmLabel;
     const roundId = row.cells.roundId?.trim();
@@ -102,23 +82,17 @@ export function decideRoundRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ct
     const existing = same[0];
     const stored = existing ? roundCellsOf(existing, nameOf) : {};
     const { body, messages } = roundBodyOf({ ...stored, ...row.cells }, ctx.investors);
+    // Without its firm a row always carries the message saying so, and fails.
+    const problems = [...(message ? [message] : []), ...messages];
+    const firmId = firm ? String(firm._id) : '';
     const parsed = roundBody.safeParse(body);
-    const problems = [...(message ? [message] : []), ...messages, ...(parsed.success ? [] : messagesOf(parsed.error))];
-    if (problems.length || !parsed.success || !firm) {
-      fail(d, ...problems);
-      return d;
-    }
-    const firmId = String(firm._id);
-    if (!existing) {
-      d.action = 'create';
-      d.input = { firmId, create: parsed.data };
-      return d;
-    }
-    d.targetId = String(existing._id);
-    d.changes = flatChanges(stored, roundCellsOf(toRoundRecord(parsed.data), nameOf), ROUND_FIELD_COLUMNS);
-    d.action = d.changes.length ? 'update' : 'unchanged';
-    if (d.changes.length) d.input = { firmId, roundId: d.targetId, update: parsed.data };
-    return d;
+    if (!existing) return createRow(d, problems, parsed, (create): RoundRowInput => ({ firmId, create }));
+    const targetId = String(existing._id);
+    return updateRow(d, problems, parsed, {
+      id: targetId,
+      changes: (update) => flatChanges(stored, roundCellsOf(toRoundRecord(update), nameOf), ROUND_FIELD_COLUMNS),
+      input: (update): RoundRowInput => ({ firmId, roundId: targetId, update }),
+    });
   });
   markDuplicates(decisions, keys, 'stage');
   extraCellsCheck(decisions, table.extraCells);

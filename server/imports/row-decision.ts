@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RowAction } from '../../models/import-batch.model.js';
+import type { RowAction } from '../../models/enums.js';
 import type { CsvRow } from './csv-file.js';
 import { joinMulti } from './cell-values.js';
 
@@ -30,7 +30,7 @@ export function flatChanges(before: Flat, after: Flat, fields: readonly string[]
 }
 
 // zod issues → one message per field (the first path segment names the column).
-export function messagesOf(error: z.ZodError, rename: Record<string, string> = {}): RowMessage[] {
+function messagesOf(error: z.ZodError, rename: Record<string, string> = {}): RowMessage[] {
   const seen = new Set<string>();
   const out: RowMessage[] = [];
   for (const issue of error.issues) {
@@ -70,6 +70,41 @@ export function extraCellsCheck<Input>(decisions: RowDecision<Input>[], extraCel
 
 export function newDecision<Input>(row: CsvRow): RowDecision<Input> {
   return { line: row.line, action: 'error', key: '', changes: [], messages: [] };
+}
+
+// The end of a row's decision, once its cells are parsed: a problem found on the way, or a cell the schema refuses,
+// fails the row; otherwise the row creates its record (createRow), or updates the stored record it matched when a
+// field changes and is unchanged when none does (updateRow).
+export function createRow<Input, T>(d: RowDecision<Input>, problems: RowMessage[], parsed: z.ZodSafeParseResult<T>, input: (data: T) => Input): RowDecision<Input> {
+  if (!parsed.success || problems.length) return failed(d, problems, parsed);
+  d.action = 'create';
+  d.input = input(parsed.data);
+  return d;
+}
+
+export type UpdateTarget<Input, T> = {
+  id: string;
+  // How the row is known once matched (its label and key otherwise come from its cells).
+  label?: string;
+  key?: string;
+  changes: (data: T) => RowChange[];
+  input: (data: T) => Input;
+};
+
+export function updateRow<Input, T>(d: RowDecision<Input>, problems: RowMessage[], parsed: z.ZodSafeParseResult<T>, target: UpdateTarget<Input, T>): RowDecision<Input> {
+  if (!parsed.success || problems.length) return failed(d, problems, parsed);
+  d.targetId = target.id;
+  d.label = target.label ?? d.label;
+  d.key = target.key ?? d.key;
+  d.changes = target.changes(parsed.data);
+  d.action = d.changes.length ? 'update' : 'unchanged';
+  if (d.changes.length) d.input = target.input(parsed.data);
+  return d;
+}
+
+function failed<Input>(d: RowDecision<Input>, problems: RowMessage[], parsed: z.ZodSafeParseResult<unknown>): RowDecision<Input> {
+  fail(d, ...problems, ...(parsed.success ? [] : messagesOf(parsed.error)));
+  return d;
 }
 
 export type ImportCounts = Record<RowAction, number>;

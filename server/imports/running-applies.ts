@@ -6,7 +6,7 @@ type Running = { controller: AbortController; done: Promise<unknown> };
 const running = new Set<Running>();
 let draining = false;
 
-export class ImportStopped extends Error {
+class ImportStopped extends Error {
   override name = 'ImportStopped';
 }
 

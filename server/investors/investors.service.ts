@@ -6,15 +6,17 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
-import { nameIn, type Named } from '../lib/names.js';
+import { isDuplicateKey } from '../db/db-errors.js';
+import { nameIn, nameKeyIn, type Named } from '../lib/names.js';
 import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
+import { toInvestorRecord } from './investor-mapping.js';
 
-export const INVESTOR_PAGE_SIZE = 25;
+const INVESTOR_PAGE_SIZE = 25;
 
-// The fields a person edits on the form (nameKey is derived from them).
-export const EDITABLE_FIELDS = ['nameKo', 'nameEn', 'type', 'website', 'bifcBased'] as const;
+// The fields a person edits on the form (nameKey is derived from them); the thesis is compared field by field.
+const EDITABLE_FIELDS = ['nameKo', 'nameEn', 'type', 'website', 'bifcBased', 'thesis'] as const;
 
 export type InvestorOption = { _id: string; nameKo?: string; nameEn?: string };
 
@@ -27,7 +29,7 @@ export type InvestorFilters = {
   before?: string;
 };
 
-export type InvestorRow = {
+type InvestorRow = {
   _id: string;
   nameKo?: string;
   nameEn?: string;
@@ -53,18 +55,14 @@ export type JoinedRound = {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Investors are known by their English name (Korean when there is none): the unique, case-insensitive name key.
-export const nameKeyOf = (input: { nameKo?: string; nameEn?: string }) => nameIn(input, 'en').trim().toLowerCase();
-
-const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+export const nameKeyOf = (input: Named) => nameKeyIn(input, 'en');
 
 function duplicateName(input: { nameEn?: string }) {
   return Conflict('investor name taken', { [input.nameEn ? 'nameEn' : 'nameKo']: ['investors.errors.duplicate'] });
 }
 
 // The stored shape of the form's fields (empty optional fields are unset, not stored as '').
-function fieldsOf(input: InvestorInput) {
-  return { nameKo: input.nameKo, nameEn: input.nameEn, type: input.type, website: input.website, bifcBased: input.bifcBased };
-}
+const fieldsOf = (input: InvestorInput) => toInvestorRecord(input);
 
 const pick = (o: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, o[f]]));
 
@@ -86,7 +84,8 @@ export async function investorNames(ids: string[]): Promise<InvestorOption[]> {
 }
 
 // One page of the list, keyset-paginated on (nameKey, _id) like every list (server/lib/keyset.ts).
-export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
+// The list's filter (the page and the CSV export alike).
+function investorFilter(f: InvestorFilters) {
   const and: Record<string, unknown>[] = [];
   if (!f.archived) and.push({ archived: false });
   // Any part of the Korean or the English name ("벤처" finds BNK벤처투자). Investor organisations number in the hundreds,
@@ -97,7 +96,11 @@ export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE
   }
   if (f.type) and.push({ type: f.type });
   if (f.bifc !== undefined) and.push({ bifcBased: f.bifc ? true : { $ne: true } });
-  const filter = and.length ? { $and: and } : {};
+  return and.length ? { $and: and } : {};
+}
+
+export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
+  const filter = investorFilter(f);
   type ListRow = { _id: Types.ObjectId; nameKo?: string | null; nameEn?: string | null; nameKey: string; type: string; bifcBased?: boolean | null; archived?: boolean | null };
   const { rows: page, next, prev } = await keysetPage<ListRow>({
     field: 'nameKey',
@@ -125,6 +128,14 @@ export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE
     roundCount: counts.get(String(r._id)) ?? 0,
   }));
   return { items, next, prev };
+}
+
+// Every organisation of the list's filters in its order (name key), streamed for the CSV export.
+export function investorsCursor(f: InvestorFilters) {
+  return InvestorOrgModel.find(investorFilter({ ...f, after: undefined, before: undefined }))
+    .sort({ nameKey: 1, _id: 1 })
+    .lean()
+    .cursor({ batchSize: 500 });
 }
 
 // Rounds joined per organisation, for one page of ids: one aggregation over the {participants.investor} index.

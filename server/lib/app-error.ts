@@ -18,5 +18,3 @@ export const Conflict = (message: string, details?: unknown) => new AppError(409
 export const ValidationFailed = (fieldErrors: FieldErrors) =>
   new AppError(422, 'validation_failed', 'validation failed', fieldErrors);
 export const Unavailable = (message = 'service unavailable') => new AppError(503, 'unavailable', message);
-export const TooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new AppError(429, 'too_many_requests', message, { retryAfterSeconds });

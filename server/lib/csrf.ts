@@ -1,5 +1,6 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
+import type { AppResponse } from './validate.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -10,7 +11,7 @@ const tokenOf = (req: Request) => {
 };
 
 // A request another site made the browser send: Sec-Fetch-Site says so, or its Origin is not this site.
-export function isCrossSite(req: Pick<Request, 'get' | 'host'>): boolean {
+function isCrossSite(req: Pick<Request, 'get' | 'host'>): boolean {
   if (req.get('sec-fetch-site') === 'cross-site') return true;
   const origin = req.get('origin');
   if (origin === undefined) return false;
@@ -53,9 +54,8 @@ export function csrfProtection(opts: CsrfOptions): RequestHandler {
 }
 
 // For an upload route, after the multipart body is parsed: the token check the app-wide guard left to it.
-export const csrfAfterUpload: RequestHandler = (_req, res, next) => {
-  const check = res.locals.csrfValid as (() => boolean) | undefined;
-  if (res.locals.csrfChecked === true || check?.()) return next();
+export function csrfAfterUpload(_req: Request, res: AppResponse, next: NextFunction): void {
+  if (res.locals.csrfChecked === true || res.locals.csrfValid?.()) return next();
   const err = Object.assign(new Error('invalid csrf token'), { status: 403, code: 'EBADCSRFTOKEN' });
   next(err);
-};
+}

@@ -1,6 +1,6 @@
 import type { Lang } from './money.js';
 
-export const SEOUL = 'Asia/Seoul';
+const SEOUL = 'Asia/Seoul';
 
 const dateTimeFmt = {
   // 24-hour clock: some ICU builds print "PM" instead of "오후" for ko-KR.
@@ -29,7 +29,7 @@ export function seoulToday(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: SEOUL, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-export const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export function isValidCalendarDate(s: string): boolean {
   if (!CALENDAR_DATE.test(s)) return false;

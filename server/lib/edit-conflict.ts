@@ -9,7 +9,7 @@ import type { FormValues } from './three-way-merge.js';
 //   nobody changed a field the other did, the merge is saved at once; otherwise the form comes back (409) with the
 //   fields both changed flagged (views/partials/edit-conflict.ejs).
 
-export const EDIT_CONFLICT = 'edit_conflict';
+const EDIT_CONFLICT = 'edit_conflict';
 
 // Who saved the record since the editor loaded it (from the audit log), shown beside the merged form.
 export type Editor = { email: string; at: Date };
@@ -29,9 +29,14 @@ export const versionOf = (doc: { __v?: number | null }): number => doc.__v ?? 0;
 // Filter condition: the record is still at `version`.
 export const atVersion = (version: number) => ({ __v: version === 0 ? { $in: [0, null] } : version });
 
+// An update writing $set and, when it has any, $unset (the server refuses an empty $unset).
+export function setAndUnset({ $set, $unset = {} }: { $set: Record<string, unknown>; $unset?: Record<string, 1> }) {
+  return { $set, ...(Object.keys($unset).length ? { $unset } : {}) };
+}
+
 // The update that writes $set/$unset and moves the record to its next version.
 export function nextVersion($set: Record<string, unknown>, $unset: Record<string, 1> = {}) {
-  return { $set, ...(Object.keys($unset).length ? { $unset } : {}), $inc: { __v: 1 } };
+  return { ...setAndUnset({ $set, $unset }), $inc: { __v: 1 } };
 }
 
 // For $set/$unset: empty leaves (undefined/null) are unset rather than stored as null; nested objects by dotted path.

@@ -44,9 +44,7 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
     }
     res.status(status);
     const code = err instanceof AppError ? err.code : dbDown ? 'unavailable' : status === 403 && err?.code === 'EBADCSRFTOKEN' ? 'csrf' : status >= 500 ? 'server_error' : 'request_error';
-    if (err instanceof AppError && err.details && typeof err.details === 'object' && 'retryAfterSeconds' in err.details) {
-      res.setHeader('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
-    } else if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     try {
       await ensurePageContext(req, res);
     } catch (contextErr) {

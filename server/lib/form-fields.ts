@@ -58,7 +58,9 @@ export const tagList = z.preprocess(
 );
 
 export const csrfField = { _csrf: z.string().optional() };
-export const versionField = z.preprocess(blank, z.coerce.number().int().min(0).max(1_000_000_000).optional());
+// The body of a button that only acts (archive, delete, apply): the CSRF token and nothing else.
+export const csrfOnlyBody = z.strictObject(csrfField);
+const versionField = z.preprocess(blank, z.coerce.number().int().min(0).max(1_000_000_000).optional());
 
 // What every edit form carries (server/lib/edit-conflict.ts): the version it was loaded at and the values it showed, so a
 // save over someone else's can be merged field by field. Without _version a save is not checked (the CSV import).

@@ -3,15 +3,16 @@ import { z } from 'zod';
 import { AppError, type FieldErrors } from './app-error.js';
 import { isEditConflict, type Editor, type Versioned } from './edit-conflict.js';
 import { mergeOnConflict, parseBase } from './three-way-merge.js';
+import type { AppResponse } from './validate.js';
 
 // After a save over someone else's: who saved meanwhile, and the fields both changed (their value, the user's).
-export type ConflictView = { by: Editor[]; clashes: { field: string; theirs: unknown; yours: unknown }[] };
+type ConflictView = { by: Editor[]; clashes: { field: string; theirs: unknown; yours: unknown }[] };
 
 // What a form page is rendered with: the values to show, each field's errors, the status, and a conflict if any.
 export type FormState = { values: Record<string, unknown>; errors: FieldErrors; status: number; conflict?: ConflictView };
 
 // A rejected form re-renders with status 422, what the user typed, and every error beside its field.
-export function renderForm(res: Response, view: string, locals: { values: unknown; errors?: FieldErrors; status?: number; [k: string]: unknown }): void {
+export function renderForm(res: AppResponse, view: string, locals: { values: unknown; errors?: FieldErrors; status?: number; [k: string]: unknown }): void {
   const errors = locals.errors ?? {};
   res.status(locals.status ?? (Object.keys(errors).length ? 422 : 200)).render(view, { conflict: undefined, ...locals, errors });
 }
@@ -25,7 +26,7 @@ export function fieldErrorsOf(err: unknown): FieldErrors {
 }
 
 // How a record's edit form is merged after a conflicting save (server/lib/edit-conflict.ts).
-export type FormMerge<I> = {
+type FormMerge<I> = {
   // The form's body schema: a merge is read through it again before it is saved.
   schema: z.ZodType<I, unknown>;
   // The user's (parsed) input as the form's values, shaped like current().values; a field left undefined was not sent.
@@ -47,13 +48,16 @@ const MAX_MERGES = 3;
 // The one way a form POST is handled: body errors re-render (422) with what was typed; the service's field errors
 // likewise; an edit conflict is merged and saved when nobody changed a field the other did, and otherwise comes back
 // (409) with the merge and the fields both changed flagged; anything else is rethrown to the error handler.
-export async function handleForm<I, R>(res: Response, form: FormHandling<I, R>): Promise<void> {
+export async function handleForm<I, R>(res: AppResponse<{ input: { body: I } }>, form: FormHandling<I, R>): Promise<void>;
+// For handlers that do not declare their input yet (Response, locals untyped): the body is typed by `save` alone.
+export async function handleForm<I, R>(res: Response, form: FormHandling<I, R>): Promise<void>;
+export async function handleForm<I, R>(res: AppResponse<{ input: { body: I } }> | Response, form: FormHandling<I, R>): Promise<void> {
   const typed = ((res.req as Request).body ?? {}) as Record<string, unknown>;
   if (res.locals.bodyErrors) {
-    await form.render({ values: typed, errors: res.locals.bodyErrors as FieldErrors, status: 422 });
+    await form.render({ values: typed, errors: res.locals.bodyErrors, status: 422 });
     return;
   }
-  let input = res.locals.input.body as I;
+  let input: I = res.locals.input.body;
   let base = parseBase(typed._base);
   for (let merges = 0; ; merges++) {
     let result: R;
@@ -89,7 +93,7 @@ export async function handleForm<I, R>(res: Response, form: FormHandling<I, R>):
   }
 }
 
-export function flash(res: Response, kind: 'success' | 'error' | 'info' | 'warning', message: string): void {
+export function flash(res: AppResponse, kind: 'success' | 'error' | 'info' | 'warning', message: string): void {
   const session = res.req.session;
   if (!session) return;
   session.flash = [...(session.flash ?? []), { kind, message }];

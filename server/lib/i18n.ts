@@ -6,7 +6,7 @@ import type { RequestHandler } from 'express';
 import { localesDir } from './paths.js';
 import type { Lang } from './money.js';
 
-export const LANGS: readonly Lang[] = ['ko', 'en'] as const;
+const LANGS: readonly Lang[] = ['ko', 'en'] as const;
 export const LANG_COOKIE = 'lang';
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -43,7 +43,7 @@ export async function createI18n(): Promise<I18n> {
 }
 
 export function i18nMiddleware(instance: I18n): RequestHandler {
-  return handle(instance) as unknown as RequestHandler;
+  return handle(instance);
 }
 
 export function toLang(language: string | undefined): Lang {

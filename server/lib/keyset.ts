@@ -1,8 +1,8 @@
-import { Types } from 'mongoose';
 import { z } from 'zod';
 import { AppError } from './app-error.js';
 
 // Keyset ("seek") pagination on (field, _id): pages stay as fast at row 100,000 as at row 1, unlike skip.
+// Pure: a cursor's id stays a hex string here; the model's query (the `find` a list passes in) casts it to an ObjectId.
 export type Direction = 1 | -1;
 
 // The type of the sort field's values. A cursor comes back from the browser, so it is checked against that type: a string
@@ -17,7 +17,7 @@ const cursorValue = {
     .transform(({ d }) => new Date(d))
     .refine((d) => !Number.isNaN(d.getTime())),
 };
-const cursorId = z.string().regex(/^[0-9a-f]{24}$/i).transform((id) => new Types.ObjectId(id));
+const cursorId = z.string().regex(/^[0-9a-f]{24}$/i).transform((id) => id.toLowerCase());
 // Rows without a value (null) page too; without a kind, any of the value types is accepted.
 const cursorSchema = (value: z.ZodType) => z.tuple([value.nullable(), cursorId]).transform(([v, id]) => ({ v: v as unknown, id }));
 const CURSOR_SCHEMAS = {
@@ -33,7 +33,9 @@ export function encodeCursor(v: unknown, id: unknown): string {
 }
 
 // The cursor's value and id, or undefined when the token is not a cursor for a field of that kind.
-export function decodeCursor(token: string | undefined, kind?: CursorKind): { v: unknown; id: Types.ObjectId } | undefined {
+export type Cursor = { v: unknown; id: string };
+
+export function decodeCursor(token: string | undefined, kind?: CursorKind): Cursor | undefined {
   if (!token) return undefined;
   let json: unknown;
   try {
@@ -47,7 +49,7 @@ export function decodeCursor(token: string | undefined, kind?: CursorKind): { v:
 
 // The filter for rows strictly after the cursor in the order { field: dir, _id: dir }.
 // MongoDB orders null/missing before any value ascending, so nulls come first ascending and last descending.
-export function afterCursor(field: string, dir: Direction, cursor: { v: unknown; id: Types.ObjectId }): Record<string, unknown> {
+function afterCursor(field: string, dir: Direction, cursor: Cursor): Record<string, unknown> {
   const { v, id } = cursor;
   const idCmp = dir === 1 ? '$gt' : '$lt';
   const valCmp = dir === 1 ? '$gt' : '$lt';

@@ -1,6 +1,6 @@
 import {
-  FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, INVESTOR_TYPES, PERSON_ROLES, ROLES, ROUND_STAGES, ROUND_STATUSES,
-  SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS,
+  FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, INVESTOR_CONTACT_ROLES, INVESTOR_REGIONS, INVESTOR_TYPES, MATCH_STAGES, PASS_REASONS,
+  PERSON_ROLES, ROLES, ROUND_STAGES, ROUND_STATUSES, SECTORS, TARGET_METRICS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS,
 } from '../../models/enums.js';
 
 // The allowed values of a choice come from models/enums.ts; their labels from one locale key per value,
@@ -16,10 +16,15 @@ const ENUMS = {
   instruments: { values: INSTRUMENTS, labels: 'instruments' },
   roundStatuses: { values: ROUND_STATUSES, labels: 'roundStatuses' },
   investorTypes: { values: INVESTOR_TYPES, labels: 'investorTypes' },
+  investorRegions: { values: INVESTOR_REGIONS, labels: 'investorRegions' },
+  investorContactRoles: { values: INVESTOR_CONTACT_ROLES, labels: 'investorContactRoles' },
   tipsTracks: { values: TIPS_TRACKS, labels: 'tipsTracks' },
   tipsStatuses: { values: TIPS_STATUSES, labels: 'tipsStatuses' },
   tipsSuccessCriteria: { values: TIPS_SUCCESS_CRITERIA, labels: 'tipsSuccessCriteria' },
   personRoles: { values: PERSON_ROLES, labels: 'personRoles' },
+  matchStages: { values: MATCH_STAGES, labels: 'matchStages' },
+  passReasons: { values: PASS_REASONS, labels: 'passReasons' },
+  targetMetrics: { values: TARGET_METRICS, labels: 'targetMetrics' },
 } as const satisfies Record<string, { values: readonly string[]; labels: string }>;
 
 export type EnumName = keyof typeof ENUMS;
@@ -54,10 +59,16 @@ const FIELD_ENUMS: Record<string, EnumName> = {
   'tips.successCriteria': 'tipsSuccessCriteria', role: 'personRoles', type: 'investorTypes',
   // The same fields as the firm form names them (an edit conflict lists form fields).
   fundraisingStage: 'roundStages', fundraisingInstrument: 'instruments', tipsTrack: 'tipsTracks', tipsSuccessCriteria: 'tipsSuccessCriteria',
+  // An investor's thesis, stored and as its form names it; a contact's role at the organisation.
+  'thesis.sectors': 'sectors', 'thesis.stages': 'roundStages', 'thesis.instruments': 'instruments', 'thesis.regions': 'investorRegions',
+  thesisSectors: 'sectors', thesisStages: 'roundStages', thesisInstruments: 'instruments', thesisRegions: 'investorRegions',
+  investorRole: 'investorContactRoles',
 };
 const ENTITY_FIELD_ENUMS: Record<string, Record<string, EnumName>> = {
   round: { status: 'roundStatuses', stage: 'roundStages' },
   user: { role: 'roles' },
+  match: { stage: 'matchStages', passReason: 'passReasons', round: 'roundStages' },
+  target: { metric: 'targetMetrics' },
 };
 
 export function enumOfField(entity: string | undefined, field: string): EnumName | undefined {

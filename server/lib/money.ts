@@ -3,7 +3,7 @@ export type Lang = 'ko' | 'en';
 const groupKo = new Intl.NumberFormat('ko-KR');
 
 // Korean reading of a won amount in 조/억/만 units: 1,250,000,000 → "12억 5,000만원".
-export function formatKrwKo(amount: number): string {
+function formatKrwKo(amount: number): string {
   if (!Number.isSafeInteger(amount)) return '';
   const sign = amount < 0 ? '-' : '';
   let rest = Math.abs(amount);

@@ -10,6 +10,11 @@ export function nameIn(record: Named | null | undefined, lang: Lang, fallback = 
   return (lang === 'en' ? record.nameEn || record.nameKo : record.nameKo || record.nameEn) || fallback;
 }
 
+// A record's name as a key to sort or match on: the name in that language, trimmed and lowercased.
+export function nameKeyIn(record: Named, lang: Lang): string {
+  return nameIn(record, lang).trim().toLowerCase();
+}
+
 // The name in the other language, shown beside the main one; '' unless the record has a different second name.
 export function secondNameIn(record: Named | null | undefined, lang: Lang): string {
   const other = nameIn(record, lang === 'en' ? 'ko' : 'en');

@@ -1,5 +1,5 @@
 // A form's values as the edit forms carry them: text, a multi-select's list, or rows (a round's participants).
-export type FormValue = string | string[] | Record<string, string>[];
+type FormValue = string | string[] | Record<string, string>[];
 export type FormValues = Record<string, FormValue>;
 
 // Compared as the form means them: blanks and surrounding spaces don't count, nor a multi-select's order; a single

@@ -1,10 +1,31 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError, type FieldErrors } from './app-error.js';
 
-type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+// What a route checks: its path parameters, query string and body, each with a zod schema (all optional).
+export type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
 
-export type ValidInput<P = unknown, Q = unknown, B = unknown> = { params: P; query: Q; body: B };
+type Parsed<S, K extends keyof Schemas, Otherwise> = S extends { [k in K]: infer T extends z.ZodType } ? z.output<T> : Otherwise;
+
+// The parsed input of a route validated with S: what its schemas output; a part without a schema is as Express gave
+// it (params) or empty (query, body).
+type ValidInput<S extends Schemas> = {
+  params: Parsed<S, 'params', Request['params']>;
+  query: Parsed<S, 'query', Record<string, never>>;
+  body: Parsed<S, 'body', Record<string, never>>;
+};
+
+// Ties a handler's declared input to the validate() in front of it: the marker is invariant in S, so a route whose
+// validate() checks other schemas than its handler reads does not compile.
+declare const VALIDATED_WITH: unique symbol;
+type InputLocals<S extends Schemas> = { input: ValidInput<S>; readonly [VALIDATED_WITH]?: (schemas: S) => S };
+
+// A response whose res.locals are typed: the app's own (Express.Locals, server/types/express.d.ts) and L. Express's
+// default (Record<string, any>) would make every local `any`.
+export type AppResponse<L extends object = Record<never, never>> = Response<unknown, L>;
+
+// The response of a handler behind validate(S) (and a loader adding L, e.g. { firm }): res.locals.input is S's output.
+export type Validated<S extends Schemas, L extends object = Record<never, never>> = AppResponse<InputLocals<S> & L>;
 
 // Text we refuse to store: NUL, U+FFFD (what the body parsers and the query parser make of bytes that are not UTF-8) and
 // lone surrogates (a JSON "\ud800", which MongoDB would silently turn into U+FFFD).
@@ -25,12 +46,14 @@ function fieldsWithBadText(input: unknown): string[] {
 const describeIssues = (issues: { path: PropertyKey[]; message: string }[]) => issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
 const badTextIssues = (fields: string[]) => fields.map((f) => ({ path: [f], message: 'contains characters that are not allowed' }));
 
-// Parses params, query and body with zod into res.locals.input (Express 5's req.query is read-only).
-// Params and query that fail are a 400/404; body failures are left to the controller (form re-render) via res.locals.bodyErrors.
+// Parses params, query and body with zod into res.locals.input (Express 5's req.query is read-only); the handler after it
+// declares the same schemas in its response type (Validated<S>) and reads the parsed input typed.
+// Params and query that fail are a 400/404; body failures are left to the controller (form re-render) via res.locals.bodyErrors,
+// and the body is then not parsed: with formView, read input.body only without bodyErrors (handleForm does so).
 // A field with NUL or undecodable text fails like any other invalid field, whatever its schema.
-export function validate(schemas: Schemas, opts: { formView?: boolean } = {}): RequestHandler {
+export function validate<S extends Schemas>(schemas: S, opts: { formView?: boolean } = {}): RequestHandler<Request['params'], unknown, unknown, Request['query'], InputLocals<S>> {
   return (req, res, next) => {
-    const input: Record<string, unknown> = { params: req.params, query: {}, body: {} };
+    const input: Record<keyof Schemas, unknown> = { params: req.params, query: {}, body: {} };
     if (schemas.params) {
       const r = schemas.params.safeParse(req.params);
       if (!r.success) throw new AppError(404, 'not_found', 'not found');
@@ -50,7 +73,8 @@ export function validate(schemas: Schemas, opts: { formView?: boolean } = {}): R
       else if (opts.formView) res.locals.bodyErrors = withBadText(r.success ? {} : z.flattenError(r.error).fieldErrors, badBody);
       else throw new AppError(400, 'bad_request', describeIssues([...(r.success ? [] : r.error.issues), ...badTextIssues(badBody)]));
     }
-    res.locals.input = input;
+    // The one place the schemas' output becomes the static input type.
+    res.locals.input = input as ValidInput<S>;
     next();
   };
 }

@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import type { FieldErrors } from './app-error.js';
 import { formatKrw, formatKrwFull } from './money.js';
 import { formatCalendarDate, formatDateTime } from './dates.js';
 import { toLang } from './i18n.js';
@@ -7,26 +8,37 @@ import { enumOfField, labelOf, optionsOf, type EnumName } from './labels.js';
 import { nameIn, secondNameIn } from './names.js';
 
 // Formatting helpers and page context for every view (no queries, no rules).
-export const viewLocals: RequestHandler = (req, res, next) => {
+function pageLocals(req: Request) {
   const lang = toLang(req.language);
-  res.locals.lang = lang;
-  res.locals.otherLang = lang === 'ko' ? 'en' : 'ko';
-  res.locals.fmt = {
-    krw: (n: number | null | undefined) => formatKrw(n, lang),
-    krwFull: (n: number | null | undefined) => (n === null || n === undefined ? '' : formatKrwFull(n)),
-    dateTime: (d: Date | null | undefined) => formatDateTime(d, lang),
-    day: (s: string | null | undefined) => formatCalendarDate(s, lang),
+  const errors: FieldErrors = {};
+  const values: Record<string, unknown> = {};
+  return {
+    lang,
+    otherLang: lang === 'ko' ? ('en' as const) : ('ko' as const),
+    fmt: {
+      krw: (n: number | null | undefined) => formatKrw(n, lang),
+      krwFull: (n: number | null | undefined) => (n === null || n === undefined ? '' : formatKrwFull(n)),
+      dateTime: (d: Date | null | undefined) => formatDateTime(d, lang),
+      day: (s: string | null | undefined) => formatCalendarDate(s, lang),
+    },
+    currentUrl: req.originalUrl,
+    currentPath: req.path,
+    withQuery,
+    options: (name: EnumName, blank?: string) => optionsOf(name, req.t, blank),
+    label: (name: EnumName, value: string | null | undefined) => labelOf(name, value, req.t),
+    enumOfField,
+    nameIn,
+    secondNameIn,
+    errors,
+    values,
   };
-  res.locals.currentUrl = req.originalUrl;
-  res.locals.currentPath = req.path;
-  res.locals.withQuery = withQuery;
-  res.locals.options = (name: EnumName, blank?: string) => optionsOf(name, req.t, blank);
-  res.locals.label = (name: EnumName, value: string | null | undefined) => labelOf(name, value, req.t);
-  res.locals.enumOfField = enumOfField;
-  res.locals.nameIn = nameIn;
-  res.locals.secondNameIn = secondNameIn;
-  res.locals.errors = {};
-  res.locals.values = {};
+}
+
+// The locals every page has (typed as Express.Locals in server/types/express.d.ts).
+export type PageLocals = ReturnType<typeof pageLocals>;
+
+export const viewLocals: RequestHandler = (req, res, next) => {
+  Object.assign(res.locals, pageLocals(req));
   next();
 };
 

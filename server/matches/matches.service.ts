@@ -1,6 +1,7 @@
 import { MatchModel } from '../../models/match.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { UserModel } from '../../models/user.model.js';
 import type { MatchStage, PassReason } from '../../models/enums.js';
 import { AppError, NotFound, ValidationFailed } from '../lib/app-error.js';
 import { atVersion, editConflict, versionOf } from '../lib/edit-conflict.js';
@@ -30,11 +31,19 @@ async function pairOf(firmId: string, investorId: string) {
 const label = (firm: { nameKo?: string | null; nameEn?: string | null }, investor: { nameKo?: string | null; nameEn?: string | null }) =>
   `${nameIn(firm, 'ko')} × ${nameIn(investor, 'ko')}`;
 
+// A match is owned by an active staff member or admin; anyone else is refused beside the owner field.
+async function assertOwner(ownerId: string | undefined): Promise<void> {
+  if (!ownerId) return;
+  const owner = await UserModel.findById(ownerId, { role: 1, active: 1 }).lean();
+  if (!owner || !owner.active || (owner.role !== 'staff' && owner.role !== 'admin')) throw ValidationFailed({ owner: ['matches.errors.owner'] });
+}
+
 export type NewMatch = { firmId: string; investorId: string; ownerId?: string; nextStep?: string; dueOn?: string };
 
 // Creates the match of a firm and an investor, or reopens a closed one as a new cycle; an open one is refused.
 export async function createMatch(input: NewMatch, actor: MatchActor): Promise<{ id: string; reopened: boolean }> {
   const { firm, investor } = await pairOf(input.firmId, input.investorId);
+  await assertOwner(input.ownerId);
   const now = new Date();
   const existing = await MatchModel.findOne({ firm: firm._id, investor: investor._id }).lean();
   if (existing && existing.open) throw matchExists(String(existing._id));
@@ -75,8 +84,11 @@ export type Move = { to: MatchStage; reason?: PassReason; reasonText?: string; v
 
 // Moves a match one allowed step (or to passed / on hold), time-stamped with who did it. A pass needs a reason; a move
 // the rules refuse is an error with the reason; a move against a version someone else has moved since is an edit conflict.
-export async function moveMatch(id: string, move: Move, actor: MatchActor): Promise<{ stage: MatchStage; firm: string; investor: string }> {
+export async function moveMatch(id: string, move: Move, actor: MatchActor, opts: { notifyOwner?: boolean } = {}): Promise<{ stage: MatchStage; firm: string; investor: string }> {
   const match = await getMatch(id);
+  // A move chosen on a page someone has moved since is a conflict first: the rules would otherwise judge it against a
+  // stage its author never saw ("already there", "skips a step").
+  if (move.version !== undefined && move.version !== versionOf(match)) throw editConflict(await editorsSince(id, move.version));
   const verdict = checkMove(match.history, move.to);
   if (!verdict.ok) throw new AppError(422, BAD_MOVE, `cannot move from ${match.stage} to ${move.to}`, { reason: verdict.reason, from: match.stage, to: move.to });
   if (move.to === 'passed' && !move.reason) throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
@@ -97,6 +109,13 @@ export async function moveMatch(id: string, move: Move, actor: MatchActor): Prom
     actor, entity: 'match', entityId: match._id, firm: match.firm, entityLabel: label(firm ?? {}, investor ?? {}), action: 'status', version: version + 1,
     changes: [{ field: 'stage', before: match.stage, after: move.to }, ...(move.reason ? [{ field: 'passReason', before: null, after: move.reason }] : [])],
   });
+  // The owner hears of a move someone else made (an investor's answer is told by respondAsInvestor instead).
+  if (opts.notifyOwner !== false && match.owner && String(match.owner) !== actor.id) {
+    await notify([String(match.owner)], {
+      kind: 'stage', match: id, firm: String(match.firm), investor: String(match.investor),
+      params: { stage: move.to, ...(actor.name ? { byName: actor.name } : {}), firmKo: nameIn(firm, 'ko'), firmEn: nameIn(firm, 'en'), investorKo: nameIn(investor, 'ko'), investorEn: nameIn(investor, 'en') },
+    });
+  }
   return { stage: move.to, firm: String(match.firm), investor: String(match.investor) };
 }
 
@@ -105,6 +124,8 @@ export type MatchDetails = { ownerId?: string; nextStep?: string; dueOn?: string
 // Owner, next step and due date; a new owner is told in their notifications.
 export async function updateMatchDetails(id: string, input: MatchDetails, actor: MatchActor): Promise<void> {
   const match = await getMatch(id);
+  // A new owner must be active staff; the one it has may stay even after leaving.
+  if (input.ownerId !== (match.owner ? String(match.owner) : undefined)) await assertOwner(input.ownerId);
   const version = input.version ?? versionOf(match);
   const $set = { owner: input.ownerId || undefined, nextStep: input.nextStep || undefined, dueOn: input.dueOn || undefined };
   const $unset = Object.fromEntries(Object.entries($set).filter(([, v]) => v === undefined).map(([k]) => [k, 1 as const]));
@@ -113,9 +134,13 @@ export async function updateMatchDetails(id: string, input: MatchDetails, actor:
     { $set: Object.fromEntries(Object.entries($set).filter(([, v]) => v !== undefined)), ...(Object.keys($unset).length ? { $unset } : {}), $inc: { __v: 1 } },
   );
   if (!res.modifiedCount) throw editConflict(await editorsSince(id, version));
+  // The owner is recorded by name: the audit log shows people, not ids.
+  const ownerIds = [match.owner, $set.owner].filter((o): o is NonNullable<typeof o> => Boolean(o)).map(String);
+  const ownerNames = new Map((ownerIds.length ? await UserModel.find({ _id: { $in: ownerIds } }, { name: 1 }).lean() : []).map((u) => [String(u._id), u.name]));
+  const shown = (field: 'owner' | 'nextStep' | 'dueOn', v: { toString(): string } | null | undefined) => (!v ? null : field === 'owner' ? ownerNames.get(v.toString()) ?? null : v.toString());
   const changes = (['owner', 'nextStep', 'dueOn'] as const)
-    .map((field) => ({ field, before: match[field] ? String(match[field]) : null, after: $set[field === 'owner' ? 'owner' : field] ?? null }))
-    .filter((c) => c.before !== c.after);
+    .filter((field) => (match[field] ? String(match[field]) : null) !== ($set[field] ?? null))
+    .map((field) => ({ field, before: shown(field, match[field]), after: shown(field, $set[field]) }));
   if (changes.length) await recordAudit({ actor, entity: 'match', entityId: match._id, firm: match.firm, action: 'update', version: version + 1, changes });
   if (input.ownerId && input.ownerId !== String(match.owner ?? '') && input.ownerId !== actor.id) {
     await notify([input.ownerId], { kind: 'assigned', match: id, firm: String(match.firm), investor: String(match.investor) });
@@ -137,15 +162,15 @@ export async function respondAsInvestor(firmId: string, investorId: string, resp
   if (response.kind === 'pass' && !response.reason) throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
   let match = await MatchModel.findOne({ firm: firmId, investor: investorId }).lean();
   if (!match || !match.open) {
-    const created = await createMatch({ firmId, investorId }, actor).catch(async (err: unknown) => {
+    const created = await createMatch({ firmId, investorId }, actor).catch((err: unknown) => {
       if (err instanceof AppError && err.code === MATCH_EXISTS) return { id: (err.details as { matchId: string }).matchId, reopened: false };
       throw err;
     });
     match = await getMatch(created.id);
   }
   const id = String(match._id);
-  if (response.kind === 'intro-request' && checkMove(match.history, 'intro-requested').ok) await moveMatch(id, { to: 'intro-requested' }, actor);
-  if (response.kind === 'pass') await moveMatch(id, { to: 'passed', reason: response.reason, reasonText: response.reasonText }, actor);
+  if (response.kind === 'intro-request' && checkMove(match.history, 'intro-requested').ok) await moveMatch(id, { to: 'intro-requested' }, actor, { notifyOwner: false });
+  if (response.kind === 'pass') await moveMatch(id, { to: 'passed', reason: response.reason, reasonText: response.reasonText }, actor, { notifyOwner: false });
   const [firm, investor] = await Promise.all([FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean(), InvestorOrgModel.findById(investorId, { nameKo: 1, nameEn: 1 }).lean()]);
   await notify(await staffToNotify(match.owner ? String(match.owner) : undefined), {
     kind: response.kind, match: id, firm: firmId, investor: investorId,
@@ -154,7 +179,11 @@ export async function respondAsInvestor(firmId: string, investorId: string, resp
   return { matchId: id };
 }
 
-// The round recorded from an invested match is linked to it, so the pipeline and the funding figures agree.
-export async function linkRound(matchId: string, roundId: string): Promise<void> {
-  await MatchModel.updateOne({ _id: matchId, stage: 'invested' }, { $set: { round: roundId } });
+// The round recorded from an invested match is linked to it, so the pipeline and the funding figures agree. Only a match of
+// the round's firm that reached "invested" takes the link; anything else is left alone (false).
+export async function linkRound(matchId: string, round: { id: string; firm: string; stage: string }, actor: MatchActor): Promise<boolean> {
+  const res = await MatchModel.updateOne({ _id: matchId, firm: round.firm, stage: 'invested' }, { $set: { round: round.id } });
+  if (!res.modifiedCount) return false;
+  await recordAudit({ actor, entity: 'match', entityId: matchId, firm: round.firm, action: 'update', changes: [{ field: 'round', before: null, after: round.stage }] });
+  return true;
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { PERSON_ROLES } from '../../models/enums.js';
+import { INVESTOR_CONTACT_ROLES, PERSON_ROLES } from '../../models/enums.js';
 import { csrfField, editVersionFields, optionalEmail, optionalText, requiredText } from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 
-export const personFields = {
+const personFields = {
   name: requiredText(120),
   title: optionalText(120),
   email: optionalEmail,
@@ -17,3 +17,11 @@ export const personParams = z.strictObject({ id: objectId, personId: objectId })
 
 export type AddPersonInput = z.infer<typeof addPersonBody>;
 export type EditPersonInput = z.infer<typeof editPersonBody>;
+
+// An investor organisation's contact: the same person fields, and their role there (the forms live on the investor's pages).
+const investorRole = z.enum(INVESTOR_CONTACT_ROLES, { error: 'validation.choice' });
+export const addContactBody = z.strictObject({ ...csrfField, ...personFields, investorRole });
+export const editContactBody = z.strictObject({ ...csrfField, ...editVersionFields, ...personFields, investorRole });
+
+export type AddContactInput = z.infer<typeof addContactBody>;
+export type EditContactInput = z.infer<typeof editContactBody>;

@@ -2,9 +2,12 @@ import { Types } from 'mongoose';
 import { PersonModel } from '../../models/person.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
+import { isDuplicateKey } from '../db/db-errors.js';
 import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { AddPersonInput, EditPersonInput } from './people.schemas.js';
+
+const emailTaken = () => Conflict('email taken', { email: ['people.errors.emailTaken'] });
 
 export async function peopleOfFirm(firmId: string) {
   return PersonModel.find({ 'firms.firm': firmId }).sort({ name: 1 }).limit(200).lean();
@@ -27,7 +30,7 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
   try {
     person = await PersonModel.create({ ...fields, firms: [link] });
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
+    if (isDuplicateKey(err)) throw emailTaken();
     throw err;
   }
   await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'create', changes: diffFields({}, { ...fields, role }), version: versionOf(person) });
@@ -55,7 +58,7 @@ export async function editPerson(firmId: string, personId: string, input: EditPe
   try {
     saved = await PersonModel.findOneAndUpdate({ _id: personId, 'firms.firm': firmId, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw Conflict('email taken', { email: ['people.errors.emailTaken'] });
+    if (isDuplicateKey(err)) throw emailTaken();
     throw err;
   }
   if (!saved) throw await editConflictSince(personId, version);

@@ -5,7 +5,7 @@ import { MatchModel } from '../../models/match.model.js';
 import type { MatchStage } from '../../models/enums.js';
 import { NotFound } from '../lib/app-error.js';
 import type { Lang } from '../lib/money.js';
-import { respondAsInvestor, type InvestorResponse, type MatchActor } from '../matches/matches.service.js';
+import { respondAsInvestor, type InvestorResponse, type MatchActor } from '../matches/index.js';
 import { isSharedWith, mergeShared } from './visibility-rules.js';
 import { toCard, toProfile, type PortalCard, type PortalMatch, type PortalProfile } from './profile-rules.js';
 

@@ -44,3 +44,23 @@ export function endOfQuarterBefore(day: Day): Day {
   const q = Math.ceil(m / 3);
   return toDay(new Date(Date.UTC(y, (q - 1) * 3, 0)));
 }
+
+// The day n days later (or earlier).
+export function addDays(day: Day, n: number): Day {
+  const [y, m, d] = parts(day);
+  return toDay(new Date(Date.UTC(y, m - 1, d + n)));
+}
+
+// The first day of a quarter ("2026-Q3" → 2026-07-01) and its last (2026-09-30).
+export function quarterStart(quarter: string): Day {
+  const q = Number(quarter.slice(6));
+  return `${quarter.slice(0, 4)}-${pad((q - 1) * 3 + 1)}-01`;
+}
+export const quarterEnd = (quarter: string): Day => addDays(addMonths(quarterStart(quarter), 3), -1);
+
+// The quarters from `from`'s to `to`'s, in order.
+export function quartersBetween(from: Day, to: Day): string[] {
+  const out: string[] = [];
+  for (let q = quarterOf(from); q <= quarterOf(to); q = quarterOf(addMonths(quarterStart(q), 3))) out.push(q);
+  return out;
+}

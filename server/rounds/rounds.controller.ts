@@ -1,36 +1,30 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
 import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.js';
 import type { FormValues } from '../lib/three-way-merge.js';
+import type { csrfOnlyBody } from '../lib/form-fields.js';
+import type { NamedRecord } from '../lib/load-record.js';
+import type { AppResponse, idParams, Schemas, Validated } from '../lib/validate.js';
 import { investorOptions } from '../investors/index.js';
-import { getFirm } from '../firms/firms.service.js';
 import { nameIn } from '../lib/names.js';
 import * as rounds from './rounds.service.js';
-import { CURRENCIES, editRoundBody, type EditRoundInput, type RoundInput } from './rounds.schemas.js';
+import { toRoundFields, toRoundRecord, type StoredRound } from './round-mapping.js';
+import { CURRENCIES, editRoundBody, type newRoundBody, type newRoundQuery, type roundParams } from './rounds.schemas.js';
 import { actorOf } from '../audit/index.js';
+import { linkRound, matchForRound } from '../matches/index.js';
 
 const BLANK_PARTICIPANT_ROWS = 4;
 
-type StoredRound = Awaited<ReturnType<typeof rounds.getRound>>;
-type RoundLike = Partial<Pick<StoredRound, 'stage' | 'instrument' | 'status' | 'amountKrw' | 'currency' | 'amountMinor' | 'preMoneyKrw' | 'announcedOn' | 'closedOn' | 'note'>> & {
-  terms?: Partial<NonNullable<StoredRound['terms']>> | null;
-  participants?: { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[];
-};
+// Every round page runs behind loadFirm (rounds.routes.ts): the round's firm is in res.locals.
+type FirmLocals = { firm: NamedRecord };
+type RoundPage<S extends Schemas> = Validated<S, FirmLocals>;
 
-// A round (stored, or as typed) → the form's string values.
-function roundValues(r?: RoundLike): FormValues {
-  const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  const participants = (r?.participants ?? []).map((p) => ({ investor: String(p.investor), amountKrw: s(p.amountKrw), lead: p.lead ? 'true' : '' }));
-  const minor = r?.amountMinor;
-  const digits = r ? CURRENCIES[(r.currency ?? 'KRW') as keyof typeof CURRENCIES] ?? 0 : 0;
-  return {
-    stage: s(r?.stage), instrument: s(r?.instrument), status: s(r?.status ?? 'closed'), amountKrw: s(r?.amountKrw), currency: s(r?.currency ?? 'KRW'),
-    amountForeign: typeof minor === 'number' ? (digits ? `${Math.floor(minor / 10 ** digits)}.${String(minor % 10 ** digits).padStart(digits, '0')}` : String(minor)) : '',
-    preMoneyKrw: s(r?.preMoneyKrw), announcedOn: s(r?.announcedOn), closedOn: s(r?.closedOn), note: s(r?.note),
-    valuationCapKrw: s(r?.terms?.valuationCapKrw), discountPct: s(r?.terms?.discountPct), interestPct: s(r?.terms?.interestPct),
-    redemptionYears: s(r?.terms?.redemptionYears), conversionPriceKrw: s(r?.terms?.conversionPriceKrw), refixingFloorPct: s(r?.terms?.refixingFloorPct),
-    participants,
-  };
+type Round = Awaited<ReturnType<typeof rounds.getRound>>;
+
+// A round (stored, or as typed) → the form's string values; a new one starts as closed.
+function roundValues(r: StoredRound = {}): FormValues {
+  const participants = (r.participants ?? []).map((p) => ({ investor: String(p.investor), amountKrw: String(p.amountKrw ?? ''), lead: p.lead ? 'true' : '' }));
+  return { ...toRoundFields({ status: 'closed', ...r }), participants };
 }
 
 // Room for more participants (no JavaScript needed to add rows).
@@ -42,49 +36,55 @@ function withBlankRows(values: Record<string, unknown>): Record<string, unknown>
   return { ...values, participants: [...rows, ...Array.from({ length: BLANK_PARTICIPANT_ROWS }, () => ({}))] };
 }
 
-async function renderRoundForm(req: Request, res: Response, locals: { round?: StoredRound } & Partial<FormState> & { values: Record<string, unknown> }) {
-  const firm = await getFirm(res.locals.input.params.id);
-  const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${nameIn(firm, res.locals.lang)}`;
-  renderForm(res, 'rounds/form', { title, firm, investors: await investorOptions(), currencies: Object.keys(CURRENCIES), ...locals, values: withBlankRows(locals.values) });
+async function renderRoundForm(req: Request, res: AppResponse<FirmLocals>, locals: { round?: Round } & Partial<FormState> & { values: Record<string, unknown> }) {
+  const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${nameIn(res.locals.firm, res.locals.lang)}`;
+  renderForm(res, 'rounds/form', { title, investors: await investorOptions(), currencies: Object.keys(CURRENCIES), ...locals, values: withBlankRows(locals.values) });
 }
 
-const warn = (req: Request, res: Response, warning?: string) => warning && flash(res, 'warning', req.t(`rounds.warnings.${warning}`));
+const warn = (req: Request, res: AppResponse, warning?: string) => warning && flash(res, 'warning', req.t(`rounds.warnings.${warning}`));
 
-// GET /firms/:id/rounds/new
-export async function newForm(req: Request, res: Response) {
-  await renderRoundForm(req, res, { values: roundValues() });
+// GET /firms/:id/rounds/new — from an invested match (?match=), with its investor among the participants (amount left empty)
+export async function newForm(req: Request, res: RoundPage<{ params: typeof idParams; query: typeof newRoundQuery }>) {
+  const matchId = res.locals.input.query.match;
+  const from = matchId ? await matchForRound(matchId, res.locals.input.params.id) : undefined;
+  const values = from ? { ...roundValues({ participants: [{ investor: from.investorId }] }), match: matchId! } : roundValues();
+  await renderRoundForm(req, res, { values });
 }
 
-// POST /firms/:id/rounds
-export async function create(req: Request, res: Response) {
+// POST /firms/:id/rounds — a round recorded from a match is linked to it, and the user goes back to the match
+export async function create(req: Request, res: RoundPage<{ params: typeof idParams; body: typeof newRoundBody }>) {
   const { id } = res.locals.input.params;
   await handleForm(res, {
     render: (state) => renderRoundForm(req, res, state),
-    save: (input: RoundInput) => rounds.createRound(id, input, actorOf(req)),
-    done: ({ warning }) => {
+    save: async ({ match, ...input }) => {
+      const saved = await rounds.createRound(id, input, actorOf(req));
+      const linked = match ? await linkRound(match, { id: String(saved.round._id), firm: id, stage: input.stage }, { ...actorOf(req), name: req.user!.name }) : false;
+      return { ...saved, linkedMatch: linked ? match : undefined };
+    },
+    done: ({ warning, linkedMatch }) => {
       flash(res, 'success', req.t('rounds.created'));
       warn(req, res, warning);
-      res.redirect(`/firms/${id}#rounds`);
+      res.redirect(linkedMatch ? `/matches/${linkedMatch}` : `/firms/${id}#rounds`);
     },
   });
 }
 
-const versioned = (round: StoredRound): Versioned => ({ version: versionOf(round), values: roundValues(round) });
+const versioned = (round: Round): Versioned => ({ version: versionOf(round), values: roundValues(round) });
 
 // GET /firms/:id/rounds/:roundId/edit — edit form carrying the version it was loaded at
-export async function editForm(req: Request, res: Response) {
+export async function editForm(req: Request, res: RoundPage<{ params: typeof roundParams }>) {
   const { id, roundId } = res.locals.input.params;
   const round = await rounds.getRound(id, roundId);
   await renderRoundForm(req, res, { round, values: editFormValues(versioned(round)) });
 }
 
 // POST /firms/:id/rounds/:roundId — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
-export async function update(req: Request, res: Response) {
+export async function update(req: Request, res: RoundPage<{ params: typeof roundParams; body: typeof editRoundBody }>) {
   const { id, roundId } = res.locals.input.params;
   const round = await rounds.getRound(id, roundId);
   await handleForm(res, {
     render: (state) => renderRoundForm(req, res, { round, ...state }),
-    save: (input: EditRoundInput) => rounds.updateRound(id, roundId, input, actorOf(req)),
+    save: (input) => rounds.updateRound(id, roundId, input, actorOf(req)),
     done: ({ warning }) => {
       flash(res, 'success', req.t('rounds.saved'));
       warn(req, res, warning);
@@ -92,14 +92,14 @@ export async function update(req: Request, res: Response) {
     },
     merge: {
       schema: editRoundBody,
-      valuesOf: (input) => roundValues(rounds.toRoundRecord(input)),
+      valuesOf: (input) => roundValues(toRoundRecord(input)),
       current: async () => versioned(await rounds.getRound(id, roundId)),
     },
   });
 }
 
 // POST /firms/:id/rounds/:roundId/delete
-export async function destroy(req: Request, res: Response) {
+export async function destroy(req: Request, res: RoundPage<{ params: typeof roundParams; body: typeof csrfOnlyBody }>) {
   const { id, roundId } = res.locals.input.params;
   await rounds.deleteRound(id, roundId, actorOf(req));
   flash(res, 'success', req.t('rounds.deleted'));

@@ -33,7 +33,7 @@ const participants = z.preprocess(
   z.array(participant).max(50),
 );
 
-export const roundFields = {
+const roundFields = {
   stage: z.enum(ROUND_STAGES, { error: 'validation.choice' }),
   instrument: z.enum(INSTRUMENTS, { error: 'validation.choice' }),
   status: z.enum(ROUND_STATUSES, { error: 'validation.choice' }),
@@ -53,11 +53,8 @@ export const roundFields = {
   participants,
 };
 
-type RoundFieldsIn = z.infer<z.ZodObject<typeof roundFields>>;
-
 // Runs even when single fields failed (ALWAYS), so values may still be raw form strings: read defensively.
-export function checkRoundFields(raw: RoundFieldsIn, ctx: z.RefinementCtx): void {
-  const r = raw as unknown as Record<string, unknown>;
+function checkRoundFields(r: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
   if (r.status === 'closed' && !text(r.closedOn)) issue('closedOn', 'rounds.errors.closedOnNeeded');
@@ -85,5 +82,8 @@ export const roundBody = z.strictObject({ ...csrfField, ...roundFields }).superR
 export type RoundInput = z.infer<typeof roundBody>;
 // The edit form also carries the version it was loaded at (server/lib/edit-conflict.ts).
 export const editRoundBody = z.strictObject({ ...csrfField, ...editVersionFields, ...roundFields }).superRefine(checkRoundFields, { when: () => true });
-export type EditRoundInput = z.infer<typeof editRoundBody>;
+// A new round may be recorded from a match that reached "invested" (the deal-flow hand-off): the form carries the match
+// it is linked to once saved.
+export const newRoundBody = z.strictObject({ ...csrfField, ...roundFields, match: optionalId }).superRefine(checkRoundFields, { when: () => true });
+export const newRoundQuery = z.strictObject({ match: optionalId });
 export const roundParams = z.strictObject({ id: objectId, roundId: objectId });

@@ -1,13 +1,15 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
 import { NotFound, Conflict } from '../lib/app-error.js';
 import { nameIn } from '../lib/names.js';
 import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
+import { refreshReportMonths } from '../reports/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import { computeFirmTotals, checkParticipants } from './round-rules.js';
-import { toMinorUnits, type RoundInput } from './rounds.schemas.js';
+import type { RoundInput } from './rounds.schemas.js';
+import { toRoundRecord } from './round-mapping.js';
 
 // Newest first by the round's own date (closing, else announcement); undated planned rounds on top.
 export async function roundsOfFirm(firmId: string) {
@@ -27,22 +29,14 @@ export async function getRound(firmId: string, roundId: string) {
 export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Promise<void> {
   const rounds = await FundingRoundModel.find({ firm: firmId }, { status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 }).lean();
   await FirmModel.updateOne({ _id: firmId }, { $set: { totals: computeFirmTotals(rounds), lastActivityAt: new Date() } });
+  // Every round write ends here: the reports' monthly summaries follow (capital raised by quarter and stage).
+  await refreshReportMonths(firmId);
 }
 
-export function toRoundRecord(input: RoundInput) {
-  const { _csrf, amountForeign, valuationCapKrw, discountPct, interestPct, redemptionYears, conversionPriceKrw, refixingFloorPct, participants, ...rest } = input;
-  return {
-    ...rest,
-    amountMinor: input.currency !== 'KRW' && amountForeign ? toMinorUnits(amountForeign, input.currency) : undefined,
-    terms: { valuationCapKrw, discountPct, interestPct, redemptionYears, conversionPriceKrw, refixingFloorPct },
-    participants: participants.map((p) => ({ investor: new Types.ObjectId(p.investor!), amountKrw: p.amountKrw, lead: p.lead })),
-  };
-}
-
-async function assertInvestorsExist(ids: Types.ObjectId[]): Promise<void> {
+async function assertInvestorsExist(ids: string[]): Promise<void> {
   if (!ids.length) return;
-  const found = await investorNames(ids.map(String));
-  if (found.length !== new Set(ids.map(String)).size) throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
+  const found = await investorNames(ids);
+  if (found.length !== new Set(ids).size) throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
 }
 
 type Participants = { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[];
@@ -56,12 +50,9 @@ async function participantLabels(...lists: (Participants | undefined)[]) {
 }
 
 const AUDIT_OMIT = new Set(['_id', '__v', 'firm', 'createdAt', 'updatedAt', 'importId']);
-async function roundChanges(before: Record<string, unknown>, after: Record<string, unknown>) {
-  const label = await participantLabels(before.participants as Participants, after.participants as Participants);
-  const shape = (r: Record<string, unknown>) => {
-    const { participants, ...rest } = r;
-    return { ...flatten(rest), participants: label(participants as Participants) };
-  };
+async function roundChanges(before: { participants?: Participants | null }, after: { participants?: Participants | null }) {
+  const label = await participantLabels(before.participants ?? [], after.participants ?? []);
+  const shape = ({ participants, ...rest }: { participants?: Participants | null }) => ({ ...flatten(rest), participants: label(participants ?? []) });
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
 
@@ -85,7 +76,7 @@ export async function updateRound(firmId: string, roundId: string, input: RoundI
   if (version !== versionOf(before)) throw await editConflictSince(roundId, version);
   const record = toRoundRecord(fields);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const changes = await roundChanges(before as unknown as Record<string, unknown>, record);
+  const changes = await roundChanges(before, record);
   const warning = checkParticipants(record).warning;
   if (!changes.length) return { warning, changes };
   const { $set, $unset } = splitSetUnset(record);
@@ -100,7 +91,7 @@ export async function deleteRound(firmId: string, roundId: string, actor: Actor)
   const before = await getRound(firmId, roundId);
   await FundingRoundModel.deleteOne({ _id: roundId, firm: before.firm });
   await recomputeFirmTotals(before.firm);
-  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: await roundChanges(before as unknown as Record<string, unknown>, {}) });
+  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: await roundChanges(before, {}) });
 }
 
 // Every round (or one firm's) in insertion order, for the streamed CSV export.

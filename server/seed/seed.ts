@@ -4,10 +4,13 @@ import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { PersonModel } from '../../models/person.model.js';
 import type { FirmStatus } from '../../models/enums.js';
-import { hashPassword } from '../auth/passwords.js';
-import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../firms/firm-rules.js';
-import { computeFirmTotals } from '../rounds/round-rules.js';
-import { DEMO_INVESTORS, DEMO_PASSWORD, demoFirms } from './demo-data.js';
+import { hashPassword } from '../auth/index.js';
+import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../firms/index.js';
+import { computeFirmTotals } from '../rounds/index.js';
+import { DEMO_BASELINE_DAY, DEMO_BIFC_FUNDS, DEMO_INVESTORS, DEMO_LAST_DAY, DEMO_PASSWORD, demoFirms, demoRounds } from './demo-data.js';
+import { addMonths, ensureReportMonths, metricOn, seedTargetsIfNone } from '../reports/index.js';
+import { seoulToday } from '../lib/dates.js';
+import { seedDealFlow } from './seed-deal-flow.js';
 
 export const DEMO_ACCOUNTS = [
   { email: 'admin@example.org', name: 'Demo Admin', role: 'admin' },
@@ -18,8 +21,21 @@ export const DEMO_ACCOUNTS = [
 
 export type SeedOutcome = { kind: 'none' | 'admin' | 'demo'; accounts: string[] };
 
+export type SeedOptions = { production: boolean; demoData: boolean; admin?: { email: string; password: string }; reportTargetDate?: string };
+
+// Every start: demo data or the first admin on an empty database (seedAccounts), then the plan's reporting targets when
+// there are none yet (demo data, production and databases from before the reports alike). The demo's targets start at
+// its baseline (19 residents on 2024-12-31); elsewhere they start today, for admins to adjust at /admin/targets.
+export async function seedIfEmpty(opts: SeedOptions): Promise<SeedOutcome> {
+  const outcome = await seedAccounts(opts);
+  const baselineOn = outcome.kind === 'demo' ? DEMO_BASELINE_DAY : seoulToday();
+  const due = opts.reportTargetDate ?? '2026-12-31';
+  await seedTargetsIfNone({ baselineOn, targetOn: due > baselineOn ? due : addMonths(baselineOn, 12), valueOn: metricOn });
+  return outcome;
+}
+
 // First start on an empty database: demo data (never in production), or only the first admin from ADMIN_EMAIL/ADMIN_PASSWORD.
-export async function seedIfEmpty(opts: { production: boolean; demoData: boolean; admin?: { email: string; password: string } }): Promise<SeedOutcome> {
+async function seedAccounts(opts: SeedOptions): Promise<SeedOutcome> {
   if ((await UserModel.estimatedDocumentCount()) > 0) return { kind: 'none', accounts: [] };
   if (opts.admin) {
     await UserModel.create({ email: opts.admin.email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(opts.admin.password) });
@@ -30,9 +46,9 @@ export async function seedIfEmpty(opts: { production: boolean; demoData: boolean
   return { kind: 'demo', accounts: DEMO_ACCOUNTS.map((a) => a.email) };
 }
 
-export async function seedDemo(): Promise<void> {
+async function seedDemo(): Promise<void> {
   const investors = await InvestorOrgModel.insertMany(
-    DEMO_INVESTORS.map((i) => ({ ...i, nameKey: i.nameEn.toLowerCase() })),
+    DEMO_INVESTORS.map((i) => ({ ...i, nameKey: i.nameEn.toLowerCase(), funds: (DEMO_BIFC_FUNDS[i.nameEn] ?? []).map((f) => ({ ...f, bifcStartupFund: true })) })),
   );
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await UserModel.insertMany(
@@ -40,12 +56,10 @@ export async function seedDemo(): Promise<void> {
   );
   const now = new Date();
   const firms = demoFirms().map((f, i) => {
-    const history: { status: FirmStatus; on: string; at: Date }[] = [{ status: 'applicant', on: f.status === 'resident' ? '2024-11-01' : f.since, at: now }];
-    if (f.status === 'resident') {
-      history.push({ status: 'screening', on: '2024-12-01', at: now }, { status: 'admitted', on: '2025-01-15', at: now }, { status: 'resident', on: f.since, at: now });
-    } else if (f.status !== 'applicant') {
-      history.push({ status: f.status, on: f.since, at: now });
-    }
+    const history: { status: FirmStatus; on: string; at: Date }[] = f.history.map(([status, on]) => ({ status, on, at: now }));
+    const residentFrom = f.history.find(([status]) => status === 'resident')?.[1];
+    const leftOn = residentFrom && f.status !== 'resident' ? f.since : undefined;
+    const selectedOn = residentFrom && i % 3 === 0 ? addMonths(residentFrom, 8) : undefined;
     const base = { nameKo: f.nameKo, nameEn: f.nameEn, pitch: f.pitch, tags: f.tags, brn: brnWithCheckDigit(String(602810000 + i * 137)) };
     return {
       ...base,
@@ -53,13 +67,16 @@ export async function seedDemo(): Promise<void> {
       sortNameKo: sortNameKoOf(base),
       searchTokens: searchTokensOf(base),
       sectorPrimary: f.sector,
-      stage: f.status === 'resident' ? (i % 3 === 0 ? 'series-a' : 'seed') : 'pre-seed',
+      stage: residentFrom ? (['seed', 'pre-a', 'series-a'] as const)[Math.max(0, demoRounds(i, residentFrom).length - 1)] : 'pre-seed',
       founded: `20${String(18 + (i % 7)).padStart(2, '0')}-0${(i % 9) + 1}-15`,
       headcount: 4 + ((i * 7) % 40),
       status: f.status,
       statusHistory: history,
-      residency: f.status === 'resident' ? { start: f.since, plannedEnd: `2027-${f.since.slice(5)}`, space: `BIFC 63F-${String(i + 1).padStart(2, '0')}` } : undefined,
-      tips: i % 4 === 0 ? { track: 'tips', operator: investors[3]!._id, recommendedOn: '2025-03-02', selectedOn: '2025-06-20', grantKrw: 500_000_000, status: 'selected' } : { status: 'none' },
+      residency: residentFrom ? { start: residentFrom, plannedEnd: addMonths(residentFrom, 36), end: leftOn, space: `BIFC 63F-${String(i + 1).padStart(2, '0')}` } : undefined,
+      // A TIPS selection for every third resident, eight months after it moved in (while the demo's history lasts).
+      tips: selectedOn && selectedOn <= DEMO_LAST_DAY
+        ? { track: 'tips', operator: investors[3]!._id, recommendedOn: addMonths(residentFrom!, 3), selectedOn, grantKrw: 500_000_000, status: 'selected' }
+        : { status: 'none' },
       fundraising: { raising: i % 2 === 0, targetKrw: i % 2 === 0 ? 1_000_000_000 + i * 100_000_000 : undefined, openToInvestors: i % 2 === 0 },
       lastActivityAt: now,
     };
@@ -74,13 +91,24 @@ export async function seedDemo(): Promise<void> {
       firms: [{ firm: firm._id, role: 'founder' }],
     })),
   );
-  // Two closed rounds for every third resident, then totals recomputed from them like any edit does.
+  // Closed rounds by quarter for the firms that were resident (demo-data.ts demoRounds), then totals recomputed from
+  // them like any edit does; then the reports' monthly summaries built from everything written here.
+  const firmsData = demoFirms();
   for (const [i, firm] of inserted.entries()) {
-    if (firm.status !== 'resident' || i % 3 !== 0) continue;
-    const rounds = await FundingRoundModel.insertMany([
-      { firm: firm._id, stage: 'seed', instrument: 'rcps', amountKrw: 300_000_000, preMoneyKrw: 2_700_000_000, closedOn: '2024-06-30', status: 'closed', participants: [{ investor: investors[2]!._id, amountKrw: 100_000_000 }, { investor: investors[0]!._id, amountKrw: 200_000_000, lead: true }] },
-      { firm: firm._id, stage: 'series-a', instrument: 'rcps', amountKrw: 2_500_000_000, preMoneyKrw: 12_000_000_000, closedOn: '2025-11-20', status: 'closed', participants: [{ investor: investors[0]!._id, amountKrw: 1_500_000_000, lead: true }, { investor: investors[5]!._id, amountKrw: 1_000_000_000 }] },
-    ]);
+    const residentFrom = firmsData[i]!.history.find(([status]) => status === 'resident')?.[1];
+    const plan = residentFrom ? demoRounds(i, residentFrom) : [];
+    if (!plan.length) continue;
+    const lead = investors[i % investors.length]!._id;
+    const other = investors[(i + 2) % investors.length]!._id;
+    const rounds = await FundingRoundModel.insertMany(
+      plan.map((r) => ({
+        firm: firm._id, stage: r.stage, instrument: r.stage === 'seed' ? 'safe' : 'rcps', amountKrw: r.amountKrw, preMoneyKrw: r.preMoneyKrw, closedOn: r.closedOn, status: 'closed',
+        participants: [{ investor: lead, amountKrw: Math.round(r.amountKrw * 0.6), lead: true }, { investor: other, amountKrw: r.amountKrw - Math.round(r.amountKrw * 0.6) }],
+      })),
+    );
     await FirmModel.updateOne({ _id: firm._id }, { $set: { totals: computeFirmTotals(rounds) } });
   }
+  // Theses, other funds, investor contacts, matches and firms shared with investors (seed-deal-flow.ts).
+  await seedDealFlow(investors, inserted);
+  await ensureReportMonths();
 }

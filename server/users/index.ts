@@ -1,2 +1,3 @@
-export { checkCredentials, findActiveUserById, createUser, recordLogin } from './users.service.js';
+// Admin user management and one's own password; the account lookups signing in needs (passed to auth by app.ts).
+export { checkCredentials, findActiveUserById, recordLogin } from './users.service.js';
 export { usersRouter } from './users.routes.js';

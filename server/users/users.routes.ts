@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireLogin, requireRole } from '../auth/require-role.js';
+import { requireLogin, requireRole } from '../auth/index.js';
 import { validate, idParams } from '../lib/validate.js';
 import { changePasswordBody, createUserBody, updateUserBody } from './users.schemas.js';
 import * as users from './users.controller.js';

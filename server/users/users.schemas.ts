@@ -41,5 +41,3 @@ export const changePasswordBody = z
     confirmPassword: z.string().max(200),
   })
   .refine((b) => b.newPassword === b.confirmPassword, { path: ['confirmPassword'], error: 'account.passwordsDiffer' });
-
-export type ChangePasswordInput = z.infer<typeof changePasswordBody>;

@@ -1,17 +1,14 @@
 import { UserModel } from '../../models/user.model.js';
 import { Conflict, NotFound, ValidationFailed } from '../lib/app-error.js';
 import { atVersion, nextVersion, versionOf } from '../lib/edit-conflict.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import type { SessionUser } from '../auth/session-user.js';
+import { hashPassword, verifyPassword, type CredentialCheck, type SessionUser } from '../auth/index.js';
 import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { endSessionsOf } from '../sessions/index.js';
 
-function toSessionUser(u: { _id: unknown; email: string; name: string; role: SessionUser['role']; investorOrg?: unknown }): SessionUser {
-  return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined };
+function toSessionUser(u: { _id: unknown; email: string; name: string; role: SessionUser['role']; investorOrg?: unknown; unreadNotifications?: number | null }): SessionUser {
+  return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined, unreadNotifications: u.unreadNotifications ?? 0 };
 }
-
-export type CredentialCheck = { outcome: 'ok'; user: SessionUser } | { outcome: 'deactivated' } | { outcome: 'wrong' };
 
 // 'deactivated' only with the right password: a wrong one reads the same for every account, so attackers learn no account state.
 export async function checkCredentials(email: string, password: string): Promise<CredentialCheck> {

@@ -141,7 +141,7 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
 
 describe('conditional writes of one document at once (the FerretDB build serialises them)', () => {
   it('when four clients update the same version at once, then exactly one succeeds and nothing is lost', async () => {
-    const col = mongoose.connection.collection('race_check');
+    const col = mongoose.connection.collection<{ v: number; history: number[] }>('race_check');
     for (let round = 0; round < 10; round++) {
       const { insertedId } = await col.insertOne({ v: 0, history: [] });
       const updates = await Promise.all([1, 2, 3, 4].map((k) => col.updateOne({ _id: insertedId, v: 0 }, { $push: { history: k }, $inc: { v: 1 } })));

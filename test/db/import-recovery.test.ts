@@ -5,7 +5,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { UserModel } from '../../models/user.model.js';
 import { applyImport, recoverInterruptedImports } from '../../server/imports/index.js';
-import { leaseKey } from '../../server/imports/import-lease.js';
+import { leaseKey } from '../../server/imports/import-lease.service.js';
 import { makeFirm } from '../helpers/factories.js';
 
 // A batch as a crashed process leaves it: held ('applying' or 'undoing') under a lease that has lapsed or still runs,

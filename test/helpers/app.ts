@@ -49,7 +49,8 @@ export async function loginAs(app: Express, role: Role, overrides: { email?: str
   const page = await agent.get('/login');
   const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
   if (res.status !== 302) throw new Error(`login as ${role} failed: ${res.status}`);
-  agent.csrf = async () => csrfFrom((await agent.get('/').set('Accept', 'text/html')).text);
+  // A page every signed-in role sees (a viewer's home redirects to the reports).
+  agent.csrf = async () => csrfFrom((await agent.get('/account/password').set('Accept', 'text/html')).text);
   // The first page after sign-in replaces the form token of the signed-out visit; later pages keep it, so a request built
   // before its token is fetched still carries the right cookie.
   await agent.csrf();

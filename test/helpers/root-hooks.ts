@@ -7,6 +7,7 @@ import { projectRoot } from '../../server/lib/paths.js';
 import '../../models/index.js';
 
 let db: RunningDatabase | undefined;
+let connectedUri: string | undefined;
 
 // One throw-away database per run (in-memory mongod, FerretDB in a temporary folder, or a unique database at TEST_MONGODB_URI
 // that is dropped afterwards); every test starts from empty collections.
@@ -26,7 +27,8 @@ export const mochaHooks = {
     });
     process.stderr.write(`[test db] ${db.kind}: ${db.description}\n`);
     // Command monitoring on: tests capture the commands a page sends (test/helpers/commands.ts).
-    await connectDb(`${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`);
+    connectedUri = `${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`;
+    await connectDb(connectedUri);
   },
   async afterEach() {
     if (db) await clearDatabase();
@@ -47,6 +49,11 @@ export async function clearDatabase(): Promise<void> {
 
 export function currentDatabaseKind(): RunningDatabase['kind'] | undefined {
   return db?.kind;
+}
+
+// The connection string of this run's database (for a child process of a test to use it too).
+export function currentDatabaseUri(): string | undefined {
+  return connectedUri;
 }
 
 function specFiles(ctx: Mocha.Context): string[] {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import type { Response } from 'superagent';
+import type { Response } from 'supertest';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';

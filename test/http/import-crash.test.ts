@@ -7,10 +7,11 @@ import { nextBrn } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { ImportBatchModel, ImportLeaseModel } from '../../models/import-batch.model.js';
-import { leaseKey } from '../../server/imports/import-lease.js';
+import { leaseKey } from '../../server/imports/import-lease.service.js';
 import { createFirm } from '../../server/firms/firms.service.js';
 import { createFirmBody } from '../../server/firms/firms.schemas.js';
 import { projectRoot } from '../../server/lib/paths.js';
+import { currentDatabaseUri } from '../helpers/root-hooks.js';
 import { applyImport, drainImportApplies, previewImport, recoverInterruptedImports, startImportLeaseWatcher, type ApplyResult } from '../../server/imports/index.js';
 
 type Actor = { id: string; email: string };
@@ -54,8 +55,7 @@ async function previewed(csv: Buffer, actor: Actor): Promise<string> {
 
 // The database the root hook connected this process to, for the child process.
 function testDbUri(): string {
-  const client = mongoose.connection.getClient() as unknown as { s?: { url?: string } };
-  return client.s?.url ?? `mongodb://${mongoose.connection.host}:${mongoose.connection.port}/${mongoose.connection.name}`;
+  return currentDatabaseUri() ?? `mongodb://${mongoose.connection.host}:${mongoose.connection.port}/${mongoose.connection.name}`;
 }
 
 // The batch as an instance that crashed while applying it leaves it: applying, under a lease that has lapsed.

@@ -95,7 +95,7 @@ describe('sessions end when a password or role changes', () => {
   });
 
   it('when a user changes their own password, then the current password is required and their other sessions end', async () => {
-    const user = await makeUser({ role: 'viewer' });
+    const user = await makeUser({ role: 'staff' });
     const signIn = async () => {
       const agent = agentOf(t.app);
       const page = await agent.get('/login');

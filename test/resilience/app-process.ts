@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../server/lib/paths.js';
+import { freePort } from '../../server/db/ferretdb.js';
 
 // The real app as a child process (`node --import tsx server/index.ts`), on a free port, with a fresh DATA_DIR that
 // borrows the already built FerretDB (data/tools) so nothing is rebuilt.
@@ -21,17 +21,6 @@ export type AppProcess = {
   kill: () => Promise<void>;
 };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function childPids(pid: number): number[] {
   try {
     return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
@@ -40,7 +29,7 @@ function childPids(pid: number): number[] {
   }
 }
 
-export function freshDataDir(): string {
+function freshDataDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tipstown-resilience-'));
   const data = path.join(projectRoot, 'data');
   if (existsSync(path.join(data, 'tools'))) symlinkSync(path.join(data, 'tools'), path.join(dir, 'tools'));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { listRoutes, routeKey, type AppRoute } from '../helpers/routes.js';
-import { fillPath, makeRouteFixtures, snapshotDatabase } from '../helpers/route-fixtures.js';
+import { fillBody, fillPath, makeRouteFixtures, snapshotDatabase } from '../helpers/route-fixtures.js';
 import type { Role } from '../../models/enums.js';
 
 type Who = 'anonymous' | 'viewer' | 'investorA' | 'investorB' | 'staff' | 'admin';
@@ -17,11 +17,22 @@ type Rule = {
   also?: number[];
   // Sign-out: its redirect to the sign-in page is the expected answer.
   signsOut?: true;
+  // Users the route is for who are nonetheless refused the fixture records in its URL, with this status, and change
+  // nothing: the fixture firm is shared with no investor, so the portal answers both investors 404 (not 403: an unshared
+  // firm's existence is not revealed).
+  refusedWith?: Partial<Record<Who, number>>;
+  // An API answers a visitor without credentials with this status (401) instead of sending them to the sign-in page.
+  anonymousStatus?: number;
 };
 
 const SIGNED_IN: Who[] = ['viewer', 'investorA', 'investorB', 'staff', 'admin'];
 const STAFF: Who[] = ['staff', 'admin'];
 const ADMIN: Who[] = ['admin'];
+const INVESTORS: Who[] = ['investorA', 'investorB'];
+// The reports: staff, admins and the city's viewers; investors see their deal flow instead.
+const REPORT_READERS: Who[] = ['viewer', 'staff', 'admin'];
+const TARGET_BODY = { nameEn: 'Access target', metric: 'resident-firms', baselineValue: '19', baselineOn: '2024-12-31', targetValue: '60', targetOn: '2027-12-31' };
+const UNSHARED = { investorA: 404, investorB: 404 };
 
 // Who may use each route. The list of routes comes from the app's router: a route added without a rule here fails the
 // first test, so no route can ship without its access rule being decided.
@@ -79,6 +90,51 @@ const RULES: Record<string, Rule> = {
   'POST /investors/:id': { allowed: STAFF, body: { nameEn: 'Renamed Ventures', type: 'vc', _version: '0' } },
   'POST /investors/:id/archive': { allowed: STAFF },
   'POST /investors/:id/restore': { allowed: STAFF },
+  'GET /investors/export.csv': { allowed: STAFF },
+  'GET /investors/:id/funds/new': { allowed: STAFF },
+  'POST /investors/:id/funds': { allowed: STAFF, body: { name: 'Access Fund', sizeKrw: '100억', vintage: '2024-03-01' } },
+  'GET /investors/:id/funds/:fundId/edit': { allowed: STAFF },
+  'POST /investors/:id/funds/:fundId': { allowed: STAFF, body: { name: 'Access Fund II', sizeKrw: '120억' } },
+  'POST /investors/:id/funds/:fundId/delete': { allowed: STAFF },
+  'GET /investors/:id/contacts/new': { allowed: STAFF },
+  'POST /investors/:id/contacts': { allowed: STAFF, body: { name: 'Kang', investorRole: 'associate' } },
+  'GET /investors/:id/contacts/:contactId/edit': { allowed: STAFF },
+  'POST /investors/:id/contacts/:contactId': { allowed: STAFF, body: { name: 'Choi Renamed', investorRole: 'partner' } },
+  'POST /investors/:id/contacts/:contactId/unlink': { allowed: STAFF },
+  'GET /matches': { allowed: STAFF },
+  'GET /matches/list': { allowed: STAFF },
+  'GET /matches/export.csv': { allowed: STAFF },
+  'GET /matches/mine': { allowed: STAFF },
+  'POST /matches': { allowed: STAFF, body: { firm: ':firmId', investor: ':investorId', nextStep: 'Intro email' } },
+  'GET /matches/:id': { allowed: STAFF },
+  'POST /matches/:id/move': { allowed: STAFF, body: { stage: 'introduced' } },
+  'POST /matches/:id/details': { allowed: STAFF, body: { nextStep: 'Call them', dueOn: '2026-12-01' } },
+  'POST /matches/:id/notes': { allowed: STAFF, body: { body: 'hello' } },
+  'GET /firms/:id/suggestions': { allowed: STAFF },
+  'GET /investors/:id/suggestions': { allowed: STAFF },
+  'GET /notifications': { allowed: STAFF },
+  'POST /notifications/read': { allowed: STAFF },
+  'GET /firms/:id/sharing': { allowed: STAFF },
+  'POST /firms/:id/sharing': { allowed: STAFF, body: { openToInvestors: 'true', summaryKo: '요약' } },
+  'GET /portal': { allowed: INVESTORS },
+  'GET /portal/firms/:id': { allowed: INVESTORS, refusedWith: UNSHARED },
+  'POST /portal/firms/:id/interest': { allowed: INVESTORS, refusedWith: UNSHARED },
+  'POST /portal/firms/:id/intro-request': { allowed: INVESTORS, refusedWith: UNSHARED },
+  'GET /portal/firms/:id/pass': { allowed: INVESTORS, refusedWith: UNSHARED },
+  'POST /portal/firms/:id/pass': { allowed: INVESTORS, body: { reason: 'timing' }, refusedWith: UNSHARED },
+  'GET /reports': { allowed: REPORT_READERS },
+  'GET /reports/quarterly': { allowed: REPORT_READERS },
+  'GET /reports/charts/:chart.svg': { allowed: REPORT_READERS },
+  'GET /reports/:table.csv': { allowed: REPORT_READERS },
+  'GET /api/v1/reports/:table': { allowed: REPORT_READERS, anonymousStatus: 401 },
+  'GET /admin/targets': { allowed: ADMIN },
+  'GET /admin/targets/new': { allowed: ADMIN },
+  'POST /admin/targets': { allowed: ADMIN, body: TARGET_BODY },
+  'GET /admin/targets/:targetId/edit': { allowed: ADMIN },
+  'POST /admin/targets/:targetId': { allowed: ADMIN, body: TARGET_BODY },
+  'GET /admin/tokens': { allowed: ADMIN },
+  'POST /admin/tokens': { allowed: ADMIN, body: { name: 'Access test' } },
+  'POST /admin/tokens/:tokenId/revoke': { allowed: ADMIN },
 };
 
 const allows = (rule: Rule, who: Who) => rule.allowed === 'everyone' || rule.allowed.includes(who);
@@ -107,9 +163,9 @@ describe('route guards by role (every route of the app)', () => {
         if (!rule) continue;
         const fixtures = await makeRouteFixtures();
         const path = fillPath(route.path, fixtures);
-        const refusedWrite = !allows(rule, who) && route.method !== 'GET';
+        const refusedWrite = (!allows(rule, who) || rule.refusedWith?.[who] !== undefined) && route.method !== 'GET';
         const before = refusedWrite ? await snapshotDatabase() : '';
-        const res = await send(agent, route, path, rule.body);
+        const res = await send(agent, route, path, fillBody(rule.body, fixtures));
         const problem = verdict(res, who, allows(rule, who), rule);
         if (problem) problems.push(`${routeKey(route)}: ${problem}`);
         if (refusedWrite && (await snapshotDatabase()) !== before) problems.push(`${routeKey(route)}: refused but the database changed`);
@@ -128,11 +184,14 @@ async function send(agent: Agent, route: AppRoute, path: string, body: Record<st
 }
 
 function verdict(res: { status: number; headers: Record<string, string> }, who: Who, allowed: boolean, rule: Rule): string | undefined {
+  const refused = rule.refusedWith?.[who];
+  if (allowed && refused !== undefined) return res.status === refused ? undefined : `expected ${refused} for the fixture records, got ${res.status}`;
   if (allowed) {
     if (![200, 302, 303, ...(rule.also ?? [])].includes(res.status)) return `expected to be let through, got ${res.status}`;
     if (res.status === 302 && res.headers.location === '/login' && who !== 'anonymous' && !rule.signsOut) return 'sent to the sign-in page';
     return undefined;
   }
+  if (who === 'anonymous' && rule.anonymousStatus) return res.status === rule.anonymousStatus ? undefined : `expected ${rule.anonymousStatus}, got ${res.status}`;
   if (who === 'anonymous') return res.status === 302 && res.headers.location === '/login' ? undefined : `expected a redirect to /login, got ${res.status}`;
   return res.status === 403 ? undefined : `expected 403, got ${res.status}`;
 }

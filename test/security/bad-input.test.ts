@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Response } from 'superagent';
+import type { Response } from 'supertest';
 import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';

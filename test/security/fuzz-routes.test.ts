@@ -5,7 +5,7 @@ import { listRoutes, routeKey } from '../helpers/routes.js';
 import { fillPath, makeRouteFixtures } from '../helpers/route-fixtures.js';
 
 // Query keys and form fields the app reads, so generated input reaches the parsers and filters, not only the "unknown key" path.
-const KNOWN_KEYS = ['q', 'sort', 'dir', 'after', 'before', 'status', 'sector', 'stage', 'tips', 'raising', 'tag', 'archived', 'type', 'bifc', 'entity', 'action', 'user', 'from', 'to', 'lang', 'next', 'nameKo', 'nameEn', 'brn', 'sectorPrimary', 'founded', 'amountKrw', 'on', 'body', 'name', 'email', 'role', 'kind', '_version', 'participants[0][investor]', 'participants[0][amountKrw]', 'tags', 'a[b][c]', 'x[]'];
+const KNOWN_KEYS = ['q', 'sort', 'dir', 'after', 'before', 'status', 'sector', 'stage', 'tips', 'raising', 'tag', 'archived', 'type', 'bifc', 'entity', 'action', 'user', 'from', 'to', 'lang', 'next', 'nameKo', 'nameEn', 'brn', 'sectorPrimary', 'founded', 'amountKrw', 'on', 'body', 'name', 'email', 'role', 'kind', '_version', 'participants[0][investor]', 'participants[0][amountKrw]', 'tags', 'a[b][c]', 'x[]', 'owner', 'overdue', 'nextStep', 'dueOn', 'reason', 'reasonText', 'back', 'firm', 'investor', 'match', '_base'];
 
 const cursorOf = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 

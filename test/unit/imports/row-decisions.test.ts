@@ -13,8 +13,8 @@ const rows = (...cells: Record<string, string>[]) => ({ rows: cells.map((c, i) =
 
 function storedFirm(over: Record<string, string> = {}): ExistingFirm {
   const input = createFirmBody.parse({ nameKo: '부산페이', nameEn: 'Busan Pay', brn: BRN_A, sectorPrimary: 'payments', pitch: '정산 자동화', ...over });
-  const record = toFirmRecord(input) as Record<string, unknown>;
-  return { ...record, _id: new Types.ObjectId(), __v: 3, status: 'resident' } as unknown as ExistingFirm;
+  const firm = { ...toFirmRecord(input), _id: new Types.ObjectId(), __v: 3, status: 'resident' };
+  return firm;
 }
 
 const noRefs = { investors: [], personIds: new Set<string>() };

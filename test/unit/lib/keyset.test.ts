@@ -21,7 +21,7 @@ describe('keyset cursors', () => {
         fc.property(fc.option(values[kind], { nil: null }), (v) => {
           const id = new Types.ObjectId();
           const decoded = decodeCursor(encodeCursor(v, id), kind);
-          expect(decoded?.id.equals(id)).to.equal(true);
+          expect(decoded?.id).to.equal(String(id));
           expect(v instanceof Date ? (decoded?.v as Date).getTime() : decoded?.v).to.deep.equal(v instanceof Date ? v.getTime() : Object.is(v, -0) ? 0 : v);
         }),
       );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Types, UpdateQuery } from 'mongoose';
 import { ImportBatchModel, ImportLeaseModel } from '../../models/import-batch.model.js';
+import { isDuplicateKey } from '../db/db-errors.js';
 
 // A process applying or undoing an import holds the batch under a lease (an ImportLease document) that it renews every
 // few seconds. A crash (kill -9, power loss) stops the renewals; once the lease has lapsed any instance may take the
@@ -47,7 +48,7 @@ export class ImportLease {
     try {
       await ImportLeaseModel.create({ _id: lease.key, batch: seen._id, owner: lease.owner, until: new Date(sent + timing.leaseMs) });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return undefined;
+      if (isDuplicateKey(err)) return undefined;
       throw err;
     }
     lease.heldUntil = sent + timing.leaseMs;

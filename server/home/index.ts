@@ -1,0 +1,2 @@
+// The dashboard every signed-in user lands on.
+export { homeRouter } from './home.routes.js';

@@ -1,0 +1,22 @@
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify';
+import { seoulToday } from './dates.js';
+
+// The one way the app writes CSV for download (exports, the deal flow, reports).
+
+// Download headers; the file is named "<name>-YYYYMMDD.csv" (today in Seoul).
+export function csvHeaders(res: Response, name: string): void {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}-${seoulToday().replaceAll('-', '')}.csv"`);
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+// A BOM first, so Excel opens the UTF-8 (and the Korean in it) correctly; CRLF line ends as Excel writes them.
+// Every cell but a plain number is quoted: Excel where ';' separates cells would otherwise split a bare "x;=cmd…" and
+// run the part after the ';' as a formula (the ' prefix only guards a cell's first character).
+// Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading ' ("CSV injection"): the import's
+// cell guard (server/imports/cell-values.ts guardCell), applied here to every text cell; a guarded cell stays as it is.
+export const guardFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+export const csvStream = (columns: (string | { key: string; header: string })[]) =>
+  stringify({ header: true, columns, bom: true, record_delimiter: 'windows', quoted_match: /\D/, cast: { string: guardFormula } });

@@ -1,0 +1,305 @@
+import type { Types } from 'mongoose';
+import { MatchModel } from '../../models/match.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { UserModel } from '../../models/user.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import type { MatchStage } from '../../models/enums.js';
+import { NotFound } from '../lib/app-error.js';
+import { keysetPage } from '../lib/keyset.js';
+import type { Named } from '../lib/names.js';
+import { versionOf } from '../lib/edit-conflict.js';
+import { OPEN_STAGES, daysInStage, nextStages, type StageChange } from './match-stages.js';
+import { followUpOrder, matchFilter, type MatchFilters } from './match-board.js';
+
+// The read side of the deal flow. Matches are read by their own indexed fields; the names of their firms, investors and
+// owners with one $in query per relation, whatever the number of cards or rows.
+
+export const BOARD_COLUMN_LIMIT = 100;
+export const LIST_PAGE_SIZE = 25;
+export const FOLLOW_UP_LIMIT = 200;
+const STAFF_LIMIT = 200;
+
+const CARD_PROJECTION = {
+  firm: 1,
+  investor: 1,
+  owner: 1,
+  stage: 1,
+  open: 1,
+  stageSince: 1,
+  history: 1,
+  nextStep: 1,
+  dueOn: 1,
+  round: 1,
+  firmSector: 1,
+  investorType: 1,
+  __v: 1,
+} as const;
+
+type Id = Types.ObjectId;
+type StoredCard = {
+  _id: Id;
+  firm: Id;
+  investor: Id;
+  owner?: Id | null;
+  stage: MatchStage;
+  open: boolean;
+  stageSince: Date;
+  history: StageChange[];
+  nextStep?: string | null;
+  dueOn?: string | null;
+  round?: Id | null;
+  firmSector?: string | null;
+  investorType?: string | null;
+  __v?: number;
+};
+
+export type MatchCard = {
+  id: string;
+  firmId: string;
+  investorId: string;
+  ownerId?: string;
+  firm?: Named;
+  investor?: Named;
+  ownerName?: string;
+  stage: MatchStage;
+  nextStep?: string;
+  dueOn?: string;
+  days: number;
+  firmSector?: string;
+  investorType?: string;
+  // The stages it may move to, and what a move form sends to be checked against (server/lib/edit-conflict.ts).
+  next: MatchStage[];
+  version: number;
+  base: string;
+};
+
+// What a move form was loaded with: the stage it showed (the field a move changes) and empty pass fields.
+export const moveBase = (stage: string) => JSON.stringify({ stage, reason: '', reasonText: '' });
+
+const ids = (values: unknown[]) => [...new Set(values.filter(Boolean).map(String))];
+
+// Names of firms, investors and users by id: one query per relation, none for an empty list.
+export async function namesOf(refs: { firms?: unknown[]; investors?: unknown[]; users?: unknown[] }) {
+  const [firms, investors, users] = await Promise.all([
+    ids(refs.firms ?? []).length
+      ? FirmModel.find({ _id: { $in: ids(refs.firms!) } }, { nameKo: 1, nameEn: 1 }).lean()
+      : [],
+    ids(refs.investors ?? []).length
+      ? InvestorOrgModel.find({ _id: { $in: ids(refs.investors!) } }, { nameKo: 1, nameEn: 1 }).lean()
+      : [],
+    ids(refs.users ?? []).length ? UserModel.find({ _id: { $in: ids(refs.users!) } }, { name: 1 }).lean() : [],
+  ]);
+  return {
+    firms: new Map<string, Named>(firms.map((f) => [String(f._id), f])),
+    investors: new Map<string, Named>(investors.map((i) => [String(i._id), i])),
+    users: new Map<string, string>(users.map((u) => [String(u._id), u.name])),
+  };
+}
+
+async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
+  const names = await namesOf({
+    firms: rows.map((r) => r.firm),
+    investors: rows.map((r) => r.investor),
+    users: rows.map((r) => r.owner),
+  });
+  return rows.map((r) => ({
+    id: String(r._id),
+    firmId: String(r.firm),
+    investorId: String(r.investor),
+    ownerId: r.owner ? String(r.owner) : undefined,
+    firm: names.firms.get(String(r.firm)),
+    investor: names.investors.get(String(r.investor)),
+    ownerName: r.owner ? names.users.get(String(r.owner)) : undefined,
+    stage: r.stage,
+    nextStep: r.nextStep ?? undefined,
+    dueOn: r.dueOn ?? undefined,
+    days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
+    firmSector: r.firmSector ?? undefined,
+    investorType: r.investorType ?? undefined,
+    next: r.open ? nextStages(r.history) : [],
+    version: versionOf(r),
+    base: moveBase(r.stage),
+  }));
+}
+
+export type BoardColumn = { stage: MatchStage; cards: MatchCard[]; more: boolean };
+
+// The board: a column per open stage, soonest due first, each bounded (the list pages through the rest). One query per
+// column (a range of the {open, stage, dueOn, _id} index), then the names.
+export async function boardOf(f: Omit<MatchFilters, 'stage'>, today: string, now = new Date()): Promise<BoardColumn[]> {
+  const columns = await Promise.all(
+    OPEN_STAGES.map((stage) =>
+      MatchModel.find(matchFilter({ ...f, stage }, today), CARD_PROJECTION)
+        .sort({ dueOn: 1, _id: 1 })
+        .limit(BOARD_COLUMN_LIMIT + 1)
+        .lean<StoredCard[]>(),
+    ),
+  );
+  const cards = await toCards(
+    columns.flatMap((c) => c.slice(0, BOARD_COLUMN_LIMIT)),
+    now,
+  );
+  return OPEN_STAGES.map((stage, i) => ({
+    stage,
+    cards: cards.filter((c) => c.stage === stage),
+    more: (columns[i]?.length ?? 0) > BOARD_COLUMN_LIMIT,
+  }));
+}
+
+export type MatchListPage = { rows: MatchCard[]; next?: string; prev?: string; total: number };
+
+// The list: the same filters, by due day then id, keyset-paged both ways (server/lib/keyset.ts).
+export async function listMatches(
+  q: MatchFilters & { after?: string; before?: string },
+  today: string,
+  now = new Date(),
+): Promise<MatchListPage> {
+  const filter = matchFilter(q, today);
+  const [page, total] = await Promise.all([
+    keysetPage<StoredCard>({
+      field: 'dueOn',
+      kind: 'string',
+      dir: 1,
+      after: q.after,
+      before: q.before,
+      size: LIST_PAGE_SIZE,
+      valueOf: (row) => row.dueOn ?? null,
+      find: (cursorFilter, sort, limit) =>
+        MatchModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, CARD_PROJECTION)
+          .sort(sort)
+          .limit(limit)
+          .lean<StoredCard[]>(),
+    }),
+    MatchModel.countDocuments(filter),
+  ]);
+  return { rows: await toCards(page.rows, now), next: page.next, prev: page.prev, total };
+}
+
+const EXPORT_BATCH = 500;
+
+// Every match of the list's filters in the list's order, in batches (names looked up per batch), for the CSV export.
+export async function* matchesForExport(f: MatchFilters, today: string, now = new Date()): AsyncGenerator<MatchCard> {
+  const cursor = MatchModel.find(matchFilter(f, today), CARD_PROJECTION)
+    .sort({ dueOn: 1, _id: 1 })
+    .lean<StoredCard[]>()
+    .cursor({ batchSize: EXPORT_BATCH });
+  let batch: StoredCard[] = [];
+  for await (const row of cursor) {
+    batch.push(row);
+    if (batch.length >= EXPORT_BATCH) {
+      yield* await toCards(batch, now);
+      batch = [];
+    }
+  }
+  if (batch.length) yield* await toCards(batch, now);
+}
+
+// Someone's open matches, overdue first (served by the {open, owner, dueOn, _id} index).
+export async function followUpsOf(userId: string, today: string, now = new Date()): Promise<MatchCard[]> {
+  const rows = await MatchModel.find({ open: true, owner: userId }, CARD_PROJECTION)
+    .sort({ dueOn: 1, _id: 1 })
+    .limit(FOLLOW_UP_LIMIT)
+    .lean<StoredCard[]>();
+  return toCards(followUpOrder(rows, today), now);
+}
+
+// The dashboard's counts: open matches someone owns, and how many of them are overdue.
+export async function followUpCounts(userId: string, today: string): Promise<{ open: number; overdue: number }> {
+  const [open, overdue] = await Promise.all([
+    MatchModel.countDocuments({ open: true, owner: userId }),
+    MatchModel.countDocuments({ open: true, owner: userId, dueOn: { $lt: today } }),
+  ]);
+  return { open, overdue };
+}
+
+// Active staff and admins, who may own a match (the owner select).
+export async function staffOptions(): Promise<{ id: string; name: string }[]> {
+  const users = await UserModel.find({ role: { $in: ['admin', 'staff'] }, active: true }, { name: 1 })
+    .sort({ role: 1, email: 1 })
+    .limit(STAFF_LIMIT)
+    .lean();
+  return users.map((u) => ({ id: String(u._id), name: u.name })).sort((a, b) => a.name.localeCompare(b.name, 'ko'));
+}
+
+// One match with everything its page shows: names, the owner, the linked round, the history and the moves it allows.
+export async function matchDetail(id: string, now = new Date()) {
+  const match = await MatchModel.findById(id).lean();
+  if (!match) throw NotFound('match');
+  const [names, round] = await Promise.all([
+    namesOf({ firms: [match.firm], investors: [match.investor], users: [match.owner] }),
+    match.round
+      ? FundingRoundModel.findById(match.round, {
+          stage: 1,
+          amountKrw: 1,
+          status: 1,
+          closedOn: 1,
+          announcedOn: 1,
+        }).lean()
+      : null,
+  ]);
+  return {
+    match,
+    firm: names.firms.get(String(match.firm)),
+    investor: names.investors.get(String(match.investor)),
+    ownerName: match.owner ? names.users.get(String(match.owner)) : undefined,
+    round,
+    days: daysInStage(match.history, now),
+    next: match.open ? nextStages(match.history) : [],
+    // Newest first; each cycle (a reopened match) reads as its own run.
+    history: [...match.history].reverse(),
+    notes: [...match.notes].reverse(),
+  };
+}
+
+// The edit form's values of a match's details, as strings.
+export function detailValues(match: {
+  owner?: Id | null;
+  nextStep?: string | null;
+  dueOn?: string | null;
+}): Record<string, string> {
+  return { owner: match.owner ? String(match.owner) : '', nextStep: match.nextStep ?? '', dueOn: match.dueOn ?? '' };
+}
+
+// The round form opened from a match that reached "invested": the investor to put among its participants, when the match
+// belongs to this firm.
+export async function matchForRound(matchId: string, firmId: string): Promise<{ investorId: string } | undefined> {
+  const match = await MatchModel.findOne({ _id: matchId, firm: firmId }, { investor: 1, stage: 1 }).lean();
+  return match && match.stage === 'invested' ? { investorId: String(match.investor) } : undefined;
+}
+
+const INVESTOR_MATCH_LIMIT = 200;
+
+// A match as an investor organisation's page lists it: the firm, where it stands, and how it ended when it is closed
+// (invested, or passed with the reason given).
+export type InvestorMatch = {
+  id: string;
+  firmId: string;
+  firm?: Named;
+  stage: MatchStage;
+  open: boolean;
+  stageSince: Date;
+  cycle: number;
+  passReason?: string;
+};
+
+// An organisation's matches, latest move first: one query on the {investor, open} index (bounded), then the firms' names.
+export async function matchesOfInvestor(investorId: string): Promise<InvestorMatch[]> {
+  type Row = { _id: Id; firm: Id; stage: MatchStage; open: boolean; stageSince: Date; cycle: number; history: (StageChange & { reason?: string | null })[] };
+  const rows = await MatchModel.find({ investor: investorId }, { firm: 1, stage: 1, open: 1, stageSince: 1, cycle: 1, history: 1 })
+    .limit(INVESTOR_MATCH_LIMIT)
+    .lean<Row[]>();
+  const names = await namesOf({ firms: rows.map((r) => r.firm) });
+  return rows
+    .map((r) => ({
+      id: String(r._id),
+      firmId: String(r.firm),
+      firm: names.firms.get(String(r.firm)),
+      stage: r.stage,
+      open: r.open,
+      stageSince: r.stageSince,
+      cycle: r.cycle,
+      passReason: r.stage === 'passed' ? r.history.at(-1)?.reason ?? undefined : undefined,
+    }))
+    .sort((a, b) => b.stageSince.getTime() - a.stageSince.getTime() || b.id.localeCompare(a.id));
+}

@@ -1,0 +1,106 @@
+import type { Request } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { seoulToday } from '../lib/dates.js';
+import { csvHeaders, csvStream } from '../lib/csv.js';
+import { labelOf } from '../lib/labels.js';
+import { nameIn } from '../lib/names.js';
+import type { Lang } from '../lib/money.js';
+import {
+  boardOf,
+  followUpsOf,
+  listMatches,
+  matchesForExport,
+  staffOptions,
+  type MatchCard,
+} from './match-read.service.js';
+import type { AppResponse, Validated } from '../lib/validate.js';
+import type { boardQuery, matchListQuery } from './matches.schemas.js';
+import type { MatchFilters } from './match-board.js';
+
+// The filters alone (no page cursor, no board column): what links between the board, the list and the export keep.
+const filtersOf = (q: MatchFilters): Omit<MatchFilters, 'stage'> => ({
+  owner: q.owner,
+  sector: q.sector,
+  type: q.type,
+  overdue: q.overdue,
+});
+
+// GET /matches — the board: a column per open stage; on a phone one column at a time (?stage=)
+export async function board(req: Request, res: Validated<{ query: typeof boardQuery }>) {
+  const { query } = res.locals.input;
+  const filters = filtersOf({ ...query, stage: undefined });
+  const [columns, staff] = await Promise.all([boardOf(filters, seoulToday()), staffOptions()]);
+  const current = query.stage ?? columns.find((c) => c.cards.length)?.stage ?? 'suggested';
+  res.render('matches/board', {
+    title: req.t('matches.board.title'),
+    query,
+    filters,
+    columns,
+    current,
+    staff,
+    today: seoulToday(),
+  });
+}
+
+// GET /matches/list — the same filters as a table, keyset-paged
+export async function list(req: Request, res: Validated<{ query: typeof matchListQuery }>) {
+  const { query } = res.locals.input;
+  const [page, staff] = await Promise.all([listMatches(query, seoulToday()), staffOptions()]);
+  res.render('matches/list', {
+    title: req.t('matches.list.title'),
+    query,
+    filters: filtersOf(query),
+    page,
+    staff,
+    today: seoulToday(),
+  });
+}
+
+// GET /matches/mine — the signed-in user's open matches, overdue first
+export async function mine(req: Request, res: AppResponse) {
+  const today = seoulToday();
+  res.render('matches/mine', {
+    title: req.t('matches.mine.title'),
+    cards: await followUpsOf(req.user!.id, today),
+    today,
+  });
+}
+
+const CSV_COLUMNS = [
+  'firm',
+  'investor',
+  'stage',
+  'owner',
+  'nextStep',
+  'dueOn',
+  'daysInStage',
+  'sector',
+  'investorType',
+] as const;
+
+// One export row: the list's cells as text, in the page's language (csvStream guards formula-looking text).
+function csvRow(c: MatchCard, req: Request, lang: Lang): Record<(typeof CSV_COLUMNS)[number], string> {
+  return {
+    firm: nameIn(c.firm, lang),
+    investor: nameIn(c.investor, lang),
+    stage: labelOf('matchStages', c.stage, req.t),
+    owner: c.ownerName ?? '',
+    nextStep: c.nextStep ?? '',
+    dueOn: c.dueOn ?? '',
+    daysInStage: String(c.days),
+    sector: labelOf('sectors', c.firmSector, req.t),
+    investorType: labelOf('investorTypes', c.investorType, req.t),
+  };
+}
+
+// GET /matches/export.csv — every match of the list's filters, in its order, streamed
+export async function exportCsv(req: Request, res: Validated<{ query: typeof matchListQuery }>) {
+  const { query } = res.locals.input;
+  const { lang } = res.locals;
+  csvHeaders(res, 'matches');
+  const rows = async function* () {
+    for await (const card of matchesForExport({ ...filtersOf(query), stage: query.stage }, seoulToday()))
+      yield csvRow(card, req, lang);
+  };
+  await pipeline(rows(), csvStream(CSV_COLUMNS.map((key) => ({ key, header: req.t(`matches.csv.${key}`) }))), res);
+}

@@ -1,0 +1,105 @@
+import type { Day } from './cohort-count.js';
+import { addDays } from './calendar.js';
+
+// What the reports add up. Every field is a change that happens on a day; a figure "as of D" is the sum of all changes
+// on or before D. `residents` and `jobs` change +n when a spell of residency starts and −n the day after it ends (the
+// last day still counts); `admissions`/`departures` count on the first and last day of a spell; the money, round and
+// TIPS fields count on the closing or selection day. The by-keys split a figure by round stage, sector or firm stage.
+export type Figures = {
+  residents: number;
+  jobs: number;
+  admissions: number;
+  departures: number;
+  raisedKrw: number;
+  rounds: number;
+  followOns: number;
+  tipsSelections: number;
+  raisedByStage: Record<string, number>;
+  residentsBySector: Record<string, number>;
+  residentsByStage: Record<string, number>;
+};
+export type FigureChange = Partial<Figures>;
+
+// One firm's change on one day: the unit the monthly summaries are built from.
+export type Entry = { firm: string; day: Day; f: FigureChange };
+
+export const SCALAR_FIGURES = ['residents', 'jobs', 'admissions', 'departures', 'raisedKrw', 'rounds', 'followOns', 'tipsSelections'] as const;
+export const KEYED_FIGURES = ['raisedByStage', 'residentsBySector', 'residentsByStage'] as const;
+
+export const emptyFigures = (): Figures => ({
+  residents: 0, jobs: 0, admissions: 0, departures: 0, raisedKrw: 0, rounds: 0, followOns: 0, tipsSelections: 0,
+  raisedByStage: {}, residentsBySector: {}, residentsByStage: {},
+});
+
+// Adds (sign 1) or subtracts (−1) a change into `into`, in place.
+export function addInto(into: Figures, change: FigureChange, sign = 1): Figures {
+  for (const k of SCALAR_FIGURES) into[k] += sign * (change[k] ?? 0);
+  for (const k of KEYED_FIGURES) {
+    for (const [key, n] of Object.entries(change[k] ?? {})) into[k][key] = (into[k][key] ?? 0) + sign * n;
+  }
+  return into;
+}
+
+export const sumFigures = (changes: Iterable<FigureChange>): Figures => {
+  const total = emptyFigures();
+  for (const c of changes) addInto(total, c);
+  return total;
+};
+
+// Without zeros, for storage and comparison (a month's figures equal however its entries were ordered).
+export function compact(f: FigureChange): FigureChange {
+  const out: FigureChange = {};
+  for (const k of SCALAR_FIGURES) if (f[k]) out[k] = f[k];
+  for (const k of KEYED_FIGURES) {
+    const keys = Object.entries(f[k] ?? {}).filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b));
+    if (keys.length) out[k] = Object.fromEntries(keys);
+  }
+  return out;
+}
+
+export const monthOf = (day: Day): string => day.slice(0, 7);
+
+// The figures of a set of months: each month's sum, and its entries where they have been loaded. A day's figure needs the
+// entries of its own month unless it is the month's last day, so a report loads every month's sum (one small document per
+// month) and the entries of only the few months its days fall in.
+export class Ledger {
+  private readonly monthKeys: string[];
+
+  constructor(
+    private readonly months: ReadonlyMap<string, FigureChange>,
+    private readonly entries: ReadonlyMap<string, readonly Entry[]> = new Map(),
+  ) {
+    this.monthKeys = [...months.keys()].sort();
+  }
+
+  // Everything on or before `day`.
+  upTo(day: Day): Figures {
+    const month = monthOf(day);
+    const total = emptyFigures();
+    for (const m of this.monthKeys) {
+      if (m >= month) break;
+      addInto(total, this.months.get(m)!);
+    }
+    if (!this.months.has(month)) return total;
+    if (monthOf(addDays(day, 1)) !== month) return addInto(total, this.months.get(month)!);
+    const entries = this.entries.get(month);
+    if (!entries) throw new Error(`report ledger: the entries of ${month} were not loaded`);
+    for (const e of entries) if (e.day <= day) addInto(total, e.f);
+    return total;
+  }
+
+  // Everything from `from` to `to`, both days included.
+  between(from: Day, to: Day): Figures {
+    return addInto(this.upTo(to), this.upTo(addDays(from, -1)), -1);
+  }
+
+  // The first month with any figures (undefined when there are none).
+  get firstMonth(): string | undefined {
+    return this.monthKeys[0];
+  }
+}
+
+// The months whose entries a report on these days needs (see Ledger).
+export function monthsNeeding(days: Iterable<Day>): string[] {
+  return [...new Set([...days].filter((d) => monthOf(addDays(d, 1)) === monthOf(d)).map(monthOf))].sort();
+}
