@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server-core';
+import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
 import type { ProviderLog, RunningDatabase } from './provider.types.js';
 
 const VERDICT_TTL_MS = 24 * 60 * 60 * 1000;
