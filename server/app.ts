@@ -2,7 +2,6 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
-import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { csrfProtection } from './lib/csrf.js';

@@ -1,10 +1,13 @@
 export type FieldChange = { field: string; before: unknown; after: unknown };
 
+// An ObjectId (mongoose's or the driver's) is known by its method, so this module imports no database code.
+const isObjectId = (v: object): v is { toHexString(): string } => 'toHexString' in v && typeof v.toHexString === 'function';
+
 function normalise(v: unknown): unknown {
   if (v === undefined || v === null || v === '') return null;
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.length ? v.map(normalise) : null;
-  if (typeof v === 'object' && v && 'toHexString' in v) return String(v);
+  if (typeof v === 'object' && v && isObjectId(v)) return v.toHexString();
   return v;
 }
 

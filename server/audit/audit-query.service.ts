@@ -35,16 +35,16 @@ const AUDIT_PAGE_SIZE = 50;
 const SEOUL_OFFSET_MS = 9 * 3600 * 1000; // Asia/Seoul is UTC+9 all year (no DST)
 
 type LeanEntry = {
-  _id: unknown;
+  _id: Types.ObjectId;
   at: Date;
   actorEmail?: string | null;
   entity: string;
-  entityId: unknown;
+  entityId: Types.ObjectId;
   entityLabel?: string | null;
   action: string;
   changes?: { field: string; before?: unknown; after?: unknown }[] | null;
   version?: number | null;
-  firm?: unknown;
+  firm?: Types.ObjectId | null;
 };
 
 function toHistoryEntry(e: LeanEntry): HistoryEntry {
@@ -123,7 +123,7 @@ function auditFilter(f: AuditFilters): Record<string, unknown> {
 // The whole log, newest first, keyset-paginated both ways like every list (server/lib/keyset.ts).
 export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): Promise<Page<HistoryEntry>> {
   const filter = auditFilter(f);
-  const page = await keysetPage<LeanEntry & { _id: Types.ObjectId }>({
+  const page = await keysetPage<LeanEntry>({
     field: 'at',
     kind: 'date',
     dir: -1,
@@ -132,7 +132,7 @@ export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): 
     size: pageSize,
     valueOf: (e) => e.at,
     find: (cursor, sort, limit) =>
-      AuditEntryModel.find(cursor ? { $and: [filter, cursor] } : filter).sort(sort).limit(limit).lean<(LeanEntry & { _id: Types.ObjectId })[]>(),
+      AuditEntryModel.find(cursor ? { $and: [filter, cursor] } : filter).sort(sort).limit(limit).lean<LeanEntry[]>(),
   });
   return { ...page, rows: page.rows.map(toHistoryEntry) };
 }

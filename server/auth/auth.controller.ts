@@ -31,7 +31,7 @@ export function login(limiter: LoginLimiter, recordLogin: AccountLookups['record
     }
     if (!email || !password) return renderLogin(req, res, 422, { email }, req.t('auth.missing'));
     const { user, refusal } = await new Promise<{ user: SessionUser | false; refusal?: string }>((resolve, reject) => {
-      const done = (err: unknown, u: SessionUser | false, info?: { message?: string }) =>
+      const done = (err: Error | null, u: SessionUser | false, info?: { message?: string }) =>
         err ? reject(err) : resolve({ user: u, refusal: info?.message });
       passport.authenticate('local', done)(req, res, next);
     });
@@ -44,7 +44,7 @@ export function login(limiter: LoginLimiter, recordLogin: AccountLookups['record
     await limiter.recordSuccess(email, ip);
     const returnTo = takeReturnTo(req, res);
     // passport's req.login regenerates the session id (fixation defence); the old session's data is dropped.
-    await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => req.login(user, (err?: Error | null) => (err ? reject(err) : resolve())));
     await recordLogin(user);
     res.redirect(returnTo);
   };
@@ -52,7 +52,7 @@ export function login(limiter: LoginLimiter, recordLogin: AccountLookups['record
 
 // POST /logout — end the session
 export async function logout(req: Request, res: Response) {
-  await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => req.logout((err?: Error | null) => (err ? reject(err) : resolve())));
   await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
   res.clearCookie(SESSION_COOKIE);
   res.redirect('/login');

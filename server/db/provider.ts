@@ -55,7 +55,7 @@ export async function startDatabase(opts: ProviderOptions, starters: ProviderSta
       });
     } catch (err) {
       problems.push(`mongod could not start: ${(err as Error).message}`);
-      opts.log(problems[problems.length - 1]!);
+      opts.log(problems[problems.length - 1]);
     }
   } else {
     problems.push('no mongod could be downloaded or found');

@@ -5,7 +5,6 @@ import { peopleOfFirm } from '../people/index.js';
 import { roundsOfFirm, checkParticipants } from '../rounds/index.js';
 import { allowedNextStatuses } from './firm-rules.js';
 import { getFirm } from './firms.service.js';
-import type { FirmStatus } from '../../models/enums.js';
 
 // Names of investor organisations by id (one query; no $lookup on FerretDB).
 async function investorNameMap(ids: unknown[]) {
@@ -29,6 +28,6 @@ export async function firmDetail(id: string) {
     notes,
     history,
     investors,
-    nextStatuses: allowedNextStatuses(firm.status as FirmStatus),
+    nextStatuses: allowedNextStatuses(firm.status),
   };
 }

@@ -29,7 +29,7 @@ export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' |
   // "220-81-62517" is one registration number, searched as its digits.
   const words = (q.q ?? '').toLowerCase().replace(/(\d)[-\s](?=\d)/g, '$1').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 5);
   for (const w of words) and.push({ searchTokens: { $regex: `^${escapeRegex(w)}` } });
-  return and.length === 1 ? and[0]! : { $and: and };
+  return and.length === 1 ? and[0] : { $and: and };
 }
 
 export type ListLang = 'ko' | 'en';

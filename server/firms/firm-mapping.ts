@@ -46,19 +46,22 @@ export function toFirmRecord(f: FirmFieldsInput) {
   };
 }
 
+// A stored id (ObjectId) or a value typed in: what prints as itself.
+type Printable = { toString(): string };
+
 export type StoredFirm = {
   nameKo?: string | null; nameEn?: string | null; brn?: string | null; sectorPrimary: string; sectorsSecondary?: string[] | null;
   stage?: string | null; founded?: string | null; website?: string | null; pitch?: string | null; description?: string | null;
-  headcount?: number | null; tags?: string[] | null; contactPerson?: unknown; zoneProject?: string | null;
+  headcount?: number | null; tags?: string[] | null; contactPerson?: Printable | null; zoneProject?: string | null;
   residency?: { start?: string | null; plannedEnd?: string | null; end?: string | null; space?: string | null } | null;
   tips?: {
-    track?: string | null; operator?: unknown; recommendedOn?: string | null; evaluatedOn?: string | null; selectedOn?: string | null;
+    track?: string | null; operator?: Printable | null; recommendedOn?: string | null; evaluatedOn?: string | null; selectedOn?: string | null;
     agreementOn?: string | null; completedOn?: string | null; grantKrw?: number | null; addOnKrw?: number | null; successCriteria?: string[] | null;
   } | null;
   fundraising?: { raising?: boolean | null; targetKrw?: number | null; stage?: string | null; instrument?: string | null; openToInvestors?: boolean | null } | null;
 };
 
-const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const s = (v: Printable | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 // Stored firm → flat string values, for the edit form and the CSV export (same names as the import reads).
 export function toFirmFields(f: StoredFirm): Record<string, string | string[]> {

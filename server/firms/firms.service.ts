@@ -13,7 +13,7 @@ import { refreshReportMonths } from '../reports/index.js';
 import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
 import { nameIn } from '../lib/names.js';
 import { toFirmRecord } from './firm-mapping.js';
-import type { CreateFirmInput, FirmFieldsInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
+import type { CreateFirmInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
 
 // Fields that are derived or internal: not shown as "changes" in the audit log.
 const HIDDEN = new Set(['sortName', 'sortNameKo', 'searchTokens', 'tips.status']);
@@ -57,7 +57,7 @@ export async function updateFirm(id: string, input: UpdateFirmInput, actor: Acto
   const before = await getFirm(id);
   const version = _version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(id, version);
-  const record = toFirmRecord(fields as FirmFieldsInput);
+  const record = toFirmRecord(fields);
   if (!visibleChanges(flatten(pick(before, record)), flatten(record)).length) return { firm: before, before, changes: [] };
   const { $set, $unset } = splitSetUnset(record);
   let updated;
@@ -81,14 +81,14 @@ function pick(doc: Record<string, unknown>, shape: Record<string, unknown>): Rec
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(shape)) {
     const stored = doc[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && !('toHexString' in (v as object)) ? pick((stored ?? {}) as Record<string, unknown>, v as Record<string, unknown>) : stored;
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && !('toHexString' in v) ? pick((stored ?? {}) as Record<string, unknown>, v as Record<string, unknown>) : stored;
   }
   return out;
 }
 
 export async function changeStatus(id: string, input: StatusChangeInput, actor: Actor) {
   const firm = await getFirm(id);
-  if (!canMoveStatus(firm.status as FirmStatus, input.status)) {
+  if (!canMoveStatus(firm.status, input.status)) {
     throw Conflict('status move not allowed', { status: ['firms.errors.statusMove'] });
   }
   if (firm.status === input.status) return firm;

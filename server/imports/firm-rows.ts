@@ -109,7 +109,7 @@ export function decideFirmRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx
 function markFirmDuplicates(decisions: RowDecision<FirmRowInput>[], cells: Record<string, string>[]): void {
   const seen: { line: number; target?: string; brn?: string; name: string }[] = [];
   decisions.forEach((d, i) => {
-    const c = cells[i]!;
+    const c = cells[i];
     const me = { line: d.line, target: d.targetId, brn: brnKey(c.brn), name: sortNameOf({ nameKo: c.nameKo?.trim(), nameEn: c.nameEn?.trim() }) };
     const earlier = seen.find(
       (s) => (me.target && s.target === me.target) || (me.brn && s.brn === me.brn) || (me.name && s.name === me.name && (!me.brn || !s.brn)),

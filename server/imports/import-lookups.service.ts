@@ -41,7 +41,7 @@ export async function firmContext(rows: CsvRow[]): Promise<FirmContext> {
   const firms = await firmsReferred(cells.map((c) => c.brn), cells.flatMap((c) => [c.nameKo, c.nameEn]));
   const operatorCells = cells.map((c) => c.tipsOperator?.trim()).filter((v): v is string => Boolean(v));
   const investors = await investorsReferred(operatorCells.filter((v) => !OBJECT_ID.test(v)), operatorCells.filter((v) => OBJECT_ID.test(v)));
-  const personCells = [...new Set(cells.map((c) => c.contactPerson?.trim().toLowerCase()).filter((v): v is string => Boolean(v) && OBJECT_ID.test(v!)))];
+  const personCells = [...new Set(cells.map((c) => c.contactPerson?.trim().toLowerCase()).filter((v): v is string => Boolean(v) && OBJECT_ID.test(v)))];
   const people = personCells.length ? await PersonModel.find({ _id: { $in: personCells } }, { _id: 1 }).lean() : [];
   return { firms, investors, personIds: new Set(people.map((p) => String(p._id))) };
 }

@@ -35,7 +35,7 @@ const storedRows = (rows: CsvRow[], decisions: AnyDecision[], written: Map<numbe
     const target = written.get(i) ?? d.targetId;
     const firm = firmOf(d);
     return {
-      line: d.line, cells: rows[i]!.cells, action: d.action, key: d.key, label: d.label,
+      line: d.line, cells: rows[i].cells, action: d.action, key: d.key, label: d.label,
       targetId: target ? new Types.ObjectId(target) : undefined, firmId: firm ? new Types.ObjectId(firm) : undefined,
       changes: d.changes, messages: d.messages,
     };
@@ -81,7 +81,7 @@ export type ApplyResult =
   // Applied, failed or being applied already: not applied again.
   | { outcome: 'alreadyDone' };
 
-const sameDecision = (stored: { action: string; targetId?: unknown; changes?: unknown[] }, d: AnyDecision) =>
+const sameDecision = (stored: { action: string; targetId?: Types.ObjectId | null; changes?: unknown[] }, d: AnyDecision) =>
   stored.action === d.action && String(stored.targetId ?? '') === (d.targetId ?? '') && JSON.stringify(stored.changes ?? []) === JSON.stringify(d.changes);
 
 // Re-checks every row, then writes them in order through the feature services with the import's id; if any write
@@ -108,12 +108,12 @@ export function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {})
   });
 }
 
-type ClaimedBatch = { _id: Types.ObjectId; kind: ImportKind; filename: string; status: string; rows: { line: number; cells?: unknown; action: string; targetId?: unknown; changes?: unknown[] }[] };
+type ClaimedBatch = { _id: Types.ObjectId; kind: ImportKind; filename: string; status: string; rows: { line: number; cells?: unknown; action: string; targetId?: Types.ObjectId | null; changes?: unknown[] }[] };
 
 async function applyClaimed(batch: ClaimedBatch, actor: Actor, deps: ApplyDeps, lease: ImportLease, signal: AbortSignal): Promise<ApplyResult> {
   const rows = batch.rows.map((r) => ({ line: r.line, cells: (r.cells ?? {}) as Record<string, string> }));
   const decisions = await decide(batch.kind, { rows, extraCells: [] });
-  if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i]!, d))) {
+  if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i], d))) {
     await lease.close({ $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) } });
     return { outcome: 'changed' };
   }

@@ -7,7 +7,13 @@ import type { AppResponse, idParams, Schemas, Validated } from '../lib/validate.
 import { nameIn } from '../lib/names.js';
 import { actorOf } from '../audit/index.js';
 import {
-  addInvestorContact, editContactBody, editInvestorContact, getInvestorContact, unlinkInvestorContact, type addContactBody, type ContactOrg,
+  addInvestorContact,
+  editContactBody,
+  editInvestorContact,
+  getInvestorContact,
+  unlinkInvestorContact,
+  type addContactBody,
+  type ContactOrg,
 } from '../people/index.js';
 import type { contactParams } from './investors.schemas.js';
 
@@ -15,23 +21,45 @@ import type { contactParams } from './investors.schemas.js';
 type InvestorLocals = { investor: NamedRecord };
 type ContactPage<S extends Schemas> = Validated<S, InvestorLocals>;
 
-type ContactFields = { name?: string | null; title?: string | null; email?: string | null; phone?: string | null; linkedin?: string | null; investorRole?: string | null };
+type ContactFields = {
+  name?: string | null;
+  title?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  linkedin?: string | null;
+  investorRole?: string | null;
+};
 
 // A contact (stored, or as typed) as the edit form's values.
 const contactValues = (p: ContactFields) => ({
-  name: p.name ?? '', title: p.title ?? '', email: p.email ?? '', phone: p.phone ?? '', linkedin: p.linkedin ?? '', investorRole: p.investorRole ?? '',
+  name: p.name ?? '',
+  title: p.title ?? '',
+  email: p.email ?? '',
+  phone: p.phone ?? '',
+  linkedin: p.linkedin ?? '',
+  investorRole: p.investorRole ?? '',
 });
 const versioned = async (id: string, contactId: string): Promise<Versioned> => {
   const person = await getInvestorContact(id, contactId);
   return { version: versionOf(person), values: contactValues(person) };
 };
 // The organisation as the people feature records it: its id, and the name its audit entries show.
-const orgOf = (res: AppResponse<InvestorLocals>): ContactOrg => ({ id: String(res.locals.investor._id), name: nameIn(res.locals.investor, 'en') });
+const orgOf = (res: AppResponse<InvestorLocals>): ContactOrg => ({
+  id: String(res.locals.investor._id),
+  name: nameIn(res.locals.investor, 'en'),
+});
 const backTo = (id: string) => `/investors/${id}#contacts`;
 
-function renderContactForm(req: Request, res: AppResponse<InvestorLocals>, locals: { contactId?: string } & Partial<FormState> & { values: Record<string, unknown> }) {
+function renderContactForm(
+  req: Request,
+  res: AppResponse<InvestorLocals>,
+  locals: { contactId?: string } & Partial<FormState> & { values: Record<string, unknown> },
+) {
   const heading = locals.contactId ? req.t('investors.contacts.edit') : req.t('investors.contacts.add');
-  renderForm(res, 'investors/contact-form', { title: `${heading} · ${nameIn(res.locals.investor, res.locals.lang)}`, ...locals });
+  renderForm(res, 'investors/contact-form', {
+    title: `${heading} · ${nameIn(res.locals.investor, res.locals.lang)}`,
+    ...locals,
+  });
 }
 
 // GET /investors/:id/contacts/new
@@ -59,7 +87,10 @@ export async function editForm(req: Request, res: ContactPage<{ params: typeof c
 }
 
 // POST /investors/:id/contacts/:contactId — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
-export async function update(req: Request, res: ContactPage<{ params: typeof contactParams; body: typeof editContactBody }>) {
+export async function update(
+  req: Request,
+  res: ContactPage<{ params: typeof contactParams; body: typeof editContactBody }>,
+) {
   const { id, contactId } = res.locals.input.params;
   await getInvestorContact(id, contactId);
   await handleForm(res, {
@@ -74,7 +105,10 @@ export async function update(req: Request, res: ContactPage<{ params: typeof con
 }
 
 // POST /investors/:id/contacts/:contactId/unlink — no longer a contact of this organisation (the person stays on file)
-export async function unlink(req: Request, res: ContactPage<{ params: typeof contactParams; body: typeof csrfOnlyBody }>) {
+export async function unlink(
+  req: Request,
+  res: ContactPage<{ params: typeof contactParams; body: typeof csrfOnlyBody }>,
+) {
   const { contactId } = res.locals.input.params;
   await unlinkInvestorContact(orgOf(res), contactId, actorOf(req));
   flash(res, 'success', req.t('investors.contacts.unlinked'));

@@ -16,9 +16,16 @@ type FundPage<S extends Schemas> = Validated<S, InvestorLocals>;
 
 const backTo = (id: string) => `/investors/${id}#funds`;
 
-function renderFundForm(req: Request, res: AppResponse<InvestorLocals>, locals: { fundId?: string } & Partial<FormState> & { values: Record<string, unknown> }) {
+function renderFundForm(
+  req: Request,
+  res: AppResponse<InvestorLocals>,
+  locals: { fundId?: string } & Partial<FormState> & { values: Record<string, unknown> },
+) {
   const heading = locals.fundId ? req.t('investors.funds.edit') : req.t('investors.funds.add');
-  renderForm(res, 'investors/fund-form', { title: `${heading} · ${nameIn(res.locals.investor, res.locals.lang)}`, ...locals });
+  renderForm(res, 'investors/fund-form', {
+    title: `${heading} · ${nameIn(res.locals.investor, res.locals.lang)}`,
+    ...locals,
+  });
 }
 
 // GET /investors/:id/funds/new

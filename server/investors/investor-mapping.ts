@@ -23,27 +23,57 @@ export function toInvestorRecord(f: Omit<InvestorInput, '_csrf'>) {
 }
 
 export type StoredInvestor = {
-  nameKo?: string | null; nameEn?: string | null; type: string; website?: string | null; bifcBased?: boolean | null;
+  nameKo?: string | null;
+  nameEn?: string | null;
+  type: string;
+  website?: string | null;
+  bifcBased?: boolean | null;
   thesis?: {
-    sectors?: string[] | null; stages?: string[] | null; instruments?: string[] | null; regions?: string[] | null;
-    ticketMinKrw?: number | null; ticketMaxKrw?: number | null; notes?: string | null;
+    sectors?: string[] | null;
+    stages?: string[] | null;
+    instruments?: string[] | null;
+    regions?: string[] | null;
+    ticketMinKrw?: number | null;
+    ticketMaxKrw?: number | null;
+    notes?: string | null;
   } | null;
 };
 
-const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const s = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 // Stored organisation → flat values, for the edit form (and its merge after a conflicting save) and the CSV export.
 export function toInvestorFields(o: StoredInvestor): Record<string, string | string[]> {
   return {
-    nameKo: s(o.nameKo), nameEn: s(o.nameEn), type: s(o.type), website: s(o.website), bifcBased: o.bifcBased ? 'true' : '',
-    thesisSectors: o.thesis?.sectors ?? [], thesisStages: o.thesis?.stages ?? [], thesisInstruments: o.thesis?.instruments ?? [],
-    thesisRegions: o.thesis?.regions ?? [], ticketMinKrw: s(o.thesis?.ticketMinKrw), ticketMaxKrw: s(o.thesis?.ticketMaxKrw), thesisNotes: s(o.thesis?.notes),
+    nameKo: s(o.nameKo),
+    nameEn: s(o.nameEn),
+    type: s(o.type),
+    website: s(o.website),
+    bifcBased: o.bifcBased ? 'true' : '',
+    thesisSectors: o.thesis?.sectors ?? [],
+    thesisStages: o.thesis?.stages ?? [],
+    thesisInstruments: o.thesis?.instruments ?? [],
+    thesisRegions: o.thesis?.regions ?? [],
+    ticketMinKrw: s(o.thesis?.ticketMinKrw),
+    ticketMaxKrw: s(o.thesis?.ticketMaxKrw),
+    thesisNotes: s(o.thesis?.notes),
   };
 }
 
-export type StoredFundFields = { name: string; sizeKrw: number; vintage?: string | null; dryPowderKrw?: number | null; bifcStartupFund?: boolean | null };
+export type StoredFundFields = {
+  name: string;
+  sizeKrw: number;
+  vintage?: string | null;
+  dryPowderKrw?: number | null;
+  bifcStartupFund?: boolean | null;
+};
 
 // A fund (stored, or as typed) as its edit form's values.
 export function toFundFields(f: StoredFundFields): Record<string, string> {
-  return { name: f.name, sizeKrw: s(f.sizeKrw), vintage: s(f.vintage), dryPowderKrw: s(f.dryPowderKrw), bifcStartupFund: f.bifcStartupFund ? 'true' : '' };
+  return {
+    name: f.name,
+    sizeKrw: s(f.sizeKrw),
+    vintage: s(f.vintage),
+    dryPowderKrw: s(f.dryPowderKrw),
+    bifcStartupFund: f.bifcStartupFund ? 'true' : '',
+  };
 }

@@ -10,7 +10,9 @@ const LOGIN_LIMIT = 500;
 // The emails of the organisation's investor sign-in accounts (active users with role investor linked to it), lowercased.
 // A read-only join for its page, like the rounds it joined.
 async function loginEmails(investorId: string): Promise<Set<string>> {
-  const users = await UserModel.find({ role: 'investor', investorOrg: investorId, active: true }, { email: 1 }).limit(LOGIN_LIMIT).lean();
+  const users = await UserModel.find({ role: 'investor', investorOrg: investorId, active: true }, { email: 1 })
+    .limit(LOGIN_LIMIT)
+    .lean();
   return new Set(users.map((u) => u.email.toLowerCase()));
 }
 
@@ -19,7 +21,13 @@ async function loginEmails(investorId: string): Promise<Set<string>> {
 // queries whatever the organisation's size.
 export async function investorProfile(id: string) {
   const org = await getInvestor(id);
-  const [rounds, people, logins, matches, entries] = await Promise.all([roundsJoined(id), contactsOfInvestor(id), loginEmails(id), matchesOfInvestor(id), historyOf(id)]);
+  const [rounds, people, logins, matches, entries] = await Promise.all([
+    roundsJoined(id),
+    contactsOfInvestor(id),
+    loginEmails(id),
+    matchesOfInvestor(id),
+    historyOf(id),
+  ]);
   const contacts = people.map((p) => ({ ...p, hasLogin: Boolean(p.email) && logins.has(p.email!.toLowerCase()) }));
   return { org, funds: org.funds ?? [], totals: fundTotals(org.funds ?? []), contacts, rounds, matches, entries };
 }

@@ -1,3 +1,4 @@
+import { promisify } from 'node:util';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { i18n as I18n } from 'i18next';
 import { AppError } from './app-error.js';
@@ -25,25 +26,30 @@ async function ensurePageContext(req: Request, res: Response): Promise<void> {
   if (typeof res.locals.t === 'function' && res.locals.lang) return;
   ownI18n ??= createI18n();
   const i18n = await ownI18n;
-  for (const middleware of [i18nMiddleware(i18n), viewLocals]) {
-    await new Promise<void>((resolve, reject) => middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-  }
+  for (const middleware of [i18nMiddleware(i18n), viewLocals]) await promisify(middleware)(req, res);
 }
+
+// What the handler reads of any thrown value (Express's body parser puts an HTTP status on its errors, the CSRF check a
+// code); none of it is sure to be there.
+type Thrown = { status?: unknown; code?: unknown; name?: unknown; message?: unknown; stack?: unknown };
+const thrownFields = (err: unknown): Thrown => (typeof err === 'object' && err !== null ? err : {});
 
 // One error handler: known AppErrors keep their status; an unreachable database is a 503 "temporarily unavailable"
 // page; anything else is logged with the request id and shown as a plain 500.
 export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler {
-  return async (err, req, res, _next) => {
+  return async (err: unknown, req, res, _next) => {
+    const e = thrownFields(err);
     const dbDown = !(err instanceof AppError) && isDbUnreachableError(err);
-    const status = err instanceof AppError ? err.status : dbDown ? 503 : typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (dbDown) req.log?.warn({ error: `${err.name}: ${err.message}` }, 'database unavailable');
+    const clientStatus = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : undefined;
+    const status = err instanceof AppError ? err.status : dbDown ? 503 : (clientStatus ?? 500);
+    if (dbDown) req.log?.warn({ error: `${String(e.name)}: ${String(e.message)}` }, 'database unavailable');
     else if (status >= 500 && status !== 503) req.log?.error({ err }, 'request failed');
     if (res.headersSent) {
       res.end();
       return;
     }
     res.status(status);
-    const code = err instanceof AppError ? err.code : dbDown ? 'unavailable' : status === 403 && err?.code === 'EBADCSRFTOKEN' ? 'csrf' : status >= 500 ? 'server_error' : 'request_error';
+    const code = err instanceof AppError ? err.code : dbDown ? 'unavailable' : status === 403 && e.code === 'EBADCSRFTOKEN' ? 'csrf' : status >= 500 ? 'server_error' : 'request_error';
     if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     try {
       await ensurePageContext(req, res);
@@ -62,18 +68,18 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
           title: `${status}`,
           status,
           code,
-          message: status >= 500 ? undefined : err.message,
-          stack: showStack ? String(err?.stack ?? err) : undefined,
+          message: status >= 500 ? undefined : e.message,
+          stack: showStack ? String(e.stack ?? err) : undefined,
           requestId: req.id,
         }, (renderErr: unknown, html: string) => {
           // A page that cannot render must not fall through to Express's own handler (which prints a stack).
           if (renderErr) {
             req.log?.error({ err: renderErr }, 'error page failed to render');
-            res.type('txt').send(fallbackText(status, err));
+            res.type('txt').send(fallbackText(status, e));
           } else res.send(html);
         }),
-      json: () => res.json({ error: code, message: status === 503 ? 'temporarily unavailable' : status >= 500 ? 'internal error' : err.message }),
-      default: () => res.type('txt').send(fallbackText(status, err)),
+      json: () => res.json({ error: code, message: status === 503 ? 'temporarily unavailable' : status >= 500 ? 'internal error' : e.message }),
+      default: () => res.type('txt').send(fallbackText(status, e)),
     });
   };
 }

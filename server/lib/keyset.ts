@@ -19,7 +19,7 @@ const cursorValue = {
 };
 const cursorId = z.string().regex(/^[0-9a-f]{24}$/i).transform((id) => id.toLowerCase());
 // Rows without a value (null) page too; without a kind, any of the value types is accepted.
-const cursorSchema = (value: z.ZodType) => z.tuple([value.nullable(), cursorId]).transform(([v, id]) => ({ v: v as unknown, id }));
+const cursorSchema = (value: z.ZodType) => z.tuple([value.nullable(), cursorId]).transform(([v, id]) => ({ v, id }));
 const CURSOR_SCHEMAS = {
   string: cursorSchema(cursorValue.string),
   number: cursorSchema(cursorValue.number),

@@ -1,6 +1,6 @@
-// Deal flow's public face: its router, the round hand-off and the dashboard's follow-up counts.
+// Deal flow's public face: its router, the round hand-off, the dashboard's follow-up counts and an investor's matches.
 export { matchesRouter } from './matches.routes.js';
 export { linkRound } from './matches.service.js';
-export { followUpCounts, matchForRound, matchesOfInvestor, type InvestorMatch } from './match-read.service.js';
+export { followUpCounts, matchForRound, matchesOfInvestor } from './match-read.service.js';
 export { isOpen } from './match-stages.js';
 export { respondAsInvestor, type InvestorResponse, type MatchActor } from './matches.service.js';

@@ -2,7 +2,7 @@
 export { peopleRouter } from './people.routes.js';
 export { peopleOfFirm } from './people.service.js';
 // An investor organisation's contacts (their pages are the investors feature's, under /investors/:id/contacts).
-export { addContactBody, editContactBody, type AddContactInput, type EditContactInput } from './people.schemas.js';
+export { addContactBody, editContactBody } from './people.schemas.js';
 export {
   contactsOfInvestor, addInvestorContact, getInvestorContact, editInvestorContact, unlinkInvestorContact, type ContactOrg,
 } from './investor-contacts.service.js';

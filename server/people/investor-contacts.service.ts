@@ -14,7 +14,10 @@ const CONTACT_LIMIT = 200;
 const emailTaken = () => Conflict('email taken', { email: ['people.errors.emailTaken'] });
 
 export async function contactsOfInvestor(investorId: string) {
-  return PersonModel.find({ investorOrg: investorId }, { name: 1, title: 1, email: 1, phone: 1, linkedin: 1, investorRole: 1 })
+  return PersonModel.find(
+    { investorOrg: investorId },
+    { name: 1, title: 1, email: 1, phone: 1, linkedin: 1, investorRole: 1 },
+  )
     .sort({ name: 1 })
     .limit(CONTACT_LIMIT)
     .lean();
@@ -22,17 +25,33 @@ export async function contactsOfInvestor(investorId: string) {
 
 // Like a firm's people: an email already on file links that person instead of copying them. A person is the contact of
 // one organisation at a time, so someone linked to another one is refused beside the email.
-export async function addInvestorContact(org: ContactOrg, input: AddContactInput, actor: Actor): Promise<{ linkedExisting: boolean }> {
+export async function addInvestorContact(
+  org: ContactOrg,
+  input: AddContactInput,
+  actor: Actor,
+): Promise<{ linkedExisting: boolean }> {
   const existing = input.email ? await PersonModel.findOne({ email: input.email }).lean() : null;
   if (existing) {
     if (existing.investorOrg) {
       const here = String(existing.investorOrg) === org.id;
-      throw Conflict('already a contact', { email: [here ? 'investors.contacts.errors.alreadyLinked' : 'investors.contacts.errors.otherOrg'] });
+      throw Conflict('already a contact', {
+        email: [here ? 'investors.contacts.errors.alreadyLinked' : 'investors.contacts.errors.otherOrg'],
+      });
     }
     // Only while still unlinked: two staff linking the same person to two organisations cannot both win.
-    const res = await PersonModel.updateOne({ _id: existing._id, investorOrg: { $exists: false } }, { $set: { investorOrg: org.id, investorRole: input.investorRole }, $inc: { __v: 1 } });
+    const res = await PersonModel.updateOne(
+      { _id: existing._id, investorOrg: { $exists: false } },
+      { $set: { investorOrg: org.id, investorRole: input.investorRole }, $inc: { __v: 1 } },
+    );
     if (!res.modifiedCount) throw Conflict('already a contact', { email: ['investors.contacts.errors.otherOrg'] });
-    await recordAudit({ actor, entity: 'person', entityId: existing._id, entityLabel: existing.name, action: 'update', changes: diffFields({}, { investorOrg: org.name, investorRole: input.investorRole }) });
+    await recordAudit({
+      actor,
+      entity: 'person',
+      entityId: existing._id,
+      entityLabel: existing.name,
+      action: 'update',
+      changes: diffFields({}, { investorOrg: org.name, investorRole: input.investorRole }),
+    });
     return { linkedExisting: true };
   }
   const { _csrf, ...fields } = input;
@@ -45,8 +64,13 @@ export async function addInvestorContact(org: ContactOrg, input: AddContactInput
   }
   const { investorRole, ...personFields } = fields;
   await recordAudit({
-    actor, entity: 'person', entityId: person._id, entityLabel: person.name, action: 'create',
-    changes: diffFields({}, { ...personFields, investorOrg: org.name, investorRole }), version: versionOf(person),
+    actor,
+    entity: 'person',
+    entityId: person._id,
+    entityLabel: person.name,
+    action: 'create',
+    changes: diffFields({}, { ...personFields, investorOrg: org.name, investorRole }),
+    version: versionOf(person),
   });
   return { linkedExisting: false };
 }
@@ -62,7 +86,12 @@ const EDITABLE = ['name', 'title', 'email', 'phone', 'linkedin', 'investorRole']
 
 // Saves only while the person is at the version the editor loaded (`_version`; without one, as stored now); otherwise an
 // edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
-export async function editInvestorContact(investorId: string, personId: string, input: EditContactInput, actor: Actor): Promise<void> {
+export async function editInvestorContact(
+  investorId: string,
+  personId: string,
+  input: EditContactInput,
+  actor: Actor,
+): Promise<void> {
   const before = await getInvestorContact(investorId, personId);
   const { _csrf, _version, _base, ...fields } = input;
   const version = _version ?? versionOf(before);
@@ -72,22 +101,41 @@ export async function editInvestorContact(investorId: string, personId: string, 
   const { $set, $unset } = splitSetUnset(fields);
   let saved;
   try {
-    saved = await PersonModel.findOneAndUpdate({ _id: personId, investorOrg: investorId, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
+    saved = await PersonModel.findOneAndUpdate(
+      { _id: personId, investorOrg: investorId, ...atVersion(version) },
+      nextVersion($set, $unset),
+      { returnDocument: 'after' },
+    ).lean();
   } catch (err) {
     if (isDuplicateKey(err)) throw emailTaken();
     throw err;
   }
   if (!saved) throw await editConflictSince(personId, version);
-  await recordAudit({ actor, entity: 'person', entityId: before._id, entityLabel: before.name, action: 'update', changes, version: versionOf(saved) });
+  await recordAudit({
+    actor,
+    entity: 'person',
+    entityId: before._id,
+    entityLabel: before.name,
+    action: 'update',
+    changes,
+    version: versionOf(saved),
+  });
 }
 
 // The person stays on file (they may be a firm's too); only the link to the organisation and the role there go.
 export async function unlinkInvestorContact(org: ContactOrg, personId: string, actor: Actor): Promise<void> {
   const person = await getInvestorContact(org.id, personId);
-  const res = await PersonModel.updateOne({ _id: person._id, investorOrg: org.id }, { $unset: { investorOrg: 1, investorRole: 1 }, $inc: { __v: 1 } });
+  const res = await PersonModel.updateOne(
+    { _id: person._id, investorOrg: org.id },
+    { $unset: { investorOrg: 1, investorRole: 1 }, $inc: { __v: 1 } },
+  );
   if (!res.modifiedCount) return;
   await recordAudit({
-    actor, entity: 'person', entityId: person._id, entityLabel: person.name, action: 'update',
+    actor,
+    entity: 'person',
+    entityId: person._id,
+    entityLabel: person.name,
+    action: 'update',
     changes: diffFields({ investorOrg: org.name, investorRole: person.investorRole }, {}),
   });
 }

@@ -20,7 +20,7 @@ export function toRoundRecord(input: RoundInput) {
   };
 }
 
-const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const s = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 // "Minor units" back to the decimal amount the form and the CSV show: 123456 USD → "1234.56".
 function foreignAmountText(minor: number | null | undefined, currency: string | null | undefined): string {

@@ -1,5 +1,5 @@
 export type RoundForTotals = {
-  _id?: unknown;
+  _id?: { toString(): string }; // an ObjectId: its hex string breaks ties
   status: string;
   stage: string;
   amountKrw: number;

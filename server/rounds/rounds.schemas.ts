@@ -73,7 +73,7 @@ function checkRoundFields(r: Record<string, unknown>, ctx: z.RefinementCtx): voi
   if (rows.some((p) => !p.investor)) issue('participants', 'rounds.errors.investorNeeded');
   // The sum rule needs parsed amounts; with unparsed ones the amount fields carry their own errors.
   if (typeof r.amountKrw === 'number' && rows.every((p) => p.amountKrw === undefined || typeof p.amountKrw === 'number')) {
-    const check = checkParticipants({ amountKrw: r.amountKrw, status: String(r.status), participants: rows as { amountKrw?: number }[] });
+    const check = checkParticipants({ amountKrw: r.amountKrw, status: String(r.status), participants: rows });
     if (check.error) issue('participants', `rounds.errors.${check.error}`);
   }
 }

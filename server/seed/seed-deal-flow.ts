@@ -5,7 +5,14 @@ import { MatchModel } from '../../models/match.model.js';
 import { PersonModel } from '../../models/person.model.js';
 import { UserModel } from '../../models/user.model.js';
 import { isOpen } from '../matches/index.js';
-import { DEMO_INVESTOR_CONTACTS, DEMO_MATCHES, DEMO_OTHER_FUNDS, DEMO_SHARED_FIRMS, DEMO_THESES, type DemoMatch } from './demo-deal-flow.js';
+import {
+  DEMO_INVESTOR_CONTACTS,
+  DEMO_MATCHES,
+  DEMO_OTHER_FUNDS,
+  DEMO_SHARED_FIRMS,
+  DEMO_THESES,
+  type DemoMatch,
+} from './demo-deal-flow.js';
 
 type Org = { _id: Types.ObjectId; nameEn?: string | null; type: string };
 type Firm = { _id: Types.ObjectId; sectorPrimary: string };
@@ -17,14 +24,30 @@ const at = (day: string) => new Date(`${day}T01:00:00.000Z`);
 // from its last history entry, the cycle of that entry, each cycle starting at "suggested".
 function matchDocument(m: DemoMatch, firm: Firm, org: Org, staff: { _id: Types.ObjectId; name: string }) {
   const history = m.cycles.flatMap((steps, i) =>
-    steps.map(([stage, day, reason]) => ({ stage, at: at(day), cycle: i + 1, by: staff._id, byName: staff.name, ...(reason ? { reason } : {}) })),
+    steps.map(([stage, day, reason]) => ({
+      stage,
+      at: at(day),
+      cycle: i + 1,
+      by: staff._id,
+      byName: staff.name,
+      ...(reason ? { reason } : {}),
+    })),
   );
-  const last = history[history.length - 1]!;
+  const last = history[history.length - 1];
   const open = isOpen(last.stage);
   return {
-    firm: firm._id, investor: org._id, stage: last.stage, open, cycle: last.cycle, stageSince: last.at, history,
-    owner: staff._id, nextStep: open ? m.nextStep : undefined, dueOn: open ? m.dueOn : undefined,
-    firmSector: firm.sectorPrimary, investorType: org.type,
+    firm: firm._id,
+    investor: org._id,
+    stage: last.stage,
+    open,
+    cycle: last.cycle,
+    stageSince: last.at,
+    history,
+    owner: staff._id,
+    nextStep: open ? m.nextStep : undefined,
+    dueOn: open ? m.dueOn : undefined,
+    firmSector: firm.sectorPrimary,
+    investorType: org.type,
   };
 }
 
@@ -36,7 +59,9 @@ export async function seedDealFlow(investors: readonly Org[], firms: readonly Fi
   const staff = await UserModel.findOne({ email: 'staff@example.org' }, { name: 1 }).lean();
   if (!staff) return;
 
-  const matches = DEMO_MATCHES.filter((m) => firms[m.firm] && byName.has(m.investor)).map((m) => matchDocument(m, firms[m.firm]!, org(m.investor), staff));
+  const matches = DEMO_MATCHES.filter((m) => firms[m.firm] && byName.has(m.investor)).map((m) =>
+    matchDocument(m, firms[m.firm], org(m.investor), staff),
+  );
   await MatchModel.insertMany(matches);
   const lastContact = new Map<string, Date>();
   for (const m of matches) {
@@ -49,15 +74,26 @@ export async function seedDealFlow(investors: readonly Org[], firms: readonly Fi
       updateOne: {
         filter: { _id: o._id },
         update: {
-          $set: { thesis: DEMO_THESES[o.nameEn ?? ''] ?? {}, ...(lastContact.has(String(o._id)) ? { lastContactAt: lastContact.get(String(o._id)) } : {}) },
-          $push: { funds: { $each: (DEMO_OTHER_FUNDS[o.nameEn ?? ''] ?? []).map((f) => ({ ...f, bifcStartupFund: false })) } },
+          $set: {
+            thesis: DEMO_THESES[o.nameEn ?? ''] ?? {},
+            ...(lastContact.has(String(o._id)) ? { lastContactAt: lastContact.get(String(o._id)) } : {}),
+          },
+          $push: {
+            funds: { $each: (DEMO_OTHER_FUNDS[o.nameEn ?? ''] ?? []).map((f) => ({ ...f, bifcStartupFund: false })) },
+          },
         },
       },
     })),
   );
 
   await PersonModel.insertMany(
-    DEMO_INVESTOR_CONTACTS.filter((c) => byName.has(c.investor)).map((c) => ({ name: c.name, title: c.title, email: c.email, investorOrg: org(c.investor)._id, investorRole: c.role })),
+    DEMO_INVESTOR_CONTACTS.filter((c) => byName.has(c.investor)).map((c) => ({
+      name: c.name,
+      title: c.title,
+      email: c.email,
+      investorOrg: org(c.investor)._id,
+      investorRole: c.role,
+    })),
   );
 
   for (const s of DEMO_SHARED_FIRMS) {
@@ -65,7 +101,16 @@ export async function seedDealFlow(investors: readonly Org[], firms: readonly Fi
     if (!firm) continue;
     await FirmModel.updateOne(
       { _id: firm._id },
-      { $set: { 'fundraising.openToInvestors': s.openToInvestors, sharing: { orgs: s.orgs.filter((n) => byName.has(n)).map((n) => org(n)._id), summaryKo: s.summaryKo, summaryEn: s.summaryEn } } },
+      {
+        $set: {
+          'fundraising.openToInvestors': s.openToInvestors,
+          sharing: {
+            orgs: s.orgs.filter((n) => byName.has(n)).map((n) => org(n)._id),
+            summaryKo: s.summaryKo,
+            summaryEn: s.summaryEn,
+          },
+        },
+      },
     );
   }
 }

@@ -8,7 +8,8 @@ import type { AppResponse, idParams, Validated } from '../lib/validate.js';
 import { actorOf } from '../audit/index.js';
 
 type Account = Awaited<ReturnType<typeof users.getUser>>;
-type AccountFields = { name: string; role: string; investorOrg?: unknown; active?: boolean | string | null; password?: string };
+// investorOrg: the stored ObjectId or the id as typed; either prints as the hex id.
+type AccountFields = { name: string; role: string; investorOrg?: { toString(): string } | null; active?: boolean | string | null; password?: string };
 
 // An account (stored, or as typed) as the edit form's values; a password is never shown, only typed.
 const userValues = (u: AccountFields) => ({

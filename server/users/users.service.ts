@@ -1,3 +1,4 @@
+import type { Types } from 'mongoose';
 import { UserModel } from '../../models/user.model.js';
 import { Conflict, NotFound, ValidationFailed } from '../lib/app-error.js';
 import { atVersion, nextVersion, versionOf } from '../lib/edit-conflict.js';
@@ -6,7 +7,7 @@ import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { endSessionsOf } from '../sessions/index.js';
 
-function toSessionUser(u: { _id: unknown; email: string; name: string; role: SessionUser['role']; investorOrg?: unknown; unreadNotifications?: number | null }): SessionUser {
+function toSessionUser(u: { _id: Types.ObjectId; email: string; name: string; role: SessionUser['role']; investorOrg?: Types.ObjectId | null; unreadNotifications?: number | null }): SessionUser {
   return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined, unreadNotifications: u.unreadNotifications ?? 0 };
 }
 
@@ -77,12 +78,8 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
   if (String(before._id) === actor.id && (!active || input.role !== 'admin')) {
     throw Conflict('cannot demote self', { role: ['users.cannotDemoteSelf'] });
   }
-  const set: Record<string, unknown> = {
-    name: input.name,
-    role: input.role,
-    active,
-    investorOrg: input.role === 'investor' ? input.investorOrg : null,
-  };
+  const investorOrg = input.role === 'investor' ? input.investorOrg : null;
+  const set: Record<string, unknown> = { name: input.name, role: input.role, active, investorOrg };
   const changes = diffFields(
     { name: before.name, role: before.role, active: before.active, investorOrg: before.investorOrg },
     { name: set.name, role: set.role, active: set.active, investorOrg: set.investorOrg },
@@ -96,7 +93,7 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
   if (!saved) throw await editConflictSince(id, version);
   await recordAudit({ actor, entity: 'user', entityId: before._id, entityLabel: before.email, action: 'update', changes, version: versionOf(saved) });
   // A reset password, another role or a deactivation takes effect at once: the user's open sessions end.
-  if (input.password || set.role !== before.role || String(set.investorOrg ?? '') !== String(before.investorOrg ?? '') || !active) {
+  if (input.password || set.role !== before.role || String(investorOrg ?? '') !== String(before.investorOrg ?? '') || !active) {
     await endSessionsOf(String(before._id));
   }
 }

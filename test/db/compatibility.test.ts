@@ -86,7 +86,7 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
     expect(a1!.tags).to.deep.equal(['x', 'z']);
     expect((await Thing.findOne({ code: 'B1' }).lean())!.v).to.equal(9);
     const up = await Thing.findOneAndUpdate({ code: 'C1' }, { $setOnInsert: { g: 'c', v: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-    expect(up!.g).to.equal('c');
+    expect(up.g).to.equal('c');
     const res = await Thing.bulkWrite([
       { updateOne: { filter: { code: 'C1' }, update: { $set: { v: 2 } } } },
       { insertOne: { document: { g: 'd', v: 4 } } },

@@ -85,7 +85,7 @@ describe('an import cut off by a crash', () => {
     it('when two instances recover at once, then each batch is undone once', async () => {
       const ids = [await heldBatch({ lease: 'none' }), await heldBatch()];
       const counts = await Promise.all([recoverInterruptedImports(), recoverInterruptedImports()]);
-      expect(counts[0]! + counts[1]!).to.equal(2);
+      expect(counts[0] + counts[1]).to.equal(2);
       for (const id of ids) {
         expect((await ImportBatchModel.findById(id).lean())!.status).to.equal('interrupted');
         expect(await AuditEntryModel.countDocuments({ entity: 'import', importId: id })).to.equal(1);

@@ -13,5 +13,5 @@ export function loadedForm(html: string): Record<string, unknown> {
 // The row of an edit conflict's table for one field (views/partials/edit-conflict.ejs), as text.
 export function clashRow(html: string, field: string): string | undefined {
   const m = new RegExp(`<tr data-field="${field}">([\\s\\S]*?)</tr>`).exec(html);
-  return m ? unescapeHtml(m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()) : undefined;
+  return m ? unescapeHtml(m[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()) : undefined;
 }

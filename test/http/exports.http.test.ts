@@ -27,7 +27,7 @@ async function download(agent: Agent, path: string, lang = 'en'): Promise<Respon
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })) as Response & { body: Buffer };
+    }));
 }
 
 // How a spreadsheet splits a line on a delimiter: not inside "…" (a doubled "" inside stays inside).
@@ -125,7 +125,7 @@ describe('CSV export', () => {
         status: 'resident', tipsStatus: 'recommended', raisedKrw: '1500000000', roundCount: '1', lastRoundOn: '2024-06-30', lastValuationKrw: '7500000000', archived: '',
       });
       // A cell Excel would run as a formula is guarded.
-      expect(records[0]!.pitch).to.equal("'=수수료 0원");
+      expect(records[0].pitch).to.equal("'=수수료 0원");
       expect(String(pay._id)).to.be.a('string');
     });
 
@@ -191,7 +191,7 @@ describe('CSV export', () => {
       expect(res.headers['content-disposition']).to.equal(`attachment; filename="rounds-${seoulToday().replaceAll('-', '')}.csv"`);
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const records = recordsOf(res.body);
-      expect(Object.keys(records[0]!)).to.deep.equal(ROUND_EXPORT_COLUMNS);
+      expect(Object.keys(records[0])).to.deep.equal(ROUND_EXPORT_COLUMNS);
       expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([[BRN(1), '해운대페이', 'seed'], [BRN(1), '해운대페이', 'bridge'], [BRN(2), '광안렌딩', 'pre-seed']]);
       expect(records[0]).to.deep.include({ amountKrw: '1500000000', closedOn: '2024-06-30', note: '첫 투자', participants: 'BNK Venture Capital:1000000000:lead; 동백엔젤클럽:500000000' });
       expect(records[1]).to.deep.include({ currency: 'USD', amountForeign: '150000.50', participants: '' });

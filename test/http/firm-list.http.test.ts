@@ -13,7 +13,7 @@ async function seedFirms(n = 60) {
     const base = { nameKo: `기업${String(i).padStart(3, '0')}`, nameEn: `Firm ${String(i).padStart(3, '0')}`, pitch: i % 10 === 0 ? '블록체인 결제' : 'lending data', tags: i % 5 === 0 ? ['bifc'] : [], brn: brnWithCheckDigit(String(500000000 + i)) };
     return {
       ...base, sortName: sortNameOf(base), sortNameKo: sortNameKoOf(base), searchTokens: searchTokensOf(base),
-      sectorPrimary: SECTORS[i % 3]!, status: statuses[i % 3]!, statusHistory: [], founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
+      sectorPrimary: SECTORS[i % 3], status: statuses[i % 3], statusHistory: [], founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
       totals: { raisedKrw: (i % 4) * 100_000_000, roundCount: i % 4 }, fundraising: { raising: i % 2 === 0 }, tips: { status: i % 6 === 0 ? 'selected' : 'none' },
       lastActivityAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000), archived: i === 59,
     };
@@ -47,7 +47,7 @@ describe('firm list: search, filters, sort and pagination', () => {
     expect(seen).to.deep.equal([...seen].sort());
     expect(pages).to.have.length(Math.ceil(59 / PAGE_SIZE));
     // Back from the second page gives the first page again.
-    const second = await staff.get(pages[1]!).set('Accept-Language', 'en');
+    const second = await staff.get(pages[1]).set('Accept-Language', 'en');
     const back = await staff.get(prevLink(second.text)!).set('Accept-Language', 'en');
     expect(namesOn(back.text)).to.deep.equal(seen.slice(0, PAGE_SIZE));
     expect(back.text).to.contain('59 in total');

@@ -28,7 +28,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(firm!.tags).to.deep.equal(['bifc', 'blockchain']);
     expect(firm!.fundraising!.targetKrw).to.equal(1_250_000_000);
     expect(res.headers.location).to.equal(`/firms/${firm!._id}`);
-    const page = await staff.get(res.headers.location!);
+    const page = await staff.get(res.headers.location);
     expect(page.text).to.contain('광안페이');
     expect(page.text).to.contain('12억 5,000만원');
     const audit = await AuditEntryModel.findOne({ entityId: firm!._id, action: 'create' }).lean();
@@ -83,20 +83,20 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(late.text).to.contain('value="bob overwrites"');
     expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('alice was here');
     // A deliberate second save, from the refreshed form, goes through.
-    const newVersion = /name="_version" value="(\d+)"/.exec(late.text)![1]!;
+    const newVersion = /name="_version" value="(\d+)"/.exec(late.text)![1];
     expect((await bob.post(`/firms/${firm._id}`).type('form').send({ ...base, _version: newVersion, _csrf: bobToken, pitch: 'bob overwrites' })).status).to.equal(302);
     expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('bob overwrites');
   });
 
   it('when an edit conflicts, then the form merges: my changes kept, theirs taken in, fields we both changed flagged', async () => {
-    const firm = await makeFirm({ nameEn: 'Merge Co', pitch: 'original', headcount: 12 } as never);
+    const firm = await makeFirm({ nameEn: 'Merge Co', pitch: 'original', headcount: 12 });
     const alice = await loginAs(t.app, 'staff');
     const bob = await loginAs(t.app, 'staff');
     const unescape = (s: string) => s.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     const formOf = async (agent: typeof alice) => {
       const html = (await agent.get(`/firms/${firm._id}/edit`)).text;
-      const base = JSON.parse(unescape(/name="_base" value="([^"]*)"/.exec(html)![1]!)) as Record<string, string>;
-      return { ...base, _base: JSON.stringify(base), _version: /name="_version" value="(\d+)"/.exec(html)![1]! };
+      const base = JSON.parse(unescape(/name="_base" value="([^"]*)"/.exec(html)![1])) as Record<string, string>;
+      return { ...base, _base: JSON.stringify(base), _version: /name="_version" value="(\d+)"/.exec(html)![1] };
     };
     const aliceForm = await formOf(alice);
     const bobForm = await formOf(bob);
@@ -110,9 +110,9 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(late.text).to.contain('value="https://bob.example"');
     expect(late.text).to.contain('둘 다 바꾼 항목입니다');
     // Saving the merged form keeps both people's work.
-    const merged = Object.fromEntries([...late.text.matchAll(/<input id="f-(\w+)" type="(?:text|date|url)" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[2], unescape(m[3]!)]));
-    const base2 = unescape(/name="_base" value="([^"]*)"/.exec(late.text)![1]!);
-    const v2 = /name="_version" value="(\d+)"/.exec(late.text)![1]!;
+    const merged = Object.fromEntries([...late.text.matchAll(/<input id="f-(\w+)" type="(?:text|date|url)" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[2], unescape(m[3])]));
+    const base2 = unescape(/name="_base" value="([^"]*)"/.exec(late.text)![1]);
+    const v2 = /name="_version" value="(\d+)"/.exec(late.text)![1];
     const again = await bob.post(`/firms/${firm._id}`).type('form').send({ ...merged, sectorPrimary: 'payments', _base: base2, _version: v2, _csrf: bobToken });
     expect(again.status, again.text.slice(0, 300)).to.equal(302);
     const stored = await FirmModel.findById(firm._id).lean();
@@ -120,7 +120,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
   });
 
   it('when a firm is edited, then the audit log holds each field before → after and the page shows it', async () => {
-    const firm = await makeFirm({ nameEn: 'Before Name', headcount: 5 } as never);
+    const firm = await makeFirm({ nameEn: 'Before Name', headcount: 5 });
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
     await staff.post(`/firms/${firm._id}`).type('form').send({ _csrf: token, nameKo: firm.nameKo!, nameEn: 'After Name', sectorPrimary: 'payments', headcount: '12', _version: String(firm.__v) });
@@ -237,7 +237,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
     await staff.post(`/firms/${b._id}/people`).type('form').send({ _csrf: token, name: 'Minji Kim', email: 'MINJI@startup.example', role: 'advisor' });
     const people = await PersonModel.find().lean();
     expect(people).to.have.length(1);
-    expect(people[0]!.firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
+    expect(people[0].firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
     expect((await staff.get(`/firms/${b._id}`)).text).to.contain('Kim Minji');
     const again = await staff.post(`/firms/${a._id}/people`).type('form').send({ _csrf: token, name: 'Kim', email: 'minji@startup.example', role: 'contact' });
     expect(again.status).to.equal(422);

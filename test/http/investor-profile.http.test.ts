@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import type { Response } from 'supertest';
 import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { loadedForm, clashRow } from '../helpers/edit-form.js';
@@ -14,7 +13,11 @@ import { createMatch, moveMatch } from '../../server/matches/matches.service.js'
 
 async function post(agent: Agent, path: string, body: Record<string, unknown>, lang = 'en') {
   const token = await agent.csrf();
-  return agent.post(path).set('Accept-Language', lang).type('form').send({ ...body, _csrf: token });
+  return agent
+    .post(path)
+    .set('Accept-Language', lang)
+    .type('form')
+    .send({ ...body, _csrf: token });
 }
 // The field's block (label, input and its error) in a rendered form.
 const fieldBlock = (html: string, name: string) => {
@@ -27,24 +30,35 @@ const section = (html: string, id: string) => {
   const start = html.indexOf(`id="${id}"`);
   return start < 0 ? '' : html.slice(start, html.indexOf('</section>', start));
 };
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 
-async function download(agent: Agent, path: string): Promise<Response & { body: Buffer }> {
-  return (await agent
+async function download(agent: Agent, path: string): Promise<{ status: number; body: Buffer }> {
+  const res = await agent
     .get(path)
     .buffer(true)
-    .parse((res, cb) => {
+    .parse((stream, cb) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })) as Response & { body: Buffer };
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+  return { status: res.status, body: res.body as Buffer };
 }
 async function upload(agent: Agent, kind: string, bytes: Buffer) {
   const token = await agent.csrf();
-  return agent.post('/firms/import').set('Accept-Language', 'en').field('_csrf', token).field('kind', kind).attach('file', bytes, `${kind}.csv`);
+  return agent
+    .post('/firms/import')
+    .set('Accept-Language', 'en')
+    .field('_csrf', token)
+    .field('kind', kind)
+    .attach('file', bytes, `${kind}.csv`);
 }
 const actionsOf = (html: string) => [...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => m[2]);
-const recordsOf = (bytes: Buffer) => parse(bytes.toString('utf8'), { bom: true, columns: true }) as Record<string, string>[];
+const recordsOf = (bytes: Buffer) =>
+  parse<Record<string, string>>(bytes.toString('utf8'), { bom: true, columns: true });
 
 const THESIS = {
   thesisSectors: ['payments', 'digital-assets'],
@@ -71,12 +85,22 @@ describe('investor profiles (deal flow)', () => {
       expect(res.status, res.text.slice(0, 400)).to.equal(302);
       const stored = await InvestorOrgModel.findById(org._id).lean();
       expect(stored!.thesis).to.deep.include({
-        sectors: ['payments', 'digital-assets'], stages: ['seed', 'pre-a'], instruments: ['rcps'], regions: ['busan', 'korea'],
-        ticketMinKrw: 300_000_000, ticketMaxKrw: 1_500_000_000, notes: '부산 핀테크 초기 기업',
+        sectors: ['payments', 'digital-assets'],
+        stages: ['seed', 'pre-a'],
+        instruments: ['rcps'],
+        regions: ['busan', 'korea'],
+        ticketMinKrw: 300_000_000,
+        ticketMaxKrw: 1_500_000_000,
+        notes: '부산 핀테크 초기 기업',
       });
       expect(stored!.__v).to.equal(1);
       const entry = await AuditEntryModel.findOne({ entityId: org._id, action: 'update' }).lean();
-      expect(entry!.changes.map((c) => c.field)).to.include.members(['thesis.sectors', 'thesis.ticketMinKrw', 'thesis.ticketMaxKrw', 'thesis.regions']);
+      expect(entry!.changes.map((c) => c.field)).to.include.members([
+        'thesis.sectors',
+        'thesis.ticketMinKrw',
+        'thesis.ticketMaxKrw',
+        'thesis.regions',
+      ]);
 
       const en = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
       const thesis = text(section(en.text, 'thesis'));
@@ -86,7 +110,9 @@ describe('investor profiles (deal flow)', () => {
       // The history reads the change in words, not codes.
       expect(en.text).to.match(/Thesis: regions: <del>—<\/del> → <ins>Busan, Korea \(nationwide\)<\/ins>/);
       const ko = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'ko');
-      expect(text(section(ko.text, 'thesis'))).to.contain('3억원 – 15억원').and.contain('부산');
+      expect(text(section(ko.text, 'thesis')))
+        .to.contain('3억원 – 15억원')
+        .and.contain('부산');
       // The edit form shows the amounts as typed back in won, and the choices checked.
       const edit = await staff.get(`/investors/${org._id}/edit`);
       expect(fieldBlock(edit.text, 'ticketMinKrw')).to.contain('value="300,000,000"');
@@ -102,14 +128,21 @@ describe('investor profiles (deal flow)', () => {
       expect(stored!.thesis!.ticketMinKrw).to.equal(50_000_000);
       expect(stored!.thesis!.ticketMaxKrw).to.equal(undefined);
       const page = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
-      expect(text(section(page.text, 'thesis'))).to.contain('From ₩50M').and.contain('Any');
+      expect(text(section(page.text, 'thesis')))
+        .to.contain('From ₩50M')
+        .and.contain('Any');
     });
 
     it('when the smallest ticket is above the largest, then the form comes back (422) with the error beside the largest, what was typed kept, nothing saved', async () => {
       const org = await makeInvestorOrg({ nameEn: 'Upside Down' });
       const staff = await loginAs(t.app, 'staff');
       const form = loadedForm((await staff.get(`/investors/${org._id}/edit`)).text);
-      const res = await post(staff, `/investors/${org._id}`, { ...form, ticketMinKrw: '10억', ticketMaxKrw: '5억', thesisSectors: ['lending'] });
+      const res = await post(staff, `/investors/${org._id}`, {
+        ...form,
+        ticketMinKrw: '10억',
+        ticketMaxKrw: '5억',
+        thesisSectors: ['lending'],
+      });
       expect(res.status).to.equal(422);
       expect(fieldBlock(res.text, 'ticketMaxKrw')).to.contain('The largest ticket cannot be below the smallest.');
       expect(fieldBlock(res.text, 'ticketMaxKrw')).to.contain('value="5억"');
@@ -117,7 +150,12 @@ describe('investor profiles (deal flow)', () => {
       expect(res.text).to.match(/name="thesisSectors" value="lending" checked/);
       expect((await InvestorOrgModel.findById(org._id).lean())!.__v).to.equal(0);
       // In Korean too.
-      const ko = await post(staff, `/investors/${org._id}`, { ...form, ticketMinKrw: '10억', ticketMaxKrw: '5억' }, 'ko');
+      const ko = await post(
+        staff,
+        `/investors/${org._id}`,
+        { ...form, ticketMinKrw: '10억', ticketMaxKrw: '5억' },
+        'ko',
+      );
       expect(fieldBlock(ko.text, 'ticketMaxKrw')).to.contain('최대 투자 금액은 최소 투자 금액보다 작을 수 없습니다.');
       // An amount that is not one is refused beside its field.
       const bad = await post(staff, `/investors/${org._id}`, { ...form, ticketMinKrw: 'lots' });
@@ -133,19 +171,33 @@ describe('investor profiles (deal flow)', () => {
       const formA = loadedForm((await first.get(`/investors/${org._id}/edit`)).text);
       const formB = loadedForm((await second.get(`/investors/${org._id}/edit`)).text);
       // Act: A sets the sectors, B (from the same version) the ticket bounds.
-      expect((await post(first, `/investors/${org._id}`, { ...formA, thesisSectors: ['insurtech'] })).status).to.equal(302);
-      const merged = await post(second, `/investors/${org._id}`, { ...formB, ticketMinKrw: '1억', ticketMaxKrw: '10억' });
+      expect((await post(first, `/investors/${org._id}`, { ...formA, thesisSectors: ['insurtech'] })).status).to.equal(
+        302,
+      );
+      const merged = await post(second, `/investors/${org._id}`, {
+        ...formB,
+        ticketMinKrw: '1억',
+        ticketMaxKrw: '10억',
+      });
       // Assert: both kept.
       expect(merged.status).to.equal(302);
       let stored = await InvestorOrgModel.findById(org._id).lean();
-      expect(stored!.thesis).to.deep.include({ sectors: ['insurtech'], ticketMinKrw: 100_000_000, ticketMaxKrw: 1_000_000_000 });
+      expect(stored!.thesis).to.deep.include({
+        sectors: ['insurtech'],
+        ticketMinKrw: 100_000_000,
+        ticketMaxKrw: 1_000_000_000,
+      });
       expect(stored!.__v).to.equal(2);
 
       // Act: both change the smallest ticket from the same version.
       const formC = loadedForm((await first.get(`/investors/${org._id}/edit`)).text);
       const formD = loadedForm((await second.get(`/investors/${org._id}/edit`)).text);
       expect((await post(first, `/investors/${org._id}`, { ...formC, ticketMinKrw: '2억' })).status).to.equal(302);
-      const clash = await post(second, `/investors/${org._id}`, { ...formD, ticketMinKrw: '3억', thesisRegions: ['global'] });
+      const clash = await post(second, `/investors/${org._id}`, {
+        ...formD,
+        ticketMinKrw: '3억',
+        thesisRegions: ['global'],
+      });
       // Assert: refused with both amounts, the first save stands.
       expect(clash.status).to.equal(409);
       expect(clashRow(clash.text, 'ticketMinKrw')).to.match(/Smallest ticket ₩200M ₩300M/);
@@ -161,35 +213,53 @@ describe('investor profiles (deal flow)', () => {
       const org = await makeInvestorOrg({ nameEn: 'Fund House' });
       const staff = await loginAs(t.app, 'staff');
       // Act: add two funds.
-      const added = await post(staff, `/investors/${org._id}/funds`, { name: 'BIFC 핀테크 1호', sizeKrw: '500억', vintage: '2023-04-01', dryPowderKrw: '120억', bifcStartupFund: 'true' });
+      const added = await post(staff, `/investors/${org._id}/funds`, {
+        name: 'BIFC 핀테크 1호',
+        sizeKrw: '500억',
+        vintage: '2023-04-01',
+        dryPowderKrw: '120억',
+        bifcStartupFund: 'true',
+      });
       expect(added.status, added.text.slice(0, 300)).to.equal(302);
       expect(added.headers.location).to.equal(`/investors/${org._id}#funds`);
       await post(staff, `/investors/${org._id}/funds`, { name: 'Global Growth II', sizeKrw: '100,000,000,000' });
       // Assert
       let stored = await InvestorOrgModel.findById(org._id).lean();
-      expect(stored!.funds.map((f) => [f.name, f.sizeKrw, f.vintage, f.dryPowderKrw, f.bifcStartupFund])).to.deep.equal([
-        ['BIFC 핀테크 1호', 50_000_000_000, '2023-04-01', 12_000_000_000, true],
-        ['Global Growth II', 100_000_000_000, undefined, undefined, false],
-      ]);
+      expect(stored!.funds.map((f) => [f.name, f.sizeKrw, f.vintage, f.dryPowderKrw, f.bifcStartupFund])).to.deep.equal(
+        [
+          ['BIFC 핀테크 1호', 50_000_000_000, '2023-04-01', 12_000_000_000, true],
+          ['Global Growth II', 100_000_000_000, undefined, undefined, false],
+        ],
+      );
       const page = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
       const funds = section(page.text, 'funds');
       expect(funds).to.match(/BIFC 핀테크 1호 <span class="badge bifc-fund">BIFC startup fund<\/span>/);
       expect(funds).to.not.match(/Global Growth II <span class="badge/);
-      expect(text(funds)).to.contain('Total (2 funds) ₩150B').and.contain('Of which BIFC startup investment funds ₩50B');
-      const addEntry = await AuditEntryModel.findOne({ entityId: org._id, 'changes.field': 'fund.name' }).sort({ at: 1 }).lean();
+      expect(text(funds))
+        .to.contain('Total (2 funds) ₩150B')
+        .and.contain('Of which BIFC startup investment funds ₩50B');
+      const addEntry = await AuditEntryModel.findOne({ entityId: org._id, 'changes.field': 'fund.name' })
+        .sort({ at: 1 })
+        .lean();
       expect(addEntry!.changes).to.deep.include({ field: 'fund.sizeKrw', before: null, after: 50_000_000_000 });
       expect(page.text).to.match(/Fund size: <del>—<\/del> → <ins>₩50B<\/ins>/);
 
       // Act: edit the first one from its form.
-      const fundId = String(stored!.funds[0]!._id);
+      const fundId = String(stored!.funds[0]._id);
       const form = loadedForm((await staff.get(`/investors/${org._id}/funds/${fundId}/edit`)).text);
       expect(form).to.include({ name: 'BIFC 핀테크 1호', sizeKrw: '50000000000', bifcStartupFund: 'true' });
       const edited = await post(staff, `/investors/${org._id}/funds/${fundId}`, { ...form, dryPowderKrw: '80억' });
       expect(edited.status).to.equal(302);
       stored = await InvestorOrgModel.findById(org._id).lean();
-      expect(stored!.funds[0]!.dryPowderKrw).to.equal(8_000_000_000);
-      const editEntry = await AuditEntryModel.findOne({ entityId: org._id, 'changes.field': 'fund.dryPowderKrw', 'changes.before': 12_000_000_000 }).lean();
-      expect(editEntry!.changes).to.deep.equal([{ field: 'fund.dryPowderKrw', before: 12_000_000_000, after: 8_000_000_000 }]);
+      expect(stored!.funds[0].dryPowderKrw).to.equal(8_000_000_000);
+      const editEntry = await AuditEntryModel.findOne({
+        entityId: org._id,
+        'changes.field': 'fund.dryPowderKrw',
+        'changes.before': 12_000_000_000,
+      }).lean();
+      expect(editEntry!.changes).to.deep.equal([
+        { field: 'fund.dryPowderKrw', before: 12_000_000_000, after: 8_000_000_000 },
+      ]);
       expect(editEntry!.entityLabel).to.equal('Fund House · BIFC 핀테크 1호');
 
       // Act: remove it.
@@ -197,7 +267,11 @@ describe('investor profiles (deal flow)', () => {
       expect(removed.status).to.equal(302);
       stored = await InvestorOrgModel.findById(org._id).lean();
       expect(stored!.funds.map((f) => f.name)).to.deep.equal(['Global Growth II']);
-      const removal = await AuditEntryModel.findOne({ entityId: org._id, 'changes.after': null, 'changes.field': 'fund.name' }).lean();
+      const removal = await AuditEntryModel.findOne({
+        entityId: org._id,
+        'changes.after': null,
+        'changes.field': 'fund.name',
+      }).lean();
       expect(removal!.changes).to.deep.include({ field: 'fund.name', before: 'BIFC 핀테크 1호', after: null });
       expect(await AuditEntryModel.countDocuments({ entityId: org._id, entity: 'investor' })).to.equal(4);
     });
@@ -205,10 +279,15 @@ describe('investor profiles (deal flow)', () => {
     it('when a fund form is wrong, then it comes back (422) with each error beside its field and what was typed', async () => {
       const org = await makeInvestorOrg();
       const staff = await loginAs(t.app, 'staff');
-      const res = await post(staff, `/investors/${org._id}/funds`, { name: '', sizeKrw: '10억', dryPowderKrw: '20억', bifcStartupFund: 'true' });
+      const res = await post(staff, `/investors/${org._id}/funds`, {
+        name: '',
+        sizeKrw: '10억',
+        dryPowderKrw: '20억',
+        bifcStartupFund: 'true',
+      });
       expect(res.status).to.equal(422);
       expect(fieldBlock(res.text, 'name')).to.match(/class="error"/);
-      expect(fieldBlock(res.text, 'dryPowderKrw')).to.contain("Dry powder cannot be more than the fund&#39;s size.");
+      expect(fieldBlock(res.text, 'dryPowderKrw')).to.contain('Dry powder cannot be more than the fund&#39;s size.');
       expect(fieldBlock(res.text, 'dryPowderKrw')).to.contain('value="20억"');
       expect(fieldBlock(res.text, 'vintage')).to.contain('Enter the vintage date');
       expect(fieldBlock(res.text, 'bifcStartupFund')).to.contain('checked');
@@ -219,13 +298,18 @@ describe('investor profiles (deal flow)', () => {
       // Arrange
       const mine = await makeInvestorOrg({ nameEn: 'Mine Capital' });
       const theirs = await makeInvestorOrg({ nameEn: 'Their Capital' });
-      await InvestorOrgModel.updateOne({ _id: theirs._id }, { $push: { funds: { name: 'Their Fund', sizeKrw: 1_000_000_000 } } });
-      const fundId = String((await InvestorOrgModel.findById(theirs._id).lean())!.funds[0]!._id);
+      await InvestorOrgModel.updateOne(
+        { _id: theirs._id },
+        { $push: { funds: { name: 'Their Fund', sizeKrw: 1_000_000_000 } } },
+      );
+      const fundId = String((await InvestorOrgModel.findById(theirs._id).lean())!.funds[0]._id);
       const before = await InvestorOrgModel.find({}).sort({ _id: 1 }).lean();
       const staff = await loginAs(t.app, 'staff');
       // Act + Assert
       expect((await staff.get(`/investors/${mine._id}/funds/${fundId}/edit`)).status).to.equal(404);
-      expect((await post(staff, `/investors/${mine._id}/funds/${fundId}`, { name: 'Taken Over', sizeKrw: '1억' })).status).to.equal(404);
+      expect(
+        (await post(staff, `/investors/${mine._id}/funds/${fundId}`, { name: 'Taken Over', sizeKrw: '1억' })).status,
+      ).to.equal(404);
       expect((await post(staff, `/investors/${mine._id}/funds/${fundId}`, { name: '' })).status).to.equal(404);
       expect((await post(staff, `/investors/${mine._id}/funds/${fundId}/delete`, {})).status).to.equal(404);
       expect((await staff.get(`/investors/0123456789abcdef01234567/funds/new`)).status).to.equal(404);
@@ -242,50 +326,95 @@ describe('investor profiles (deal flow)', () => {
       await makeUser({ role: 'investor', email: 'partner@people.example', investorOrg: String(org._id) });
       await makeUser({ role: 'investor', email: 'analyst@people.example', investorOrg: String(other._id) });
       const firm = await makeFirm();
-      const founder = await PersonModel.create({ name: '이서준', email: 'seojun@founder.example', firms: [{ firm: firm._id, role: 'founder' }] });
+      const founder = await PersonModel.create({
+        name: '이서준',
+        email: 'seojun@founder.example',
+        firms: [{ firm: firm._id, role: 'founder' }],
+      });
       const staff = await loginAs(t.app, 'staff');
       // Act
-      const a = await post(staff, `/investors/${org._id}/contacts`, { name: '김파트너', email: 'Partner@People.example', investorRole: 'partner', title: '대표 파트너' });
-      const b = await post(staff, `/investors/${org._id}/contacts`, { name: 'Analyst Park', email: 'analyst@people.example', investorRole: 'analyst' });
-      const c = await post(staff, `/investors/${org._id}/contacts`, { name: 'ignored', email: 'seojun@founder.example', investorRole: 'associate' });
+      const a = await post(staff, `/investors/${org._id}/contacts`, {
+        name: '김파트너',
+        email: 'Partner@People.example',
+        investorRole: 'partner',
+        title: '대표 파트너',
+      });
+      const b = await post(staff, `/investors/${org._id}/contacts`, {
+        name: 'Analyst Park',
+        email: 'analyst@people.example',
+        investorRole: 'analyst',
+      });
+      const c = await post(staff, `/investors/${org._id}/contacts`, {
+        name: 'ignored',
+        email: 'seojun@founder.example',
+        investorRole: 'associate',
+      });
       // Assert
       expect([a.status, b.status, c.status]).to.deep.equal([302, 302, 302]);
       expect(a.headers.location).to.equal(`/investors/${org._id}#contacts`);
       // One person per email: the founder is linked, not copied.
       expect(await PersonModel.countDocuments({ email: 'seojun@founder.example' })).to.equal(1);
-      expect(await PersonModel.findById(founder._id).lean()).to.deep.include({ name: '이서준', investorRole: 'associate' });
+      expect(await PersonModel.findById(founder._id).lean()).to.deep.include({
+        name: '이서준',
+        investorRole: 'associate',
+      });
       const page = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
       const contacts = section(page.text, 'contacts');
-      const rowOf = (name: string) => contacts.slice(contacts.indexOf(name), contacts.indexOf('</li>', contacts.indexOf(name)));
+      const rowOf = (name: string) =>
+        contacts.slice(contacts.indexOf(name), contacts.indexOf('</li>', contacts.indexOf(name)));
       expect(rowOf('김파트너')).to.contain('Partner').and.contain('data-login');
       // The analyst's login belongs to another organisation: no marker here.
       expect(rowOf('Analyst Park')).to.contain('Analyst').and.not.contain('data-login');
       expect(rowOf('이서준')).to.contain('Associate').and.not.contain('data-login');
       const ko = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'ko');
       expect(section(ko.text, 'contacts')).to.contain('투자자 계정').and.contain('파트너');
-      const created = await AuditEntryModel.findOne({ entity: 'person', action: 'create', entityLabel: '김파트너' }).lean();
+      const created = await AuditEntryModel.findOne({
+        entity: 'person',
+        action: 'create',
+        entityLabel: '김파트너',
+      }).lean();
       expect(created!.changes).to.deep.include({ field: 'investorOrg', before: null, after: 'People Ventures' });
     });
 
-    it('when a contact is edited or unlinked, then only this organisation\'s contacts are reachable, and the person stays on file', async () => {
+    it("when a contact is edited or unlinked, then only this organisation's contacts are reachable, and the person stays on file", async () => {
       const org = await makeInvestorOrg({ nameEn: 'Edit Ventures' });
       const other = await makeInvestorOrg({ nameEn: 'Other Ventures' });
-      const mine = await PersonModel.create({ name: 'Han', email: 'han@edit.example', investorOrg: org._id, investorRole: 'associate' });
-      const theirs = await PersonModel.create({ name: 'Yoon', email: 'yoon@other.example', investorOrg: other._id, investorRole: 'partner' });
+      const mine = await PersonModel.create({
+        name: 'Han',
+        email: 'han@edit.example',
+        investorOrg: org._id,
+        investorRole: 'associate',
+      });
+      const theirs = await PersonModel.create({
+        name: 'Yoon',
+        email: 'yoon@other.example',
+        investorOrg: other._id,
+        investorRole: 'partner',
+      });
       const staff = await loginAs(t.app, 'staff');
       // Someone else's contact under this organisation's URL: 404, unchanged.
       expect((await staff.get(`/investors/${org._id}/contacts/${theirs._id}/edit`)).status).to.equal(404);
-      expect((await post(staff, `/investors/${org._id}/contacts/${theirs._id}`, { name: 'Hijacked', investorRole: 'other' })).status).to.equal(404);
+      expect(
+        (await post(staff, `/investors/${org._id}/contacts/${theirs._id}`, { name: 'Hijacked', investorRole: 'other' }))
+          .status,
+      ).to.equal(404);
       expect((await post(staff, `/investors/${org._id}/contacts/${theirs._id}/unlink`, {})).status).to.equal(404);
       expect(await PersonModel.findById(theirs._id).lean()).to.deep.include({ name: 'Yoon', investorRole: 'partner' });
       // Linking someone who is another organisation's contact is refused beside the email.
-      const refused = await post(staff, `/investors/${org._id}/contacts`, { name: 'Yoon', email: 'yoon@other.example', investorRole: 'partner' });
+      const refused = await post(staff, `/investors/${org._id}/contacts`, {
+        name: 'Yoon',
+        email: 'yoon@other.example',
+        investorRole: 'partner',
+      });
       expect(refused.status).to.equal(422);
       expect(fieldBlock(refused.text, 'email')).to.contain('contact of another investor organisation');
       // Edit: promoted.
       const form = loadedForm((await staff.get(`/investors/${org._id}/contacts/${mine._id}/edit`)).text);
       expect(form).to.include({ name: 'Han', investorRole: 'associate' });
-      expect((await post(staff, `/investors/${org._id}/contacts/${mine._id}`, { ...form, investorRole: 'principal' })).status).to.equal(302);
+      expect(
+        (await post(staff, `/investors/${org._id}/contacts/${mine._id}`, { ...form, investorRole: 'principal' }))
+          .status,
+      ).to.equal(302);
       expect(await PersonModel.findById(mine._id).lean()).to.deep.include({ investorRole: 'principal', __v: 1 });
       const entry = await AuditEntryModel.findOne({ entityId: mine._id, action: 'update' }).lean();
       expect(entry!.changes).to.deep.equal([{ field: 'investorRole', before: 'associate', after: 'principal' }]);
@@ -301,7 +430,11 @@ describe('investor profiles (deal flow)', () => {
   describe('matches and last contact', () => {
     it('when the organisation has matches, then its page lists each with its stage and outcome, and the last contact in Seoul time', async () => {
       const org = await makeInvestorOrg({ nameEn: 'Pipeline Partners' });
-      const [a, b, c] = [await makeFirm({ nameEn: 'Alpha Pay' }), await makeFirm({ nameEn: 'Beta Chain' }), await makeFirm({ nameEn: 'Gamma Lend' })];
+      const [a, b, c] = [
+        await makeFirm({ nameEn: 'Alpha Pay' }),
+        await makeFirm({ nameEn: 'Beta Chain' }),
+        await makeFirm({ nameEn: 'Gamma Lend' }),
+      ];
       const actor = { id: String((await makeUser({ role: 'staff' }))._id), email: 'mover@test.example', name: 'Mover' };
       const m1 = await createMatch({ firmId: String(a._id), investorId: String(org._id) }, actor);
       await moveMatch(m1.id, { to: 'introduced' }, actor);
@@ -319,9 +452,13 @@ describe('investor profiles (deal flow)', () => {
       expect(text(rows)).to.match(/Beta Chain Passed .*? Passed: Valuation/);
       expect(text(rows)).to.match(/Gamma Lend Suggested .*? In progress/);
       // 15:30 UTC is 00:30 the next day in Seoul.
-      expect(page.text).to.match(/class="last-contact"><time datetime="2026-03-01T15:30:00.000Z">2 Mar 2026, 00:30<\/time>/);
+      expect(page.text).to.match(
+        /class="last-contact"><time datetime="2026-03-01T15:30:00.000Z">2 Mar 2026, 00:30<\/time>/,
+      );
       const ko = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'ko');
-      expect(text(section(ko.text, 'matches'))).to.contain('거절: 기업가치').and.contain('미팅');
+      expect(text(section(ko.text, 'matches')))
+        .to.contain('거절: 기업가치')
+        .and.contain('미팅');
     });
   });
 
@@ -331,17 +468,30 @@ describe('investor profiles (deal flow)', () => {
       const org = await makeInvestorOrg({ nameKo: '부산벤처스', nameEn: 'Busan Ventures' });
       await makeInvestorOrg({ nameEn: 'Plain Angels', type: 'angel-network' });
       const staff = await loginAs(t.app, 'staff');
-      await post(staff, `/investors/${org._id}`, { nameKo: '부산벤처스', nameEn: 'Busan Ventures', type: 'vc', bifcBased: 'true', ...THESIS });
+      await post(staff, `/investors/${org._id}`, {
+        nameKo: '부산벤처스',
+        nameEn: 'Busan Ventures',
+        type: 'vc',
+        bifcBased: 'true',
+        ...THESIS,
+      });
       await post(staff, `/investors/${org._id}/funds`, { name: 'Not In CSV', sizeKrw: '10억' });
       // Act: export.
       const exported = await download(staff, '/investors/export.csv');
       // Assert: the thesis as codes and won.
       expect(exported.status).to.equal(200);
       const records = recordsOf(exported.body);
-      expect(Object.keys(records[0]!)).to.deep.equal(INVESTOR_EXPORT_COLUMNS);
+      expect(Object.keys(records[0])).to.deep.equal(INVESTOR_EXPORT_COLUMNS);
       expect(records[0]).to.deep.include({
-        nameEn: 'Busan Ventures', bifcBased: 'true', thesisSectors: 'payments; digital-assets', thesisStages: 'seed; pre-a', thesisInstruments: 'rcps',
-        thesisRegions: 'busan; korea', ticketMinKrw: '300000000', ticketMaxKrw: '1500000000', thesisNotes: '부산 핀테크 초기 기업',
+        nameEn: 'Busan Ventures',
+        bifcBased: 'true',
+        thesisSectors: 'payments; digital-assets',
+        thesisStages: 'seed; pre-a',
+        thesisInstruments: 'rcps',
+        thesisRegions: 'busan; korea',
+        ticketMinKrw: '300000000',
+        ticketMaxKrw: '1500000000',
+        thesisNotes: '부산 핀테크 초기 기업',
       });
       expect(records[1]).to.deep.include({ nameEn: 'Plain Angels', thesisSectors: '', ticketMinKrw: '' });
       // Act: import it again.
@@ -354,7 +504,10 @@ describe('investor profiles (deal flow)', () => {
       expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged']);
       expect(res.text).to.include('<code>thesisInstruments</code>: <del>rcps</del> → <ins>rcps; safe</ins>');
       const token = await staff.csrf();
-      await staff.post(/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1]!).type('form').send({ _csrf: token });
+      await staff
+        .post(/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1])
+        .type('form')
+        .send({ _csrf: token });
       const stored = await InvestorOrgModel.findById(org._id).lean();
       expect(stored!.thesis!.instruments).to.deep.equal(['rcps', 'safe']);
       expect(stored!.thesis!.ticketMinKrw).to.equal(300_000_000);
@@ -364,12 +517,16 @@ describe('investor profiles (deal flow)', () => {
 
     it('when an imported row has a bad code or its tickets the wrong way round, then the row says so and the upload page says funds are edited on the investor page', async () => {
       const staff = await loginAs(t.app, 'staff');
-      const csv = 'nameEn,type,thesisSectors,ticketMinKrw,ticketMaxKrw\r\nGood Capital,vc,payments; lending,1억,\r\nBad Capital,vc,crypto,,\r\nBackwards Capital,vc,,10억,1억\r\n';
+      const csv =
+        'nameEn,type,thesisSectors,ticketMinKrw,ticketMaxKrw\r\nGood Capital,vc,payments; lending,1억,\r\nBad Capital,vc,crypto,,\r\nBackwards Capital,vc,,10억,1억\r\n';
       const res = await upload(staff, 'investors', Buffer.from(csv, 'utf8'));
       expect(actionsOf(res.text)).to.deep.equal(['create', 'error', 'error']);
       expect(res.text).to.include('The largest ticket cannot be below the smallest.');
       const help = await staff.get('/firms/import').set('Accept-Language', 'en');
-      expect(help.text).to.include('Funds are not part of this flat file').and.include('<code>thesisSectors</code>').and.include('/investors/export.csv');
+      expect(help.text)
+        .to.include('Funds are not part of this flat file')
+        .and.include('<code>thesisSectors</code>')
+        .and.include('/investors/export.csv');
     });
   });
 });

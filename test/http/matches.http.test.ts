@@ -27,12 +27,12 @@ const dayFrom = (days: number) => seoulToday(new Date(Date.now() + days * DAY));
 function boardColumns(html: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const part of html.split('<section class="board-col').slice(1)) {
-    const stage = /data-stage="([^"]+)"/.exec(part)![1]!;
+    const stage = /data-stage="([^"]+)"/.exec(part)![1];
     out[stage] = [
       ...part.matchAll(
         /<li class="match-card[^"]*" data-match="[^"]+"[^>]*>\s*<a href="\/matches\/[^"]+"><strong>([^<]+)<\/strong>/g,
       ),
-    ].map((m) => m[1]!);
+    ].map((m) => m[1]);
   }
   return out;
 }
@@ -47,7 +47,7 @@ async function download(agent: Agent, path: string, lang = 'en'): Promise<Respon
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })) as Response & { body: Buffer };
+    }));
 }
 
 describe('deal flow (staff pages)', () => {
@@ -359,7 +359,7 @@ describe('deal flow (staff pages)', () => {
     expect(moved.status).to.equal(302);
     expect(moved.headers.location).to.equal(`/firms/${firmId}/rounds/new?match=${id}`);
 
-    const form = await staff.get(moved.headers.location!).set('Accept-Language', 'en');
+    const form = await staff.get(moved.headers.location).set('Accept-Language', 'en');
     expect(form.status).to.equal(200);
     expect(form.text).to.contain(`<input type="hidden" name="match" value="${id}">`);
     expect(form.text).to.match(
@@ -593,7 +593,7 @@ describe('deal flow (staff pages)', () => {
     const other = await makeUser({ role: 'staff', name: 'Park Owner' });
     const { id } = await matchAt(actor, 'suggested');
     const page = await staff.get(`/matches/${id}`);
-    const version = /name="_version" value="(\d+)"/.exec(page.text)![1]!;
+    const version = /name="_version" value="(\d+)"/.exec(page.text)![1];
     const res = await staff
       .post(`/matches/${id}/details`)
       .type('form')

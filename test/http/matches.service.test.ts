@@ -69,7 +69,7 @@ describe('matches: the pipeline rules against the database', () => {
     const results = await Promise.allSettled([moveMatch(id, { to: 'introduced', version }, actor), moveMatch(id, { to: 'passed', reason: 'timing', version }, actor)]);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).to.have.length(1);
-    expect((refused[0]!.reason as AppError).code).to.equal('edit_conflict');
+    expect((refused[0].reason as AppError).code).to.equal('edit_conflict');
     expect((await getMatch(id)).history).to.have.length(2);
   });
 

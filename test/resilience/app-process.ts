@@ -53,8 +53,8 @@ export async function startAppProcess(env: Record<string, string>, dataDir = fre
     output += d.toString();
     for (const w of waiters) w();
   };
-  proc.stdout!.on('data', onData);
-  proc.stderr!.on('data', onData);
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.once('exit', (code, signal) => {
       for (const w of waiters) w();
@@ -100,7 +100,7 @@ export async function startAppProcess(env: Record<string, string>, dataDir = fre
 
   const ferretdbPid = () => {
     const all = [...output.matchAll(/FerretDB running \(pid (\d+)\)/g)];
-    return all.length ? Number(all[all.length - 1]![1]) : undefined;
+    return all.length ? Number(all[all.length - 1][1]) : undefined;
   };
 
   try {
@@ -126,8 +126,8 @@ export function browser(baseUrl: string) {
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
-      const eq = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      const eq = pair.indexOf('=');
+      cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
     return { status: res.status, headers: res.headers, text: await res.text(), ms: Date.now() - started };
   };

@@ -29,7 +29,7 @@ describe('report figures from firms (the monthly summaries\' unit)', () => {
   const history = fc.array(fc.tuple(fc.constantFrom<FirmStatus>('screening', 'admitted', 'resident', 'graduated', 'exited', 'resident'), day), { maxLength: 6 })
     .chain((moves) => day.map((start) => {
       const days = [start, ...moves.map(([, d]) => d)].sort();
-      const entries: StatusEntry[] = [{ status: 'applicant', on: days[0]! }, ...moves.map(([status], i) => ({ status, on: days[i + 1]! }))];
+      const entries: StatusEntry[] = [{ status: 'applicant', on: days[0] }, ...moves.map(([status], i) => ({ status, on: days[i + 1] }))];
       return entries;
     }));
 
