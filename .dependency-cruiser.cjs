@@ -6,22 +6,32 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Two modules (and so two features, since features meet only through index.ts) must not import each other.',
+      comment:
+        'Two modules (and so two features, since features meet only through index.ts) must not import each other.',
       from: { path: '^(server|models)/' },
       to: { circular: true },
     },
     {
       name: 'feature-through-index',
       severity: 'error',
-      comment: "Another feature is reached through its index.ts, its public face, never its inner files.",
+      comment: 'Another feature is reached through its index.ts, its public face, never its inner files.',
       from: { path: `^server/${FEATURES}/` },
       to: { path: `^server/${FEATURES}/(?!index\\.ts$)`, pathNot: ['^server/$1/'] },
     },
     {
       name: 'models-from-services',
       severity: 'error',
-      comment: 'Only services (and start-up, seed, backup code) read and write models; controllers, routes and rules do not.',
-      from: { path: '^server/', pathNot: ['\\.service\\.ts$', '^server/(index|app)\\.ts$', '^server/(db|seed|backup|sessions)/', '^server/[^/]+/index\\.ts$'] },
+      comment:
+        'Only services (and start-up, seed, backup code) read and write models; controllers, routes and rules do not.',
+      from: {
+        path: '^server/',
+        pathNot: [
+          '\\.service\\.ts$',
+          '^server/(index|app)\\.ts$',
+          '^server/(db|seed|backup|sessions)/',
+          '^server/[^/]+/index\\.ts$',
+        ],
+      },
       to: { path: '^models/', pathNot: ['^models/enums\\.ts$'] },
     },
     {
@@ -42,6 +52,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

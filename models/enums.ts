@@ -2,31 +2,92 @@
 export const ROLES = ['admin', 'staff', 'investor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const FIRM_STATUSES = ['applicant', 'screening', 'admitted', 'resident', 'graduated', 'exited', 'withdrawn', 'rejected'] as const;
+export const FIRM_STATUSES = [
+  'applicant',
+  'screening',
+  'admitted',
+  'resident',
+  'graduated',
+  'exited',
+  'withdrawn',
+  'rejected',
+] as const;
 export type FirmStatus = (typeof FIRM_STATUSES)[number];
 // The statuses a firm can be registered with (later ones are reached through status changes).
-export const INITIAL_FIRM_STATUSES = ['applicant', 'screening', 'admitted', 'resident'] as const satisfies readonly FirmStatus[];
+export const INITIAL_FIRM_STATUSES = [
+  'applicant',
+  'screening',
+  'admitted',
+  'resident',
+] as const satisfies readonly FirmStatus[];
 
 export const SECTORS = [
-  'payments', 'digital-assets', 'lending', 'insurtech', 'wealthtech', 'regtech',
-  'security-identity', 'data-ai', 'banking-infrastructure', 'other',
+  'payments',
+  'digital-assets',
+  'lending',
+  'insurtech',
+  'wealthtech',
+  'regtech',
+  'security-identity',
+  'data-ai',
+  'banking-infrastructure',
+  'other',
 ] as const;
 export type Sector = (typeof SECTORS)[number];
 
-export const FIRM_STAGES = ['idea', 'pre-seed', 'seed', 'pre-a', 'series-a', 'series-b', 'series-c-plus', 'pre-ipo', 'public'] as const;
+export const FIRM_STAGES = [
+  'idea',
+  'pre-seed',
+  'seed',
+  'pre-a',
+  'series-a',
+  'series-b',
+  'series-c-plus',
+  'pre-ipo',
+  'public',
+] as const;
 export type FirmStage = (typeof FIRM_STAGES)[number];
 
-export const ROUND_STAGES = ['pre-seed', 'seed', 'pre-a', 'series-a', 'series-b', 'series-c-plus', 'pre-ipo', 'bridge', 'grant', 'tips-rnd'] as const;
+export const ROUND_STAGES = [
+  'pre-seed',
+  'seed',
+  'pre-a',
+  'series-a',
+  'series-b',
+  'series-c-plus',
+  'pre-ipo',
+  'bridge',
+  'grant',
+  'tips-rnd',
+] as const;
 export type RoundStage = (typeof ROUND_STAGES)[number];
 
-export const INSTRUMENTS = ['common', 'preferred', 'rcps', 'convertible-bond', 'convertible-note', 'safe', 'grant', 'loan'] as const;
+export const INSTRUMENTS = [
+  'common',
+  'preferred',
+  'rcps',
+  'convertible-bond',
+  'convertible-note',
+  'safe',
+  'grant',
+  'loan',
+] as const;
 export type Instrument = (typeof INSTRUMENTS)[number];
 
 export const ROUND_STATUSES = ['planned', 'open', 'closed', 'cancelled'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
 export const INVESTOR_TYPES = [
-  'vc', 'cvc', 'angel-network', 'angel', 'bank', 'securities', 'insurer', 'public-fund', 'tips-operator', 'accelerator',
+  'vc',
+  'cvc',
+  'angel-network',
+  'angel',
+  'bank',
+  'securities',
+  'insurer',
+  'public-fund',
+  'tips-operator',
+  'accelerator',
 ] as const;
 export type InvestorType = (typeof INVESTOR_TYPES)[number];
 
@@ -38,13 +99,40 @@ export const TIPS_SUCCESS_CRITERIA = ['ma', 'ipo', 'revenue', 'follow-on', 'expo
 export const PERSON_ROLES = ['founder', 'co-founder', 'ceo', 'cto', 'contact', 'employee', 'advisor'] as const;
 
 // Deal flow: a match of one firm and one investor organisation moves through these stages (see server/matches/match-stages.ts).
-export const MATCH_STAGES = ['suggested', 'intro-requested', 'introduced', 'meeting', 'due-diligence', 'term-sheet', 'invested', 'passed', 'on-hold'] as const;
+export const MATCH_STAGES = [
+  'suggested',
+  'intro-requested',
+  'introduced',
+  'meeting',
+  'due-diligence',
+  'term-sheet',
+  'invested',
+  'passed',
+  'on-hold',
+] as const;
 export type MatchStage = (typeof MATCH_STAGES)[number];
-export const PASS_REASONS = ['stage-mismatch', 'sector-mismatch', 'ticket-size', 'valuation', 'team', 'traction', 'timing', 'portfolio-conflict', 'other'] as const;
+export const PASS_REASONS = [
+  'stage-mismatch',
+  'sector-mismatch',
+  'ticket-size',
+  'valuation',
+  'team',
+  'traction',
+  'timing',
+  'portfolio-conflict',
+  'other',
+] as const;
 export type PassReason = (typeof PASS_REASONS)[number];
 export const INVESTOR_REGIONS = ['busan', 'capital-area', 'korea', 'asia', 'global'] as const;
 export type InvestorRegion = (typeof INVESTOR_REGIONS)[number];
-export const INVESTOR_CONTACT_ROLES = ['partner', 'principal', 'associate', 'analyst', 'investor-relations', 'other'] as const;
+export const INVESTOR_CONTACT_ROLES = [
+  'partner',
+  'principal',
+  'associate',
+  'analyst',
+  'investor-relations',
+  'other',
+] as const;
 export type InvestorContactRole = (typeof INVESTOR_CONTACT_ROLES)[number];
 export const NOTIFICATION_KINDS = ['interest', 'intro-request', 'pass', 'stage', 'assigned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -64,5 +152,12 @@ export const AUDIT_ACTIONS = ['create', 'update', 'archive', 'restore', 'delete'
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 // Reporting targets (models/target.model.ts): what a target measures; the counting rules are in server/reports/report-metrics.ts.
-export const TARGET_METRICS = ['resident-firms', 'bifc-fund-capital', 'capital-raised-resident', 'jobs-resident', 'tips-selections', 'follow-on-rounds'] as const;
+export const TARGET_METRICS = [
+  'resident-firms',
+  'bifc-fund-capital',
+  'capital-raised-resident',
+  'jobs-resident',
+  'tips-selections',
+  'follow-on-rounds',
+] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];

@@ -1,5 +1,14 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { FIRM_STAGES, FIRM_STATUSES, INSTRUMENTS, ROUND_STAGES, SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from './enums.js';
+import {
+  FIRM_STAGES,
+  FIRM_STATUSES,
+  INSTRUMENTS,
+  ROUND_STAGES,
+  SECTORS,
+  TIPS_STATUSES,
+  TIPS_SUCCESS_CRITERIA,
+  TIPS_TRACKS,
+} from './enums.js';
 
 const statusChangeSchema = new Schema(
   {

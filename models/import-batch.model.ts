@@ -6,7 +6,10 @@ const messageSchema = new Schema(
   { _id: false },
 );
 
-const changeSchema = new Schema({ field: { type: String, required: true }, before: String, after: String }, { _id: false });
+const changeSchema = new Schema(
+  { field: { type: String, required: true }, before: String, after: String },
+  { _id: false },
+);
 
 // One spreadsheet row (header = row 1) with its cells and what the import decided to do with it.
 const rowSchema = new Schema(
@@ -38,7 +41,10 @@ const journalSchema = new Schema(
     // Rounds: the firm whose totals follow them.
     firm: { type: Schema.Types.ObjectId },
     // A missing `value` means the field was absent.
-    before: { type: [new Schema({ path: { type: String, required: true }, value: Schema.Types.Mixed }, { _id: false })], default: undefined },
+    before: {
+      type: [new Schema({ path: { type: String, required: true }, value: Schema.Types.Mixed }, { _id: false })],
+      default: undefined,
+    },
     doc: { type: Schema.Types.Mixed },
   },
   { _id: false },

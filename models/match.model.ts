@@ -16,7 +16,12 @@ const stageChangeSchema = new Schema(
 );
 
 const noteSchema = new Schema(
-  { body: { type: String, required: true }, at: { type: Date, required: true }, by: { type: Schema.Types.ObjectId, ref: 'User' }, byName: { type: String } },
+  {
+    body: { type: String, required: true },
+    at: { type: Date, required: true },
+    by: { type: Schema.Types.ObjectId, ref: 'User' },
+    byName: { type: String },
+  },
   { _id: false },
 );
 

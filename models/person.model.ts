@@ -9,7 +9,15 @@ const personSchema = new Schema(
     phone: { type: String },
     linkedin: { type: String },
     firms: {
-      type: [new Schema({ firm: { type: Schema.Types.ObjectId, ref: 'Firm', required: true }, role: { type: String, enum: PERSON_ROLES, required: true } }, { _id: false })],
+      type: [
+        new Schema(
+          {
+            firm: { type: Schema.Types.ObjectId, ref: 'Firm', required: true },
+            role: { type: String, enum: PERSON_ROLES, required: true },
+          },
+          { _id: false },
+        ),
+      ],
       default: [],
     },
     investorOrg: { type: Schema.Types.ObjectId, ref: 'InvestorOrg' },

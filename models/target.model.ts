@@ -2,7 +2,10 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { TARGET_METRICS } from './enums.js';
 
 // A value on a calendar day (YYYY-MM-DD): won for money metrics, a count otherwise.
-const pointSchema = new Schema({ value: { type: Number, required: true }, on: { type: String, required: true } }, { _id: false });
+const pointSchema = new Schema(
+  { value: { type: Number, required: true }, on: { type: String, required: true } },
+  { _id: false },
+);
 
 // A reporting target: a metric, where it stood (baseline), where it should be by when (target), optional interim milestones.
 // How each metric is counted is fixed in code (server/reports/report-metrics.ts) and described per metric in the locales.

@@ -63,11 +63,17 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   );
   // First: count requests for graceful shutdown (503 while draining), then 503 at once while the database is down.
   app.use(inFlight.track, refuseWhileDbDown);
-  app.use(pinoHttp({ logger, genReqId: (req, res) => {
-    const id = randomUUID();
-    res.setHeader('X-Request-Id', id);
-    return id;
-  }, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true } }));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true },
+    }),
+  );
   app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0 }));
   app.use(healthRouter);
 
@@ -96,7 +102,8 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
 
   app.use(csrfProtection({ secret: config.sessionSecret, secureCookies: config.secureCookies, uploadPaths }));
 
-  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies, accounts }), ...featureRouters]) app.use(router);
+  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies, accounts }), ...featureRouters])
+    app.use(router);
 
   extraRoutes?.(app);
   app.use(notFoundHandler);

@@ -12,7 +12,10 @@ const configSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     MONGODB_URI: z.preprocess(
       emptyToUndefined,
-      z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+        .optional(),
     ),
     SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     DATA_DIR: z.string().min(1).default(path.join(projectRoot, 'data')),
@@ -23,7 +26,10 @@ const configSchema = z
     SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
     DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
     SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(30_000)),
-    REPORT_TARGET_DATE: z.preprocess(emptyToUndefined, z.string().refine(isValidCalendarDate, 'must be a date YYYY-MM-DD').default('2026-12-31')),
+    REPORT_TARGET_DATE: z.preprocess(
+      emptyToUndefined,
+      z.string().refine(isValidCalendarDate, 'must be a date YYYY-MM-DD').default('2026-12-31'),
+    ),
     API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
   })
   .superRefine((env, ctx) => {

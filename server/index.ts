@@ -44,9 +44,16 @@ async function main(): Promise<void> {
   // The reports' monthly summaries: rebuilt once when missing or written by an older computation.
   const rebuilt = await ensureReportMonths();
   if (rebuilt !== undefined) logger.info(`rebuilt the reports' monthly summaries (${rebuilt} months)`);
-  const seeded = await seedIfEmpty({ production: config.isProduction, demoData: config.demoData, admin: config.admin, reportTargetDate: config.reportTargetDate });
+  const seeded = await seedIfEmpty({
+    production: config.isProduction,
+    demoData: config.demoData,
+    admin: config.admin,
+    reportTargetDate: config.reportTargetDate,
+  });
   if (seeded.kind === 'demo') {
-    console.log(`\nDemo data created. Sign in with any of these (password "${DEMO_PASSWORD}"):\n${seeded.accounts.map((a) => `  ${a}`).join('\n')}\n`);
+    console.log(
+      `\nDemo data created. Sign in with any of these (password "${DEMO_PASSWORD}"):\n${seeded.accounts.map((a) => `  ${a}`).join('\n')}\n`,
+    );
   } else if (seeded.kind === 'admin') {
     logger.info(`first admin account created: ${seeded.accounts[0]}`);
   }
@@ -60,7 +67,9 @@ async function main(): Promise<void> {
   // Another instance's apply that stopped renewing its lease (a crash) is undone while this one runs.
   const stopImportWatcher = startImportLeaseWatcher({ logger });
   const server = http.createServer(app);
-  server.listen(config.port, config.host, () => logger.info(`TIPS Town CRM listening on http://localhost:${config.port}`));
+  server.listen(config.port, config.host, () =>
+    logger.info(`TIPS Town CRM listening on http://localhost:${config.port}`),
+  );
 
   // Work that must finish after the last request and before the database closes (e.g. a CSV import still applying).
   const beforeDatabaseClose: Array<() => Promise<void>> = [];
@@ -87,7 +96,8 @@ async function main(): Promise<void> {
     if (!(await inFlight.waitForIdle(config.shutdownTimeoutMs))) {
       logger.warn(`${inFlight.count} requests still running after ${config.shutdownTimeoutMs} ms: closing anyway`);
     }
-    for (const task of beforeDatabaseClose) await task().catch((err: unknown) => logger.error({ err }, 'shutdown task failed'));
+    for (const task of beforeDatabaseClose)
+      await task().catch((err: unknown) => logger.error({ err }, 'shutdown task failed'));
     server.closeAllConnections();
     limiter.stop();
     stopSweeper();

@@ -15,7 +15,22 @@ import { reportsRouter } from './reports/reports.routes.js';
 
 // Feature routers, mounted in this order after the auth routes (more specific paths first where they overlap). A firm's
 // rounds and people load their firm through getFirm, handed in here: firms imports them, so they do not import firms.
-export const featureRouters: Router[] = [homeRouter, usersRouter, exportsRouter, investorsRouter, auditRouter, importsRouter, matchesRouter, notificationsRouter, portalRouter, sharingRouter, reportsRouter, roundsRouter({ getFirm }), peopleRouter({ getFirm }), firmsRouter];
+export const featureRouters: Router[] = [
+  homeRouter,
+  usersRouter,
+  exportsRouter,
+  investorsRouter,
+  auditRouter,
+  importsRouter,
+  matchesRouter,
+  notificationsRouter,
+  portalRouter,
+  sharingRouter,
+  reportsRouter,
+  roundsRouter({ getFirm }),
+  peopleRouter({ getFirm }),
+  firmsRouter,
+];
 
 // Paths whose POST takes a multipart upload; the CSRF guard refuses multipart bodies everywhere else.
 export const uploadPaths: readonly string[] = [IMPORT_UPLOAD_PATH];

@@ -1,7 +1,8 @@
 export type FieldChange = { field: string; before: unknown; after: unknown };
 
 // An ObjectId (mongoose's or the driver's) is known by its method, so this module imports no database code.
-const isObjectId = (v: object): v is { toHexString(): string } => 'toHexString' in v && typeof v.toHexString === 'function';
+const isObjectId = (v: object): v is { toHexString(): string } =>
+  'toHexString' in v && typeof v.toHexString === 'function';
 
 function normalise(v: unknown): unknown {
   if (v === undefined || v === null || v === '') return null;

@@ -94,7 +94,10 @@ export async function historyOfFirm(firmId: string, limit = 100): Promise<Histor
 // Who saved one record after the given version (oldest first): shown beside an edit form merged after a conflict.
 export async function editorsSince(entityId: string, version: number, limit = 20): Promise<Editor[]> {
   if (!Types.ObjectId.isValid(entityId)) return [];
-  const rows = await AuditEntryModel.find({ entityId, version: { $gt: version } }, { actorEmail: 1, at: 1 }).sort({ at: 1 }).limit(limit).lean();
+  const rows = await AuditEntryModel.find({ entityId, version: { $gt: version } }, { actorEmail: 1, at: 1 })
+    .sort({ at: 1 })
+    .limit(limit)
+    .lean();
   return rows.map((e) => ({ email: e.actorEmail ?? 'system', at: e.at }));
 }
 
@@ -132,7 +135,10 @@ export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): 
     size: pageSize,
     valueOf: (e) => e.at,
     find: (cursor, sort, limit) =>
-      AuditEntryModel.find(cursor ? { $and: [filter, cursor] } : filter).sort(sort).limit(limit).lean<LeanEntry[]>(),
+      AuditEntryModel.find(cursor ? { $and: [filter, cursor] } : filter)
+        .sort(sort)
+        .limit(limit)
+        .lean<LeanEntry[]>(),
   });
   return { ...page, rows: page.rows.map(toHistoryEntry) };
 }

@@ -4,7 +4,18 @@ import { objectId } from '../lib/validate.js';
 import { isValidCalendarDate } from '../lib/dates.js';
 import { pageCursors } from '../lib/keyset.js';
 
-export const AUDIT_ENTITIES = ['user', 'firm', 'round', 'investor', 'person', 'note', 'import', 'match', 'target', 'api-token'] as const;
+export const AUDIT_ENTITIES = [
+  'user',
+  'firm',
+  'round',
+  'investor',
+  'person',
+  'note',
+  'import',
+  'match',
+  'target',
+  'api-token',
+] as const;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const day = z.string().refine(isValidCalendarDate, { message: 'expected a date YYYY-MM-DD' });
@@ -14,7 +25,15 @@ export const auditQuery = z
   .strictObject({
     entity: z.preprocess(blankToUndefined, z.enum(AUDIT_ENTITIES).optional()),
     action: z.preprocess(blankToUndefined, z.enum(AUDIT_ACTIONS).optional()),
-    actor: z.preprocess(blankToUndefined, z.string().trim().toLowerCase().pipe(z.union([z.email(), z.literal('system')])).optional()),
+    actor: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(z.union([z.email(), z.literal('system')]))
+        .optional(),
+    ),
     from: z.preprocess(blankToUndefined, day.optional()),
     to: z.preprocess(blankToUndefined, day.optional()),
     entityId: z.preprocess(blankToUndefined, objectId.transform((s) => s.toLowerCase()).optional()),

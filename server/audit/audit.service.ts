@@ -33,7 +33,6 @@ export async function recordAudit(entry: AuditRecord): Promise<void> {
   });
 }
 
-
 // Who acts, from a signed-in request (every state-changing route requires a user).
 export function actorOf(req: { user?: { id: string; email: string } }): Actor {
   return { id: req.user!.id, email: req.user!.email };

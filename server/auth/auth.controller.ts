@@ -44,7 +44,9 @@ export function login(limiter: LoginLimiter, recordLogin: AccountLookups['record
     await limiter.recordSuccess(email, ip);
     const returnTo = takeReturnTo(req, res);
     // passport's req.login regenerates the session id (fixation defence); the old session's data is dropped.
-    await new Promise<void>((resolve, reject) => req.login(user, (err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      req.login(user, (err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     await recordLogin(user);
     res.redirect(returnTo);
   };

@@ -6,7 +6,11 @@ import * as auth from './auth.controller.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { AccountLookups } from './session-user.js';
 
-export function authRouter(deps: { limiter: LoginLimiter; secureCookies: boolean; accounts: Pick<AccountLookups, 'recordLogin'> }): Router {
+export function authRouter(deps: {
+  limiter: LoginLimiter;
+  secureCookies: boolean;
+  accounts: Pick<AccountLookups, 'recordLogin'>;
+}): Router {
   const router = Router();
   router.get('/login', auth.loginForm);
   router.post('/login', validate({ body: loginBody }), auth.login(deps.limiter, deps.accounts.recordLogin));

@@ -45,9 +45,18 @@ export function accountDelayMs(failures: number, rule: SlowDownRule): number {
 }
 
 // Locks refuse the attempt outright; the account's slow-down applies only to attempts that may go ahead.
-export function loginGate(counters: { accountAndIp: Counter | null; ip: Counter | null; account: Counter | null }, limits: LoginLimits): LoginGate {
-  const retryAfterSeconds = Math.max(lockedForSeconds(counters.accountAndIp, limits.accountAndIp), lockedForSeconds(counters.ip, limits.ip));
-  return { retryAfterSeconds, delayMs: retryAfterSeconds > 0 ? 0 : accountDelayMs(counters.account?.consumedPoints ?? 0, limits.account) };
+export function loginGate(
+  counters: { accountAndIp: Counter | null; ip: Counter | null; account: Counter | null },
+  limits: LoginLimits,
+): LoginGate {
+  const retryAfterSeconds = Math.max(
+    lockedForSeconds(counters.accountAndIp, limits.accountAndIp),
+    lockedForSeconds(counters.ip, limits.ip),
+  );
+  return {
+    retryAfterSeconds,
+    delayMs: retryAfterSeconds > 0 ? 0 : accountDelayMs(counters.account?.consumedPoints ?? 0, limits.account),
+  };
 }
 
 const COLLECTION = 'login_limits';

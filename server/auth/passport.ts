@@ -2,14 +2,18 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AccountLookups } from './session-user.js';
 
-export function configurePassport(accounts: Pick<AccountLookups, 'checkCredentials' | 'findActiveUserById'>): passport.PassportStatic {
+export function configurePassport(
+  accounts: Pick<AccountLookups, 'checkCredentials' | 'findActiveUserById'>,
+): passport.PassportStatic {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
       // A refusal says why in info.message ('wrong' | 'deactivated'); the controller picks the message.
-      accounts.checkCredentials(email, password).then(
-        (check) => (check.outcome === 'ok' ? done(null, check.user) : done(null, false, { message: check.outcome })),
-        done,
-      );
+      accounts
+        .checkCredentials(email, password)
+        .then(
+          (check) => (check.outcome === 'ok' ? done(null, check.user) : done(null, false, { message: check.outcome })),
+          done,
+        );
     }),
   );
   // The session holds the user id only; the user is loaded fresh on every request (role or deactivation apply at once).

@@ -20,7 +20,10 @@ export async function connectDb(uri: string, startupWaitMs = STARTUP_WAIT_MS): P
   const deadline = Date.now() + startupWaitMs;
   for (;;) {
     try {
-      await mongoose.connect(uri, { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS, heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS });
+      await mongoose.connect(uri, {
+        serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+        heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS,
+      });
       break;
     } catch (err) {
       if (!isDbUnreachableError(err) || Date.now() >= deadline) throw err;

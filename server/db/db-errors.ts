@@ -21,7 +21,13 @@ export function isDbUnreachableError(err: unknown): boolean {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const { name, message } = e as { name?: unknown; message?: unknown };
     if (typeof name === 'string' && UNREACHABLE_NAMES.has(name)) return true;
-    if (typeof name === 'string' && /^Mongo/.test(name) && typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return true;
+    if (
+      typeof name === 'string' &&
+      /^Mongo/.test(name) &&
+      typeof message === 'string' &&
+      UNREACHABLE_MESSAGE.test(message)
+    )
+      return true;
   }
   return false;
 }

@@ -50,7 +50,8 @@ async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`FerretDB exited (code ${child.exitCode}, signal ${child.signalCode}) before answering`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`FerretDB exited (code ${child.exitCode}, signal ${child.signalCode}) before answering`);
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.connect();
@@ -94,7 +95,7 @@ async function launch(bin: string, port: number, storeDir: string, uri: string):
     await Promise.race([waitForPing(uri, child, 20_000), spawnFailed]);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   return { child, stderr: () => stderr };
 }
@@ -142,7 +143,10 @@ export async function startFerretdb(opts: {
     opts.log(`FerretDB running (pid ${launched.child.pid}) on 127.0.0.1:${port}`);
     launched.child.once('exit', (code, signal) => {
       if (stopping) return;
-      opts.log(`FerretDB exited unexpectedly (code ${code}, signal ${signal}): ${launched.stderr().slice(-1000)}`, 'error');
+      opts.log(
+        `FerretDB exited unexpectedly (code ${code}, signal ${signal}): ${launched.stderr().slice(-1000)}`,
+        'error',
+      );
       scheduleRestart(Date.now() - startedAt);
     });
   };
@@ -156,7 +160,10 @@ export async function startFerretdb(opts: {
       return;
     }
     failuresInARow = decision.attempt;
-    opts.log(`restarting FerretDB in ${decision.delayMs} ms (attempt ${decision.attempt} of ${policy.maxAttempts})`, 'warn');
+    opts.log(
+      `restarting FerretDB in ${decision.delayMs} ms (attempt ${decision.attempt} of ${policy.maxAttempts})`,
+      'warn',
+    );
     restartTimer = setTimeout(() => {
       restarting = launch(bin, port, opts.storeDir, uri).then(
         (launched) => {

@@ -65,7 +65,9 @@ export async function startMemoryServer(opts: {
   return {
     kind: 'memory-server',
     uri: server.getUri(opts.dbName),
-    description: opts.storeDir ? `mongod (mongodb-memory-server), data in ${opts.storeDir}` : 'mongod (mongodb-memory-server), in memory',
+    description: opts.storeDir
+      ? `mongod (mongodb-memory-server), data in ${opts.storeDir}`
+      : 'mongod (mongodb-memory-server), in memory',
     stop: async () => {
       await server.stop({ doCleanup: !opts.storeDir, force: false });
     },

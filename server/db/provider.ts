@@ -38,9 +38,12 @@ export class NoDatabaseError extends Error {
 }
 
 // The provider chain: MONGODB_URI, else an embedded mongod, else FerretDB, else one clear error.
-export async function startDatabase(opts: ProviderOptions, starters: ProviderStarters = defaultStarters): Promise<RunningDatabase> {
+export async function startDatabase(
+  opts: ProviderOptions,
+  starters: ProviderStarters = defaultStarters,
+): Promise<RunningDatabase> {
   if (opts.mongodbUri) {
-    return { kind: 'uri', uri: opts.mongodbUri, description: 'MongoDB at MONGODB_URI', stop: async () => undefined };
+    return { kind: 'uri', uri: opts.mongodbUri, description: 'MongoDB at MONGODB_URI', stop: () => Promise.resolve() };
   }
   const problems: string[] = [];
   const tempDir = opts.ephemeral ? mkdtempSync(path.join(os.tmpdir(), 'tipstown-db-')) : undefined;

@@ -19,8 +19,7 @@ export const defaultRestartPolicy: RestartPolicy = Object.freeze({
 });
 
 export type RestartDecision =
-  | { action: 'restart'; attempt: number; delayMs: number }
-  | { action: 'give-up'; attempts: number };
+  { action: 'restart'; attempt: number; delayMs: number } | { action: 'give-up'; attempts: number };
 
 // failuresInARow: restarts since the child last ran for stableAfterMs; uptimeMs: how long the child that just died had run.
 export function planRestart(policy: RestartPolicy, failuresInARow: number, uptimeMs: number): RestartDecision {

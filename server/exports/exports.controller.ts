@@ -5,7 +5,12 @@ import type { firmListQuery } from '../firms/index.js';
 import type { investorListQuery } from '../investors/index.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
 import {
-  FIRM_EXPORT_COLUMNS, INVESTOR_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS, firmExportRows, investorExportRows, roundExportRows,
+  FIRM_EXPORT_COLUMNS,
+  INVESTOR_EXPORT_COLUMNS,
+  ROUND_EXPORT_COLUMNS,
+  firmExportRows,
+  investorExportRows,
+  roundExportRows,
 } from './exports.service.js';
 
 // GET /firms/export.csv — the firm list's filters, every matching firm, streamed

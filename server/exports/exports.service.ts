@@ -6,7 +6,16 @@ import { firmsCursor, type FirmListQuery, type ListLang } from '../firms/index.j
 import { roundsCursor } from '../rounds/index.js';
 import { investorsCursor } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
-import { firmCellsOf, guardCell, investorCellsOf, roundCellsOf, FIRM_COLUMNS, FIRM_READONLY_COLUMNS, INVESTOR_COLUMNS, ROUND_COLUMNS } from '../imports/index.js';
+import {
+  firmCellsOf,
+  guardCell,
+  investorCellsOf,
+  roundCellsOf,
+  FIRM_COLUMNS,
+  FIRM_READONLY_COLUMNS,
+  INVESTOR_COLUMNS,
+  ROUND_COLUMNS,
+} from '../imports/index.js';
 
 // Streamed CSV exports: a database cursor → rows → csv-stringify → the response, with backpressure all the way, so memory
 // stays flat however many rows there are. The columns are the import's (an export can be imported again) plus, for
@@ -19,12 +28,20 @@ export const INVESTOR_EXPORT_COLUMNS = [...INVESTOR_COLUMNS];
 
 type Row = Record<string, string>;
 const guarded = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, guardCell(v)]));
-const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const s = (v: string | number | boolean | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 type ExportedFirm = Parameters<typeof firmCellsOf>[0] & {
-  status?: string | null; archived?: boolean | null;
+  status?: string | null;
+  archived?: boolean | null;
   tips?: { status?: string | null } | null;
-  totals?: { raisedKrw?: number | null; roundCount?: number | null; lastRoundOn?: string | null; lastRoundStage?: string | null; lastRoundKrw?: number | null; lastValuationKrw?: number | null } | null;
+  totals?: {
+    raisedKrw?: number | null;
+    roundCount?: number | null;
+    lastRoundOn?: string | null;
+    lastRoundStage?: string | null;
+    lastRoundKrw?: number | null;
+    lastValuationKrw?: number | null;
+  } | null;
 };
 
 function firmExportRow(f: ExportedFirm): Row {
@@ -45,7 +62,11 @@ function firmExportRow(f: ExportedFirm): Row {
 // The firms of the list page's filters, in its order (the page's keyset cursor does not apply to an export).
 // In the list's order for the page language (Korean pages sort by the Korean name).
 export async function* firmExportRows(query: FirmListQuery, lang: ListLang = 'en'): AsyncGenerator<Row> {
-  for await (const firm of firmsCursor({ ...query, after: undefined, before: undefined }, lang) as AsyncIterable<ExportedFirm>) yield firmExportRow(firm);
+  for await (const firm of firmsCursor(
+    { ...query, after: undefined, before: undefined },
+    lang,
+  ) as AsyncIterable<ExportedFirm>)
+    yield firmExportRow(firm);
 }
 
 const BATCH = 500;
@@ -55,7 +76,11 @@ const CACHE_LIMIT = 20_000;
 
 type NameCache<V> = Map<string, V>;
 
-async function fillCache<V>(cache: NameCache<V>, ids: string[], load: (missing: Types.ObjectId[]) => Promise<[string, V][]>): Promise<void> {
+async function fillCache<V>(
+  cache: NameCache<V>,
+  ids: string[],
+  load: (missing: Types.ObjectId[]) => Promise<[string, V][]>,
+): Promise<void> {
   const missing = [...new Set(ids)].filter((id) => !cache.has(id) && Types.ObjectId.isValid(id));
   if (!missing.length) return;
   if (cache.size + missing.length > CACHE_LIMIT) cache.clear();
@@ -65,20 +90,39 @@ async function fillCache<V>(cache: NameCache<V>, ids: string[], load: (missing: 
 type ExportedRound = Parameters<typeof roundCellsOf>[0] & { _id: unknown; firm: unknown };
 
 // Every round with its firm's registration number and name, and the participants cell in the import's format.
-export async function* roundExportRows(cursor: Readable & AsyncIterable<unknown> = roundsCursor()): AsyncGenerator<Row> {
+export async function* roundExportRows(
+  cursor: Readable & AsyncIterable<unknown> = roundsCursor(),
+): AsyncGenerator<Row> {
   const firms: NameCache<{ brn: string; name: string }> = new Map();
   const investors: NameCache<string> = new Map();
   let batch: ExportedRound[] = [];
   const flush = async function* () {
-    await fillCache(firms, batch.map((r) => String(r.firm)), async (ids) =>
-      (await FirmModel.find({ _id: { $in: ids } }, { brn: 1, nameKo: 1, nameEn: 1 }).lean()).map((f) => [String(f._id), { brn: f.brn ?? '', name: nameIn(f, 'ko') }]),
+    await fillCache(
+      firms,
+      batch.map((r) => String(r.firm)),
+      async (ids) =>
+        (await FirmModel.find({ _id: { $in: ids } }, { brn: 1, nameKo: 1, nameEn: 1 }).lean()).map((f) => [
+          String(f._id),
+          { brn: f.brn ?? '', name: nameIn(f, 'ko') },
+        ]),
     );
-    await fillCache(investors, batch.flatMap((r) => (r.participants ?? []).map((p) => String(p.investor))), async (ids) =>
-      (await InvestorOrgModel.find({ _id: { $in: ids } }, { nameKo: 1, nameEn: 1 }).lean()).map((i) => [String(i._id), nameIn(i, 'en')]),
+    await fillCache(
+      investors,
+      batch.flatMap((r) => (r.participants ?? []).map((p) => String(p.investor))),
+      async (ids) =>
+        (await InvestorOrgModel.find({ _id: { $in: ids } }, { nameKo: 1, nameEn: 1 }).lean()).map((i) => [
+          String(i._id),
+          nameIn(i, 'en'),
+        ]),
     );
     for (const r of batch) {
       const firm = firms.get(String(r.firm));
-      yield guarded({ roundId: String(r._id), firmBrn: firm?.brn ?? '', firmName: firm?.name ?? '', ...roundCellsOf(r, (id) => investors.get(id) ?? id) });
+      yield guarded({
+        roundId: String(r._id),
+        firmBrn: firm?.brn ?? '',
+        firmName: firm?.name ?? '',
+        ...roundCellsOf(r, (id) => investors.get(id) ?? id),
+      });
     }
     batch = [];
   };

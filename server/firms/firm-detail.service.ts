@@ -20,10 +20,17 @@ export async function firmDetail(id: string) {
     NoteModel.find({ firm: id }).sort({ createdAt: -1 }).limit(100).lean(),
     historyOfFirm(id, 100),
   ]);
-  const investors = await investorNameMap([firm.tips?.operator, ...rounds.flatMap((r) => r.participants.map((p) => p.investor))]);
+  const investors = await investorNameMap([
+    firm.tips?.operator,
+    ...rounds.flatMap((r) => r.participants.map((p) => p.investor)),
+  ]);
   return {
     firm,
-    rounds: rounds.map((r) => ({ ...r, participantSum: r.participants.reduce((s, p) => s + (p.amountKrw ?? 0), 0), warning: checkParticipants(r).warning })),
+    rounds: rounds.map((r) => ({
+      ...r,
+      participantSum: r.participants.reduce((s, p) => s + (p.amountKrw ?? 0), 0),
+      warning: checkParticipants(r).warning,
+    })),
     people,
     notes,
     history,

@@ -12,7 +12,12 @@ const SORT_FIELD: Record<ListSort, string> = {
   raised: 'totals.raisedKrw',
 };
 // What a page cursor of each sort must carry (sortName and sortNameKo alike are strings).
-const SORT_KIND: Record<ListSort, CursorKind> = { name: 'string', founded: 'string', activity: 'date', raised: 'number' };
+const SORT_KIND: Record<ListSort, CursorKind> = {
+  name: 'string',
+  founded: 'string',
+  activity: 'date',
+  raised: 'number',
+};
 const DEFAULT_DIR: Record<ListSort, 'asc' | 'desc'> = { name: 'asc', founded: 'asc', activity: 'desc', raised: 'desc' };
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -27,21 +32,42 @@ export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' |
   if (q.raising) and.push({ 'fundraising.raising': q.raising === 'yes' });
   if (q.tag) and.push({ tags: q.tag });
   // "220-81-62517" is one registration number, searched as its digits.
-  const words = (q.q ?? '').toLowerCase().replace(/(\d)[-\s](?=\d)/g, '$1').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 5);
+  const words = (q.q ?? '')
+    .toLowerCase()
+    .replace(/(\d)[-\s](?=\d)/g, '$1')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 5);
   for (const w of words) and.push({ searchTokens: { $regex: `^${escapeRegex(w)}` } });
   return and.length === 1 ? and[0] : { $and: and };
 }
 
 export type ListLang = 'ko' | 'en';
 
-export function sortOf(q: Pick<FirmListQuery, 'sort' | 'dir'>, lang: ListLang = 'en'): { field: string; dir: Direction } {
+export function sortOf(
+  q: Pick<FirmListQuery, 'sort' | 'dir'>,
+  lang: ListLang = 'en',
+): { field: string; dir: Direction } {
   const dir = (q.dir ?? DEFAULT_DIR[q.sort]) === 'asc' ? 1 : -1;
   return { field: q.sort === 'name' && lang === 'ko' ? 'sortNameKo' : SORT_FIELD[q.sort], dir };
 }
 
 const LIST_PROJECTION = {
-  nameKo: 1, nameEn: 1, sortName: 1, sortNameKo: 1, status: 1, sectorPrimary: 1, stage: 1, founded: 1, 'tips.status': 1,
-  'fundraising.raising': 1, 'totals.raisedKrw': 1, lastActivityAt: 1, tags: 1, archived: 1, pitch: 1,
+  nameKo: 1,
+  nameEn: 1,
+  sortName: 1,
+  sortNameKo: 1,
+  status: 1,
+  sectorPrimary: 1,
+  stage: 1,
+  founded: 1,
+  'tips.status': 1,
+  'fundraising.raising': 1,
+  'totals.raisedKrw': 1,
+  lastActivityAt: 1,
+  tags: 1,
+  archived: 1,
+  pitch: 1,
 } as const;
 
 export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
@@ -57,7 +83,10 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
       size: PAGE_SIZE,
       valueOf: (row) => valueAt(row, field),
       find: (cursorFilter, sort, limit) =>
-        FirmModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, LIST_PROJECTION).sort(sort).limit(limit).lean(),
+        FirmModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, LIST_PROJECTION)
+          .sort(sort)
+          .limit(limit)
+          .lean(),
     }),
     FirmModel.countDocuments(filter),
   ]);
@@ -67,5 +96,8 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
 // The cursor over every matching firm, in list order, for the streamed CSV export.
 export function firmsCursor(q: FirmListQuery, lang: ListLang = 'en') {
   const { field, dir } = sortOf(q, lang);
-  return FirmModel.find(firmListFilter(q)).sort({ [field]: dir, _id: dir }).lean().cursor({ batchSize: 500 });
+  return FirmModel.find(firmListFilter(q))
+    .sort({ [field]: dir, _id: dir })
+    .lean()
+    .cursor({ batchSize: 500 });
 }

@@ -40,7 +40,13 @@ export function sortNameKoOf(f: Named): string {
 
 // Lowercased words and their suffixes, so an anchored prefix query (which an index serves) finds any part of a word:
 // "페이" finds "해운페이", "lend" finds "SmartLend". Names also count without spaces ("부산 페이" → "부산페이").
-export function searchTokensOf(f: { nameKo?: string | null; nameEn?: string | null; pitch?: string | null; tags?: string[] | null; brn?: string | null }): string[] {
+export function searchTokensOf(f: {
+  nameKo?: string | null;
+  nameEn?: string | null;
+  pitch?: string | null;
+  tags?: string[] | null;
+  brn?: string | null;
+}): string[] {
   const tokens = new Set<string>();
   const addWord = (w: string) => {
     const chars = [...w];
@@ -59,7 +65,18 @@ export function searchTokensOf(f: { nameKo?: string | null; nameEn?: string | nu
   return [...tokens].slice(0, 400);
 }
 
-export function tipsStatusOf(t: { recommendedOn?: string | null; evaluatedOn?: string | null; selectedOn?: string | null; agreementOn?: string | null; completedOn?: string | null } | null | undefined): TipsStatus {
+export function tipsStatusOf(
+  t:
+    | {
+        recommendedOn?: string | null;
+        evaluatedOn?: string | null;
+        selectedOn?: string | null;
+        agreementOn?: string | null;
+        completedOn?: string | null;
+      }
+    | null
+    | undefined,
+): TipsStatus {
   if (!t) return 'none';
   if (t.completedOn) return 'completed';
   if (t.agreementOn) return 'agreement';
@@ -92,6 +109,16 @@ export function canMoveStatus(from: FirmStatus, to: FirmStatus): boolean {
 type DerivedInput = Parameters<typeof searchTokensOf>[0] & { tips?: Parameters<typeof tipsStatusOf>[0] };
 
 // Every field derived from a firm's own values, by its stored path: written with each save, recomputed after an undo.
-export function derivedFirmFields(f: DerivedInput): { sortName: string; sortNameKo: string; searchTokens: string[]; 'tips.status': TipsStatus } {
-  return { sortName: sortNameOf(f), sortNameKo: sortNameKoOf(f), searchTokens: searchTokensOf(f), 'tips.status': tipsStatusOf(f.tips) };
+export function derivedFirmFields(f: DerivedInput): {
+  sortName: string;
+  sortNameKo: string;
+  searchTokens: string[];
+  'tips.status': TipsStatus;
+} {
+  return {
+    sortName: sortNameOf(f),
+    sortNameKo: sortNameKoOf(f),
+    searchTokens: searchTokensOf(f),
+    'tips.status': tipsStatusOf(f.tips),
+  };
 }

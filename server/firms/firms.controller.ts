@@ -15,24 +15,41 @@ import { listFirms } from './firm-list.service.js';
 import { firmDetail } from './firm-detail.service.js';
 import { buildTimeline } from './firm-timeline.js';
 import * as firms from './firms.service.js';
-import { LIST_SORTS, updateFirmBody, type createFirmBody, type firmListQuery, type noteBody, type statusChangeBody } from './firms.schemas.js';
+import {
+  LIST_SORTS,
+  updateFirmBody,
+  type createFirmBody,
+  type firmListQuery,
+  type noteBody,
+  type statusChangeBody,
+} from './firms.schemas.js';
 import { actorOf } from '../audit/index.js';
 import { sharingPanel } from '../portal/index.js';
 
 // GET /firms — searchable, filterable, keyset-paginated list; the filters live in the URL
 export async function index(req: Request, res: Validated<{ query: typeof firmListQuery }>) {
   const { query } = res.locals.input;
-  res.render('firms/index', { title: req.t('firms.title'), query, page: await listFirms(query, res.locals.lang), sorts: LIST_SORTS });
+  res.render('firms/index', {
+    title: req.t('firms.title'),
+    query,
+    page: await listFirms(query, res.locals.lang),
+    sorts: LIST_SORTS,
+  });
 }
 
 // A page of one firm (its id in the path), and a form posted to one.
 type FirmPage = Validated<{ params: typeof idParams }>;
 type FirmPost<Body extends z.ZodType> = Validated<{ params: typeof idParams; body: Body }>;
 
-type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>> } & Partial<FormState> & { values: Record<string, unknown> };
+type FormLocals = { firm?: Awaited<ReturnType<typeof firms.getFirm>> } & Partial<FormState> & {
+    values: Record<string, unknown>;
+  };
 
 async function renderFirmForm(req: Request, res: AppResponse, locals: FormLocals) {
-  const [investors, people] = await Promise.all([investorOptions(), locals.firm ? peopleOfFirm(String(locals.firm._id)) : []]);
+  const [investors, people] = await Promise.all([
+    investorOptions(),
+    locals.firm ? peopleOfFirm(String(locals.firm._id)) : [],
+  ]);
   const title = locals.firm ? `${req.t('firms.edit')}: ${nameIn(locals.firm, res.locals.lang)}` : req.t('firms.new');
   renderForm(res, 'firms/form', { title, investors, people, ...locals });
 }
@@ -57,14 +74,34 @@ export async function create(req: Request, res: Validated<{ body: typeof createF
 async function detailLocals(req: Request, res: AppResponse, id: string) {
   const detail = await firmDetail(id);
   const timeline = buildTimeline(
-    { statusHistory: detail.firm.statusHistory, rounds: detail.rounds, notes: detail.notes, audit: detail.history, firmId: id },
+    {
+      statusHistory: detail.firm.statusHistory,
+      rounds: detail.rounds,
+      notes: detail.notes,
+      audit: detail.history,
+      firmId: id,
+    },
     {
       status: (s) => req.t('firms.timeline.status', { status: labelOf('firmStatuses', s, req.t) }),
-      round: (stage, status) => req.t('firms.timeline.round', { stage: labelOf('roundStages', stage, req.t), status: labelOf('roundStatuses', status, req.t) }),
-      action: (entity, action) => req.t('firms.timeline.edit', { entity: req.t(`firms.entities.${entity}`), action: req.t(`firms.actions.${action}`) }),
+      round: (stage, status) =>
+        req.t('firms.timeline.round', {
+          stage: labelOf('roundStages', stage, req.t),
+          status: labelOf('roundStatuses', status, req.t),
+        }),
+      action: (entity, action) =>
+        req.t('firms.timeline.edit', {
+          entity: req.t(`firms.entities.${entity}`),
+          action: req.t(`firms.actions.${action}`),
+        }),
     },
   );
-  return { title: nameIn(detail.firm, res.locals.lang), ...detail, timeline, today: seoulToday(), sharing: await sharingPanel(id) };
+  return {
+    title: nameIn(detail.firm, res.locals.lang),
+    ...detail,
+    timeline,
+    today: seoulToday(),
+    sharing: await sharingPanel(id),
+  };
 }
 
 // GET /firms/:id — detail: summary, status history, residency, TIPS, people, rounds, timeline, notes, history
@@ -72,7 +109,10 @@ export async function show(req: Request, res: FirmPage) {
   res.render('firms/show', { ...(await detailLocals(req, res, res.locals.input.params.id)), errors: {}, values: {} });
 }
 
-const versioned = (firm: Awaited<ReturnType<typeof firms.getFirm>>) => ({ version: versionOf(firm), values: toFirmFields(firm) });
+const versioned = (firm: Awaited<ReturnType<typeof firms.getFirm>>) => ({
+  version: versionOf(firm),
+  values: toFirmFields(firm),
+});
 
 // GET /firms/:id/status — a reload after a rejected status form lands on the firm page, not a 404
 export function statusPage(req: Request, res: FirmPage) {
@@ -109,7 +149,14 @@ async function backToFirm(req: Request, res: AppResponse, id: string, action: ()
     await action();
     flash(res, 'success', req.t(success));
   } catch (err) {
-    flash(res, 'error', Object.values(fieldErrorsOf(err)).flat().map((m) => req.t(m!)).join(' '));
+    flash(
+      res,
+      'error',
+      Object.values(fieldErrorsOf(err))
+        .flat()
+        .map((m) => req.t(m!))
+        .join(' '),
+    );
   }
   res.redirect(`/firms/${id}`);
 }
@@ -118,15 +165,31 @@ async function backToFirm(req: Request, res: AppResponse, id: string, action: ()
 export async function changeStatus(req: Request, res: FirmPost<typeof statusChangeBody>) {
   const { id } = res.locals.input.params;
   if (res.locals.bodyErrors) {
-    return renderForm(res, 'firms/show', { ...(await detailLocals(req, res, id)), values: req.body, errors: res.locals.bodyErrors });
+    return renderForm(res, 'firms/show', {
+      ...(await detailLocals(req, res, id)),
+      values: req.body,
+      errors: res.locals.bodyErrors,
+    });
   }
-  await backToFirm(req, res, id, () => firms.changeStatus(id, res.locals.input.body, actorOf(req)), 'firms.statusChanged');
+  await backToFirm(
+    req,
+    res,
+    id,
+    () => firms.changeStatus(id, res.locals.input.body, actorOf(req)),
+    'firms.statusChanged',
+  );
 }
 
 // POST /firms/:id/archive and /restore
 export const archive = (archived: boolean) => async (req: Request, res: FirmPost<typeof csrfOnlyBody>) => {
   const { id } = res.locals.input.params;
-  await backToFirm(req, res, id, () => firms.setArchived(id, archived, actorOf(req)), archived ? 'firms.archived' : 'firms.restored');
+  await backToFirm(
+    req,
+    res,
+    id,
+    () => firms.setArchived(id, archived, actorOf(req)),
+    archived ? 'firms.archived' : 'firms.restored',
+  );
 };
 
 // POST /firms/:id/delete — admins only; refused while rounds exist
@@ -136,7 +199,11 @@ export async function destroy(req: Request, res: FirmPost<typeof csrfOnlyBody>) 
     await firms.deleteFirm(id, actorOf(req));
   } catch (err) {
     if (!(err instanceof AppError && err.code === firms.HAS_ROUNDS)) throw err;
-    flash(res, 'error', req.t('firms.errors.deleteHasRounds', { count: (err.details as firms.HasRoundsDetails).rounds }));
+    flash(
+      res,
+      'error',
+      req.t('firms.errors.deleteHasRounds', { count: (err.details as firms.HasRoundsDetails).rounds }),
+    );
     return res.redirect(`/firms/${id}`);
   }
   flash(res, 'success', req.t('firms.deleted'));

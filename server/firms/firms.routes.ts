@@ -19,7 +19,12 @@ firmsRouter.get('/firms/:id', staff, validate({ params: idParams }), firms.show)
 firmsRouter.get('/firms/:id/edit', staff, validate({ params: idParams }), firms.editForm);
 firmsRouter.post('/firms/:id', staff, validate({ params: idParams, body: updateFirmBody }, form), firms.update);
 firmsRouter.get('/firms/:id/status', staff, validate({ params: idParams }), firms.statusPage);
-firmsRouter.post('/firms/:id/status', staff, validate({ params: idParams, body: statusChangeBody }, form), firms.changeStatus);
+firmsRouter.post(
+  '/firms/:id/status',
+  staff,
+  validate({ params: idParams, body: statusChangeBody }, form),
+  firms.changeStatus,
+);
 firmsRouter.post('/firms/:id/archive', staff, validate({ params: idParams, body: csrfOnlyBody }), firms.archive(true));
 firmsRouter.post('/firms/:id/restore', staff, validate({ params: idParams, body: csrfOnlyBody }), firms.archive(false));
 firmsRouter.post('/firms/:id/delete', admin, validate({ params: idParams, body: csrfOnlyBody }), firms.destroy);

@@ -1,7 +1,28 @@
 import { z } from 'zod';
-import { FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, ROUND_STAGES, SECTORS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS } from '../../models/enums.js';
 import {
-  checkbox, csrfField, multiEnum, optionalDay, optionalEnum, optionalId, optionalInt, optionalKrw, optionalText, optionalUrl, tagList, editVersionFields,
+  FIRM_STAGES,
+  FIRM_STATUSES,
+  INITIAL_FIRM_STATUSES,
+  INSTRUMENTS,
+  ROUND_STAGES,
+  SECTORS,
+  TIPS_STATUSES,
+  TIPS_SUCCESS_CRITERIA,
+  TIPS_TRACKS,
+} from '../../models/enums.js';
+import {
+  checkbox,
+  csrfField,
+  multiEnum,
+  optionalDay,
+  optionalEnum,
+  optionalId,
+  optionalInt,
+  optionalKrw,
+  optionalText,
+  optionalUrl,
+  tagList,
+  editVersionFields,
 } from '../lib/form-fields.js';
 import { pageCursors } from '../lib/keyset.js';
 import { isValidBrn, normaliseBrn } from './firm-rules.js';
@@ -50,7 +71,8 @@ export const firmFields = {
 type FirmFieldsIn = z.infer<z.ZodObject<typeof firmFields>>;
 
 const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-const day = (v: unknown): string | undefined => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+const day = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
 
 // Rules across fields, each reported beside the field it concerns. They run even when single fields failed
 // (ALWAYS), so every error shows at once; values may then still be raw form strings, hence the defensive reads.
@@ -62,7 +84,8 @@ function checkFirmFields(f: Record<string, unknown>, ctx: z.RefinementCtx): void
   const end = day(f.residencyEnd);
   if (start && plannedEnd && plannedEnd < start) issue('residencyPlannedEnd', 'firms.errors.afterStart');
   if (start && end && end < start) issue('residencyEnd', 'firms.errors.afterStart');
-  if ((filled(f.residencyEnd) || filled(f.residencyPlannedEnd)) && !filled(f.residencyStart)) issue('residencyStart', 'firms.errors.startNeeded');
+  if ((filled(f.residencyEnd) || filled(f.residencyPlannedEnd)) && !filled(f.residencyStart))
+    issue('residencyStart', 'firms.errors.startNeeded');
   let last: string | undefined;
   for (const key of ['tipsRecommendedOn', 'tipsEvaluatedOn', 'tipsSelectedOn', 'tipsAgreementOn', 'tipsCompletedOn']) {
     const d = day(f[key]);
@@ -70,18 +93,30 @@ function checkFirmFields(f: Record<string, unknown>, ctx: z.RefinementCtx): void
     if (last && d < last) issue(key, 'firms.errors.tipsOrder');
     last = d;
   }
-  if (Array.isArray(f.sectorsSecondary) && typeof f.sectorPrimary === 'string' && f.sectorsSecondary.includes(f.sectorPrimary)) issue('sectorsSecondary', 'firms.errors.secondaryRepeatsPrimary');
+  if (
+    Array.isArray(f.sectorsSecondary) &&
+    typeof f.sectorPrimary === 'string' &&
+    f.sectorsSecondary.includes(f.sectorPrimary)
+  )
+    issue('sectorsSecondary', 'firms.errors.secondaryRepeatsPrimary');
   const raising = f.fundraisingRaising === true || f.fundraisingRaising === 'true' || f.fundraisingRaising === 'on';
-  if (raising && (f.fundraisingTargetKrw === undefined || f.fundraisingTargetKrw === '')) issue('fundraisingTargetKrw', 'firms.errors.targetNeeded');
+  if (raising && (f.fundraisingTargetKrw === undefined || f.fundraisingTargetKrw === ''))
+    issue('fundraisingTargetKrw', 'firms.errors.targetNeeded');
 }
 
 const ALWAYS = { when: () => true };
 
 export const createFirmBody = z
-  .strictObject({ ...csrfField, ...firmFields, status: z.enum(INITIAL_FIRM_STATUSES, { error: 'validation.choice' }).default('applicant') })
+  .strictObject({
+    ...csrfField,
+    ...firmFields,
+    status: z.enum(INITIAL_FIRM_STATUSES, { error: 'validation.choice' }).default('applicant'),
+  })
   .superRefine(checkFirmFields, ALWAYS);
 
-export const updateFirmBody = z.strictObject({ ...csrfField, ...editVersionFields, ...firmFields }).superRefine(checkFirmFields, ALWAYS);
+export const updateFirmBody = z
+  .strictObject({ ...csrfField, ...editVersionFields, ...firmFields })
+  .superRefine(checkFirmFields, ALWAYS);
 
 export type FirmFieldsInput = FirmFieldsIn;
 export type CreateFirmInput = z.infer<typeof createFirmBody>;
@@ -90,7 +125,11 @@ export type UpdateFirmInput = z.infer<typeof updateFirmBody>;
 export const statusChangeBody = z.strictObject({
   ...csrfField,
   status: z.enum(FIRM_STATUSES, { error: 'validation.choice' }),
-  on: z.string({ error: 'validation.dateRequired' }).trim().min(1, { error: 'validation.dateRequired' }).refine(isValidCalendarDate, { error: 'validation.date' }),
+  on: z
+    .string({ error: 'validation.dateRequired' })
+    .trim()
+    .min(1, { error: 'validation.dateRequired' })
+    .refine(isValidCalendarDate, { error: 'validation.date' }),
   note: optionalText(500),
 });
 export type StatusChangeInput = z.infer<typeof statusChangeBody>;
@@ -115,4 +154,7 @@ export const firmListQuery = z.strictObject({
 });
 export type FirmListQuery = z.infer<typeof firmListQuery>;
 
-export const noteBody = z.strictObject({ ...csrfField, body: z.string().trim().min(1, { error: 'validation.required' }).max(10_000, { error: 'validation.tooLong' }) });
+export const noteBody = z.strictObject({
+  ...csrfField,
+  body: z.string().trim().min(1, { error: 'validation.required' }).max(10_000, { error: 'validation.tooLong' }),
+});

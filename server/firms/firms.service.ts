@@ -28,7 +28,11 @@ export async function getFirm(id: string) {
 
 const brnTaken = () => Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] });
 
-export async function createFirm(input: CreateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+export async function createFirm(
+  input: CreateFirmInput,
+  actor: Actor | null,
+  opts: { importId?: Types.ObjectId } = {},
+) {
   const { status, _csrf, ...fields } = input;
   const record = toFirmRecord(fields);
   const today = seoulToday();
@@ -37,14 +41,27 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
   if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id, byEmail: actor?.email });
   let firm;
   try {
-    firm = await FirmModel.create({ ...record, status, statusHistory: history, lastActivityAt: now, importId: opts.importId });
+    firm = await FirmModel.create({
+      ...record,
+      status,
+      statusHistory: history,
+      lastActivityAt: now,
+      importId: opts.importId,
+    });
   } catch (err) {
     if (isDuplicateKey(err)) throw brnTaken();
     throw err;
   }
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'create', version: firm.__v,
-    changes: visibleChanges({}, flatten({ ...record, status })), importId: opts.importId,
+    actor,
+    entity: 'firm',
+    entityId: firm._id,
+    firm: firm._id,
+    entityLabel: nameIn(firm, 'ko'),
+    action: 'create',
+    version: firm.__v,
+    changes: visibleChanges({}, flatten({ ...record, status })),
+    importId: opts.importId,
   });
   await refreshReportMonths(firm._id);
   return firm;
@@ -52,17 +69,27 @@ export async function createFirm(input: CreateFirmInput, actor: Actor | null, op
 
 // Saves only while the firm is at the version the editor loaded (`_version`; without one, as stored now), moving it to
 // the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
-export async function updateFirm(id: string, input: UpdateFirmInput, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+export async function updateFirm(
+  id: string,
+  input: UpdateFirmInput,
+  actor: Actor | null,
+  opts: { importId?: Types.ObjectId } = {},
+) {
   const { _version, _csrf, _base, ...fields } = input;
   const before = await getFirm(id);
   const version = _version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(id, version);
   const record = toFirmRecord(fields);
-  if (!visibleChanges(flatten(pick(before, record)), flatten(record)).length) return { firm: before, before, changes: [] };
+  if (!visibleChanges(flatten(pick(before, record)), flatten(record)).length)
+    return { firm: before, before, changes: [] };
   const { $set, $unset } = splitSetUnset(record);
   let updated;
   try {
-    updated = await FirmModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion({ ...$set, lastActivityAt: new Date() }, $unset), { returnDocument: 'after' }).lean();
+    updated = await FirmModel.findOneAndUpdate(
+      { _id: id, ...atVersion(version) },
+      nextVersion({ ...$set, lastActivityAt: new Date() }, $unset),
+      { returnDocument: 'after' },
+    ).lean();
   } catch (err) {
     if (isDuplicateKey(err)) throw brnTaken();
     throw err;
@@ -70,7 +97,17 @@ export async function updateFirm(id: string, input: UpdateFirmInput, actor: Acto
   if (!updated) throw await editConflictSince(id, version);
   const changes = visibleChanges(flatten(pick(before, record)), flatten(pick(updated, record)));
   if (changes.length) {
-    await recordAudit({ actor, entity: 'firm', entityId: before._id, firm: before._id, entityLabel: nameIn(updated, 'ko'), action: 'update', changes, version: updated.__v, importId: opts.importId });
+    await recordAudit({
+      actor,
+      entity: 'firm',
+      entityId: before._id,
+      firm: before._id,
+      entityLabel: nameIn(updated, 'ko'),
+      action: 'update',
+      changes,
+      version: updated.__v,
+      importId: opts.importId,
+    });
   }
   await refreshReportMonths(before._id);
   return { firm: updated, before, changes };
@@ -81,7 +118,10 @@ function pick(doc: Record<string, unknown>, shape: Record<string, unknown>): Rec
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(shape)) {
     const stored = doc[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && !('toHexString' in v) ? pick((stored ?? {}) as Record<string, unknown>, v as Record<string, unknown>) : stored;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && !('toHexString' in v)
+        ? pick((stored ?? {}) as Record<string, unknown>, v as Record<string, unknown>)
+        : stored;
   }
   return out;
 }
@@ -93,14 +133,23 @@ export async function changeStatus(id: string, input: StatusChangeInput, actor: 
   }
   if (firm.status === input.status) return firm;
   const lastOn = firm.statusHistory.at(-1)?.on;
-  if (lastOn && input.on < lastOn) throw Conflict('status date before previous', { on: ['firms.errors.statusDateOrder'] });
+  if (lastOn && input.on < lastOn)
+    throw Conflict('status date before previous', { on: ['firms.errors.statusDateOrder'] });
   // Reports count residency by these days: a change cannot take effect in the future.
   if (input.on > seoulToday()) throw Conflict('status date in the future', { on: ['firms.errors.statusFuture'] });
-  const entry = { status: input.status, on: input.on, at: new Date(), by: new Types.ObjectId(actor.id), byEmail: actor.email, note: input.note };
+  const entry = {
+    status: input.status,
+    on: input.on,
+    at: new Date(),
+    by: new Types.ObjectId(actor.id),
+    byEmail: actor.email,
+    note: input.note,
+  };
   const set: Record<string, unknown> = { status: input.status, lastActivityAt: new Date() };
   // Residency dates follow the pipeline unless staff already set them.
   if (input.status === 'resident' && !firm.residency?.start) set['residency.start'] = input.on;
-  if (['graduated', 'exited', 'withdrawn'].includes(input.status) && firm.residency?.start && !firm.residency?.end) set['residency.end'] = input.on;
+  if (['graduated', 'exited', 'withdrawn'].includes(input.status) && firm.residency?.start && !firm.residency?.end)
+    set['residency.end'] = input.on;
   // Guarded on the status the user saw (other edits to the firm don't make the move wrong).
   const updated = await FirmModel.findOneAndUpdate(
     { _id: id, status: firm.status },
@@ -109,8 +158,17 @@ export async function changeStatus(id: string, input: StatusChangeInput, actor: 
   ).lean();
   if (!updated) throw Conflict('status changed meanwhile', { status: ['firms.errors.statusRace'] });
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'status', version: updated.__v,
-    changes: [{ field: 'status', before: firm.status, after: input.status }, ...(input.note ? [{ field: 'note', before: null, after: input.note }] : [])],
+    actor,
+    entity: 'firm',
+    entityId: firm._id,
+    firm: firm._id,
+    entityLabel: nameIn(firm, 'ko'),
+    action: 'status',
+    version: updated.__v,
+    changes: [
+      { field: 'status', before: firm.status, after: input.status },
+      ...(input.note ? [{ field: 'note', before: null, after: input.note }] : []),
+    ],
   });
   await refreshReportMonths(firm._id);
   return updated;
@@ -121,12 +179,20 @@ export async function setArchived(id: string, archived: boolean, actor: Actor) {
   if (firm.archived === archived) return;
   const updated = await FirmModel.findOneAndUpdate(
     { _id: id },
-    archived ? { $set: { archived: true, archivedAt: new Date() }, $inc: { __v: 1 } } : { $set: { archived: false }, $unset: { archivedAt: 1 }, $inc: { __v: 1 } },
+    archived
+      ? { $set: { archived: true, archivedAt: new Date() }, $inc: { __v: 1 } }
+      : { $set: { archived: false }, $unset: { archivedAt: 1 }, $inc: { __v: 1 } },
     { returnDocument: 'after' },
   ).lean();
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: archived ? 'archive' : 'restore',
-    version: updated?.__v, changes: [{ field: 'archived', before: firm.archived, after: archived }],
+    actor,
+    entity: 'firm',
+    entityId: firm._id,
+    firm: firm._id,
+    entityLabel: nameIn(firm, 'ko'),
+    action: archived ? 'archive' : 'restore',
+    version: updated?.__v,
+    changes: [{ field: 'archived', before: firm.archived, after: archived }],
   });
 }
 
@@ -139,8 +205,15 @@ export async function deleteFirm(id: string, actor: Actor) {
   const rounds = await FundingRoundModel.countDocuments({ firm: id });
   if (rounds > 0) throw new AppError(409, HAS_ROUNDS, 'firm has rounds', { rounds } satisfies HasRoundsDetails);
   await recordAudit({
-    actor, entity: 'firm', entityId: firm._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'delete',
-    changes: visibleChanges(flatten(firm), {}).filter((c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field)),
+    actor,
+    entity: 'firm',
+    entityId: firm._id,
+    firm: firm._id,
+    entityLabel: nameIn(firm, 'ko'),
+    action: 'delete',
+    changes: visibleChanges(flatten(firm), {}).filter(
+      (c) => !c.field.startsWith('statusHistory') && !['_id', '__v', 'createdAt', 'updatedAt'].includes(c.field),
+    ),
   });
   await NoteModel.deleteMany({ firm: id });
   await PersonModel.updateMany({ 'firms.firm': id }, { $pull: { firms: { firm: new Types.ObjectId(id) } } });
@@ -152,14 +225,27 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
   const firm = await getFirm(firmId);
   const note = await NoteModel.create({ firm: firm._id, body, by: actor.id, byEmail: actor.email });
   await FirmModel.updateOne({ _id: firm._id }, { $set: { lastActivityAt: new Date() } });
-  await recordAudit({ actor, entity: 'note', entityId: note._id, firm: firm._id, entityLabel: nameIn(firm, 'ko'), action: 'create', changes: [{ field: 'body', before: null, after: body }] });
+  await recordAudit({
+    actor,
+    entity: 'note',
+    entityId: note._id,
+    firm: firm._id,
+    entityLabel: nameIn(firm, 'ko'),
+    action: 'create',
+    changes: [{ field: 'body', before: null, after: body }],
+  });
   return note;
 }
 
 // Start-up upkeep for records written before a derived field existed (idempotent; touches only what lacks it).
 export async function backfillDerivedFields(): Promise<number> {
   let n = 0;
-  for await (const f of FirmModel.find({ sortNameKo: { $exists: false } }, { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1, tips: 1 }).lean().cursor()) {
+  for await (const f of FirmModel.find(
+    { sortNameKo: { $exists: false } },
+    { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1, tips: 1 },
+  )
+    .lean()
+    .cursor()) {
     await FirmModel.updateOne({ _id: f._id }, { $set: derivedFirmFields(f) });
     n += 1;
   }

@@ -4,5 +4,21 @@ export { firmsRouter } from './firms.routes.js';
 export { getFirm, createFirm, updateFirm, backfillDerivedFields } from './firms.service.js';
 export { firmsCursor, type ListLang } from './firm-list.service.js';
 export { toFirmFields, toFirmRecord, type StoredFirm } from './firm-mapping.js';
-export { brnWithCheckDigit, derivedFirmFields, isValidBrn, normaliseBrn, searchTokensOf, sortNameKoOf, sortNameOf } from './firm-rules.js';
-export { createFirmBody, updateFirmBody, firmFields, firmListQuery, type CreateFirmInput, type UpdateFirmInput, type FirmListQuery } from './firms.schemas.js';
+export {
+  brnWithCheckDigit,
+  derivedFirmFields,
+  isValidBrn,
+  normaliseBrn,
+  searchTokensOf,
+  sortNameKoOf,
+  sortNameOf,
+} from './firm-rules.js';
+export {
+  createFirmBody,
+  updateFirmBody,
+  firmFields,
+  firmListQuery,
+  type CreateFirmInput,
+  type UpdateFirmInput,
+  type FirmListQuery,
+} from './firms.schemas.js';

@@ -11,6 +11,9 @@ homeRouter.get('/', requireLogin(), async (req: Request, res: Response) => {
   // Viewers' home is the reports on the cohort targets.
   if (req.user!.role === 'viewer') return res.redirect('/reports');
   const staff = req.user!.role === 'staff' || req.user!.role === 'admin';
-  const [summary, followUps] = await Promise.all([dashboardSummary(), staff ? followUpCounts(req.user!.id, seoulToday()) : undefined]);
+  const [summary, followUps] = await Promise.all([
+    dashboardSummary(),
+    staff ? followUpCounts(req.user!.id, seoulToday()) : undefined,
+  ]);
   res.render('home/index', { title: req.t('home.title'), summary, followUps });
 });

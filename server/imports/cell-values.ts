@@ -2,7 +2,10 @@ import { parseKrw } from '../lib/money.js';
 
 // Multi-value cells: "data-ai; regtech" or "data-ai|regtech".
 export function splitMulti(cell: string | undefined): string[] {
-  return (cell ?? '').split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+  return (cell ?? '')
+    .split(/[;|]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function joinMulti(values: readonly string[] | null | undefined): string {
@@ -34,10 +37,16 @@ const LEAD_WORDS = new Set(['lead', '리드', '주관', 'l']);
 
 // "BNK Venture Capital:1500000000:lead; Dongbaek Partners:10억" → name, optional amount, optional lead flag (read from the
 // right, so a name may itself hold a colon).
-export function parseParticipantsCell(cell: string | undefined): { participants: ParticipantCell[]; invalid: string[] } {
+export function parseParticipantsCell(cell: string | undefined): {
+  participants: ParticipantCell[];
+  invalid: string[];
+} {
   const participants: ParticipantCell[] = [];
   const invalid: string[] = [];
-  for (const part of (cell ?? '').split(/[;|\n]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (cell ?? '')
+    .split(/[;|\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const pieces = part.split(':').map((s) => s.trim());
     let lead = false;
     if (pieces.length > 1 && LEAD_WORDS.has(pieces[pieces.length - 1].toLowerCase())) {
@@ -62,9 +71,17 @@ export function parseParticipantsCell(cell: string | undefined): { participants:
   return { participants, invalid };
 }
 
-export function formatParticipantsCell(list: readonly { name: string; amountKrw?: number | null; lead?: boolean | null }[]): string {
+export function formatParticipantsCell(
+  list: readonly { name: string; amountKrw?: number | null; lead?: boolean | null }[],
+): string {
   return list
-    .map((p) => (p.lead ? `${p.name}:${p.amountKrw ?? ''}:lead` : p.amountKrw !== null && p.amountKrw !== undefined ? `${p.name}:${p.amountKrw}` : p.name))
+    .map((p) =>
+      p.lead
+        ? `${p.name}:${p.amountKrw ?? ''}:lead`
+        : p.amountKrw !== null && p.amountKrw !== undefined
+          ? `${p.name}:${p.amountKrw}`
+          : p.name,
+    )
     .join('; ');
 }
 

@@ -38,11 +38,21 @@ export function unguardCell(cell: string): string {
 
 // Parses the file into rows keyed by the known column names (matched case-insensitively); unknown columns are
 // reported and skipped. Rows are numbered as in the spreadsheet (header = row 1); empty rows are skipped but counted.
-export function readCsv(text: string, knownColumns: readonly string[], ignorable: readonly string[] = []): CsvTable | { error: CsvFileError } {
+export function readCsv(
+  text: string,
+  knownColumns: readonly string[],
+  ignorable: readonly string[] = [],
+): CsvTable | { error: CsvFileError } {
   let records: { record: string[]; info: { records: number } }[];
   try {
     // csv-parse's types do not know `info: true` turns each record into { record, info }.
-    records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, info: true, skip_empty_lines: false, bom: true }) as unknown as typeof records;
+    records = parse(text, {
+      delimiter: detectDelimiter(text),
+      relax_column_count: true,
+      info: true,
+      skip_empty_lines: false,
+      bom: true,
+    }) as unknown as typeof records;
   } catch (err) {
     const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as { lines: number }).lines : 0;
     return { error: { message: 'imports.fileErrors.unreadable', params: { line } } };
@@ -56,7 +66,8 @@ export function readCsv(text: string, knownColumns: readonly string[], ignorable
   const ignoredColumns: string[] = [];
   for (const h of headerRecord) {
     const known = byLower.get(h.toLowerCase());
-    if (known && columns.includes(known)) return { error: { message: 'imports.fileErrors.duplicateColumn', params: { column: known } } };
+    if (known && columns.includes(known))
+      return { error: { message: 'imports.fileErrors.duplicateColumn', params: { column: known } } };
     if (known) columns.push(known);
     else if (h && !ignorableLower.has(h.toLowerCase())) ignoredColumns.push(h);
     positions.push(known);
@@ -66,7 +77,8 @@ export function readCsv(text: string, knownColumns: readonly string[], ignorable
   const extraCells: number[] = [];
   for (const { record, info } of records.slice(1)) {
     if (record.every((c) => c.trim() === '')) continue;
-    if (rows.length >= MAX_ROWS) return { error: { message: 'imports.fileErrors.tooManyRows', params: { max: MAX_ROWS } } };
+    if (rows.length >= MAX_ROWS)
+      return { error: { message: 'imports.fileErrors.tooManyRows', params: { max: MAX_ROWS } } };
     const cells: Record<string, string> = {};
     positions.forEach((col, i) => {
       if (col) cells[col] = unguardCell(record[i] ?? '');

@@ -1,18 +1,50 @@
-import { createFirmBody, updateFirmBody, sortNameOf, toFirmFields, toFirmRecord, type CreateFirmInput, type StoredFirm, type UpdateFirmInput } from '../firms/index.js';
+import {
+  createFirmBody,
+  updateFirmBody,
+  sortNameOf,
+  toFirmFields,
+  toFirmRecord,
+  type CreateFirmInput,
+  type StoredFirm,
+  type UpdateFirmInput,
+} from '../firms/index.js';
 import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { booleanCell, dayCell, joinMulti, splitMulti } from './cell-values.js';
 import { FIRM_FIELD_COLUMNS } from './import-columns.js';
 import { brnKey, firmsNamed, investorNamed, OBJECT_ID, type FirmRef, type InvestorRef } from './match-rules.js';
-import { createRow, extraCellsCheck, fail, flatChanges, newDecision, updateRow, type RowDecision, type RowMessage } from './row-decision.js';
+import {
+  createRow,
+  extraCellsCheck,
+  fail,
+  flatChanges,
+  newDecision,
+  updateRow,
+  type RowDecision,
+  type RowMessage,
+} from './row-decision.js';
 
 export type ExistingFirm = StoredFirm & FirmRef & { _id: unknown; __v?: number | null };
-export type FirmContext = { firms: readonly ExistingFirm[]; investors: readonly InvestorRef[]; personIds: ReadonlySet<string> };
+export type FirmContext = {
+  firms: readonly ExistingFirm[];
+  investors: readonly InvestorRef[];
+  personIds: ReadonlySet<string>;
+};
 export type FirmRowInput = { create: CreateFirmInput } | { targetId: string; update: UpdateFirmInput };
 
 const MULTI = new Set(['sectorsSecondary', 'tipsSuccessCriteria']);
 const BOOLEAN = new Set(['fundraisingRaising', 'fundraisingOpen']);
-const DAYS = new Set(['founded', 'residencyStart', 'residencyPlannedEnd', 'residencyEnd', 'tipsRecommendedOn', 'tipsEvaluatedOn', 'tipsSelectedOn', 'tipsAgreementOn', 'tipsCompletedOn']);
+const DAYS = new Set([
+  'founded',
+  'residencyStart',
+  'residencyPlannedEnd',
+  'residencyEnd',
+  'tipsRecommendedOn',
+  'tipsEvaluatedOn',
+  'tipsSelectedOn',
+  'tipsAgreementOn',
+  'tipsCompletedOn',
+]);
 
 // A stored firm as CSV cells: what the export writes and what an update row is compared with.
 export function firmCellsOf(firm: StoredFirm): Record<string, string> {
@@ -42,7 +74,9 @@ function resolveRefs(cells: Record<string, string>, stored: Record<string, strin
   const messages: RowMessage[] = [];
   const operator = cells.tipsOperator?.trim();
   if (operator && operator !== stored.tipsOperator) {
-    const byId = OBJECT_ID.test(operator) ? ctx.investors.find((i) => String(i._id) === operator.toLowerCase()) : undefined;
+    const byId = OBJECT_ID.test(operator)
+      ? ctx.investors.find((i) => String(i._id) === operator.toLowerCase())
+      : undefined;
     const found = byId ?? investorNamed(ctx.investors, operator);
     if (found) cells.tipsOperator = String(found._id);
     else {
@@ -51,7 +85,11 @@ function resolveRefs(cells: Record<string, string>, stored: Record<string, strin
     }
   }
   const person = cells.contactPerson?.trim();
-  if (person && person !== stored.contactPerson && !(OBJECT_ID.test(person) && ctx.personIds.has(person.toLowerCase()))) {
+  if (
+    person &&
+    person !== stored.contactPerson &&
+    !(OBJECT_ID.test(person) && ctx.personIds.has(person.toLowerCase()))
+  ) {
     messages.push({ field: 'contactPerson', message: 'imports.errors.unknownPerson', params: { id: person } });
     cells.contactPerson = '';
   }
@@ -59,7 +97,11 @@ function resolveRefs(cells: Record<string, string>, stored: Record<string, strin
 }
 
 // The stored firm a row means: by registration number; else by name (a firm with another number is another firm).
-function matchFirm(cells: Record<string, string>, ctx: FirmContext, byBrn: Map<string, ExistingFirm>): { firm?: ExistingFirm; ambiguous?: boolean } {
+function matchFirm(
+  cells: Record<string, string>,
+  ctx: FirmContext,
+  byBrn: Map<string, ExistingFirm>,
+): { firm?: ExistingFirm; ambiguous?: boolean } {
   const brn = brnKey(cells.brn);
   if (brn && byBrn.has(brn)) return { firm: byBrn.get(brn) };
   const names = { nameKo: cells.nameKo, nameEn: cells.nameEn };
@@ -69,7 +111,10 @@ function matchFirm(cells: Record<string, string>, ctx: FirmContext, byBrn: Map<s
   return { firm: named[0] };
 }
 
-export function decideFirmRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx: FirmContext): RowDecision<FirmRowInput>[] {
+export function decideFirmRows(
+  table: Pick<CsvTable, 'rows' | 'extraCells'>,
+  ctx: FirmContext,
+): RowDecision<FirmRowInput>[] {
   const byBrn = new Map(ctx.firms.filter((f) => f.brn).map((f) => [f.brn!, f]));
   const decisions = table.rows.map((row) => {
     const d: RowDecision<FirmRowInput> = newDecision(row);
@@ -99,7 +144,10 @@ export function decideFirmRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx
       input: (update): FirmRowInput => ({ targetId, update }),
     });
   });
-  markFirmDuplicates(decisions, table.rows.map((r) => r.cells));
+  markFirmDuplicates(
+    decisions,
+    table.rows.map((r) => r.cells),
+  );
   extraCellsCheck(decisions, table.extraCells);
   return decisions;
 }
@@ -110,11 +158,24 @@ function markFirmDuplicates(decisions: RowDecision<FirmRowInput>[], cells: Recor
   const seen: { line: number; target?: string; brn?: string; name: string }[] = [];
   decisions.forEach((d, i) => {
     const c = cells[i];
-    const me = { line: d.line, target: d.targetId, brn: brnKey(c.brn), name: sortNameOf({ nameKo: c.nameKo?.trim(), nameEn: c.nameEn?.trim() }) };
+    const me = {
+      line: d.line,
+      target: d.targetId,
+      brn: brnKey(c.brn),
+      name: sortNameOf({ nameKo: c.nameKo?.trim(), nameEn: c.nameEn?.trim() }),
+    };
     const earlier = seen.find(
-      (s) => (me.target && s.target === me.target) || (me.brn && s.brn === me.brn) || (me.name && s.name === me.name && (!me.brn || !s.brn)),
+      (s) =>
+        (me.target && s.target === me.target) ||
+        (me.brn && s.brn === me.brn) ||
+        (me.name && s.name === me.name && (!me.brn || !s.brn)),
     );
-    if (earlier) fail(d, { field: me.brn ? 'brn' : 'nameKo', message: 'imports.errors.duplicateInFile', params: { line: earlier.line } });
+    if (earlier)
+      fail(d, {
+        field: me.brn ? 'brn' : 'nameKo',
+        message: 'imports.errors.duplicateInFile',
+        params: { line: earlier.line },
+      });
     seen.push(me);
   });
 }

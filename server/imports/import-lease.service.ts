@@ -41,12 +41,22 @@ export class ImportLease {
   // Claims a batch seen in some state: inserts lease number `claims` (of two processes only one can), then checks the
   // batch is still in a state `accepts` with that count (a slow process may have seen it before another applied it).
   // The caller then writes the batch: its new status, `claims` + 1 and this lease's owner.
-  static async claim(seen: SeenBatch, accepts: (status: string) => boolean, timing: LeaseTiming = DEFAULT_LEASE, onLost: (err: ImportLeaseLost) => void = () => undefined): Promise<ImportLease | undefined> {
+  static async claim(
+    seen: SeenBatch,
+    accepts: (status: string) => boolean,
+    timing: LeaseTiming = DEFAULT_LEASE,
+    onLost: (err: ImportLeaseLost) => void = () => undefined,
+  ): Promise<ImportLease | undefined> {
     const claims = seen.claims ?? 0;
     const lease = new ImportLease(seen._id, leaseKey(seen._id, claims), timing, onLost);
     const sent = Date.now();
     try {
-      await ImportLeaseModel.create({ _id: lease.key, batch: seen._id, owner: lease.owner, until: new Date(sent + timing.leaseMs) });
+      await ImportLeaseModel.create({
+        _id: lease.key,
+        batch: seen._id,
+        owner: lease.owner,
+        until: new Date(sent + timing.leaseMs),
+      });
     } catch (err) {
       if (isDuplicateKey(err)) return undefined;
       throw err;
@@ -72,7 +82,10 @@ export class ImportLease {
 
   // An update of the batch while this lease holds it: false when it no longer does.
   async update(update: UpdateQuery<unknown>): Promise<boolean> {
-    const res = await ImportBatchModel.updateOne({ _id: this.batchId, leaseOwner: this.owner, status: { $in: HELD_STATUSES } }, update);
+    const res = await ImportBatchModel.updateOne(
+      { _id: this.batchId, leaseOwner: this.owner, status: { $in: HELD_STATUSES } },
+      update,
+    );
     return res.matchedCount > 0;
   }
 
@@ -92,7 +105,10 @@ export class ImportLease {
     this.renewing = true;
     const sent = Date.now();
     try {
-      const res = await ImportLeaseModel.updateOne({ _id: this.key, owner: this.owner }, { $set: { until: new Date(sent + this.timing.leaseMs) } });
+      const res = await ImportLeaseModel.updateOne(
+        { _id: this.key, owner: this.owner },
+        { $set: { until: new Date(sent + this.timing.leaseMs) } },
+      );
       if (res.matchedCount) this.heldUntil = Math.max(this.heldUntil, sent + this.timing.leaseMs);
       else this.lose('the import was taken over by another process');
     } catch {
@@ -109,7 +125,8 @@ export class ImportLease {
   }
 
   private stillSafe(): boolean {
-    if (!this.lostWith && Date.now() > this.heldUntil - this.timing.leaseMs / 3) this.lose('the import lease could not be renewed in time');
+    if (!this.lostWith && Date.now() > this.heldUntil - this.timing.leaseMs / 3)
+      this.lose('the import lease could not be renewed in time');
     return !this.lostWith;
   }
 

@@ -22,10 +22,16 @@ async function investorsReferred(names: Iterable<string | undefined>, ids: strin
   const validIds = [...new Set(ids.filter((id) => OBJECT_ID.test(id)))];
   if (validIds.length) or.push({ _id: { $in: validIds } });
   if (!or.length) return [];
-  return InvestorOrgModel.find({ $or: or }, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, website: 1, bifcBased: 1, thesis: 1, __v: 1 }).lean<ExistingInvestor[]>();
+  return InvestorOrgModel.find(
+    { $or: or },
+    { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, website: 1, bifcBased: 1, thesis: 1, __v: 1 },
+  ).lean<ExistingInvestor[]>();
 }
 
-async function firmsReferred(brnCells: (string | undefined)[], nameCells: (string | undefined)[]): Promise<ExistingFirm[]> {
+async function firmsReferred(
+  brnCells: (string | undefined)[],
+  nameCells: (string | undefined)[],
+): Promise<ExistingFirm[]> {
   const brns = [...new Set(brnCells.map(brnKey).filter((b): b is string => Boolean(b)))];
   const { keys, raw } = lookupNames(nameCells);
   const or: Record<string, unknown>[] = [];
@@ -38,10 +44,22 @@ async function firmsReferred(brnCells: (string | undefined)[], nameCells: (strin
 
 export async function firmContext(rows: CsvRow[]): Promise<FirmContext> {
   const cells = rows.map((r) => r.cells);
-  const firms = await firmsReferred(cells.map((c) => c.brn), cells.flatMap((c) => [c.nameKo, c.nameEn]));
+  const firms = await firmsReferred(
+    cells.map((c) => c.brn),
+    cells.flatMap((c) => [c.nameKo, c.nameEn]),
+  );
   const operatorCells = cells.map((c) => c.tipsOperator?.trim()).filter((v): v is string => Boolean(v));
-  const investors = await investorsReferred(operatorCells.filter((v) => !OBJECT_ID.test(v)), operatorCells.filter((v) => OBJECT_ID.test(v)));
-  const personCells = [...new Set(cells.map((c) => c.contactPerson?.trim().toLowerCase()).filter((v): v is string => Boolean(v) && OBJECT_ID.test(v)))];
+  const investors = await investorsReferred(
+    operatorCells.filter((v) => !OBJECT_ID.test(v)),
+    operatorCells.filter((v) => OBJECT_ID.test(v)),
+  );
+  const personCells = [
+    ...new Set(
+      cells
+        .map((c) => c.contactPerson?.trim().toLowerCase())
+        .filter((v): v is string => Boolean(v) && OBJECT_ID.test(v)),
+    ),
+  ];
   const people = personCells.length ? await PersonModel.find({ _id: { $in: personCells } }, { _id: 1 }).lean() : [];
   return { firms, investors, personIds: new Set(people.map((p) => String(p._id))) };
 }
@@ -53,8 +71,13 @@ export async function investorContext(rows: CsvRow[]): Promise<InvestorContext> 
 
 export async function roundContext(rows: CsvRow[]): Promise<RoundContext> {
   const cells = rows.map((r) => r.cells);
-  const firms = await firmsReferred(cells.map((c) => c.firmBrn), cells.map((c) => c.firmName));
-  const rounds = firms.length ? await FundingRoundModel.find({ firm: { $in: firms.map((f) => String(f._id)) } }).lean<ExistingRound[]>() : [];
+  const firms = await firmsReferred(
+    cells.map((c) => c.firmBrn),
+    cells.map((c) => c.firmName),
+  );
+  const rounds = firms.length
+    ? await FundingRoundModel.find({ firm: { $in: firms.map((f) => String(f._id)) } }).lean<ExistingRound[]>()
+    : [];
   const participantNames = cells.flatMap((c) => parseParticipantsCell(c.participants).participants.map((p) => p.name));
   const storedIds = rounds.flatMap((r) => (r.participants ?? []).map((p) => String(p.investor)));
   return { firms, rounds, investors: await investorsReferred(participantNames, storedIds) };

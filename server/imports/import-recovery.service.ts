@@ -3,7 +3,14 @@ import { ImportBatchModel, ImportLeaseModel } from '../../models/import-batch.mo
 import { recordAudit, type Actor } from '../audit/index.js';
 import type { Logger } from '../lib/logger.js';
 import { undoImport, type JournalEntry } from './import-undo.service.js';
-import { DEFAULT_LEASE, HELD_STATUSES, ImportLease, isHeld, leaseKey, type LeaseTiming } from './import-lease.service.js';
+import {
+  DEFAULT_LEASE,
+  HELD_STATUSES,
+  ImportLease,
+  isHeld,
+  leaseKey,
+  type LeaseTiming,
+} from './import-lease.service.js';
 
 export type UndoEnd = { status: 'failed' | 'interrupted'; reason?: string; undoComplete: boolean };
 
@@ -23,15 +30,32 @@ export async function undoHeldBatch(args: {
   const problems = await undoImport(args.entries, batchId, actor);
   const undoComplete = problems.length === 0;
   const status = args.failure || !undoComplete ? 'failed' : 'interrupted';
-  const reason = status === 'failed' ? (args.failure?.reason ?? 'interrupted') + (undoComplete ? '' : ` — undo incomplete: ${problems.join('; ')}`) : undefined;
+  const reason =
+    status === 'failed'
+      ? (args.failure?.reason ?? 'interrupted') + (undoComplete ? '' : ` — undo incomplete: ${problems.join('; ')}`)
+      : undefined;
   // Not closed: the lease was lost meanwhile, and the process that took the batch over undoes it again and says so.
   const closed = await lease.close({
-    $set: { status, journal: args.entries, undoComplete, finishedAt: new Date(), ...(reason ? { failure: reason, failureLine: args.failure?.line } : {}) },
+    $set: {
+      status,
+      journal: args.entries,
+      undoComplete,
+      finishedAt: new Date(),
+      ...(reason ? { failure: reason, failureLine: args.failure?.line } : {}),
+    },
   });
   if (!closed) return { status, reason, undoComplete: false };
   await recordAudit({
-    actor, entity: 'import', entityId: batchId, entityLabel: args.label, action: 'import', importId: batchId,
-    changes: [{ field: 'status', before: args.from, after: status }, ...(reason ? [{ field: 'failure', before: null, after: reason }] : [])],
+    actor,
+    entity: 'import',
+    entityId: batchId,
+    entityLabel: args.label,
+    action: 'import',
+    importId: batchId,
+    changes: [
+      { field: 'status', before: args.from, after: status },
+      ...(reason ? [{ field: 'failure', before: null, after: reason }] : []),
+    ],
   });
   return { status, reason, undoComplete };
 }
@@ -52,7 +76,9 @@ export type RecoverOptions = {
 export async function recoverInterruptedImports(opts: RecoverOptions = {}): Promise<number> {
   const now = opts.now ?? new Date();
   let recovered = 0;
-  for (const lapsed of await ImportLeaseModel.find({ until: { $lt: now } }).limit(100).lean()) {
+  for (const lapsed of await ImportLeaseModel.find({ until: { $lt: now } })
+    .limit(100)
+    .lean()) {
     const batch = await ImportBatchModel.findById(lapsed.batch, { status: 1, claims: 1 }).lean();
     // The batch's current lease (claim number claims - 1) while it is held; any other is left from a claim or a release
     // cut short, and goes.
@@ -61,7 +87,9 @@ export async function recoverInterruptedImports(opts: RecoverOptions = {}): Prom
     else if (await undoLapsed(batch, lapsed._id, opts.lease)) recovered += 1;
   }
   if (opts.orphans === false) return recovered;
-  for (const batch of await ImportBatchModel.find({ status: { $in: HELD_STATUSES } }, { status: 1, claims: 1 }).limit(100).lean()) {
+  for (const batch of await ImportBatchModel.find({ status: { $in: HELD_STATUSES } }, { status: 1, claims: 1 })
+    .limit(100)
+    .lean()) {
     const claims = batch.claims ?? 0;
     if (claims > 0 && (await ImportLeaseModel.exists({ _id: leaseKey(batch._id, claims - 1) }))) continue;
     if (await undoLapsed(batch, undefined, opts.lease)) recovered += 1;
@@ -70,17 +98,28 @@ export async function recoverInterruptedImports(opts: RecoverOptions = {}): Prom
 }
 
 // Takes a batch over from its dead process (a claim like an apply's, so only one instance does) and undoes it.
-async function undoLapsed(seen: { _id: Types.ObjectId; status: string; claims?: number | null }, lapsedKey: string | undefined, timing = DEFAULT_LEASE): Promise<boolean> {
+async function undoLapsed(
+  seen: { _id: Types.ObjectId; status: string; claims?: number | null },
+  lapsedKey: string | undefined,
+  timing = DEFAULT_LEASE,
+): Promise<boolean> {
   const lease = await ImportLease.claim(seen, isHeld, timing);
   if (!lease) return false;
   try {
-    await ImportBatchModel.updateOne({ _id: seen._id }, { $set: { status: 'undoing', claims: (seen.claims ?? 0) + 1, leaseOwner: lease.owner } });
+    await ImportBatchModel.updateOne(
+      { _id: seen._id },
+      { $set: { status: 'undoing', claims: (seen.claims ?? 0) + 1, leaseOwner: lease.owner } },
+    );
     if (lapsedKey) await ImportLeaseModel.deleteOne({ _id: lapsedKey });
     lease.start();
     const batch = await ImportBatchModel.findById(seen._id, { kind: 1, filename: 1, journal: 1 }).lean();
     await undoHeldBatch({
-      batchId: seen._id, lease, entries: (batch?.journal ?? []) as JournalEntry[], actor: null,
-      label: `${batch?.kind} · ${batch?.filename}`, from: seen.status,
+      batchId: seen._id,
+      lease,
+      entries: (batch?.journal ?? []) as JournalEntry[],
+      actor: null,
+      label: `${batch?.kind} · ${batch?.filename}`,
+      from: seen.status,
     });
     return true;
   } finally {
@@ -90,7 +129,9 @@ async function undoLapsed(seen: { _id: Types.ObjectId; status: string; claims?: 
 
 // In a running app: looks for imports whose process died every `everyMs` (a crashed instance may never restart).
 // Errors are logged and the next round tries again; the timer does not keep the process alive. Returns the stop.
-export function startImportLeaseWatcher(opts: { everyMs?: number; logger?: Pick<Logger, 'warn' | 'error'> } = {}): () => void {
+export function startImportLeaseWatcher(
+  opts: { everyMs?: number; logger?: Pick<Logger, 'warn' | 'error'> } = {},
+): () => void {
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;

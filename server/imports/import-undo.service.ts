@@ -52,7 +52,8 @@ export class ImportJournal {
   async save(): Promise<void> {
     const pending = this.entries.slice(this.saved);
     if (!pending.length) return;
-    if (!(await this.lease.update({ $push: { journal: { $each: pending } } }))) throw new ImportLeaseLost('the import was taken over by another process');
+    if (!(await this.lease.update({ $push: { journal: { $each: pending } } })))
+      throw new ImportLeaseLost('the import was taken over by another process');
     this.saved = this.entries.length;
   }
 }
@@ -100,22 +101,41 @@ const UPDATED = {
     recompute: (restored) => derivedFirmFields(restored),
     label: (restored) => nameIn(restored, 'ko'),
   },
-  investor: { entity: 'investor', bookkeeping: ['__v', 'updatedAt', 'nameKey'], label: (restored) => nameIn(restored, 'en') },
+  investor: {
+    entity: 'investor',
+    bookkeeping: ['__v', 'updatedAt', 'nameKey'],
+    label: (restored) => nameIn(restored, 'en'),
+  },
 } as const satisfies Record<string, Updated>;
 
-const collectionOf = { firm: FirmModel.collection, investor: InvestorOrgModel.collection, round: FundingRoundModel.collection };
+const collectionOf = {
+  firm: FirmModel.collection,
+  investor: InvestorOrgModel.collection,
+  round: FundingRoundModel.collection,
+};
 
-async function updatePreImage(updated: Updated, id: string, next: object): Promise<{ entry: JournalEntry; version: number }> {
-  const stored = await collectionOf[updated.entity].findOne<Doc & { _id: Types.ObjectId }>({ _id: new Types.ObjectId(id) });
+async function updatePreImage(
+  updated: Updated,
+  id: string,
+  next: object,
+): Promise<{ entry: JournalEntry; version: number }> {
+  const stored = await collectionOf[updated.entity].findOne<Doc & { _id: Types.ObjectId }>({
+    _id: new Types.ObjectId(id),
+  });
   if (!stored) throw new Error(`${updated.entity} ${id} no longer exists`);
-  return { entry: { op: 'update', entity: updated.entity, entityId: stored._id, before: preImage(stored, next, updated) }, version: Number(stored.__v ?? 0) };
+  return {
+    entry: { op: 'update', entity: updated.entity, entityId: stored._id, before: preImage(stored, next, updated) },
+    version: Number(stored.__v ?? 0),
+  };
 }
 
 export const firmPreImage = (firmId: string, nextRecord: object) => updatePreImage(UPDATED.firm, firmId, nextRecord);
 export const investorPreImage = (id: string, next: object) => updatePreImage(UPDATED.investor, id, next);
 
 export async function roundPreImage(id: string): Promise<JournalEntry> {
-  const stored = await FundingRoundModel.collection.findOne<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({ _id: new Types.ObjectId(id) });
+  const stored = await FundingRoundModel.collection.findOne<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({
+    _id: new Types.ObjectId(id),
+  });
   if (!stored) throw new Error(`round ${id} no longer exists`);
   return { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm, doc: stored };
 }
@@ -123,15 +143,27 @@ export async function roundPreImage(id: string): Promise<JournalEntry> {
 const TOUCHED = ['lastActivityAt', 'updatedAt'];
 
 export async function firmTouch(firmId: Types.ObjectId): Promise<JournalEntry> {
-  const stored = await FirmModel.collection.findOne<Doc>({ _id: firmId }, { projection: { lastActivityAt: 1, updatedAt: 1 } });
-  return { op: 'touch', entity: 'firm', entityId: firmId, before: TOUCHED.map((path) => ({ path, value: stored ? valueAt(stored, path) : undefined })) };
+  const stored = await FirmModel.collection.findOne<Doc>(
+    { _id: firmId },
+    { projection: { lastActivityAt: 1, updatedAt: 1 } },
+  );
+  return {
+    op: 'touch',
+    entity: 'firm',
+    entityId: firmId,
+    before: TOUCHED.map((path) => ({ path, value: stored ? valueAt(stored, path) : undefined })),
+  };
 }
 
 // The stored values given by path: empty ones unset (raw driver writes: no timestamps, no casting).
-const restoreUpdate = (paths: Paths) => setAndUnset(splitSetUnset(Object.fromEntries(paths.map(({ path, value }) => [path, value]))));
+const restoreUpdate = (paths: Paths) =>
+  setAndUnset(splitSetUnset(Object.fromEntries(paths.map(({ path, value }) => [path, value]))));
 
 const auditChanges = (current: Doc, restored: Doc, paths: string[]) =>
-  diffFields(Object.fromEntries(paths.map((p) => [p, valueAt(current, p)])), Object.fromEntries(paths.map((p) => [p, valueAt(restored, p)])));
+  diffFields(
+    Object.fromEntries(paths.map((p) => [p, valueAt(current, p)])),
+    Object.fromEntries(paths.map((p) => [p, valueAt(restored, p)])),
+  );
 
 type Undo = { actor: Actor | null; importId: Types.ObjectId };
 
@@ -149,8 +181,15 @@ async function restoreUpdated(updated: Updated, entry: JournalEntry, u: Undo): P
   await collection.updateOne({ _id: entry.entityId }, restoreUpdate([...before, ...derived]));
   const paths = before.map((b) => b.path).filter((p) => !updated.bookkeeping.includes(p));
   await recordAudit({
-    actor: u.actor, entity: updated.entity, entityId: entry.entityId, firm: updated.entity === 'firm' ? entry.entityId : undefined, entityLabel: updated.label(restored),
-    action: 'update', changes: auditChanges(current, restored, paths), version, importId: u.importId,
+    actor: u.actor,
+    entity: updated.entity,
+    entityId: entry.entityId,
+    firm: updated.entity === 'firm' ? entry.entityId : undefined,
+    entityLabel: updated.label(restored),
+    action: 'update',
+    changes: auditChanges(current, restored, paths),
+    version,
+    importId: u.importId,
   });
 }
 
@@ -163,31 +202,53 @@ async function restoreRound(entry: JournalEntry, u: Undo): Promise<void> {
   await FundingRoundModel.collection.replaceOne({ _id: entry.entityId }, entry.doc, { upsert: true });
   const changes = diffFields(roundShape(current ?? {}), roundShape(entry.doc));
   if (changes.length) {
-    await recordAudit({ actor: u.actor, entity: 'round', entityId: entry.entityId, firm: entry.firm, entityLabel: String(entry.doc.stage), action: 'update', changes, importId: u.importId });
+    await recordAudit({
+      actor: u.actor,
+      entity: 'round',
+      entityId: entry.entityId,
+      firm: entry.firm,
+      entityLabel: String(entry.doc.stage),
+      action: 'update',
+      changes,
+      importId: u.importId,
+    });
   }
 }
 
-const restore = (entry: JournalEntry, u: Undo) => (entry.entity === 'round' ? restoreRound(entry, u) : restoreUpdated(UPDATED[entry.entity], entry, u));
+const restore = (entry: JournalEntry, u: Undo) =>
+  entry.entity === 'round' ? restoreRound(entry, u) : restoreUpdated(UPDATED[entry.entity], entry, u);
 
 type Inserted = { _id: Types.ObjectId; nameKo?: string; nameEn?: string; stage?: string; firm?: Types.ObjectId };
 
 // Deletes what the import inserted: the journal's ids, and anything else carrying the import's id (a write whose
 // service failed after inserting) that is not one of the records it updated.
-async function deleteInserted(entries: JournalEntry[], updatedIds: Types.ObjectId[], u: Undo): Promise<Types.ObjectId[]> {
+async function deleteInserted(
+  entries: JournalEntry[],
+  updatedIds: Types.ObjectId[],
+  u: Undo,
+): Promise<Types.ObjectId[]> {
   const affectedFirms: Types.ObjectId[] = [];
   for (const entity of ['round', 'firm', 'investor'] as const) {
     const collection = collectionOf[entity];
     const journalled = entries.filter((e) => e.op === 'insert' && e.entity === entity).map((e) => e.entityId);
     const docs = await collection
-      .find<Inserted>({ $or: [{ _id: { $in: journalled } }, { importId: u.importId, _id: { $nin: updatedIds } }] }, { projection: { nameKo: 1, nameEn: 1, stage: 1, firm: 1 } })
+      .find<Inserted>(
+        { $or: [{ _id: { $in: journalled } }, { importId: u.importId, _id: { $nin: updatedIds } }] },
+        { projection: { nameKo: 1, nameEn: 1, stage: 1, firm: 1 } },
+      )
       .toArray();
     if (!docs.length) continue;
     await collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
     for (const d of docs) {
       if (entity === 'round' && d.firm) affectedFirms.push(d.firm);
       await recordAudit({
-        actor: u.actor, entity, entityId: d._id, firm: entity === 'firm' ? d._id : d.firm,
-        entityLabel: entity === 'round' ? d.stage : nameIn(d, 'ko'), action: 'delete', importId: u.importId,
+        actor: u.actor,
+        entity,
+        entityId: d._id,
+        firm: entity === 'firm' ? d._id : d.firm,
+        entityLabel: entity === 'round' ? d.stage : nameIn(d, 'ko'),
+        action: 'delete',
+        importId: u.importId,
       });
     }
   }
@@ -197,7 +258,11 @@ async function deleteInserted(entries: JournalEntry[], updatedIds: Types.ObjectI
 // Puts the database back as it was before the import: updates restored newest first, inserts deleted, then the totals
 // of the firms whose rounds changed recomputed and their activity time put back. Every step is tried; the problems
 // are returned (an empty list: the undo is complete).
-export async function undoImport(entries: JournalEntry[], importId: Types.ObjectId, actor: Actor | null): Promise<string[]> {
+export async function undoImport(
+  entries: JournalEntry[],
+  importId: Types.ObjectId,
+  actor: Actor | null,
+): Promise<string[]> {
   const u: Undo = { actor, importId };
   const problems: string[] = [];
   const attempt = async (what: string, step: () => Promise<unknown>) => {
@@ -216,7 +281,8 @@ export async function undoImport(entries: JournalEntry[], importId: Types.Object
   await attempt('delete inserted records', async () => {
     for (const firm of await deleteInserted(entries, updatedIds, u)) affectedFirms.set(String(firm), firm);
   });
-  for (const touch of entries.filter((e) => e.op === 'touch')) affectedFirms.set(String(touch.entityId), touch.entityId);
+  for (const touch of entries.filter((e) => e.op === 'touch'))
+    affectedFirms.set(String(touch.entityId), touch.entityId);
   for (const firm of affectedFirms.values()) {
     await attempt(`recompute totals of firm ${firm}`, async () => {
       await recomputeFirmTotals(firm);

@@ -8,7 +8,14 @@ import { createRound, updateRound } from '../rounds/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
-import { firmPreImage, firmTouch, investorPreImage, roundPreImage, type ImportJournal, type JournalEntry } from './import-undo.service.js';
+import {
+  firmPreImage,
+  firmTouch,
+  investorPreImage,
+  roundPreImage,
+  type ImportJournal,
+  type JournalEntry,
+} from './import-undo.service.js';
 
 // One row of an apply in two steps: plan (read the stored values the write will change: the journal stores them before
 // any write of the chunk) and write (through the feature service, with the import's id). Updates name the version the
@@ -50,7 +57,12 @@ export function writeRow(run: ImportRun, input: RowInput, plan: RowPlan, journal
   return writeRound(run, input as RoundRowInput, journal);
 }
 
-async function writeFirm({ actor, importId }: ImportRun, row: FirmRowInput, plan: RowPlan, journal: ImportJournal): Promise<string> {
+async function writeFirm(
+  { actor, importId }: ImportRun,
+  row: FirmRowInput,
+  plan: RowPlan,
+  journal: ImportJournal,
+): Promise<string> {
   if ('create' in row) {
     const firm = await createFirm(row.create, actor, { importId });
     journal.record({ op: 'insert', entity: 'firm', entityId: firm._id });
@@ -60,7 +72,12 @@ async function writeFirm({ actor, importId }: ImportRun, row: FirmRowInput, plan
   return row.targetId;
 }
 
-async function writeInvestor({ actor, importId }: ImportRun, row: InvestorRowInput, plan: RowPlan, journal: ImportJournal): Promise<string> {
+async function writeInvestor(
+  { actor, importId }: ImportRun,
+  row: InvestorRowInput,
+  plan: RowPlan,
+  journal: ImportJournal,
+): Promise<string> {
   if ('create' in row) {
     const org = await createInvestor(row.create, actor, { importId });
     journal.record({ op: 'insert', entity: 'investor', entityId: org._id });

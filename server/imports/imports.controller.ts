@@ -11,7 +11,11 @@ import type { AppResponse, Validated } from '../lib/validate.js';
 import { applyImport, getBatch, previewImport } from './imports.service.js';
 import { actorOf } from '../audit/index.js';
 
-function renderUpload(req: Request, res: AppResponse, locals: { kind?: string; fileError?: CsvFileError; status?: number } = {}) {
+function renderUpload(
+  req: Request,
+  res: AppResponse,
+  locals: { kind?: string; fileError?: CsvFileError; status?: number } = {},
+) {
   const kind = (IMPORT_KINDS as readonly string[]).includes(locals.kind ?? '') ? (locals.kind as ImportKind) : 'firms';
   res.status(locals.status ?? 200).render('imports/upload', {
     title: req.t('imports.title'),
@@ -39,16 +43,26 @@ export function template(req: Request, res: Validated<{ params: typeof templateP
 
 // POST /firms/import — read and check every row, store the batch, show the row-by-row report (writes no records)
 export async function preview(req: Request, res: AppResponse) {
-  const body = uploadBody.safeParse(req.body ?? {});
-  const kind = typeof req.body?.kind === 'string' ? req.body.kind : undefined;
+  const sent: unknown = req.body ?? {};
+  const body = uploadBody.safeParse(sent);
+  // The kind as sent, chosen again when the form comes back (renderUpload keeps it only if it is one).
+  const kind =
+    typeof sent === 'object' && sent !== null && 'kind' in sent && typeof sent.kind === 'string'
+      ? sent.kind
+      : undefined;
   const fail = (message: string) => renderUpload(req, res, { kind, fileError: { message }, status: 422 });
   if (res.locals.uploadError) return fail(res.locals.uploadError);
   if (!body.success) return fail('imports.fileErrors.kind');
   if (!req.file || !req.file.size) return fail('imports.fileErrors.noFile');
-  const result = await previewImport({ kind: body.data.kind, filename: req.file.originalname || `${body.data.kind}.csv`, bytes: req.file.buffer }, actorOf(req));
+  const result = await previewImport(
+    { kind: body.data.kind, filename: req.file.originalname || `${body.data.kind}.csv`, bytes: req.file.buffer },
+    actorOf(req),
+  );
   if ('error' in result) return renderUpload(req, res, { kind, fileError: result.error, status: 422 });
   const batch = await getBatch(result.batchId);
-  res.status(batch.counts?.error ? 422 : 200).render('imports/preview', { title: req.t('imports.preview.title'), batch });
+  res
+    .status(batch.counts?.error ? 422 : 200)
+    .render('imports/preview', { title: req.t('imports.preview.title'), batch });
 }
 
 // GET /firms/import/:batchId — a batch: its preview while it may be applied (an interrupted one again), else its result

@@ -26,7 +26,8 @@ const upload = multer({
 const parseUpload: RequestHandler = (req, res, next) => {
   upload(req, res, (err: unknown) => {
     if (err instanceof multer.MulterError) {
-      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'imports.fileErrors.tooBig' : 'imports.fileErrors.badUpload';
+      res.locals.uploadError =
+        err.code === 'LIMIT_FILE_SIZE' ? 'imports.fileErrors.tooBig' : 'imports.fileErrors.badUpload';
       return next();
     }
     // Anything else busboy raises is a body that is not multipart at all (no boundary, cut short, a malformed part header):
@@ -41,4 +42,9 @@ importsRouter.get('/firms/import', staff, imports.uploadForm);
 importsRouter.get('/firms/import/template/:kind.csv', staff, validate({ params: templateParams }), imports.template);
 importsRouter.post(IMPORT_UPLOAD_PATH, staff, parseUpload, csrfAfterUpload, imports.preview);
 importsRouter.get('/firms/import/:batchId', staff, validate({ params: batchParams }), imports.show);
-importsRouter.post('/firms/import/:batchId/apply', staff, validate({ params: batchParams, body: csrfOnlyBody }), imports.apply);
+importsRouter.post(
+  '/firms/import/:batchId/apply',
+  staff,
+  validate({ params: batchParams, body: csrfOnlyBody }),
+  imports.apply,
+);

@@ -35,25 +35,43 @@ const storedRows = (rows: CsvRow[], decisions: AnyDecision[], written: Map<numbe
     const target = written.get(i) ?? d.targetId;
     const firm = firmOf(d);
     return {
-      line: d.line, cells: rows[i].cells, action: d.action, key: d.key, label: d.label,
-      targetId: target ? new Types.ObjectId(target) : undefined, firmId: firm ? new Types.ObjectId(firm) : undefined,
-      changes: d.changes, messages: d.messages,
+      line: d.line,
+      cells: rows[i].cells,
+      action: d.action,
+      key: d.key,
+      label: d.label,
+      targetId: target ? new Types.ObjectId(target) : undefined,
+      firmId: firm ? new Types.ObjectId(firm) : undefined,
+      changes: d.changes,
+      messages: d.messages,
     };
   });
 
 export type PreviewResult = { batchId: string } | { error: CsvFileError };
 
 // Reads and checks every row and stores the batch with its decisions; writes nothing else.
-export async function previewImport(upload: { kind: ImportKind; filename: string; bytes: Uint8Array }, actor: Actor): Promise<PreviewResult> {
+export async function previewImport(
+  upload: { kind: ImportKind; filename: string; bytes: Uint8Array },
+  actor: Actor,
+): Promise<PreviewResult> {
   const { text, encoding } = decodeCsv(upload.bytes);
   const table = readCsv(text, COLUMNS[upload.kind], IGNORABLE_COLUMNS[upload.kind]);
   if ('error' in table) return table;
   const decisions = await decide(upload.kind, table);
   const rows = storedRows(table.rows, decisions);
-  if (Buffer.byteLength(JSON.stringify(rows)) > MAX_STORED_BYTES) return { error: { message: 'imports.fileErrors.tooLarge' } };
+  if (Buffer.byteLength(JSON.stringify(rows)) > MAX_STORED_BYTES)
+    return { error: { message: 'imports.fileErrors.tooLarge' } };
   const batch = await ImportBatchModel.create({
-    kind: upload.kind, filename: upload.filename.slice(0, 200), encoding, by: actor.id, byEmail: actor.email, status: 'previewed',
-    columns: table.columns, ignoredColumns: table.ignoredColumns, rows, counts: countsOf(decisions),
+    kind: upload.kind,
+    filename: upload.filename.slice(0, 200),
+    encoding,
+    by: actor.id,
+    byEmail: actor.email,
+    status: 'previewed',
+    columns: table.columns,
+    ignoredColumns: table.ignoredColumns,
+    rows,
+    counts: countsOf(decisions),
   });
   return { batchId: String(batch._id) };
 }
@@ -81,8 +99,13 @@ export type ApplyResult =
   // Applied, failed or being applied already: not applied again.
   | { outcome: 'alreadyDone' };
 
-const sameDecision = (stored: { action: string; targetId?: Types.ObjectId | null; changes?: unknown[] }, d: AnyDecision) =>
-  stored.action === d.action && String(stored.targetId ?? '') === (d.targetId ?? '') && JSON.stringify(stored.changes ?? []) === JSON.stringify(d.changes);
+const sameDecision = (
+  stored: { action: string; targetId?: Types.ObjectId | null; changes?: unknown[] },
+  d: AnyDecision,
+) =>
+  stored.action === d.action &&
+  String(stored.targetId ?? '') === (d.targetId ?? '') &&
+  JSON.stringify(stored.changes ?? []) === JSON.stringify(d.changes);
 
 // Re-checks every row, then writes them in order through the feature services with the import's id; if any write
 // fails, undoes what was written (there are no transactions) and reports the failure. The batch is held under a lease
@@ -93,12 +116,17 @@ export function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {})
     if (!batch) throw NotFound('import');
     // Claiming the batch (previewed or interrupted → applying) takes its next lease: a second apply finds it taken.
     const claimable = (status: string) => status === 'previewed' || status === 'interrupted';
-    const lease = claimable(batch.status) ? await ImportLease.claim(batch, claimable, deps.lease, (err) => controller.abort(err)) : undefined;
+    const lease = claimable(batch.status)
+      ? await ImportLease.claim(batch, claimable, deps.lease, (err) => controller.abort(err))
+      : undefined;
     if (!lease) return { outcome: 'alreadyDone' };
     try {
       await ImportBatchModel.updateOne(
         { _id: batch._id },
-        { $set: { status: 'applying', journal: [], claims: (batch.claims ?? 0) + 1, leaseOwner: lease.owner }, $unset: { failure: 1, failureLine: 1, undoComplete: 1, finishedAt: 1 } },
+        {
+          $set: { status: 'applying', journal: [], claims: (batch.claims ?? 0) + 1, leaseOwner: lease.owner },
+          $unset: { failure: 1, failureLine: 1, undoComplete: 1, finishedAt: 1 },
+        },
       );
       lease.start();
       return await applyClaimed(batch, actor, deps, lease, controller.signal);
@@ -108,13 +136,27 @@ export function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {})
   });
 }
 
-type ClaimedBatch = { _id: Types.ObjectId; kind: ImportKind; filename: string; status: string; rows: { line: number; cells?: unknown; action: string; targetId?: Types.ObjectId | null; changes?: unknown[] }[] };
+type ClaimedBatch = {
+  _id: Types.ObjectId;
+  kind: ImportKind;
+  filename: string;
+  status: string;
+  rows: { line: number; cells?: unknown; action: string; targetId?: Types.ObjectId | null; changes?: unknown[] }[];
+};
 
-async function applyClaimed(batch: ClaimedBatch, actor: Actor, deps: ApplyDeps, lease: ImportLease, signal: AbortSignal): Promise<ApplyResult> {
+async function applyClaimed(
+  batch: ClaimedBatch,
+  actor: Actor,
+  deps: ApplyDeps,
+  lease: ImportLease,
+  signal: AbortSignal,
+): Promise<ApplyResult> {
   const rows = batch.rows.map((r) => ({ line: r.line, cells: (r.cells ?? {}) as Record<string, string> }));
   const decisions = await decide(batch.kind, { rows, extraCells: [] });
   if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i], d))) {
-    await lease.close({ $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) } });
+    await lease.close({
+      $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) },
+    });
     return { outcome: 'changed' };
   }
   const run: ImportRun = { kind: batch.kind, importId: batch._id, label: `${batch.kind} · ${batch.filename}`, actor };
@@ -147,14 +189,32 @@ async function applyClaimed(batch: ClaimedBatch, actor: Actor, deps: ApplyDeps, 
     }
     await journal.save();
   } catch (err) {
-    return stopApply(run, lease, journal.entries.filter((e) => !ahead.has(e)), { err, line: current?.line, interrupted: signal.aborted || err instanceof ImportLeaseLost, from: batch.status });
+    return stopApply(
+      run,
+      lease,
+      journal.entries.filter((e) => !ahead.has(e)),
+      { err, line: current?.line, interrupted: signal.aborted || err instanceof ImportLeaseLost, from: batch.status },
+    );
   }
   const counts = countsOf(decisions);
-  const done = await lease.close({ $set: { status: 'applied', appliedAt: new Date(), finishedAt: new Date(), counts, rows: storedRows(rows, decisions, written) } });
+  const done = await lease.close({
+    $set: {
+      status: 'applied',
+      appliedAt: new Date(),
+      finishedAt: new Date(),
+      counts,
+      rows: storedRows(rows, decisions, written),
+    },
+  });
   // Taken over at the last moment (this process stalled past its lease): the other process undoes it.
   if (!done) return { outcome: 'interrupted' };
   await recordAudit({
-    actor, entity: 'import', entityId: run.importId, entityLabel: run.label, action: 'import', importId: run.importId,
+    actor,
+    entity: 'import',
+    entityId: run.importId,
+    entityLabel: run.label,
+    action: 'import',
+    importId: run.importId,
     changes: [
       { field: 'created', before: null, after: counts.create },
       { field: 'updated', before: null, after: counts.update },
@@ -181,16 +241,28 @@ async function stopApply(
   }
   if (!(await lease.update({ $set: { status: 'undoing' } }))) return { outcome: 'interrupted' };
   const end = await undoHeldBatch({
-    batchId: run.importId, lease, entries, actor: run.actor, label: run.label, from: stop.from,
+    batchId: run.importId,
+    lease,
+    entries,
+    actor: run.actor,
+    label: run.label,
+    from: stop.from,
     failure: stop.interrupted ? undefined : { reason: reasonOf(stop.err), line: stop.line },
   });
   if (end.status === 'interrupted') return { outcome: 'interrupted' };
-  return { outcome: 'failed', reason: end.reason!, line: stop.interrupted ? undefined : stop.line, undoComplete: end.undoComplete };
+  return {
+    outcome: 'failed',
+    reason: end.reason!,
+    line: stop.interrupted ? undefined : stop.line,
+    undoComplete: end.undoComplete,
+  };
 }
 
 function reasonOf(err: unknown): string {
   if (err instanceof AppError && err.details && typeof err.details === 'object' && !('conflict' in err.details)) {
-    return `${err.message} (${Object.entries(err.details as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join(', ')})`;
+    return `${err.message} (${Object.entries(err.details as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join(', ')})`;
   }
   return err instanceof Error ? err.message : String(err);
 }

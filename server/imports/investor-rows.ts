@@ -1,12 +1,28 @@
 import {
-  createInvestorBody, nameKeyOf, toInvestorFields, toInvestorRecord, updateInvestorBody, type InvestorInput, type StoredInvestor, type UpdateInvestorInput,
+  createInvestorBody,
+  nameKeyOf,
+  toInvestorFields,
+  toInvestorRecord,
+  updateInvestorBody,
+  type InvestorInput,
+  type StoredInvestor,
+  type UpdateInvestorInput,
 } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { booleanCell, joinMulti, splitMulti } from './cell-values.js';
 import { INVESTOR_COLUMNS } from './import-columns.js';
 import type { InvestorRef } from './match-rules.js';
-import { createRow, extraCellsCheck, flatChanges, markDuplicates, newDecision, updateRow, type RowDecision, type RowMessage } from './row-decision.js';
+import {
+  createRow,
+  extraCellsCheck,
+  flatChanges,
+  markDuplicates,
+  newDecision,
+  updateRow,
+  type RowDecision,
+  type RowMessage,
+} from './row-decision.js';
 
 export type ExistingInvestor = InvestorRef & StoredInvestor & { __v?: number | null };
 export type InvestorContext = { investors: readonly ExistingInvestor[] };
@@ -17,7 +33,9 @@ const MULTI = new Set(['thesisSectors', 'thesisStages', 'thesisInstruments', 'th
 
 // A stored organisation as CSV cells: what the export writes and what an update row is compared with.
 export function investorCellsOf(i: StoredInvestor): Record<string, string> {
-  return Object.fromEntries(Object.entries(toInvestorFields(i)).map(([k, v]) => [k, Array.isArray(v) ? joinMulti(v) : v]));
+  return Object.fromEntries(
+    Object.entries(toInvestorFields(i)).map(([k, v]) => [k, Array.isArray(v) ? joinMulti(v) : v]),
+  );
 }
 
 function investorBodyOf(cells: Record<string, string>): { body: Record<string, unknown>; messages: RowMessage[] } {
@@ -32,17 +50,24 @@ function investorBodyOf(cells: Record<string, string>): { body: Record<string, u
   return { body, messages };
 }
 
-const keyOf = (cells: Record<string, string>) => nameKeyOf({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() });
+const keyOf = (cells: Record<string, string>) =>
+  nameKeyOf({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() });
 
 // Investors match on their name key (the English name, else the Korean, lowercased); a row with only a Korean name also
 // finds an organisation stored with that Korean name.
 function matchInvestor(cells: Record<string, string>, ctx: InvestorContext): ExistingInvestor | undefined {
   const key = keyOf(cells);
   const ko = cells.nameKo?.trim();
-  return ctx.investors.find((i) => i.nameKey === key) ?? (ko && !cells.nameEn?.trim() ? ctx.investors.find((i) => i.nameKo === ko) : undefined);
+  return (
+    ctx.investors.find((i) => i.nameKey === key) ??
+    (ko && !cells.nameEn?.trim() ? ctx.investors.find((i) => i.nameKo === ko) : undefined)
+  );
 }
 
-export function decideInvestorRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx: InvestorContext): RowDecision<InvestorRowInput>[] {
+export function decideInvestorRows(
+  table: Pick<CsvTable, 'rows' | 'extraCells'>,
+  ctx: InvestorContext,
+): RowDecision<InvestorRowInput>[] {
   const decisions = table.rows.map((row) => {
     const d: RowDecision<InvestorRowInput> = newDecision(row);
     d.key = keyOf(row.cells);
@@ -51,10 +76,12 @@ export function decideInvestorRows(table: Pick<CsvTable, 'rows' | 'extraCells'>,
     const stored = existing ? investorCellsOf(existing) : {};
     const merged = { ...stored, ...row.cells };
     const { body, messages } = investorBodyOf(merged);
-    if (!existing) return createRow(d, messages, createInvestorBody.safeParse(body), (create): InvestorRowInput => ({ create }));
+    if (!existing)
+      return createRow(d, messages, createInvestorBody.safeParse(body), (create): InvestorRowInput => ({ create }));
     // Renaming onto another organisation's name.
     const newKey = keyOf(merged);
-    if (newKey !== existing.nameKey && ctx.investors.some((i) => i.nameKey === newKey)) messages.push({ field: 'nameEn', message: 'investors.errors.duplicate' });
+    if (newKey !== existing.nameKey && ctx.investors.some((i) => i.nameKey === newKey))
+      messages.push({ field: 'nameEn', message: 'investors.errors.duplicate' });
     const targetId = String(existing._id);
     return updateRow(d, messages, updateInvestorBody.safeParse({ ...body, _version: String(existing.__v ?? 0) }), {
       id: targetId,
@@ -63,7 +90,13 @@ export function decideInvestorRows(table: Pick<CsvTable, 'rows' | 'extraCells'>,
       input: (update): InvestorRowInput => ({ targetId, update }),
     });
   });
-  markDuplicates(decisions, decisions.map((d, i) => (d.targetId ? `id:${d.targetId}` : keyOf(table.rows[i]!.cells) ? `key:${keyOf(table.rows[i]!.cells)}` : undefined)), 'nameEn');
+  markDuplicates(
+    decisions,
+    decisions.map((d, i) =>
+      d.targetId ? `id:${d.targetId}` : keyOf(table.rows[i].cells) ? `key:${keyOf(table.rows[i].cells)}` : undefined,
+    ),
+    'nameEn',
+  );
   extraCellsCheck(decisions, table.extraCells);
   return decisions;
 }

@@ -3,7 +3,13 @@ import { nameKeyOf } from '../investors/index.js';
 
 // How a CSV row finds the stored record it means: firms by registration number, else by name; investors by name.
 
-export type FirmRef = { _id: unknown; brn?: string | null; nameKo?: string | null; nameEn?: string | null; sortName?: string | null };
+export type FirmRef = {
+  _id: unknown;
+  brn?: string | null;
+  nameKo?: string | null;
+  nameEn?: string | null;
+  sortName?: string | null;
+};
 export type InvestorRef = { _id: unknown; nameKo?: string | null; nameEn?: string | null; nameKey: string };
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/i;

@@ -4,17 +4,38 @@ import type { CsvTable } from './csv-file.js';
 import { dayCell, formatParticipantsCell, parseParticipantsCell } from './cell-values.js';
 import { ROUND_FIELD_COLUMNS } from './import-columns.js';
 import { brnKey, firmsNamed, investorNamed, type FirmRef, type InvestorRef } from './match-rules.js';
-import { createRow, extraCellsCheck, fail, flatChanges, markDuplicates, newDecision, updateRow, type RowDecision, type RowMessage } from './row-decision.js';
+import {
+  createRow,
+  extraCellsCheck,
+  fail,
+  flatChanges,
+  markDuplicates,
+  newDecision,
+  updateRow,
+  type RowDecision,
+  type RowMessage,
+} from './row-decision.js';
 
 export type ExistingRound = StoredRound & { _id: unknown; firm: unknown };
-export type RoundContext = { firms: readonly FirmRef[]; investors: readonly InvestorRef[]; rounds: readonly ExistingRound[] };
-export type RoundRowInput = { firmId: string; create: RoundInput } | { firmId: string; roundId: string; update: RoundInput };
+export type RoundContext = {
+  firms: readonly FirmRef[];
+  investors: readonly InvestorRef[];
+  rounds: readonly ExistingRound[];
+};
+export type RoundRowInput =
+  { firmId: string; create: RoundInput } | { firmId: string; roundId: string; update: RoundInput };
 
 // A round as CSV cells (without its firm): what the export writes and what an update row is compared with.
 export function roundCellsOf(r: StoredRound, investorName: (id: string) => string): Record<string, string> {
   return {
     ...toRoundFields(r),
-    participants: formatParticipantsCell((r.participants ?? []).map((p) => ({ name: investorName(String(p.investor)), amountKrw: p.amountKrw, lead: p.lead }))),
+    participants: formatParticipantsCell(
+      (r.participants ?? []).map((p) => ({
+        name: investorName(String(p.investor)),
+        amountKrw: p.amountKrw,
+        lead: p.lead,
+      })),
+    ),
   };
 }
 
@@ -26,17 +47,24 @@ function matchFirm(cells: Record<string, string>, firms: readonly FirmRef[]): { 
     const brn = brnKey(brnCell);
     if (!brn) return { message: { field: 'firmBrn', message: 'firms.errors.brn' } };
     const firm = firms.find((f) => f.brn === brn);
-    return firm ? { firm } : { message: { field: 'firmBrn', message: 'imports.errors.unknownFirm', params: { name: brnCell } } };
+    return firm
+      ? { firm }
+      : { message: { field: 'firmBrn', message: 'imports.errors.unknownFirm', params: { name: brnCell } } };
   }
   const name = cells.firmName?.trim();
   if (!name) return { message: { field: 'firmBrn', message: 'imports.errors.firmNeeded' } };
   const named = firmsNamed(firms, { nameKo: name, nameEn: name });
   if (named.length > 1) return { message: { field: 'firmName', message: 'imports.errors.ambiguousFirm' } };
-  return named[0] ? { firm: named[0] } : { message: { field: 'firmName', message: 'imports.errors.unknownFirm', params: { name } } };
+  return named[0]
+    ? { firm: named[0] }
+    : { message: { field: 'firmName', message: 'imports.errors.unknownFirm', params: { name } } };
 }
 
 // CSV cells → the round form's body; participants by investor name.
-function roundBodyOf(cells: Record<string, string>, investors: readonly InvestorRef[]): { body: Record<string, unknown>; messages: RowMessage[] } {
+function roundBodyOf(
+  cells: Record<string, string>,
+  investors: readonly InvestorRef[],
+): { body: Record<string, unknown>; messages: RowMessage[] } {
   const messages: RowMessage[] = [];
   const body: Record<string, unknown> = {};
   for (const column of ROUND_FIELD_COLUMNS) {
@@ -44,10 +72,12 @@ function roundBodyOf(cells: Record<string, string>, investors: readonly Investor
     body[column] = column === 'announcedOn' || column === 'closedOn' ? dayCell(cells[column]) : cells[column];
   }
   const { participants, invalid } = parseParticipantsCell(cells.participants);
-  for (const part of invalid) messages.push({ field: 'participants', message: 'imports.errors.participantFormat', params: { part } });
+  for (const part of invalid)
+    messages.push({ field: 'participants', message: 'imports.errors.participantFormat', params: { part } });
   body.participants = participants.map((p) => {
     const investor = investorNamed(investors, p.name);
-    if (!investor) messages.push({ field: 'participants', message: 'imports.errors.unknownInvestor', params: { name: p.name } });
+    if (!investor)
+      messages.push({ field: 'participants', message: 'imports.errors.unknownInvestor', params: { name: p.name } });
     return { investor: investor ? String(investor._id) : '', amountKrw: p.amount ?? '', lead: p.lead ? 'true' : '' };
   });
   // An unknown investor is reported by name above, not again as "choose the investor".
@@ -55,7 +85,10 @@ function roundBodyOf(cells: Record<string, string>, investors: readonly Investor
   return { body, messages };
 }
 
-export function decideRoundRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ctx: RoundContext): RowDecision<RoundRowInput>[] {
+export function decideRoundRows(
+  table: Pick<CsvTable, 'rows' | 'extraCells'>,
+  ctx: RoundContext,
+): RowDecision<RoundRowInput>[] {
   const names = new Map(ctx.investors.map((i) => [String(i._id), nameIn(i, 'en')]));
   const nameOf = (id: string) => names.get(id) ?? id;
   const keys: (string | undefined)[] = [];
@@ -63,18 +96,26 @@ export function decideRoundRows(table: Pick<CsvTable, 'rows' | 'extraCells'>, ct
     const d: RowDecision<RoundRowInput> = newDecision(row);
     const day = dayCell(row.cells.closedOn) || dayCell(row.cells.announcedOn);
     const { firm, message } = matchFirm(row.cells, ctx.firms);
-    const firmLabel = firm ? nameIn(firm, 'ko') : (row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '');
+    const firmLabel = firm ? nameIn(firm, 'ko') : row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '';
     d.key = [firmLabel, row.cells.stage?.trim(), day].filter(Boolean).join(' · ');
     d.label = firmLabel;
     const roundId = row.cells.roundId?.trim();
-    const pinned = roundId ? ctx.rounds.find((r) => String(r._id) === roundId && firm && String(r.firm) === String(firm._id)) : undefined;
+    const pinned = roundId
+      ? ctx.rounds.find((r) => String(r._id) === roundId && firm && String(r.firm) === String(firm._id))
+      : undefined;
     if (roundId && !pinned && firm) {
       fail(d, { field: 'roundId', message: 'imports.errors.unknownRound' });
       keys.push(undefined);
       return d;
     }
     keys.push(pinned ? `id|${roundId}` : firm ? `${String(firm._id)}|${row.cells.stage?.trim()}|${day}` : undefined);
-    const same = pinned ? [pinned] : firm ? ctx.rounds.filter((r) => String(r.firm) === String(firm._id) && r.stage === row.cells.stage?.trim() && dayOf(r) === day) : [];
+    const same = pinned
+      ? [pinned]
+      : firm
+        ? ctx.rounds.filter(
+            (r) => String(r.firm) === String(firm._id) && r.stage === row.cells.stage?.trim() && dayOf(r) === day,
+          )
+        : [];
     if (same.length > 1) {
       fail(d, { field: 'stage', message: 'imports.errors.ambiguousRound' });
       return d;

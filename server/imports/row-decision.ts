@@ -26,7 +26,9 @@ const text = (v: string | string[] | undefined) => (Array.isArray(v) ? joinMulti
 
 // Field by field, the fields whose text differs (the same flat form the export writes).
 export function flatChanges(before: Flat, after: Flat, fields: readonly string[]): RowChange[] {
-  return fields.filter((f) => text(before[f]) !== text(after[f])).map((field) => ({ field, before: text(before[field]), after: text(after[field]) }));
+  return fields
+    .filter((f) => text(before[f]) !== text(after[f]))
+    .map((field) => ({ field, before: text(before[field]), after: text(after[field]) }));
 }
 
 // zod issues → one message per field (the first path segment names the column).
@@ -45,7 +47,11 @@ function messagesOf(error: z.ZodError, rename: Record<string, string> = {}): Row
 }
 
 // The same key on an earlier row of the file: the later rows are errors pointing at the first.
-export function markDuplicates<Input>(decisions: RowDecision<Input>[], keys: (string | undefined)[], field: string): void {
+export function markDuplicates<Input>(
+  decisions: RowDecision<Input>[],
+  keys: (string | undefined)[],
+  field: string,
+): void {
   const first = new Map<string, number>();
   decisions.forEach((d, i) => {
     const key = keys[i];
@@ -75,7 +81,12 @@ export function newDecision<Input>(row: CsvRow): RowDecision<Input> {
 // The end of a row's decision, once its cells are parsed: a problem found on the way, or a cell the schema refuses,
 // fails the row; otherwise the row creates its record (createRow), or updates the stored record it matched when a
 // field changes and is unchanged when none does (updateRow).
-export function createRow<Input, T>(d: RowDecision<Input>, problems: RowMessage[], parsed: z.ZodSafeParseResult<T>, input: (data: T) => Input): RowDecision<Input> {
+export function createRow<Input, T>(
+  d: RowDecision<Input>,
+  problems: RowMessage[],
+  parsed: z.ZodSafeParseResult<T>,
+  input: (data: T) => Input,
+): RowDecision<Input> {
   if (!parsed.success || problems.length) return failed(d, problems, parsed);
   d.action = 'create';
   d.input = input(parsed.data);
@@ -91,7 +102,12 @@ export type UpdateTarget<Input, T> = {
   input: (data: T) => Input;
 };
 
-export function updateRow<Input, T>(d: RowDecision<Input>, problems: RowMessage[], parsed: z.ZodSafeParseResult<T>, target: UpdateTarget<Input, T>): RowDecision<Input> {
+export function updateRow<Input, T>(
+  d: RowDecision<Input>,
+  problems: RowMessage[],
+  parsed: z.ZodSafeParseResult<T>,
+  target: UpdateTarget<Input, T>,
+): RowDecision<Input> {
   if (!parsed.success || problems.length) return failed(d, problems, parsed);
   d.targetId = target.id;
   d.label = target.label ?? d.label;
@@ -102,7 +118,11 @@ export function updateRow<Input, T>(d: RowDecision<Input>, problems: RowMessage[
   return d;
 }
 
-function failed<Input>(d: RowDecision<Input>, problems: RowMessage[], parsed: z.ZodSafeParseResult<unknown>): RowDecision<Input> {
+function failed<Input>(
+  d: RowDecision<Input>,
+  problems: RowMessage[],
+  parsed: z.ZodSafeParseResult<unknown>,
+): RowDecision<Input> {
   fail(d, ...problems, ...(parsed.success ? [] : messagesOf(parsed.error)));
   return d;
 }

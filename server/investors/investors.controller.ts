@@ -19,12 +19,23 @@ const versioned = (org: Org): Versioned => ({ version: versionOf(org), values: t
 export async function index(req: Request, res: Validated<{ query: typeof listQuery }>) {
   const { query } = res.locals.input;
   const page = await investors.listInvestors(query);
-  const filters = { q: query.q, type: query.type, bifc: query.bifc === undefined ? undefined : String(query.bifc), archived: query.archived ? 'true' : undefined };
+  const filters = {
+    q: query.q,
+    type: query.type,
+    bifc: query.bifc === undefined ? undefined : String(query.bifc),
+    archived: query.archived ? 'true' : undefined,
+  };
   res.render('investors/index', { title: req.t('investors.title'), items: page.items, page, values: filters });
 }
 
-function renderInvestorForm(res: AppResponse, locals: { org?: Org } & Partial<FormState> & { values: Record<string, unknown> }) {
-  renderForm(res, 'investors/form', { title: locals.org ? nameIn(locals.org, res.locals.lang) : res.req.t('investors.new'), ...locals });
+function renderInvestorForm(
+  res: AppResponse,
+  locals: { org?: Org } & Partial<FormState> & { values: Record<string, unknown> },
+) {
+  renderForm(res, 'investors/form', {
+    title: locals.org ? nameIn(locals.org, res.locals.lang) : res.req.t('investors.new'),
+    ...locals,
+  });
 }
 
 // GET /investors/new — empty form
@@ -57,7 +68,10 @@ export async function editForm(req: Request, res: Validated<{ params: typeof idP
 }
 
 // POST /investors/:id — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
-export async function update(req: Request, res: Validated<{ params: typeof idParams; body: typeof updateInvestorBody }>) {
+export async function update(
+  req: Request,
+  res: Validated<{ params: typeof idParams; body: typeof updateInvestorBody }>,
+) {
   const { id } = res.locals.input.params;
   const org = await investors.getInvestor(id);
   await handleForm(res, {

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { INSTRUMENTS, INVESTOR_REGIONS, INVESTOR_TYPES, ROUND_STAGES, SECTORS } from '../../models/enums.js';
 import { pageCursors } from '../lib/keyset.js';
 import {
-  checkbox, csrfField, editVersionFields, multiEnum, optionalDay, optionalKrw, optionalText, requiredKrw, requiredText,
+  checkbox,
+  csrfField,
+  editVersionFields,
+  multiEnum,
+  optionalDay,
+  optionalKrw,
+  optionalText,
+  requiredKrw,
+  requiredText,
 } from '../lib/form-fields.js';
 import { parseKrw } from '../lib/money.js';
 import { objectId } from '../lib/validate.js';
@@ -11,16 +19,30 @@ const csrf = { _csrf: z.string().optional() };
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 // GET /investors — every filter lives in the query string; anything unexpected is a 400.
-export const listQuery = z
-  .strictObject({
-    q: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()),
-    type: z.preprocess(blankToUndefined, z.enum(INVESTOR_TYPES).optional()),
-    bifc: z.preprocess(blankToUndefined, z.enum(['true', 'false']).transform((v) => v === 'true').optional()),
-    archived: z.preprocess(blankToUndefined, z.literal('true').transform(() => true).optional()),
-    ...pageCursors,
-  });
+export const listQuery = z.strictObject({
+  q: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()),
+  type: z.preprocess(blankToUndefined, z.enum(INVESTOR_TYPES).optional()),
+  bifc: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+  ),
+  archived: z.preprocess(
+    blankToUndefined,
+    z
+      .literal('true')
+      .transform(() => true)
+      .optional(),
+  ),
+  ...pageCursors,
+});
 
-const name = z.preprocess(blankToUndefined, z.string().trim().max(200, { error: 'investors.errors.tooLong' }).optional());
+const name = z.preprocess(
+  blankToUndefined,
+  z.string().trim().max(200, { error: 'investors.errors.tooLong' }).optional(),
+);
 
 const investorFields = {
   ...csrf,
@@ -44,8 +66,15 @@ const investorFields = {
 
 // At least one of the two names, with the error beside both name fields. `when` makes the check run even when other
 // fields failed (zod skips object refinements otherwise), so every error shows at once.
-const hasAName = (v: unknown) => typeof v === 'object' && v !== null && Boolean((v as { nameKo?: unknown }).nameKo || (v as { nameEn?: unknown }).nameEn);
-const nameRequired = (field: 'nameKo' | 'nameEn') => ({ path: [field], error: 'investors.errors.nameRequired', when: () => true });
+const hasAName = (v: unknown) =>
+  typeof v === 'object' &&
+  v !== null &&
+  Boolean((v as { nameKo?: unknown }).nameKo || (v as { nameEn?: unknown }).nameEn);
+const nameRequired = (field: 'nameKo' | 'nameEn') => ({
+  path: [field],
+  error: 'investors.errors.nameRequired',
+  when: () => true,
+});
 
 // A won amount as parsed, or as typed when other fields failed (the check runs either way, see above).
 const krwOf = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' ? parseKrw(v) : undefined);
@@ -93,7 +122,11 @@ const vintageOfBifcFund = (v: unknown) => {
 };
 const fundChecks = <T extends z.ZodType>(schema: T) =>
   schema
-    .refine(dryPowderWithinSize, { path: ['dryPowderKrw'], error: 'investors.funds.errors.dryPowder', when: () => true })
+    .refine(dryPowderWithinSize, {
+      path: ['dryPowderKrw'],
+      error: 'investors.funds.errors.dryPowder',
+      when: () => true,
+    })
     .refine(vintageOfBifcFund, { path: ['vintage'], error: 'investors.funds.errors.vintageNeeded', when: () => true });
 
 export const addFundBody = fundChecks(z.strictObject(fundFields));
@@ -101,7 +134,6 @@ export const editFundBody = fundChecks(z.strictObject({ ...fundFields, ...editVe
 export const fundParams = z.strictObject({ id: objectId, fundId: objectId });
 // A contact of the organisation in the URL (their form's body is the people feature's: addContactBody, editContactBody).
 export const contactParams = z.strictObject({ id: objectId, contactId: objectId });
-
 
 export type InvestorInput = z.infer<typeof createInvestorBody>;
 export type UpdateInvestorInput = z.infer<typeof updateInvestorBody>;

@@ -64,14 +64,18 @@ function duplicateName(input: { nameEn?: string }) {
 // The stored shape of the form's fields (empty optional fields are unset, not stored as '').
 const fieldsOf = (input: InvestorInput) => toInvestorRecord(input);
 
-const pick = (o: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, o[f]]));
+const pick = (o: Record<string, unknown>, fields: readonly string[]) =>
+  Object.fromEntries(fields.map((f) => [f, o[f]]));
 
 // The audit log labels an investor by the name it is known by (see nameKeyOf).
 const auditLabelOf = (o: Named) => nameIn(o, 'en');
 
 // Non-archived organisations for select boxes, sorted by name.
 export async function investorOptions(): Promise<InvestorOption[]> {
-  const rows = await InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 }).sort({ nameKey: 1 }).limit(1000).lean();
+  const rows = await InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 })
+    .sort({ nameKey: 1 })
+    .limit(1000)
+    .lean();
   return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
 }
 
@@ -101,8 +105,20 @@ function investorFilter(f: InvestorFilters) {
 
 export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
   const filter = investorFilter(f);
-  type ListRow = { _id: Types.ObjectId; nameKo?: string | null; nameEn?: string | null; nameKey: string; type: string; bifcBased?: boolean | null; archived?: boolean | null };
-  const { rows: page, next, prev } = await keysetPage<ListRow>({
+  type ListRow = {
+    _id: Types.ObjectId;
+    nameKo?: string | null;
+    nameEn?: string | null;
+    nameKey: string;
+    type: string;
+    bifcBased?: boolean | null;
+    archived?: boolean | null;
+  };
+  const {
+    rows: page,
+    next,
+    prev,
+  } = await keysetPage<ListRow>({
     field: 'nameKey',
     kind: 'string',
     dir: 1,
@@ -111,7 +127,14 @@ export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE
     size: pageSize,
     valueOf: (r) => r.nameKey,
     find: (cursorFilter, sort, limit) =>
-      InvestorOrgModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, { nameKo: 1, nameEn: 1, nameKey: 1, type: 1, bifcBased: 1, archived: 1 })
+      InvestorOrgModel.find(cursorFilter ? { $and: [filter, cursorFilter] } : filter, {
+        nameKo: 1,
+        nameEn: 1,
+        nameKey: 1,
+        type: 1,
+        bifcBased: 1,
+        archived: 1,
+      })
         .sort(sort)
         .limit(limit)
         .lean<ListRow[]>(),
@@ -215,7 +238,12 @@ export async function createInvestor(input: InvestorInput, actor: Actor, opts: {
 // Saves only while the organisation is at the version the editor loaded (`_version`; without one, as stored now),
 // moving it to the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
 // (`saved` is always true: a conflict is thrown. The CSV import reads it.)
-export async function updateInvestor(id: string, input: UpdateInvestorInput, actor: Actor, opts: { importId?: Types.ObjectId } = {}) {
+export async function updateInvestor(
+  id: string,
+  input: UpdateInvestorInput,
+  actor: Actor,
+  opts: { importId?: Types.ObjectId } = {},
+) {
   const before = await getInvestor(id);
   const version = input._version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(id, version);
@@ -223,17 +251,29 @@ export async function updateInvestor(id: string, input: UpdateInvestorInput, act
   const changes = diffFields(pick(before, EDITABLE_FIELDS), after);
   if (!changes.length) return { saved: true as const, version };
   const nameKey = nameKeyOf(input);
-  if (nameKey !== before.nameKey && (await InvestorOrgModel.exists({ nameKey, _id: { $ne: before._id } }))) throw duplicateName(input);
+  if (nameKey !== before.nameKey && (await InvestorOrgModel.exists({ nameKey, _id: { $ne: before._id } })))
+    throw duplicateName(input);
   const { $set, $unset } = splitSetUnset({ ...after, nameKey });
   let saved;
   try {
-    saved = await InvestorOrgModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
+    saved = await InvestorOrgModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion($set, $unset), {
+      returnDocument: 'after',
+    }).lean();
   } catch (err) {
     if (isDuplicateKey(err)) throw duplicateName(input);
     throw err;
   }
   if (!saved) throw await editConflictSince(id, version);
-  await recordAudit({ actor, entity: 'investor', entityId: saved._id, entityLabel: auditLabelOf(saved), action: 'update', changes, version: versionOf(saved), importId: opts.importId });
+  await recordAudit({
+    actor,
+    entity: 'investor',
+    entityId: saved._id,
+    entityLabel: auditLabelOf(saved),
+    action: 'update',
+    changes,
+    version: versionOf(saved),
+    importId: opts.importId,
+  });
   return { saved: true as const, version: versionOf(saved) };
 }
 
@@ -251,7 +291,11 @@ async function setArchived(id: string, archived: boolean, actor: Actor): Promise
   const update = archived
     ? { $set: { archived: true, archivedAt: new Date() }, $inc: { __v: 1 } }
     : { $set: { archived: false }, $unset: { archivedAt: 1 }, $inc: { __v: 1 } };
-  const saved = await InvestorOrgModel.findOneAndUpdate({ _id: id, archived: archived ? { $ne: true } : true }, update, { returnDocument: 'after' }).lean();
+  const saved = await InvestorOrgModel.findOneAndUpdate(
+    { _id: id, archived: archived ? { $ne: true } : true },
+    update,
+    { returnDocument: 'after' },
+  ).lean();
   if (!saved) return false;
   await recordAudit({
     actor,
@@ -259,7 +303,10 @@ async function setArchived(id: string, archived: boolean, actor: Actor): Promise
     entityId: saved._id,
     entityLabel: auditLabelOf(saved),
     action: archived ? 'archive' : 'restore',
-    changes: diffFields({ archived: before.archived, archivedAt: before.archivedAt }, { archived: saved.archived, archivedAt: saved.archivedAt }),
+    changes: diffFields(
+      { archived: before.archived, archivedAt: before.archivedAt },
+      { archived: saved.archived, archivedAt: saved.archivedAt },
+    ),
     version: saved.__v ?? 0,
   });
   return true;

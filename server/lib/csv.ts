@@ -16,7 +16,14 @@ export function csvHeaders(res: Response, name: string): void {
 // run the part after the ';' as a formula (the ' prefix only guards a cell's first character).
 // Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading ' ("CSV injection"): the import's
 // cell guard (server/imports/cell-values.ts guardCell), applied here to every text cell; a guarded cell stays as it is.
-export const guardFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+const guardFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 export const csvStream = (columns: (string | { key: string; header: string })[]) =>
-  stringify({ header: true, columns, bom: true, record_delimiter: 'windows', quoted_match: /\D/, cast: { string: guardFormula } });
+  stringify({
+    header: true,
+    columns,
+    bom: true,
+    record_delimiter: 'windows',
+    quoted_match: /\D/,
+    cast: { string: guardFormula },
+  });

@@ -4,8 +4,24 @@ const SEOUL = 'Asia/Seoul';
 
 const dateTimeFmt = {
   // 24-hour clock: some ICU builds print "PM" instead of "오후" for ko-KR.
-  ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: SEOUL, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  ko: new Intl.DateTimeFormat('ko-KR', {
+    timeZone: SEOUL,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    timeZone: SEOUL,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }),
 };
 const dateFmt = {
   ko: new Intl.DateTimeFormat('ko-KR', { timeZone: SEOUL, dateStyle: 'medium' }),
@@ -26,7 +42,12 @@ export function formatCalendarDate(day: string | null | undefined, lang: Lang): 
 
 // Today's date in Seoul as YYYY-MM-DD.
 export function seoulToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: SEOUL, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: SEOUL,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

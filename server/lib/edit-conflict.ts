@@ -40,7 +40,10 @@ export function nextVersion($set: Record<string, unknown>, $unset: Record<string
 }
 
 // For $set/$unset: empty leaves (undefined/null) are unset rather than stored as null; nested objects by dotted path.
-export function splitSetUnset(record: Record<string, unknown>, prefix = ''): { $set: Record<string, unknown>; $unset: Record<string, 1> } {
+export function splitSetUnset(
+  record: Record<string, unknown>,
+  prefix = '',
+): { $set: Record<string, unknown>; $unset: Record<string, 1> } {
   const $set: Record<string, unknown> = {};
   const $unset: Record<string, 1> = {};
   for (const [k, v] of Object.entries(record)) {

@@ -49,7 +49,16 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
       return;
     }
     res.status(status);
-    const code = err instanceof AppError ? err.code : dbDown ? 'unavailable' : status === 403 && e.code === 'EBADCSRFTOKEN' ? 'csrf' : status >= 500 ? 'server_error' : 'request_error';
+    const code =
+      err instanceof AppError
+        ? err.code
+        : dbDown
+          ? 'unavailable'
+          : status === 403 && e.code === 'EBADCSRFTOKEN'
+            ? 'csrf'
+            : status >= 500
+              ? 'server_error'
+              : 'request_error';
     if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     try {
       await ensurePageContext(req, res);
@@ -64,28 +73,44 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
     const showStack = opts.showStack && status >= 500 && status !== 503;
     res.format({
       html: () =>
-        res.render(view(status), {
-          title: `${status}`,
-          status,
-          code,
-          message: status >= 500 ? undefined : e.message,
-          stack: showStack ? String(e.stack ?? err) : undefined,
-          requestId: req.id,
-        }, (renderErr: unknown, html: string) => {
-          // A page that cannot render must not fall through to Express's own handler (which prints a stack).
-          if (renderErr) {
-            req.log?.error({ err: renderErr }, 'error page failed to render');
-            res.type('txt').send(fallbackText(status, e));
-          } else res.send(html);
+        res.render(
+          view(status),
+          {
+            title: `${status}`,
+            status,
+            code,
+            message: status >= 500 ? undefined : e.message,
+            stack: showStack ? String(e.stack ?? err) : undefined,
+            requestId: req.id,
+          },
+          (renderErr: unknown, html: string) => {
+            // A page that cannot render must not fall through to Express's own handler (which prints a stack).
+            if (renderErr) {
+              req.log?.error({ err: renderErr }, 'error page failed to render');
+              res.type('txt').send(fallbackText(status, e));
+            } else res.send(html);
+          },
+        ),
+      json: () =>
+        res.json({
+          error: code,
+          message: status === 503 ? 'temporarily unavailable' : status >= 500 ? 'internal error' : e.message,
         }),
-      json: () => res.json({ error: code, message: status === 503 ? 'temporarily unavailable' : status >= 500 ? 'internal error' : e.message }),
       default: () => res.type('txt').send(fallbackText(status, e)),
     });
   };
 }
 
 function view(status: number): string {
-  return status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/unavailable' : status >= 500 ? 'errors/500' : 'errors/400';
+  return status === 404
+    ? 'errors/404'
+    : status === 403
+      ? 'errors/403'
+      : status === 503
+        ? 'errors/unavailable'
+        : status >= 500
+          ? 'errors/500'
+          : 'errors/400';
 }
 
 function fallbackText(status: number, err: { message?: unknown }): string {

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, type FieldErrors } from './app-error.js';
 import { isEditConflict, type Editor, type Versioned } from './edit-conflict.js';
@@ -9,17 +9,33 @@ import type { AppResponse } from './validate.js';
 type ConflictView = { by: Editor[]; clashes: { field: string; theirs: unknown; yours: unknown }[] };
 
 // What a form page is rendered with: the values to show, each field's errors, the status, and a conflict if any.
-export type FormState = { values: Record<string, unknown>; errors: FieldErrors; status: number; conflict?: ConflictView };
+export type FormState = {
+  values: Record<string, unknown>;
+  errors: FieldErrors;
+  status: number;
+  conflict?: ConflictView;
+};
 
 // A rejected form re-renders with status 422, what the user typed, and every error beside its field.
-export function renderForm(res: AppResponse, view: string, locals: { values: unknown; errors?: FieldErrors; status?: number; [k: string]: unknown }): void {
+export function renderForm(
+  res: AppResponse,
+  view: string,
+  locals: { values: unknown; errors?: FieldErrors; status?: number; [k: string]: unknown },
+): void {
   const errors = locals.errors ?? {};
-  res.status(locals.status ?? (Object.keys(errors).length ? 422 : 200)).render(view, { conflict: undefined, ...locals, errors });
+  res
+    .status(locals.status ?? (Object.keys(errors).length ? 422 : 200))
+    .render(view, { conflict: undefined, ...locals, errors });
 }
 
 // A service's Conflict/ValidationFailed carrying field errors, as the form's field errors; anything else is rethrown.
 export function fieldErrorsOf(err: unknown): FieldErrors {
-  if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed') && err.details && typeof err.details === 'object') {
+  if (
+    err instanceof AppError &&
+    (err.code === 'conflict' || err.code === 'validation_failed') &&
+    err.details &&
+    typeof err.details === 'object'
+  ) {
     return err.details as FieldErrors;
   }
   throw err;
@@ -48,10 +64,10 @@ const MAX_MERGES = 3;
 // The one way a form POST is handled: body errors re-render (422) with what was typed; the service's field errors
 // likewise; an edit conflict is merged and saved when nobody changed a field the other did, and otherwise comes back
 // (409) with the merge and the fields both changed flagged; anything else is rethrown to the error handler.
-export async function handleForm<I, R>(res: AppResponse<{ input: { body: I } }>, form: FormHandling<I, R>): Promise<void>;
-// For handlers that do not declare their input yet (Response, locals untyped): the body is typed by `save` alone.
-export async function handleForm<I, R>(res: Response, form: FormHandling<I, R>): Promise<void>;
-export async function handleForm<I, R>(res: AppResponse<{ input: { body: I } }> | Response, form: FormHandling<I, R>): Promise<void> {
+export async function handleForm<I, R>(
+  res: AppResponse<{ input: { body: I } }>,
+  form: FormHandling<I, R>,
+): Promise<void> {
   const typed = ((res.req as Request).body ?? {}) as Record<string, unknown>;
   if (res.locals.bodyErrors) {
     await form.render({ values: typed, errors: res.locals.bodyErrors, status: 422 });
@@ -72,7 +88,10 @@ export async function handleForm<I, R>(res: AppResponse<{ input: { body: I } }> 
       const mine = form.merge.valuesOf(input);
       const { values: merged, clashes } = mergeOnConflict(base, mine, current.values);
       const values = { ...merged, _version: String(current.version), _base: JSON.stringify(current.values) };
-      const conflict: ConflictView = { by: err.details.by, clashes: clashes.map((field) => ({ field, theirs: current.values[field], yours: mine[field] })) };
+      const conflict: ConflictView = {
+        by: err.details.by,
+        clashes: clashes.map((field) => ({ field, theirs: current.values[field], yours: mine[field] })),
+      };
       if (base && !clashes.length && merges < MAX_MERGES) {
         const again = form.merge.schema.safeParse(values);
         if (again.success) {
@@ -84,7 +103,12 @@ export async function handleForm<I, R>(res: AppResponse<{ input: { body: I } }> 
         await form.render({ values, errors: z.flattenError(again.error).fieldErrors, status: 409, conflict });
         return;
       }
-      await form.render({ values, errors: Object.fromEntries(clashes.map((f) => [f, ['conflict.clash']])), status: 409, conflict });
+      await form.render({
+        values,
+        errors: Object.fromEntries(clashes.map((f) => [f, ['conflict.clash']])),
+        status: 409,
+        conflict,
+      });
       return;
     }
     if (merges > 0) flash(res, 'info', res.req.t('conflict.mergedAndSaved'));

@@ -16,7 +16,9 @@ export function loadLocale(lang: Lang): Record<string, unknown> {
   const strings = readJson(path.join(localesDir, `${lang}.json`));
   const dir = path.join(localesDir, lang);
   if (existsSync(dir)) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       strings[path.basename(file, '.json')] = readJson(path.join(dir, file));
     }
   }

@@ -17,7 +17,10 @@ const cursorValue = {
     .transform(({ d }) => new Date(d))
     .refine((d) => !Number.isNaN(d.getTime())),
 };
-const cursorId = z.string().regex(/^[0-9a-f]{24}$/i).transform((id) => id.toLowerCase());
+const cursorId = z
+  .string()
+  .regex(/^[0-9a-f]{24}$/i)
+  .transform((id) => id.toLowerCase());
 // Rows without a value (null) page too; without a kind, any of the value types is accepted.
 const cursorSchema = (value: z.ZodType) => z.tuple([value.nullable(), cursorId]).transform(([v, id]) => ({ v, id }));
 const CURSOR_SCHEMAS = {
@@ -28,7 +31,7 @@ const CURSOR_SCHEMAS = {
 };
 
 export function encodeCursor(v: unknown, id: unknown): string {
-  const value = v instanceof Date ? { d: v.toISOString() } : v ?? null;
+  const value = v instanceof Date ? { d: v.toISOString() } : (v ?? null);
   return Buffer.from(JSON.stringify([value, String(id)])).toString('base64url');
 }
 
@@ -54,7 +57,9 @@ function afterCursor(field: string, dir: Direction, cursor: Cursor): Record<stri
   const idCmp = dir === 1 ? '$gt' : '$lt';
   const valCmp = dir === 1 ? '$gt' : '$lt';
   if (v === null || v === undefined) {
-    return dir === 1 ? { $or: [{ [field]: { $ne: null } }, { [field]: null, _id: { [idCmp]: id } }] } : { [field]: null, _id: { [idCmp]: id } };
+    return dir === 1
+      ? { $or: [{ [field]: { $ne: null } }, { [field]: null, _id: { [idCmp]: id } }] }
+      : { [field]: null, _id: { [idCmp]: id } };
   }
   const branches: Record<string, unknown>[] = [{ [field]: { [valCmp]: v } }, { [field]: v, _id: { [idCmp]: id } }];
   if (dir === -1) branches.push({ [field]: null });
@@ -65,7 +70,8 @@ function afterCursor(field: string, dir: Direction, cursor: Cursor): Record<stri
 function pageCursor(token: string | undefined, kind: CursorKind) {
   if (!token) return undefined;
   const cursor = decodeCursor(token, kind);
-  if (!cursor) throw new AppError(400, 'bad_cursor', 'This page link is not valid for this list: go back to its first page.');
+  if (!cursor)
+    throw new AppError(400, 'bad_cursor', 'This page link is not valid for this list: go back to its first page.');
   return cursor;
 }
 

@@ -1,6 +1,22 @@
 import {
-  FIRM_STAGES, FIRM_STATUSES, INITIAL_FIRM_STATUSES, INSTRUMENTS, INVESTOR_CONTACT_ROLES, INVESTOR_REGIONS, INVESTOR_TYPES, MATCH_STAGES, PASS_REASONS,
-  PERSON_ROLES, ROLES, ROUND_STAGES, ROUND_STATUSES, SECTORS, TARGET_METRICS, TIPS_STATUSES, TIPS_SUCCESS_CRITERIA, TIPS_TRACKS,
+  FIRM_STAGES,
+  FIRM_STATUSES,
+  INITIAL_FIRM_STATUSES,
+  INSTRUMENTS,
+  INVESTOR_CONTACT_ROLES,
+  INVESTOR_REGIONS,
+  INVESTOR_TYPES,
+  MATCH_STAGES,
+  PASS_REASONS,
+  PERSON_ROLES,
+  ROLES,
+  ROUND_STAGES,
+  ROUND_STATUSES,
+  SECTORS,
+  TARGET_METRICS,
+  TIPS_STATUSES,
+  TIPS_SUCCESS_CRITERIA,
+  TIPS_TRACKS,
 } from '../../models/enums.js';
 
 // The allowed values of a choice come from models/enums.ts; their labels from one locale key per value,
@@ -54,14 +70,32 @@ export function optionsOf(name: EnumName, t: Translate, blank?: string): Option[
 
 // Which vocabulary an audited or edited field holds, so change lists and edit conflicts show labels rather than codes.
 const FIELD_ENUMS: Record<string, EnumName> = {
-  status: 'firmStatuses', sectorPrimary: 'sectors', sectorsSecondary: 'sectors', stage: 'firmStages', instrument: 'instruments',
-  'fundraising.stage': 'roundStages', 'fundraising.instrument': 'instruments', 'tips.track': 'tipsTracks', 'tips.status': 'tipsStatuses',
-  'tips.successCriteria': 'tipsSuccessCriteria', role: 'personRoles', type: 'investorTypes',
+  status: 'firmStatuses',
+  sectorPrimary: 'sectors',
+  sectorsSecondary: 'sectors',
+  stage: 'firmStages',
+  instrument: 'instruments',
+  'fundraising.stage': 'roundStages',
+  'fundraising.instrument': 'instruments',
+  'tips.track': 'tipsTracks',
+  'tips.status': 'tipsStatuses',
+  'tips.successCriteria': 'tipsSuccessCriteria',
+  role: 'personRoles',
+  type: 'investorTypes',
   // The same fields as the firm form names them (an edit conflict lists form fields).
-  fundraisingStage: 'roundStages', fundraisingInstrument: 'instruments', tipsTrack: 'tipsTracks', tipsSuccessCriteria: 'tipsSuccessCriteria',
+  fundraisingStage: 'roundStages',
+  fundraisingInstrument: 'instruments',
+  tipsTrack: 'tipsTracks',
+  tipsSuccessCriteria: 'tipsSuccessCriteria',
   // An investor's thesis, stored and as its form names it; a contact's role at the organisation.
-  'thesis.sectors': 'sectors', 'thesis.stages': 'roundStages', 'thesis.instruments': 'instruments', 'thesis.regions': 'investorRegions',
-  thesisSectors: 'sectors', thesisStages: 'roundStages', thesisInstruments: 'instruments', thesisRegions: 'investorRegions',
+  'thesis.sectors': 'sectors',
+  'thesis.stages': 'roundStages',
+  'thesis.instruments': 'instruments',
+  'thesis.regions': 'investorRegions',
+  thesisSectors: 'sectors',
+  thesisStages: 'roundStages',
+  thesisInstruments: 'instruments',
+  thesisRegions: 'investorRegions',
   investorRole: 'investorContactRoles',
 };
 const ENTITY_FIELD_ENUMS: Record<string, Record<string, EnumName>> = {

@@ -2,7 +2,11 @@
 type QueryValue = string | number | boolean | null | undefined;
 
 // A link to `path` with the current filters, some replaced or removed (undefined/'' drop a key).
-export function withQuery(path: string, current: Record<string, QueryValue>, overrides: Record<string, QueryValue> = {}): string {
+export function withQuery(
+  path: string,
+  current: Record<string, QueryValue>,
+  overrides: Record<string, QueryValue> = {},
+): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...current, ...overrides })) {
     if (v === undefined || v === null || v === '') continue;

@@ -4,7 +4,8 @@ export type FormValues = Record<string, FormValue>;
 
 // Compared as the form means them: blanks and surrounding spaces don't count, nor a multi-select's order; a single
 // choice of a multi-select (a lone string) is a list of one.
-const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '').trim();
+const text = (v: unknown) =>
+  (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '').trim();
 
 function norm(v: unknown, asList = false): unknown {
   if (asList && !Array.isArray(v)) return text(v) === '' ? [] : [text(v)];
@@ -12,7 +13,12 @@ function norm(v: unknown, asList = false): unknown {
     const items = v.map((x) => norm(x));
     return items.every((x): x is string => typeof x === 'string') ? items.filter((x) => x !== '').sort() : items;
   }
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, norm(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, norm(x)]),
+    );
   return text(v);
 }
 const isList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -20,7 +26,11 @@ const isList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === '
 // After an edit conflict: start from what the user sent (mine), but where they left a field as they loaded it (base),
 // or did not send it at all, take the value someone else saved since (theirs). Fields both changed differently are
 // reported as clashes, keeping the user's value. Without a base every value the user sent counts as theirs to keep.
-export function mergeOnConflict(base: FormValues | undefined, mine: Record<string, unknown>, theirs: FormValues): { values: FormValues; clashes: string[] } {
+export function mergeOnConflict(
+  base: FormValues | undefined,
+  mine: Record<string, unknown>,
+  theirs: FormValues,
+): { values: FormValues; clashes: string[] } {
   const values: FormValues = {};
   const clashes: string[] = [];
   for (const [key, t] of Object.entries(theirs)) {
@@ -38,7 +48,10 @@ export function mergeOnConflict(base: FormValues | undefined, mine: Record<strin
 }
 
 const isRow = (x: unknown): x is Record<string, string> =>
-  Boolean(x) && typeof x === 'object' && !Array.isArray(x) && Object.values(x as object).every((y) => typeof y === 'string');
+  Boolean(x) &&
+  typeof x === 'object' &&
+  !Array.isArray(x) &&
+  Object.values(x as object).every((y) => typeof y === 'string');
 
 // The base values travel in the form as JSON; anything missing or malformed is "no base" (undefined).
 export function parseBase(json: unknown): FormValues | undefined {

@@ -5,7 +5,9 @@ import { AppError, type FieldErrors } from './app-error.js';
 // What a route checks: its path parameters, query string and body, each with a zod schema (all optional).
 export type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
 
-type Parsed<S, K extends keyof Schemas, Otherwise> = S extends { [k in K]: infer T extends z.ZodType } ? z.output<T> : Otherwise;
+type Parsed<S, K extends keyof Schemas, Otherwise> = S extends { [k in K]: infer T extends z.ZodType }
+  ? z.output<T>
+  : Otherwise;
 
 // The parsed input of a route validated with S: what its schemas output; a part without a schema is as Express gave
 // it (params) or empty (query, body).
@@ -29,7 +31,7 @@ export type Validated<S extends Schemas, L extends object = Record<never, never>
 
 // Text we refuse to store: NUL, U+FFFD (what the body parsers and the query parser make of bytes that are not UTF-8) and
 // lone surrogates (a JSON "\ud800", which MongoDB would silently turn into U+FFFD).
-const NOT_ALLOWED = /[\u0000\uFFFD\p{Cs}]/u;
+const NOT_ALLOWED = /[\0\uFFFD\p{Cs}]/u;
 const BAD_CHARACTERS = 'validation.badCharacters';
 
 function hasBadText(v: unknown): boolean {
@@ -40,18 +42,27 @@ function hasBadText(v: unknown): boolean {
 
 // The top-level fields (form names: participants[0][investor] counts as participants) holding such text at any depth.
 function fieldsWithBadText(input: unknown): string[] {
-  return input && typeof input === 'object' ? Object.entries(input).filter(([k, v]) => NOT_ALLOWED.test(k) || hasBadText(v)).map(([k]) => k) : [];
+  return input && typeof input === 'object'
+    ? Object.entries(input)
+        .filter(([k, v]) => NOT_ALLOWED.test(k) || hasBadText(v))
+        .map(([k]) => k)
+    : [];
 }
 
-const describeIssues = (issues: { path: PropertyKey[]; message: string }[]) => issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
-const badTextIssues = (fields: string[]) => fields.map((f) => ({ path: [f], message: 'contains characters that are not allowed' }));
+const describeIssues = (issues: { path: PropertyKey[]; message: string }[]) =>
+  issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+const badTextIssues = (fields: string[]) =>
+  fields.map((f) => ({ path: [f], message: 'contains characters that are not allowed' }));
 
 // Parses params, query and body with zod into res.locals.input (Express 5's req.query is read-only); the handler after it
 // declares the same schemas in its response type (Validated<S>) and reads the parsed input typed.
 // Params and query that fail are a 400/404; body failures are left to the controller (form re-render) via res.locals.bodyErrors,
 // and the body is then not parsed: with formView, read input.body only without bodyErrors (handleForm does so).
 // A field with NUL or undecodable text fails like any other invalid field, whatever its schema.
-export function validate<S extends Schemas>(schemas: S, opts: { formView?: boolean } = {}): RequestHandler<Request['params'], unknown, unknown, Request['query'], InputLocals<S>> {
+export function validate<S extends Schemas>(
+  schemas: S,
+  opts: { formView?: boolean } = {},
+): RequestHandler<Request['params'], unknown, unknown, Request['query'], InputLocals<S>> {
   return (req, res, next) => {
     const input: Record<keyof Schemas, unknown> = { params: req.params, query: {}, body: {} };
     if (schemas.params) {
@@ -70,8 +81,14 @@ export function validate<S extends Schemas>(schemas: S, opts: { formView?: boole
       const r = schemas.body.safeParse(req.body ?? {});
       const badBody = fieldsWithBadText(req.body);
       if (r.success && !badBody.length) input.body = r.data;
-      else if (opts.formView) res.locals.bodyErrors = withBadText(r.success ? {} : z.flattenError(r.error).fieldErrors, badBody);
-      else throw new AppError(400, 'bad_request', describeIssues([...(r.success ? [] : r.error.issues), ...badTextIssues(badBody)]));
+      else if (opts.formView)
+        res.locals.bodyErrors = withBadText(r.success ? {} : z.flattenError(r.error).fieldErrors, badBody);
+      else
+        throw new AppError(
+          400,
+          'bad_request',
+          describeIssues([...(r.success ? [] : r.error.issues), ...badTextIssues(badBody)]),
+        );
     }
     // The one place the schemas' output becomes the static input type.
     res.locals.input = input as ValidInput<S>;

@@ -25,7 +25,7 @@ type MatchPage = Validated<{ params: typeof idParams }>;
 type MatchPost<Body extends z.ZodType> = Validated<{ params: typeof idParams; body: Body }>;
 
 // Who acts, with the name the history shows.
-export const matchActorOf = (req: Request): MatchActor => ({ ...actorOf(req), name: req.user!.name });
+const matchActorOf = (req: Request): MatchActor => ({ ...actorOf(req), name: req.user!.name });
 
 type PageForms = { move?: FormState; details?: FormState; note?: FormState };
 

@@ -6,7 +6,8 @@ type T = (key: string, params?: Record<string, unknown>) => string;
 
 function range(minKrw: number | undefined, maxKrw: number | undefined, t: T, lang: Lang): string {
   const krw = (n: number) => formatKrw(n, lang);
-  if (minKrw !== undefined && maxKrw !== undefined) return t('matches.why.rangeBoth', { min: krw(minKrw), max: krw(maxKrw) });
+  if (minKrw !== undefined && maxKrw !== undefined)
+    return t('matches.why.rangeBoth', { min: krw(minKrw), max: krw(maxKrw) });
   if (minKrw !== undefined) return t('matches.why.rangeFrom', { min: krw(minKrw) });
   return t('matches.why.rangeUpTo', { max: krw(maxKrw ?? 0) });
 }
@@ -15,7 +16,10 @@ function range(minKrw: number | undefined, maxKrw: number | undefined, t: T, lan
 export function explainFit(fit: Fit, t: T, lang: Lang): string[] {
   const label = (group: string, value: string) => t(`enums.${group}.${value}`);
   const phrases: string[] = [];
-  const sector = fit.reasons.find((r): r is Extract<Reason, { kind: 'sectorPrimary' | 'sectorSecondary' }> => r.kind === 'sectorPrimary' || r.kind === 'sectorSecondary');
+  const sector = fit.reasons.find(
+    (r): r is Extract<Reason, { kind: 'sectorPrimary' | 'sectorSecondary' }> =>
+      r.kind === 'sectorPrimary' || r.kind === 'sectorSecondary',
+  );
   const stage = fit.reasons.find((r): r is Extract<Reason, { kind: 'stage' }> => r.kind === 'stage');
   for (const r of fit.reasons) {
     switch (r.kind) {
@@ -23,7 +27,10 @@ export function explainFit(fit: Fit, t: T, lang: Lang): string[] {
       case 'sectorSecondary':
         phrases.push(
           stage
-            ? t(`matches.why.${r.kind}AtStage`, { sector: label('sectors', r.sector), stage: label('stages', stage.stage) })
+            ? t(`matches.why.${r.kind}AtStage`, {
+                sector: label('sectors', r.sector),
+                stage: label('stages', stage.stage),
+              })
             : t(`matches.why.${r.kind}`, { sector: label('sectors', r.sector) }),
         );
         break;
@@ -31,7 +38,9 @@ export function explainFit(fit: Fit, t: T, lang: Lang): string[] {
         if (!sector) phrases.push(t('matches.why.stage', { stage: label('stages', r.stage) }));
         break;
       case 'ticket':
-        phrases.push(t('matches.why.ticket', { range: range(r.minKrw, r.maxKrw, t, lang), target: formatKrw(r.targetKrw, lang) }));
+        phrases.push(
+          t('matches.why.ticket', { range: range(r.minKrw, r.maxKrw, t, lang), target: formatKrw(r.targetKrw, lang) }),
+        );
         break;
       case 'instrument':
         phrases.push(t('matches.why.instrument', { instrument: label('instruments', r.instrument) }));

@@ -15,9 +15,9 @@ import { followUpOrder, matchFilter, type MatchFilters } from './match-board.js'
 // The read side of the deal flow. Matches are read by their own indexed fields; the names of their firms, investors and
 // owners with one $in query per relation, whatever the number of cards or rows.
 
-export const BOARD_COLUMN_LIMIT = 100;
-export const LIST_PAGE_SIZE = 25;
-export const FOLLOW_UP_LIMIT = 200;
+const BOARD_COLUMN_LIMIT = 100;
+const LIST_PAGE_SIZE = 25;
+const FOLLOW_UP_LIMIT = 200;
 const STAFF_LIMIT = 200;
 
 const CARD_PROJECTION = {
@@ -285,8 +285,19 @@ export type InvestorMatch = {
 
 // An organisation's matches, latest move first: one query on the {investor, open} index (bounded), then the firms' names.
 export async function matchesOfInvestor(investorId: string): Promise<InvestorMatch[]> {
-  type Row = { _id: Id; firm: Id; stage: MatchStage; open: boolean; stageSince: Date; cycle: number; history: (StageChange & { reason?: string | null })[] };
-  const rows = await MatchModel.find({ investor: investorId }, { firm: 1, stage: 1, open: 1, stageSince: 1, cycle: 1, history: 1 })
+  type Row = {
+    _id: Id;
+    firm: Id;
+    stage: MatchStage;
+    open: boolean;
+    stageSince: Date;
+    cycle: number;
+    history: (StageChange & { reason?: string | null })[];
+  };
+  const rows = await MatchModel.find(
+    { investor: investorId },
+    { firm: 1, stage: 1, open: 1, stageSince: 1, cycle: 1, history: 1 },
+  )
     .limit(INVESTOR_MATCH_LIMIT)
     .lean<Row[]>();
   const names = await namesOf({ firms: rows.map((r) => r.firm) });
@@ -299,7 +310,7 @@ export async function matchesOfInvestor(investorId: string): Promise<InvestorMat
       open: r.open,
       stageSince: r.stageSince,
       cycle: r.cycle,
-      passReason: r.stage === 'passed' ? r.history.at(-1)?.reason ?? undefined : undefined,
+      passReason: r.stage === 'passed' ? (r.history.at(-1)?.reason ?? undefined) : undefined,
     }))
     .sort((a, b) => b.stageSince.getTime() - a.stageSince.getTime() || b.id.localeCompare(a.id));
 }

@@ -11,7 +11,14 @@ export const WEIGHTS = {
   firmRounds: 15,
   bifc: 5,
 } as const;
-const MAX_POINTS = WEIGHTS.sectorPrimary + WEIGHTS.stage + WEIGHTS.ticket + WEIGHTS.instrument + WEIGHTS.pastSector + WEIGHTS.firmRounds + WEIGHTS.bifc;
+const MAX_POINTS =
+  WEIGHTS.sectorPrimary +
+  WEIGHTS.stage +
+  WEIGHTS.ticket +
+  WEIGHTS.instrument +
+  WEIGHTS.pastSector +
+  WEIGHTS.firmRounds +
+  WEIGHTS.bifc;
 const POINTS_PER_SECTOR_ROUND = 5;
 
 export type Thesis = {
@@ -36,7 +43,7 @@ export type FitFirm = {
 };
 // What the investor did before: rounds in firms of this firm's primary sector (and how many it led), rounds of this firm.
 export type Track = { sectorRounds: number; sectorLeads: number; firmRounds: number };
-export const NO_TRACK: Track = { sectorRounds: 0, sectorLeads: 0, firmRounds: 0 };
+const NO_TRACK: Track = { sectorRounds: 0, sectorLeads: 0, firmRounds: 0 };
 
 export type Reason =
   | { kind: 'sectorPrimary'; sector: Sector }
@@ -49,7 +56,7 @@ export type Reason =
   | { kind: 'bifc' }
   | { kind: 'busanFocus' };
 // Facts that explain a low score rather than add to it.
-export type Note = 'noThesis' | 'noTarget';
+type Note = 'noThesis' | 'noTarget';
 
 export type Fit = { score: number; points: number; reasons: Reason[]; notes: Note[] };
 
@@ -68,7 +75,8 @@ export function scoreFit(firm: FitFirm, investor: FitInvestor, track: Track = NO
   if (!thesis) notes.push('noThesis');
   if (firm.targetKrw == null) notes.push('noTarget');
   if (thesis) {
-    if (thesis.sectors.includes(firm.sectorPrimary)) add(WEIGHTS.sectorPrimary, { kind: 'sectorPrimary', sector: firm.sectorPrimary });
+    if (thesis.sectors.includes(firm.sectorPrimary))
+      add(WEIGHTS.sectorPrimary, { kind: 'sectorPrimary', sector: firm.sectorPrimary });
     else {
       const secondary = firm.sectorsSecondary.find((s) => thesis.sectors.includes(s));
       if (secondary) add(WEIGHTS.sectorSecondary, { kind: 'sectorSecondary', sector: secondary });
@@ -78,13 +86,24 @@ export function scoreFit(firm: FitFirm, investor: FitInvestor, track: Track = NO
       const above = thesis.ticketMinKrw == null || firm.targetKrw >= thesis.ticketMinKrw;
       const below = thesis.ticketMaxKrw == null || firm.targetKrw <= thesis.ticketMaxKrw;
       if (above && below) {
-        add(WEIGHTS.ticket, { kind: 'ticket', minKrw: thesis.ticketMinKrw ?? undefined, maxKrw: thesis.ticketMaxKrw ?? undefined, targetKrw: firm.targetKrw });
+        add(WEIGHTS.ticket, {
+          kind: 'ticket',
+          minKrw: thesis.ticketMinKrw ?? undefined,
+          maxKrw: thesis.ticketMaxKrw ?? undefined,
+          targetKrw: firm.targetKrw,
+        });
       }
     }
-    if (firm.instrument && thesis.instruments.includes(firm.instrument)) add(WEIGHTS.instrument, { kind: 'instrument', instrument: firm.instrument });
+    if (firm.instrument && thesis.instruments.includes(firm.instrument))
+      add(WEIGHTS.instrument, { kind: 'instrument', instrument: firm.instrument });
   }
   if (track.sectorRounds > 0) {
-    add(Math.min(WEIGHTS.pastSector, track.sectorRounds * POINTS_PER_SECTOR_ROUND), { kind: 'pastSector', sector: firm.sectorPrimary, count: track.sectorRounds, leads: track.sectorLeads });
+    add(Math.min(WEIGHTS.pastSector, track.sectorRounds * POINTS_PER_SECTOR_ROUND), {
+      kind: 'pastSector',
+      sector: firm.sectorPrimary,
+      count: track.sectorRounds,
+      leads: track.sectorLeads,
+    });
   }
   if (track.firmRounds > 0) add(WEIGHTS.firmRounds, { kind: 'firmRounds', count: track.firmRounds });
   if (investor.bifcBased) add(WEIGHTS.bifc, { kind: 'bifc' });
@@ -96,7 +115,9 @@ export type Ranked<T> = { item: T; fit: Fit; openMatch: boolean };
 
 // Highest score first; equal scores by name, then id, so the order never changes between two page loads.
 function byFit<T extends { id: string; name: string }>(a: Ranked<T>, b: Ranked<T>): number {
-  return b.fit.points - a.fit.points || a.item.name.localeCompare(b.item.name, 'ko') || a.item.id.localeCompare(b.item.id);
+  return (
+    b.fit.points - a.fit.points || a.item.name.localeCompare(b.item.name, 'ko') || a.item.id.localeCompare(b.item.id)
+  );
 }
 
 // Investor organisations for a firm's raise, best first; archived ones are left out, ones already matched are marked.

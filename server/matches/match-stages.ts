@@ -1,9 +1,25 @@
 import type { MatchStage } from '../../models/enums.js';
 
 // The pipeline a match moves along, one step at a time; passed and invested close it, on-hold pauses it.
-export const PIPELINE: readonly MatchStage[] = ['suggested', 'intro-requested', 'introduced', 'meeting', 'due-diligence', 'term-sheet', 'invested'];
-export const CLOSED_STAGES: readonly MatchStage[] = ['invested', 'passed'];
-export const OPEN_STAGES: readonly MatchStage[] = ['suggested', 'intro-requested', 'introduced', 'meeting', 'due-diligence', 'term-sheet', 'on-hold'];
+export const PIPELINE: readonly MatchStage[] = [
+  'suggested',
+  'intro-requested',
+  'introduced',
+  'meeting',
+  'due-diligence',
+  'term-sheet',
+  'invested',
+];
+const CLOSED_STAGES: readonly MatchStage[] = ['invested', 'passed'];
+export const OPEN_STAGES: readonly MatchStage[] = [
+  'suggested',
+  'intro-requested',
+  'introduced',
+  'meeting',
+  'due-diligence',
+  'term-sheet',
+  'on-hold',
+];
 
 export const isOpen = (stage: MatchStage) => !CLOSED_STAGES.includes(stage);
 
@@ -15,7 +31,8 @@ export function stageBeforeHold(history: readonly StageChange[]): MatchStage | u
   return undefined;
 }
 
-export type MoveVerdict = { ok: true } | { ok: false; reason: 'closed' | 'same' | 'skips' | 'backwards' | 'notFromHold' };
+export type MoveVerdict =
+  { ok: true } | { ok: false; reason: 'closed' | 'same' | 'skips' | 'backwards' | 'notFromHold' };
 
 // Allowed moves: the next pipeline stage (an introduction may be made without the investor asking for it first), passed
 // or on-hold from any open stage, and from on-hold back to where it was. Everything else is refused with a reason.

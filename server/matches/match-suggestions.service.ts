@@ -14,7 +14,7 @@ import { tracksForFirm, tracksForInvestor, type TrackRound } from './match-track
 
 // Organisations and firms read to rank (a registry of this city's size; the bound keeps a page's cost fixed).
 const CANDIDATE_LIMIT = 2000;
-export const SUGGESTION_ROWS = 60;
+const SUGGESTION_ROWS = 60;
 
 const FIRM_FIT_PROJECTION = {
   nameKo: 1,

@@ -17,7 +17,7 @@ const blankToUndef = (v: unknown) => (v === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndef, schema.optional());
 
 // The filters of the board, the list and the export (they live in the URL).
-export const matchFilterFields = {
+const matchFilterFields = {
   owner: optional(objectId),
   sector: optional(z.enum(SECTORS)),
   type: optional(z.enum(INVESTOR_TYPES)),
@@ -29,7 +29,6 @@ export const boardQuery = z.strictObject({
   ...matchFilterFields,
   stage: optional(z.enum(OPEN_STAGES as [string, ...string[]])),
 });
-export type BoardQuery = z.infer<typeof boardQuery>;
 
 // The list may also pick one stage, closed ones included (without it: the open matches).
 export const matchListQuery = z.strictObject({
@@ -37,7 +36,6 @@ export const matchListQuery = z.strictObject({
   stage: optional(z.enum(MATCH_STAGES)),
   ...pageCursors,
 });
-export type MatchListQuery = z.infer<typeof matchListQuery>;
 
 // Where a move made from a board card or the follow-ups returns to: a deal-flow page of this app, never another site.
 const backPath = z.preprocess(
@@ -59,7 +57,6 @@ export const createMatchBody = z.strictObject({
   // The page the form was on (a firm's or an investor's suggestions), to come back to after a refusal.
   from: optional(z.enum(['firm', 'investor'])),
 });
-export type CreateMatchInput = z.infer<typeof createMatchBody>;
 
 // The move form: the stage to move to (named `stage`, as the match's own field, so a move made on a page someone has moved
 // since is merged and flagged like any edit: server/lib/forms.ts), the pass reason and its text.
@@ -71,7 +68,6 @@ export const moveBody = z.strictObject({
   reasonText: optionalText(1000),
   back: backPath,
 });
-export type MoveInput = z.infer<typeof moveBody>;
 
 export const detailsBody = z.strictObject({
   ...csrfField,
@@ -80,6 +76,5 @@ export const detailsBody = z.strictObject({
   nextStep: optionalText(300),
   dueOn: optionalDay,
 });
-export type DetailsInput = z.infer<typeof detailsBody>;
 
 export const matchNoteBody = z.strictObject({ ...csrfField, body: requiredText(10_000) });

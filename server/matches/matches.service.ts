@@ -16,26 +16,34 @@ export const MATCH_EXISTS = 'match_exists';
 export const BAD_MOVE = 'bad_move';
 
 // A second open match for a pair is refused with the existing one's id (the page links to it).
-const matchExists = (matchId: string) => new AppError(409, MATCH_EXISTS, 'an open match exists for this pair', { matchId });
+const matchExists = (matchId: string) =>
+  new AppError(409, MATCH_EXISTS, 'an open match exists for this pair', { matchId });
 
-const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+const isDuplicateKey = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 
 async function pairOf(firmId: string, investorId: string) {
-  const [firm, investor] = await Promise.all([FirmModel.findById(firmId).lean(), InvestorOrgModel.findById(investorId).lean()]);
+  const [firm, investor] = await Promise.all([
+    FirmModel.findById(firmId).lean(),
+    InvestorOrgModel.findById(investorId).lean(),
+  ]);
   if (!firm) throw NotFound('firm');
   if (!investor) throw NotFound('investor');
   if (firm.archived || investor.archived) throw ValidationFailed({ investor: ['matches.errors.archived'] });
   return { firm, investor };
 }
 
-const label = (firm: { nameKo?: string | null; nameEn?: string | null }, investor: { nameKo?: string | null; nameEn?: string | null }) =>
-  `${nameIn(firm, 'ko')} × ${nameIn(investor, 'ko')}`;
+const label = (
+  firm: { nameKo?: string | null; nameEn?: string | null },
+  investor: { nameKo?: string | null; nameEn?: string | null },
+) => `${nameIn(firm, 'ko')} × ${nameIn(investor, 'ko')}`;
 
 // A match is owned by an active staff member or admin; anyone else is refused beside the owner field.
 async function assertOwner(ownerId: string | undefined): Promise<void> {
   if (!ownerId) return;
   const owner = await UserModel.findById(ownerId, { role: 1, active: 1 }).lean();
-  if (!owner || !owner.active || (owner.role !== 'staff' && owner.role !== 'admin')) throw ValidationFailed({ owner: ['matches.errors.owner'] });
+  if (!owner || !owner.active || (owner.role !== 'staff' && owner.role !== 'admin'))
+    throw ValidationFailed({ owner: ['matches.errors.owner'] });
 }
 
 export type NewMatch = { firmId: string; investorId: string; ownerId?: string; nextStep?: string; dueOn?: string };
@@ -47,22 +55,69 @@ export async function createMatch(input: NewMatch, actor: MatchActor): Promise<{
   const now = new Date();
   const existing = await MatchModel.findOne({ firm: firm._id, investor: investor._id }).lean();
   if (existing && existing.open) throw matchExists(String(existing._id));
-  const entry = (cycle: number): StageChange & { by: string; byName?: string } => ({ stage: 'suggested', at: now, cycle, by: actor.id, byName: actor.name });
-  const details = { owner: input.ownerId, nextStep: input.nextStep, dueOn: input.dueOn, firmSector: firm.sectorPrimary, investorType: investor.type };
+  const entry = (cycle: number): StageChange & { by: string; byName?: string } => ({
+    stage: 'suggested',
+    at: now,
+    cycle,
+    by: actor.id,
+    byName: actor.name,
+  });
+  const details = {
+    owner: input.ownerId,
+    nextStep: input.nextStep,
+    dueOn: input.dueOn,
+    firmSector: firm.sectorPrimary,
+    investorType: investor.type,
+  };
   if (existing) {
     const cycle = existing.cycle + 1;
     const res = await MatchModel.updateOne(
       { _id: existing._id, open: false, ...atVersion(versionOf(existing)) },
-      { $set: { stage: 'suggested', open: true, cycle, stageSince: now, ...details }, $push: { history: entry(cycle) }, $inc: { __v: 1 } },
+      {
+        $set: { stage: 'suggested', open: true, cycle, stageSince: now, ...details },
+        $push: { history: entry(cycle) },
+        $inc: { __v: 1 },
+      },
     );
     if (!res.modifiedCount) throw matchExists(String(existing._id));
-    await recordAudit({ actor, entity: 'match', entityId: existing._id, firm: firm._id, entityLabel: label(firm, investor), action: 'status', changes: [{ field: 'stage', before: existing.stage, after: 'suggested' }] });
+    await recordAudit({
+      actor,
+      entity: 'match',
+      entityId: existing._id,
+      firm: firm._id,
+      entityLabel: label(firm, investor),
+      action: 'status',
+      changes: [{ field: 'stage', before: existing.stage, after: 'suggested' }],
+    });
     return { id: String(existing._id), reopened: true };
   }
   try {
-    const match = await MatchModel.create({ firm: firm._id, investor: investor._id, stage: 'suggested', open: true, cycle: 1, stageSince: now, history: [entry(1)], ...details });
-    await recordAudit({ actor, entity: 'match', entityId: match._id, firm: firm._id, entityLabel: label(firm, investor), action: 'create', changes: [{ field: 'stage', before: null, after: 'suggested' }] });
-    if (input.ownerId && input.ownerId !== actor.id) await notify([input.ownerId], { kind: 'assigned', match: String(match._id), firm: String(firm._id), investor: String(investor._id) });
+    const match = await MatchModel.create({
+      firm: firm._id,
+      investor: investor._id,
+      stage: 'suggested',
+      open: true,
+      cycle: 1,
+      stageSince: now,
+      history: [entry(1)],
+      ...details,
+    });
+    await recordAudit({
+      actor,
+      entity: 'match',
+      entityId: match._id,
+      firm: firm._id,
+      entityLabel: label(firm, investor),
+      action: 'create',
+      changes: [{ field: 'stage', before: null, after: 'suggested' }],
+    });
+    if (input.ownerId && input.ownerId !== actor.id)
+      await notify([input.ownerId], {
+        kind: 'assigned',
+        match: String(match._id),
+        firm: String(firm._id),
+        investor: String(investor._id),
+      });
     return { id: String(match._id), reopened: false };
   } catch (err) {
     // Two people created the same pair at once: the unique index lets one through.
@@ -84,18 +139,33 @@ export type Move = { to: MatchStage; reason?: PassReason; reasonText?: string; v
 
 // Moves a match one allowed step (or to passed / on hold), time-stamped with who did it. A pass needs a reason; a move
 // the rules refuse is an error with the reason; a move against a version someone else has moved since is an edit conflict.
-export async function moveMatch(id: string, move: Move, actor: MatchActor, opts: { notifyOwner?: boolean } = {}): Promise<{ stage: MatchStage; firm: string; investor: string }> {
+export async function moveMatch(
+  id: string,
+  move: Move,
+  actor: MatchActor,
+  opts: { notifyOwner?: boolean } = {},
+): Promise<{ stage: MatchStage; firm: string; investor: string }> {
   const match = await getMatch(id);
   // A move chosen on a page someone has moved since is a conflict first: the rules would otherwise judge it against a
   // stage its author never saw ("already there", "skips a step").
-  if (move.version !== undefined && move.version !== versionOf(match)) throw editConflict(await editorsSince(id, move.version));
+  if (move.version !== undefined && move.version !== versionOf(match))
+    throw editConflict(await editorsSince(id, move.version));
   const verdict = checkMove(match.history, move.to);
-  if (!verdict.ok) throw new AppError(422, BAD_MOVE, `cannot move from ${match.stage} to ${move.to}`, { reason: verdict.reason, from: match.stage, to: move.to });
+  if (!verdict.ok)
+    throw new AppError(422, BAD_MOVE, `cannot move from ${match.stage} to ${move.to}`, {
+      reason: verdict.reason,
+      from: match.stage,
+      to: move.to,
+    });
   if (move.to === 'passed' && !move.reason) throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
   const version = move.version ?? versionOf(match);
   const now = new Date();
   const change = {
-    stage: move.to, at: now, cycle: match.cycle, by: actor.id, byName: actor.name,
+    stage: move.to,
+    at: now,
+    cycle: match.cycle,
+    by: actor.id,
+    byName: actor.name,
     ...(move.to === 'passed' ? { reason: move.reason, reasonText: move.reasonText } : {}),
   };
   const res = await MatchModel.updateOne(
@@ -104,16 +174,38 @@ export async function moveMatch(id: string, move: Move, actor: MatchActor, opts:
   );
   if (!res.modifiedCount) throw editConflict(await editorsSince(id, version));
   await InvestorOrgModel.updateOne({ _id: match.investor }, { $set: { lastContactAt: now } });
-  const [firm, investor] = await Promise.all([FirmModel.findById(match.firm, { nameKo: 1, nameEn: 1 }).lean(), InvestorOrgModel.findById(match.investor, { nameKo: 1, nameEn: 1 }).lean()]);
+  const [firm, investor] = await Promise.all([
+    FirmModel.findById(match.firm, { nameKo: 1, nameEn: 1 }).lean(),
+    InvestorOrgModel.findById(match.investor, { nameKo: 1, nameEn: 1 }).lean(),
+  ]);
   await recordAudit({
-    actor, entity: 'match', entityId: match._id, firm: match.firm, entityLabel: label(firm ?? {}, investor ?? {}), action: 'status', version: version + 1,
-    changes: [{ field: 'stage', before: match.stage, after: move.to }, ...(move.reason ? [{ field: 'passReason', before: null, after: move.reason }] : [])],
+    actor,
+    entity: 'match',
+    entityId: match._id,
+    firm: match.firm,
+    entityLabel: label(firm ?? {}, investor ?? {}),
+    action: 'status',
+    version: version + 1,
+    changes: [
+      { field: 'stage', before: match.stage, after: move.to },
+      ...(move.reason ? [{ field: 'passReason', before: null, after: move.reason }] : []),
+    ],
   });
   // The owner hears of a move someone else made (an investor's answer is told by respondAsInvestor instead).
   if (opts.notifyOwner !== false && match.owner && String(match.owner) !== actor.id) {
     await notify([String(match.owner)], {
-      kind: 'stage', match: id, firm: String(match.firm), investor: String(match.investor),
-      params: { stage: move.to, ...(actor.name ? { byName: actor.name } : {}), firmKo: nameIn(firm, 'ko'), firmEn: nameIn(firm, 'en'), investorKo: nameIn(investor, 'ko'), investorEn: nameIn(investor, 'en') },
+      kind: 'stage',
+      match: id,
+      firm: String(match.firm),
+      investor: String(match.investor),
+      params: {
+        stage: move.to,
+        ...(actor.name ? { byName: actor.name } : {}),
+        firmKo: nameIn(firm, 'ko'),
+        firmEn: nameIn(firm, 'en'),
+        investorKo: nameIn(investor, 'ko'),
+        investorEn: nameIn(investor, 'en'),
+      },
     });
   }
   return { stage: move.to, firm: String(match.firm), investor: String(match.investor) };
@@ -127,63 +219,146 @@ export async function updateMatchDetails(id: string, input: MatchDetails, actor:
   // A new owner must be active staff; the one it has may stay even after leaving.
   if (input.ownerId !== (match.owner ? String(match.owner) : undefined)) await assertOwner(input.ownerId);
   const version = input.version ?? versionOf(match);
-  const $set = { owner: input.ownerId || undefined, nextStep: input.nextStep || undefined, dueOn: input.dueOn || undefined };
-  const $unset = Object.fromEntries(Object.entries($set).filter(([, v]) => v === undefined).map(([k]) => [k, 1 as const]));
+  const $set = {
+    owner: input.ownerId || undefined,
+    nextStep: input.nextStep || undefined,
+    dueOn: input.dueOn || undefined,
+  };
+  const $unset = Object.fromEntries(
+    Object.entries($set)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => [k, 1 as const]),
+  );
   const res = await MatchModel.updateOne(
     { _id: match._id, ...atVersion(version) },
-    { $set: Object.fromEntries(Object.entries($set).filter(([, v]) => v !== undefined)), ...(Object.keys($unset).length ? { $unset } : {}), $inc: { __v: 1 } },
+    {
+      $set: Object.fromEntries(Object.entries($set).filter(([, v]) => v !== undefined)),
+      ...(Object.keys($unset).length ? { $unset } : {}),
+      $inc: { __v: 1 },
+    },
   );
   if (!res.modifiedCount) throw editConflict(await editorsSince(id, version));
   // The owner is recorded by name: the audit log shows people, not ids.
   const ownerIds = [match.owner, $set.owner].filter((o): o is NonNullable<typeof o> => Boolean(o)).map(String);
-  const ownerNames = new Map((ownerIds.length ? await UserModel.find({ _id: { $in: ownerIds } }, { name: 1 }).lean() : []).map((u) => [String(u._id), u.name]));
-  const shown = (field: 'owner' | 'nextStep' | 'dueOn', v: { toString(): string } | null | undefined) => (!v ? null : field === 'owner' ? ownerNames.get(v.toString()) ?? null : v.toString());
+  const ownerNames = new Map(
+    (ownerIds.length ? await UserModel.find({ _id: { $in: ownerIds } }, { name: 1 }).lean() : []).map((u) => [
+      String(u._id),
+      u.name,
+    ]),
+  );
+  const shown = (field: 'owner' | 'nextStep' | 'dueOn', v: { toString(): string } | null | undefined) =>
+    !v ? null : field === 'owner' ? (ownerNames.get(v.toString()) ?? null) : v.toString();
   const changes = (['owner', 'nextStep', 'dueOn'] as const)
     .filter((field) => (match[field] ? String(match[field]) : null) !== ($set[field] ?? null))
     .map((field) => ({ field, before: shown(field, match[field]), after: shown(field, $set[field]) }));
-  if (changes.length) await recordAudit({ actor, entity: 'match', entityId: match._id, firm: match.firm, action: 'update', version: version + 1, changes });
+  if (changes.length)
+    await recordAudit({
+      actor,
+      entity: 'match',
+      entityId: match._id,
+      firm: match.firm,
+      action: 'update',
+      version: version + 1,
+      changes,
+    });
   if (input.ownerId && input.ownerId !== String(match.owner ?? '') && input.ownerId !== actor.id) {
-    await notify([input.ownerId], { kind: 'assigned', match: id, firm: String(match.firm), investor: String(match.investor) });
+    await notify([input.ownerId], {
+      kind: 'assigned',
+      match: id,
+      firm: String(match.firm),
+      investor: String(match.investor),
+    });
   }
 }
 
 export async function addMatchNote(id: string, body: string, actor: MatchActor): Promise<void> {
   const match = await getMatch(id);
-  await MatchModel.updateOne({ _id: match._id }, { $push: { notes: { body, at: new Date(), by: actor.id, byName: actor.name } } });
-  await recordAudit({ actor, entity: 'match', entityId: match._id, firm: match.firm, action: 'update', changes: [{ field: 'note', before: null, after: body }] });
+  await MatchModel.updateOne(
+    { _id: match._id },
+    { $push: { notes: { body, at: new Date(), by: actor.id, byName: actor.name } } },
+  );
+  await recordAudit({
+    actor,
+    entity: 'match',
+    entityId: match._id,
+    firm: match.firm,
+    action: 'update',
+    changes: [{ field: 'note', before: null, after: body }],
+  });
 }
 
-export type InvestorResponse = { kind: 'interest' | 'intro-request' | 'pass'; reason?: PassReason; reasonText?: string };
+export type InvestorResponse = {
+  kind: 'interest' | 'intro-request' | 'pass';
+  reason?: PassReason;
+  reasonText?: string;
+};
 
 // An investor answers a firm shared with its organisation: interest creates (or reopens) the match; an introduction
 // request moves it to "intro requested" when it is still only suggested; a pass closes it with the reason. The match's
 // owner (or every staff member, when it has none) is notified. Visibility is the caller's check (the portal's).
-export async function respondAsInvestor(firmId: string, investorId: string, response: InvestorResponse, actor: MatchActor): Promise<{ matchId: string }> {
-  if (response.kind === 'pass' && !response.reason) throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
+export async function respondAsInvestor(
+  firmId: string,
+  investorId: string,
+  response: InvestorResponse,
+  actor: MatchActor,
+): Promise<{ matchId: string }> {
+  if (response.kind === 'pass' && !response.reason)
+    throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
   let match = await MatchModel.findOne({ firm: firmId, investor: investorId }).lean();
   if (!match || !match.open) {
     const created = await createMatch({ firmId, investorId }, actor).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === MATCH_EXISTS) return { id: (err.details as { matchId: string }).matchId, reopened: false };
+      if (err instanceof AppError && err.code === MATCH_EXISTS)
+        return { id: (err.details as { matchId: string }).matchId, reopened: false };
       throw err;
     });
     match = await getMatch(created.id);
   }
   const id = String(match._id);
-  if (response.kind === 'intro-request' && checkMove(match.history, 'intro-requested').ok) await moveMatch(id, { to: 'intro-requested' }, actor, { notifyOwner: false });
-  if (response.kind === 'pass') await moveMatch(id, { to: 'passed', reason: response.reason, reasonText: response.reasonText }, actor, { notifyOwner: false });
-  const [firm, investor] = await Promise.all([FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean(), InvestorOrgModel.findById(investorId, { nameKo: 1, nameEn: 1 }).lean()]);
+  if (response.kind === 'intro-request' && checkMove(match.history, 'intro-requested').ok)
+    await moveMatch(id, { to: 'intro-requested' }, actor, { notifyOwner: false });
+  if (response.kind === 'pass')
+    await moveMatch(id, { to: 'passed', reason: response.reason, reasonText: response.reasonText }, actor, {
+      notifyOwner: false,
+    });
+  const [firm, investor] = await Promise.all([
+    FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean(),
+    InvestorOrgModel.findById(investorId, { nameKo: 1, nameEn: 1 }).lean(),
+  ]);
   await notify(await staffToNotify(match.owner ? String(match.owner) : undefined), {
-    kind: response.kind, match: id, firm: firmId, investor: investorId,
-    params: { firmKo: nameIn(firm, 'ko'), firmEn: nameIn(firm, 'en'), investorKo: nameIn(investor, 'ko'), investorEn: nameIn(investor, 'en'), ...(response.reason ? { reason: response.reason } : {}) },
+    kind: response.kind,
+    match: id,
+    firm: firmId,
+    investor: investorId,
+    params: {
+      firmKo: nameIn(firm, 'ko'),
+      firmEn: nameIn(firm, 'en'),
+      investorKo: nameIn(investor, 'ko'),
+      investorEn: nameIn(investor, 'en'),
+      ...(response.reason ? { reason: response.reason } : {}),
+    },
   });
   return { matchId: id };
 }
 
 // The round recorded from an invested match is linked to it, so the pipeline and the funding figures agree. Only a match of
 // the round's firm that reached "invested" takes the link; anything else is left alone (false).
-export async function linkRound(matchId: string, round: { id: string; firm: string; stage: string }, actor: MatchActor): Promise<boolean> {
-  const res = await MatchModel.updateOne({ _id: matchId, firm: round.firm, stage: 'invested' }, { $set: { round: round.id } });
+export async function linkRound(
+  matchId: string,
+  round: { id: string; firm: string; stage: string },
+  actor: MatchActor,
+): Promise<boolean> {
+  const res = await MatchModel.updateOne(
+    { _id: matchId, firm: round.firm, stage: 'invested' },
+    { $set: { round: round.id } },
+  );
   if (!res.modifiedCount) return false;
-  await recordAudit({ actor, entity: 'match', entityId: matchId, firm: round.firm, action: 'update', changes: [{ field: 'round', before: null, after: round.stage }] });
+  await recordAudit({
+    actor,
+    entity: 'match',
+    entityId: matchId,
+    firm: round.firm,
+    action: 'update',
+    changes: [{ field: 'round', before: null, after: round.stage }],
+  });
   return true;
 }

@@ -1,3 +1,3 @@
 // In-app notifications: the bell's count (kept on the user) and the list at /notifications.
-export { notify, staffToNotify, notificationsOf, notificationsPage, markAllRead, countUnread, type NotificationInput } from './notifications.service.js';
+export { notify, staffToNotify, notificationsOf, countUnread } from './notifications.service.js';
 export { notificationsRouter } from './notifications.routes.js';

@@ -29,7 +29,9 @@ export async function notify(userIds: readonly string[], input: NotificationInpu
 // Who hears of an investor's answer: the match's owner, or every active staff member and admin when it has none.
 export async function staffToNotify(ownerId?: string | null): Promise<string[]> {
   if (ownerId) return [ownerId];
-  const staff = await UserModel.find({ role: { $in: ['admin', 'staff'] }, active: true }, { _id: 1 }).limit(200).lean();
+  const staff = await UserModel.find({ role: { $in: ['admin', 'staff'] }, active: true }, { _id: 1 })
+    .limit(200)
+    .lean();
   return staff.map((u) => String(u._id));
 }
 
@@ -37,20 +39,47 @@ export async function notificationsOf(userId: string) {
   return NotificationModel.find({ user: userId }).sort({ at: -1, _id: -1 }).limit(PAGE).lean();
 }
 
-type StoredNotice = { _id: unknown; kind: string; at: Date; read: boolean; match?: unknown; firm?: unknown; investor?: unknown; params?: Record<string, unknown> | null };
+type StoredNotice = {
+  _id: unknown;
+  kind: string;
+  at: Date;
+  read: boolean;
+  match?: unknown;
+  firm?: unknown;
+  investor?: unknown;
+  params?: Record<string, unknown> | null;
+};
 
 // One page of a user's notices, newest first (keyset on the {user, at, _id} index), with the names of their firms and
 // investors (one $in query each).
 export async function notificationsPage(userId: string, cursor: { after?: string; before?: string }) {
   const page = await keysetPage<StoredNotice>({
-    field: 'at', kind: 'date', dir: -1, after: cursor.after, before: cursor.before, size: PAGE,
+    field: 'at',
+    kind: 'date',
+    dir: -1,
+    after: cursor.after,
+    before: cursor.before,
+    size: PAGE,
     valueOf: (n) => n.at,
-    find: (filter, sort, limit) => NotificationModel.find(filter ? { $and: [{ user: userId }, filter] } : { user: userId }).sort(sort).limit(limit).lean<StoredNotice[]>(),
+    find: (filter, sort, limit) =>
+      NotificationModel.find(filter ? { $and: [{ user: userId }, filter] } : { user: userId })
+        .sort(sort)
+        .limit(limit)
+        .lean<StoredNotice[]>(),
   });
-  const ids = (key: 'firm' | 'investor') => [...new Set(page.rows.map((n) => n[key]).filter(Boolean).map(String))];
+  const ids = (key: 'firm' | 'investor') => [
+    ...new Set(
+      page.rows
+        .map((n) => n[key])
+        .filter(Boolean)
+        .map(String),
+    ),
+  ];
   const [firms, investors] = await Promise.all([
     ids('firm').length ? FirmModel.find({ _id: { $in: ids('firm') } }, { nameKo: 1, nameEn: 1 }).lean() : [],
-    ids('investor').length ? InvestorOrgModel.find({ _id: { $in: ids('investor') } }, { nameKo: 1, nameEn: 1 }).lean() : [],
+    ids('investor').length
+      ? InvestorOrgModel.find({ _id: { $in: ids('investor') } }, { nameKo: 1, nameEn: 1 }).lean()
+      : [],
   ]);
   return {
     ...page,

@@ -4,5 +4,10 @@ export { peopleOfFirm } from './people.service.js';
 // An investor organisation's contacts (their pages are the investors feature's, under /investors/:id/contacts).
 export { addContactBody, editContactBody } from './people.schemas.js';
 export {
-  contactsOfInvestor, addInvestorContact, getInvestorContact, editInvestorContact, unlinkInvestorContact, type ContactOrg,
+  contactsOfInvestor,
+  addInvestorContact,
+  getInvestorContact,
+  editInvestorContact,
+  unlinkInvestorContact,
+  type ContactOrg,
 } from './investor-contacts.service.js';

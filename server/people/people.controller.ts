@@ -14,14 +14,33 @@ type FirmLocals = { firm: NamedRecord };
 type PersonPage<S extends Schemas> = Validated<S, FirmLocals>;
 
 type StoredPerson = Awaited<ReturnType<typeof people.getPerson>>;
-type PersonFields = { name?: string | null; title?: string | null; email?: string | null; phone?: string | null; linkedin?: string | null };
+type PersonFields = {
+  name?: string | null;
+  title?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  linkedin?: string | null;
+};
 
 // A person (stored, or as typed) as the edit form's values.
-const personValues = (p: PersonFields) => ({ name: p.name ?? '', title: p.title ?? '', email: p.email ?? '', phone: p.phone ?? '', linkedin: p.linkedin ?? '' });
+const personValues = (p: PersonFields) => ({
+  name: p.name ?? '',
+  title: p.title ?? '',
+  email: p.email ?? '',
+  phone: p.phone ?? '',
+  linkedin: p.linkedin ?? '',
+});
 const versioned = (person: StoredPerson): Versioned => ({ version: versionOf(person), values: personValues(person) });
 
-function renderPersonForm(req: Request, res: AppResponse<FirmLocals>, locals: { person?: StoredPerson } & Partial<FormState> & { values: Record<string, unknown> }) {
-  renderForm(res, 'people/form', { title: `${locals.person ? req.t('people.edit') : req.t('people.add')} · ${nameIn(res.locals.firm, res.locals.lang)}`, ...locals });
+function renderPersonForm(
+  req: Request,
+  res: AppResponse<FirmLocals>,
+  locals: { person?: StoredPerson } & Partial<FormState> & { values: Record<string, unknown> },
+) {
+  renderForm(res, 'people/form', {
+    title: `${locals.person ? req.t('people.edit') : req.t('people.add')} · ${nameIn(res.locals.firm, res.locals.lang)}`,
+    ...locals,
+  });
 }
 
 // GET /firms/:id/people/new
@@ -50,7 +69,10 @@ export async function editForm(req: Request, res: PersonPage<{ params: typeof pe
 }
 
 // POST /firms/:id/people/:personId — save; a save over someone else's is merged (server/lib/edit-conflict.ts)
-export async function update(req: Request, res: PersonPage<{ params: typeof personParams; body: typeof editPersonBody }>) {
+export async function update(
+  req: Request,
+  res: PersonPage<{ params: typeof personParams; body: typeof editPersonBody }>,
+) {
   const { id, personId } = res.locals.input.params;
   const person = await people.getPerson(id, personId);
   await handleForm(res, {
@@ -60,12 +82,19 @@ export async function update(req: Request, res: PersonPage<{ params: typeof pers
       flash(res, 'success', req.t('people.saved'));
       res.redirect(`/firms/${id}#people`);
     },
-    merge: { schema: editPersonBody, valuesOf: personValues, current: async () => versioned(await people.getPerson(id, personId)) },
+    merge: {
+      schema: editPersonBody,
+      valuesOf: personValues,
+      current: async () => versioned(await people.getPerson(id, personId)),
+    },
   });
 }
 
 // POST /firms/:id/people/:personId/unlink
-export async function unlink(req: Request, res: PersonPage<{ params: typeof personParams; body: typeof csrfOnlyBody }>) {
+export async function unlink(
+  req: Request,
+  res: PersonPage<{ params: typeof personParams; body: typeof csrfOnlyBody }>,
+) {
   const { id, personId } = res.locals.input.params;
   await people.unlinkPerson(id, personId, actorOf(req));
   flash(res, 'success', req.t('people.unlinked'));

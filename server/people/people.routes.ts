@@ -14,9 +14,27 @@ export function peopleRouter({ getFirm }: { getFirm: (id: string) => Promise<Nam
   const loadFirm = loadRecord('firm', getFirm);
   const form = { formView: true };
   router.get('/firms/:id/people/new', staff, validate({ params: idParams }), loadFirm, people.newForm);
-  router.post('/firms/:id/people', staff, validate({ params: idParams, body: addPersonBody }, form), loadFirm, people.add);
+  router.post(
+    '/firms/:id/people',
+    staff,
+    validate({ params: idParams, body: addPersonBody }, form),
+    loadFirm,
+    people.add,
+  );
   router.get('/firms/:id/people/:personId/edit', staff, validate({ params: personParams }), loadFirm, people.editForm);
-  router.post('/firms/:id/people/:personId', staff, validate({ params: personParams, body: editPersonBody }, form), loadFirm, people.update);
-  router.post('/firms/:id/people/:personId/unlink', staff, validate({ params: personParams, body: csrfOnlyBody }), loadFirm, people.unlink);
+  router.post(
+    '/firms/:id/people/:personId',
+    staff,
+    validate({ params: personParams, body: editPersonBody }, form),
+    loadFirm,
+    people.update,
+  );
+  router.post(
+    '/firms/:id/people/:personId/unlink',
+    staff,
+    validate({ params: personParams, body: csrfOnlyBody }),
+    loadFirm,
+    people.unlink,
+  );
   return router;
 }

@@ -7,11 +7,29 @@ const personFields = {
   name: requiredText(120),
   title: optionalText(120),
   email: optionalEmail,
-  phone: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^[+\d][\d\s().-]{5,24}$/, { error: 'validation.phone' }).optional()),
-  linkedin: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^https?:\/\/([a-z]+\.)?linkedin\.com\/\S+$/i, { error: 'people.errors.linkedin' }).optional()),
+  phone: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^[+\d][\d\s().-]{5,24}$/, { error: 'validation.phone' })
+      .optional(),
+  ),
+  linkedin: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/([a-z]+\.)?linkedin\.com\/\S+$/i, { error: 'people.errors.linkedin' })
+      .optional(),
+  ),
 };
 
-export const addPersonBody = z.strictObject({ ...csrfField, ...personFields, role: z.enum(PERSON_ROLES, { error: 'validation.choice' }) });
+export const addPersonBody = z.strictObject({
+  ...csrfField,
+  ...personFields,
+  role: z.enum(PERSON_ROLES, { error: 'validation.choice' }),
+});
 export const editPersonBody = z.strictObject({ ...csrfField, ...editVersionFields, ...personFields });
 export const personParams = z.strictObject({ id: objectId, personId: objectId });
 

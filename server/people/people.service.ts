@@ -20,9 +20,18 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
   const link = { firm: new Types.ObjectId(firmId), role: input.role };
   const existing = input.email ? await PersonModel.findOne({ email: input.email }).lean() : null;
   if (existing) {
-    if (existing.firms.some((f) => String(f.firm) === firmId)) throw Conflict('already linked', { email: ['people.errors.alreadyLinked'] });
+    if (existing.firms.some((f) => String(f.firm) === firmId))
+      throw Conflict('already linked', { email: ['people.errors.alreadyLinked'] });
     await PersonModel.updateOne({ _id: existing._id }, { $push: { firms: link } });
-    await recordAudit({ actor, entity: 'person', entityId: existing._id, firm: firmId, entityLabel: existing.name, action: 'update', changes: [{ field: 'firms', before: null, after: `${firmId} (${input.role})` }] });
+    await recordAudit({
+      actor,
+      entity: 'person',
+      entityId: existing._id,
+      firm: firmId,
+      entityLabel: existing.name,
+      action: 'update',
+      changes: [{ field: 'firms', before: null, after: `${firmId} (${input.role})` }],
+    });
     return { person: existing, linkedExisting: true };
   }
   const { _csrf, role, ...fields } = input;
@@ -33,7 +42,16 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
     if (isDuplicateKey(err)) throw emailTaken();
     throw err;
   }
-  await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'create', changes: diffFields({}, { ...fields, role }), version: versionOf(person) });
+  await recordAudit({
+    actor,
+    entity: 'person',
+    entityId: person._id,
+    firm: firmId,
+    entityLabel: person.name,
+    action: 'create',
+    changes: diffFields({}, { ...fields, role }),
+    version: versionOf(person),
+  });
   return { person, linkedExisting: false };
 }
 
@@ -51,23 +69,47 @@ export async function editPerson(firmId: string, personId: string, input: EditPe
   const { _csrf, _version, _base, ...fields } = input;
   const version = _version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(personId, version);
-  const changes = diffFields({ name: before.name, title: before.title, email: before.email, phone: before.phone, linkedin: before.linkedin }, fields);
+  const changes = diffFields(
+    { name: before.name, title: before.title, email: before.email, phone: before.phone, linkedin: before.linkedin },
+    fields,
+  );
   if (!changes.length) return;
   const { $set, $unset } = splitSetUnset(fields);
   let saved;
   try {
-    saved = await PersonModel.findOneAndUpdate({ _id: personId, 'firms.firm': firmId, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
+    saved = await PersonModel.findOneAndUpdate(
+      { _id: personId, 'firms.firm': firmId, ...atVersion(version) },
+      nextVersion($set, $unset),
+      { returnDocument: 'after' },
+    ).lean();
   } catch (err) {
     if (isDuplicateKey(err)) throw emailTaken();
     throw err;
   }
   if (!saved) throw await editConflictSince(personId, version);
-  await recordAudit({ actor, entity: 'person', entityId: before._id, firm: firmId, entityLabel: before.name, action: 'update', changes, version: versionOf(saved) });
+  await recordAudit({
+    actor,
+    entity: 'person',
+    entityId: before._id,
+    firm: firmId,
+    entityLabel: before.name,
+    action: 'update',
+    changes,
+    version: versionOf(saved),
+  });
 }
 
 export async function unlinkPerson(firmId: string, personId: string, actor: Actor) {
   const person = await getPerson(firmId, personId);
   await PersonModel.updateOne({ _id: personId }, { $pull: { firms: { firm: new Types.ObjectId(firmId) } } });
   await FirmModel.updateOne({ _id: firmId, contactPerson: person._id }, { $unset: { contactPerson: 1 } });
-  await recordAudit({ actor, entity: 'person', entityId: person._id, firm: firmId, entityLabel: person.name, action: 'update', changes: [{ field: 'firms', before: firmId, after: null }] });
+  await recordAudit({
+    actor,
+    entity: 'person',
+    entityId: person._id,
+    firm: firmId,
+    entityLabel: person.name,
+    action: 'update',
+    changes: [{ field: 'firms', before: firmId, after: null }],
+  });
 }

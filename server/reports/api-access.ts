@@ -13,11 +13,23 @@ const REPORT_ROLES: readonly Role[] = ['admin', 'staff', 'viewer'];
 const COLLECTION = 'api_limits';
 const WINDOW_SECONDS = 60;
 
-const limiters = new Map<number, RateLimiterMongo>();
-let prepared: Promise<void> | undefined;
+// Per database client: a reconnect (a new client) must not keep counting through a closed one.
+type Store = { prepared?: Promise<void>; limiters: Map<number, RateLimiterMongo> };
+const stores = new WeakMap<object, Store>();
+
+function storeOf(): Store {
+  const client = mongoose.connection.getClient();
+  let store = stores.get(client);
+  if (!store) {
+    store = { limiters: new Map() };
+    stores.set(client, store);
+  }
+  return store;
+}
 
 function prepare(): Promise<void> {
-  prepared ??= (async () => {
+  const store = storeOf();
+  store.prepared ??= (async () => {
     const col = mongoose.connection.collection(COLLECTION);
     await col.createIndex({ key: 1 }, { unique: true });
     await col.createIndex({ expire: 1 });
@@ -26,13 +38,14 @@ function prepare(): Promise<void> {
     }, 60_000);
     sweep.unref();
   })().catch((err: unknown) => {
-    prepared = undefined;
+    store.prepared = undefined;
     throw err;
   });
-  return prepared;
+  return store.prepared;
 }
 
 function limiterFor(points: number): RateLimiterMongo {
+  const { limiters } = storeOf();
   let limiter = limiters.get(points);
   if (!limiter) {
     limiter = new RateLimiterMongo({
@@ -50,7 +63,8 @@ function limiterFor(points: number): RateLimiterMongo {
 }
 
 const refuse = (res: Response, status: number, error: string, message: string) => {
-  if (status === 401) res.setHeader('WWW-Authenticate', error === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer');
+  if (status === 401)
+    res.setHeader('WWW-Authenticate', error === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer');
   res.status(status).json({ error, message });
 };
 
@@ -63,7 +77,8 @@ export const apiAccess: RequestHandler = async (req, res, next) => {
     if (!id) return refuse(res, 401, 'invalid_token', 'unknown or revoked token');
     key = `token_${id}`;
   } else if (req.user) {
-    if (!REPORT_ROLES.includes(req.user.role)) return refuse(res, 403, 'forbidden', 'the reports are not available to this account');
+    if (!REPORT_ROLES.includes(req.user.role))
+      return refuse(res, 403, 'forbidden', 'the reports are not available to this account');
     key = `user_${req.user.id}`;
   } else {
     return refuse(res, 401, 'unauthorized', 'send a token as Authorization: Bearer <token>, or sign in');

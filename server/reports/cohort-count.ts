@@ -35,7 +35,11 @@ export function countResidentOn(firms: readonly { statusHistory: readonly Status
 }
 
 // Admissions (a spell starts) and departures (a spell ends) within [from, to].
-export function movesBetween(history: readonly StatusEntry[], from: Day, to: Day): { admissions: number; departures: number } {
+export function movesBetween(
+  history: readonly StatusEntry[],
+  from: Day,
+  to: Day,
+): { admissions: number; departures: number } {
   let admissions = 0;
   let departures = 0;
   for (const spell of residencyIntervals(history)) {

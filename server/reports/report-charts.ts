@@ -12,7 +12,18 @@ const WIDTH = 720;
 const HEIGHT = 320;
 // Single quotes inside: ECharts writes the family into a double-quoted style attribute without escaping it.
 const FONT = "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif";
-const COLORS = ['#0b5cad', '#e07b00', '#067647', '#b42318', '#6941c6', '#0e7490', '#a15c07', '#475467', '#c11574', '#3b7c0f'];
+const COLORS = [
+  '#0b5cad',
+  '#e07b00',
+  '#067647',
+  '#b42318',
+  '#6941c6',
+  '#0e7490',
+  '#a15c07',
+  '#475467',
+  '#c11574',
+  '#3b7c0f',
+];
 
 type Ctx = { table: Table; t: Translate; lang: Lang };
 type Option = Record<string, unknown>;
@@ -24,10 +35,19 @@ const base = (yKrw = false, lang: Lang = 'ko'): Option => ({
   textStyle: { fontFamily: FONT },
   grid: { left: 28, right: 28, top: 40, bottom: 16, containLabel: true },
   legend: { top: 4, itemGap: 24 },
-  yAxis: { type: 'value', minInterval: 1, ...(yKrw ? { axisLabel: { formatter: (v: number) => axisKrw(v, lang) } } : {}) },
+  yAxis: {
+    type: 'value',
+    minInterval: 1,
+    ...(yKrw ? { axisLabel: { formatter: (v: number) => axisKrw(v, lang) } } : {}),
+  },
 });
 
-const label = (c: Ctx, key: string) => columnLabel(c.table.name, c.table.columns.find((col) => col.key === key)!, c.t);
+const label = (c: Ctx, key: string) =>
+  columnLabel(
+    c.table.name,
+    c.table.columns.find((col) => col.key === key)!,
+    c.t,
+  );
 const quarters = (c: Ctx) => c.table.rows.map((r) => quarterLabel(String(r.quarter), c.t));
 
 const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
@@ -36,7 +56,17 @@ const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
     xAxis: { type: 'category', data: c.table.rows.map((r) => String(r.day).slice(0, 7)) },
     series: [
       { name: label(c, 'residents'), type: 'line', data: c.table.rows.map((r) => num(r.residents)), symbolSize: 5 },
-      ...(c.table.rows.some((r) => r.targetLine !== null) ? [{ name: label(c, 'targetLine'), type: 'line', data: c.table.rows.map((r) => r.targetLine), lineStyle: { type: 'dashed' }, symbol: 'none' }] : []),
+      ...(c.table.rows.some((r) => r.targetLine !== null)
+        ? [
+            {
+              name: label(c, 'targetLine'),
+              type: 'line',
+              data: c.table.rows.map((r) => r.targetLine),
+              lineStyle: { type: 'dashed' },
+              symbol: 'none',
+            },
+          ]
+        : []),
     ],
   }),
   sectors: (c) => breakdown(c, 'sector'),
@@ -44,14 +74,23 @@ const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
   moves: (c) => ({
     ...base(),
     xAxis: { type: 'category', data: quarters(c) },
-    series: ['admissions', 'departures'].map((key) => ({ name: label(c, key), type: 'bar', data: c.table.rows.map((r) => num(r[key])) })),
+    series: ['admissions', 'departures'].map((key) => ({
+      name: label(c, key),
+      type: 'bar',
+      data: c.table.rows.map((r) => num(r[key])),
+    })),
   }),
   capital: (c) => ({
     ...base(true, c.lang),
     xAxis: { type: 'category', data: quarters(c) },
     series: c.table.columns
       .filter((col) => col.vocab === 'roundStages')
-      .map((col) => ({ name: columnLabel('capital', col, c.t), type: 'bar', stack: 'raised', data: c.table.rows.map((r) => num(r[col.key])) })),
+      .map((col) => ({
+        name: columnLabel('capital', col, c.t),
+        type: 'bar',
+        stack: 'raised',
+        data: c.table.rows.map((r) => num(r[col.key])),
+      })),
   }),
   tips: (c) => ({
     ...base(),
@@ -69,7 +108,14 @@ const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
       legend: { show: false },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: rows.map((r) => codeLabel(col, r.stage ?? null, c.t)) },
-      series: [{ name: label(c, 'reached'), type: 'bar', data: rows.map((r) => num(r.reached)), label: { show: true, position: 'right' } }],
+      series: [
+        {
+          name: label(c, 'reached'),
+          type: 'bar',
+          data: rows.map((r) => num(r.reached)),
+          label: { show: true, position: 'right' },
+        },
+      ],
     };
   },
 };
@@ -82,7 +128,18 @@ function breakdown(c: Ctx, key: 'sector' | 'stage'): Option {
     legend: { show: false },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: rows.map((r) => codeLabel(col, r[key] ?? null, c.t)) },
-    series: [{ name: label(c, 'firms'), type: 'bar', data: rows.map((r) => num(r.firms)), label: { show: true, position: 'right', formatter: (p: { value: number }) => cellText({ key: 'v', kind: 'count' }, { v: p.value }, c.lang, c.t) } }],
+    series: [
+      {
+        name: label(c, 'firms'),
+        type: 'bar',
+        data: rows.map((r) => num(r.firms)),
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { value: number }) => cellText({ key: 'v', kind: 'count' }, { v: p.value }, c.lang, c.t),
+        },
+      },
+    ],
   };
 }
 

@@ -25,7 +25,10 @@ export const NO_STAGE = 'none';
 // The firm's headcount on a day, from its recorded changes (in the order recorded): the value after the last change on
 // or before the day; before the first change, the value it replaced (or, when the first change created the firm, the
 // value it was created with). A firm whose headcount was never recorded as changed has its current one throughout.
-export function headcountOn(changes: readonly HeadcountChange[], current: number | null | undefined): (day: Day) => number {
+export function headcountOn(
+  changes: readonly HeadcountChange[],
+  current: number | null | undefined,
+): (day: Day) => number {
   return (day) => {
     let value: number | null | undefined;
     let seen = false;
@@ -53,7 +56,8 @@ function joined(spells: readonly ResidencyInterval[]): ResidencyInterval[] {
   const out: ResidencyInterval[] = [];
   for (const spell of spells) {
     const last = out[out.length - 1];
-    if (last && last.to !== undefined && spell.from <= last.to) last.to = spell.to === undefined || spell.to > last.to ? spell.to : last.to;
+    if (last && last.to !== undefined && spell.from <= last.to)
+      last.to = spell.to === undefined || spell.to > last.to ? spell.to : last.to;
     else out.push({ ...spell });
   }
   return out;
@@ -79,17 +83,33 @@ export function firmEntries(firm: FirmFacts): Entry[] {
   }
   // Residents and jobs count the firm once a day: spells that touch (left and came back the same day) are one stay.
   for (const stay of joined(spells)) {
-    add(stay.from, { residents: 1, jobs: hc(stay.from), residentsBySector: { [firm.sector]: 1 }, residentsByStage: { [stage]: 1 } });
+    add(stay.from, {
+      residents: 1,
+      jobs: hc(stay.from),
+      residentsBySector: { [firm.sector]: 1 },
+      residentsByStage: { [stage]: 1 },
+    });
     for (const day of changeDays) {
       if (day <= stay.from || (stay.to !== undefined && day > stay.to)) continue;
       const delta = hc(day) - hc(addDays(day, -1));
       if (delta) add(day, { jobs: delta });
     }
-    if (stay.to !== undefined) add(addDays(stay.to, 1), { residents: -1, jobs: -hc(stay.to), residentsBySector: { [firm.sector]: -1 }, residentsByStage: { [stage]: -1 } });
+    if (stay.to !== undefined)
+      add(addDays(stay.to, 1), {
+        residents: -1,
+        jobs: -hc(stay.to),
+        residentsBySector: { [firm.sector]: -1 },
+        residentsByStage: { [stage]: -1 },
+      });
   }
   closedRounds(firm.rounds).forEach((round, i) => {
     if (!residentOn(firm.statusHistory, round.closedOn)) return;
-    add(round.closedOn, { raisedKrw: round.amountKrw, rounds: 1, followOns: i > 0 ? 1 : 0, raisedByStage: { [round.stage]: round.amountKrw } });
+    add(round.closedOn, {
+      raisedKrw: round.amountKrw,
+      rounds: 1,
+      followOns: i > 0 ? 1 : 0,
+      raisedByStage: { [round.stage]: round.amountKrw },
+    });
   });
   if (firm.tipsSelectedOn) add(firm.tipsSelectedOn, { tipsSelections: 1 });
   return out;

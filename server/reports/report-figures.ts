@@ -23,16 +23,34 @@ export type FigureChange = Partial<Figures>;
 // One firm's change on one day: the unit the monthly summaries are built from.
 export type Entry = { firm: string; day: Day; f: FigureChange };
 
-export const SCALAR_FIGURES = ['residents', 'jobs', 'admissions', 'departures', 'raisedKrw', 'rounds', 'followOns', 'tipsSelections'] as const;
-export const KEYED_FIGURES = ['raisedByStage', 'residentsBySector', 'residentsByStage'] as const;
+const SCALAR_FIGURES = [
+  'residents',
+  'jobs',
+  'admissions',
+  'departures',
+  'raisedKrw',
+  'rounds',
+  'followOns',
+  'tipsSelections',
+] as const;
+const KEYED_FIGURES = ['raisedByStage', 'residentsBySector', 'residentsByStage'] as const;
 
-export const emptyFigures = (): Figures => ({
-  residents: 0, jobs: 0, admissions: 0, departures: 0, raisedKrw: 0, rounds: 0, followOns: 0, tipsSelections: 0,
-  raisedByStage: {}, residentsBySector: {}, residentsByStage: {},
+const emptyFigures = (): Figures => ({
+  residents: 0,
+  jobs: 0,
+  admissions: 0,
+  departures: 0,
+  raisedKrw: 0,
+  rounds: 0,
+  followOns: 0,
+  tipsSelections: 0,
+  raisedByStage: {},
+  residentsBySector: {},
+  residentsByStage: {},
 });
 
 // Adds (sign 1) or subtracts (−1) a change into `into`, in place.
-export function addInto(into: Figures, change: FigureChange, sign = 1): Figures {
+function addInto(into: Figures, change: FigureChange, sign = 1): Figures {
   for (const k of SCALAR_FIGURES) into[k] += sign * (change[k] ?? 0);
   for (const k of KEYED_FIGURES) {
     for (const [key, n] of Object.entries(change[k] ?? {})) into[k][key] = (into[k][key] ?? 0) + sign * n;
@@ -51,7 +69,9 @@ export function compact(f: FigureChange): FigureChange {
   const out: FigureChange = {};
   for (const k of SCALAR_FIGURES) if (f[k]) out[k] = f[k];
   for (const k of KEYED_FIGURES) {
-    const keys = Object.entries(f[k] ?? {}).filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b));
+    const keys = Object.entries(f[k] ?? {})
+      .filter(([, n]) => n !== 0)
+      .sort(([a], [b]) => a.localeCompare(b));
     if (keys.length) out[k] = Object.fromEntries(keys);
   }
   return out;

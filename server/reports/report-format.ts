@@ -10,11 +10,13 @@ export type Translate = (key: string, options?: Record<string, unknown>) => stri
 // How the report tables read on the page and in CSV: the same cells, shown for the language (the page) or as plain
 // numbers with labels for codes (CSV). The JSON API gives the cells as they are.
 
-export const quarterLabel = (quarter: string, t: Translate) => t('reports.quarter', { year: quarter.slice(0, 4), q: quarter.slice(6) });
+export const quarterLabel = (quarter: string, t: Translate) =>
+  t('reports.quarter', { year: quarter.slice(0, 4), q: quarter.slice(6) });
 
 export function codeLabel(col: Column, value: Cell, t: Translate): string {
   if (value === null || value === '') return '';
-  if (col.vocab === 'stagesOrNone') return value === NO_STAGE ? t('reports.noStage') : labelOf('firmStages', String(value), t);
+  if (col.vocab === 'stagesOrNone')
+    return value === NO_STAGE ? t('reports.noStage') : labelOf('firmStages', String(value), t);
   return col.vocab ? labelOf(col.vocab, String(value), t) : String(value);
 }
 
@@ -25,13 +27,20 @@ export function columnLabel(table: TableName, col: Column, t: Translate): string
 }
 
 const projection = (value: Cell, t: Translate, day: (d: string) => string) =>
-  value === 'met' ? t('reports.pace.met') : value === 'not-on-pace' ? t('reports.pace.notOnPace') : value ? day(String(value)) : '';
+  value === 'met'
+    ? t('reports.pace.met')
+    : value === 'not-on-pace'
+      ? t('reports.pace.notOnPace')
+      : value
+        ? day(String(value))
+        : '';
 
 // A cell as the page shows it.
 export function cellText(col: Column, row: Row, lang: Lang, t: Translate): string {
   const v = row[col.key] ?? null;
   if (v === null || v === undefined) return '—';
-  const num = (n: number, digits = 0) => n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: digits });
+  const num = (n: number, digits = 0) =>
+    n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: digits });
   switch (col.kind) {
     case 'count':
       return num(Number(v));
@@ -67,4 +76,5 @@ export function csvValue(col: Column, row: Row, t: Translate): string | number {
 }
 
 // Short won amounts for chart axes: "1,400억" in Korean, "₩140B" in English.
-export const axisKrw = (n: number, lang: Lang) => (lang === 'ko' ? `${(n / 1e8).toLocaleString('ko-KR', { maximumFractionDigits: 1 })}억` : formatKrwEn(Math.round(n)));
+export const axisKrw = (n: number, lang: Lang) =>
+  lang === 'ko' ? `${(n / 1e8).toLocaleString('ko-KR', { maximumFractionDigits: 1 })}억` : formatKrwEn(Math.round(n));

@@ -4,10 +4,16 @@ import { PIPELINE, stageDurations, type StageChange } from '../matches/match-sta
 import { addDays } from './calendar.js';
 import type { Day } from './cohort-count.js';
 
-export type FunnelRow = { stage: MatchStage; reached: number; current: number; pctOfIntroduced: number | null; medianDays: number | null };
+export type FunnelRow = {
+  stage: MatchStage;
+  reached: number;
+  current: number;
+  pctOfIntroduced: number | null;
+  medianDays: number | null;
+};
 
 // The last instant of a calendar day in Seoul (UTC+9, no daylight saving).
-export const endOfSeoulDay = (day: Day): Date => new Date(Date.parse(`${addDays(day, 1)}T00:00:00+09:00`) - 1);
+const endOfSeoulDay = (day: Day): Date => new Date(Date.parse(`${addDays(day, 1)}T00:00:00+09:00`) - 1);
 
 export function median(values: readonly number[]): number | null {
   if (!values.length) return null;
@@ -35,7 +41,8 @@ export function funnelOn(matches: readonly { history: readonly StageChange[] }[]
     const furthest = Math.max(...history.map((h) => PIPELINE.indexOf(h.stage)));
     for (const stage of MATCH_STAGES) {
       const i = PIPELINE.indexOf(stage);
-      if (i >= 0 ? i <= furthest : history.some((h) => h.stage === stage)) reached.set(stage, (reached.get(stage) ?? 0) + 1);
+      if (i >= 0 ? i <= furthest : history.some((h) => h.stage === stage))
+        reached.set(stage, (reached.get(stage) ?? 0) + 1);
     }
     const now = history.at(-1)!.stage;
     current.set(now, (current.get(now) ?? 0) + 1);

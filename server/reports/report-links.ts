@@ -24,7 +24,11 @@ export function figureLinks(role: Role, asOf: string): Record<TableName, string>
   return Object.fromEntries(
     (Object.keys(STAFF_LISTS) as TableName[]).map((name) => [
       name,
-      isStaff(role) ? STAFF_LISTS[name] : ['targets', 'residents', 'sectors', 'stages', 'cohort'].includes(name) ? cohort : csv(name),
+      isStaff(role)
+        ? STAFF_LISTS[name]
+        : ['targets', 'residents', 'sectors', 'stages', 'cohort'].includes(name)
+          ? cohort
+          : csv(name),
     ]),
   ) as Record<TableName, string>;
 }
@@ -32,7 +36,9 @@ export function figureLinks(role: Role, asOf: string): Record<TableName, string>
 // A row's own list (staff): the resident firms of a sector or stage.
 export function rowLink(role: Role, table: TableName, row: Row): string | undefined {
   if (!isStaff(role)) return undefined;
-  if (table === 'sectors' && row.sector) return `/firms?status=resident&sector=${encodeURIComponent(String(row.sector))}`;
-  if (table === 'stages' && row.stage && row.stage !== NO_STAGE) return `/firms?status=resident&stage=${encodeURIComponent(String(row.stage))}`;
+  if (table === 'sectors' && row.sector)
+    return `/firms?status=resident&sector=${encodeURIComponent(String(row.sector))}`;
+  if (table === 'stages' && row.stage && row.stage !== NO_STAGE)
+    return `/firms?status=resident&stage=${encodeURIComponent(String(row.stage))}`;
   return undefined;
 }

@@ -9,7 +9,8 @@ export type FundFacts = { sizeKrw: number; vintage?: string | null };
 export type MetricSources = { ledger: Ledger; bifcFunds: readonly FundFacts[] };
 
 export type MetricUnit = 'krw' | 'count';
-export const metricUnit = (metric: TargetMetric): MetricUnit => (metric === 'bifc-fund-capital' || metric === 'capital-raised-resident' ? 'krw' : 'count');
+export const metricUnit = (metric: TargetMetric): MetricUnit =>
+  metric === 'bifc-fund-capital' || metric === 'capital-raised-resident' ? 'krw' : 'count';
 
 // The value of each metric on day D, the same for a past day whenever it is asked (the counting rules, described to
 // users in server/locales/<lang>/reports.json under metrics.<metric>.rule):

@@ -6,7 +6,15 @@ import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { seoulToday } from '../lib/dates.js';
 import { firmEntries, type FirmFacts, type HeadcountChange, type RoundFacts } from './report-events.js';
-import { compact, Ledger, monthOf, monthsNeeding, sumFigures, type Entry, type FigureChange } from './report-figures.js';
+import {
+  compact,
+  Ledger,
+  monthOf,
+  monthsNeeding,
+  sumFigures,
+  type Entry,
+  type FigureChange,
+} from './report-figures.js';
 import type { Day } from './cohort-count.js';
 
 // The monthly summaries (models/report-month.model.ts), maintained at write time: the firms and rounds services call
@@ -14,7 +22,7 @@ import type { Day } from './cohort-count.js';
 // and its audit log, and rewrites only the months where they were or now are. A month is rewritten only while it is at
 // the revision it was read at (otherwise read again), so concurrent refreshes of different firms never lose each other.
 // Bump SUMMARY_VERSION when the computation changes: the next start-up rebuilds every month from scratch.
-export const SUMMARY_VERSION = 2;
+const SUMMARY_VERSION = 2;
 const MAX_ATTEMPTS = 20;
 
 type StoredEntry = { firm: Types.ObjectId; day: string; f: FigureChange };
@@ -24,17 +32,46 @@ const FIRM_FIELDS = { sectorPrimary: 1, stage: 1, headcount: 1, statusHistory: 1
 const ROUND_FIELDS = { firm: 1, status: 1, stage: 1, amountKrw: 1, closedOn: 1 } as const;
 const AUDIT_FIELDS = { entityId: 1, at: 1, action: 1, changes: 1 } as const;
 
-type FirmDoc = { _id: unknown; sectorPrimary: string; stage?: string | null; headcount?: number | null; statusHistory: { status: string; on: string }[]; tips?: { selectedOn?: string | null } | null };
-type RoundDoc = { _id: unknown; firm: unknown; status: string; stage: string; amountKrw: number; closedOn?: string | null };
-type AuditDoc = { entityId: unknown; at: Date; action: string; changes: { field: string; before?: unknown; after?: unknown }[] };
+type FirmDoc = {
+  _id: unknown;
+  sectorPrimary: string;
+  stage?: string | null;
+  headcount?: number | null;
+  statusHistory: { status: string; on: string }[];
+  tips?: { selectedOn?: string | null } | null;
+};
+type RoundDoc = {
+  _id: unknown;
+  firm: unknown;
+  status: string;
+  stage: string;
+  amountKrw: number;
+  closedOn?: string | null;
+};
+type AuditDoc = {
+  entityId: unknown;
+  at: Date;
+  action: string;
+  changes: { field: string; before?: unknown; after?: unknown }[];
+};
 
-const asCount = (v: unknown) => (typeof v === 'number' ? v : v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null);
+const asCount = (v: unknown) =>
+  typeof v === 'number' ? v : v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null;
 
 // Headcount changes from the firm's audit entries, in the order they were recorded, each on its day in Seoul.
 function headcountChanges(audits: readonly AuditDoc[]): HeadcountChange[] {
   return [...audits]
     .sort((a, b) => a.at.getTime() - b.at.getTime())
-    .flatMap((a) => a.changes.filter((c) => c.field === 'headcount').map((c) => ({ day: seoulToday(a.at), before: asCount(c.before), after: asCount(c.after), created: a.action === 'create' })));
+    .flatMap((a) =>
+      a.changes
+        .filter((c) => c.field === 'headcount')
+        .map((c) => ({
+          day: seoulToday(a.at),
+          before: asCount(c.before),
+          after: asCount(c.after),
+          created: a.action === 'create',
+        })),
+    );
 }
 
 function factsOf(firm: FirmDoc, rounds: readonly RoundDoc[], audits: readonly AuditDoc[]): FirmFacts {
@@ -46,12 +83,19 @@ function factsOf(firm: FirmDoc, rounds: readonly RoundDoc[], audits: readonly Au
     statusHistory: firm.statusHistory.map((s) => ({ status: s.status as FirmStatus, on: s.on })),
     tipsSelectedOn: firm.tips?.selectedOn,
     headcountChanges: headcountChanges(audits),
-    rounds: rounds.map((r): RoundFacts => ({ id: String(r._id), status: r.status, stage: r.stage, amountKrw: r.amountKrw, closedOn: r.closedOn })),
+    rounds: rounds.map((r): RoundFacts => ({
+      id: String(r._id),
+      status: r.status,
+      stage: r.stage,
+      amountKrw: r.amountKrw,
+      closedOn: r.closedOn,
+    })),
   };
 }
 
 const byDayThenFirm = (a: Entry, b: Entry) => a.day.localeCompare(b.day) || a.firm.localeCompare(b.firm);
-const canonical = (entries: readonly Entry[]) => JSON.stringify([...entries].map((e) => ({ ...e, f: compact(e.f) })).sort(byDayThenFirm));
+const canonical = (entries: readonly Entry[]) =>
+  JSON.stringify([...entries].map((e) => ({ ...e, f: compact(e.f) })).sort(byDayThenFirm));
 const toStored = (e: Entry): StoredEntry => ({ firm: new Types.ObjectId(e.firm), day: e.day, f: compact(e.f) });
 const fromStored = (e: StoredEntry): Entry => ({ firm: String(e.firm), day: e.day, f: e.f });
 
@@ -96,13 +140,18 @@ export async function refreshReportMonths(firmId: string | Types.ObjectId): Prom
   const id = String(firmId);
   if (!Types.ObjectId.isValid(id)) return;
   const oid = new Types.ObjectId(id);
-  const [firm, had] = await Promise.all([FirmModel.findById(oid, FIRM_FIELDS).lean<FirmDoc>(), ReportMonthModel.find({ 'entries.firm': oid }, { _id: 1 }).lean()]);
+  const [firm, had] = await Promise.all([
+    FirmModel.findById(oid, FIRM_FIELDS).lean<FirmDoc>(),
+    ReportMonthModel.find({ 'entries.firm': oid }, { _id: 1 }).lean(),
+  ]);
   // Rounds and headcount only count while resident: a firm never resident needs neither read (most of an import's rows).
   const everResident = Boolean(firm?.statusHistory.some((s) => s.status === 'resident'));
   const [rounds, audits] = everResident
     ? await Promise.all([
         FundingRoundModel.find({ firm: oid }, ROUND_FIELDS).lean<RoundDoc[]>(),
-        AuditEntryModel.find({ entityId: oid, entity: 'firm', 'changes.field': 'headcount' }, AUDIT_FIELDS).lean<AuditDoc[]>(),
+        AuditEntryModel.find({ entityId: oid, entity: 'firm', 'changes.field': 'headcount' }, AUDIT_FIELDS).lean<
+          AuditDoc[]
+        >(),
       ])
     : [[], []];
   const entries = firm ? firmEntries(factsOf(firm, rounds, audits)) : [];
@@ -126,11 +175,15 @@ export async function recountReportMonths(): Promise<MonthSummary[]> {
   };
   const roundsOf = group(rounds, (r) => r.firm);
   const auditsOf = group(audits, (a) => a.entityId);
-  const entries = firms.flatMap((f) => firmEntries(factsOf(f, roundsOf.get(String(f._id)) ?? [], auditsOf.get(String(f._id)) ?? [])));
-  return [...groupByMonth(entries)].sort(([a], [b]) => a.localeCompare(b)).map(([month, list]) => {
-    const sorted = [...list].sort(byDayThenFirm).map((e) => ({ ...e, f: compact(e.f) }));
-    return { month, figures: compact(sumFigures(sorted.map((e) => e.f))), entries: sorted };
-  });
+  const entries = firms.flatMap((f) =>
+    firmEntries(factsOf(f, roundsOf.get(String(f._id)) ?? [], auditsOf.get(String(f._id)) ?? [])),
+  );
+  return [...groupByMonth(entries)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, list]) => {
+      const sorted = [...list].sort(byDayThenFirm).map((e) => ({ ...e, f: compact(e.f) }));
+      return { month, figures: compact(sumFigures(sorted.map((e) => e.f))), entries: sorted };
+    });
 }
 
 // The summaries as stored, in the same shape as the recount.
@@ -139,16 +192,23 @@ export async function storedReportMonths(): Promise<MonthSummary[]> {
   return docs.map((d) => ({
     month: String(d._id),
     figures: compact(d.figures as FigureChange),
-    entries: (d.entries as StoredEntry[]).map(fromStored).map((e) => ({ ...e, f: compact(e.f) })).sort(byDayThenFirm),
+    entries: (d.entries as StoredEntry[])
+      .map(fromStored)
+      .map((e) => ({ ...e, f: compact(e.f) }))
+      .sort(byDayThenFirm),
   }));
 }
 
 // Replaces every month with the recount (start-up, when the summaries are missing or from an older computation).
-export async function rebuildReportMonths(): Promise<number> {
+async function rebuildReportMonths(): Promise<number> {
   const months = await recountReportMonths();
   for (const m of months) {
     const rev = ((await ReportMonthModel.findById(m.month, { rev: 1 }).lean())?.rev ?? 0) + 1;
-    await ReportMonthModel.replaceOne({ _id: m.month }, { _id: m.month, figures: m.figures, entries: m.entries.map(toStored), rev, v: SUMMARY_VERSION }, { upsert: true });
+    await ReportMonthModel.replaceOne(
+      { _id: m.month },
+      { _id: m.month, figures: m.figures, entries: m.entries.map(toStored), rev, v: SUMMARY_VERSION },
+      { upsert: true },
+    );
   }
   await ReportMonthModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
   return months.length;
@@ -158,7 +218,8 @@ export async function rebuildReportMonths(): Promise<number> {
 // (a database from before the reports, or data written straight into the collections such as the demo seed).
 export async function ensureReportMonths(): Promise<number | undefined> {
   const outdated = await ReportMonthModel.countDocuments({ v: { $ne: SUMMARY_VERSION } });
-  const missing = (await ReportMonthModel.estimatedDocumentCount()) === 0 && (await FirmModel.estimatedDocumentCount()) > 0;
+  const missing =
+    (await ReportMonthModel.estimatedDocumentCount()) === 0 && (await FirmModel.estimatedDocumentCount()) > 0;
   return outdated > 0 || missing ? rebuildReportMonths() : undefined;
 }
 

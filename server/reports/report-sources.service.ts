@@ -14,7 +14,9 @@ import type { CohortFirm } from './report-tables.js';
 // The BIFC startup funds: only the organisations with one (an indexed, small set), only the funds' size and vintage.
 export async function bifcFunds(): Promise<FundFacts[]> {
   const orgs = await InvestorOrgModel.find({ 'funds.bifcStartupFund': true }, { funds: 1 }).lean();
-  return orgs.flatMap((o) => o.funds.filter((f) => f.bifcStartupFund).map((f) => ({ sizeKrw: f.sizeKrw, vintage: f.vintage })));
+  return orgs.flatMap((o) =>
+    o.funds.filter((f) => f.bifcStartupFund).map((f) => ({ sizeKrw: f.sizeKrw, vintage: f.vintage })),
+  );
 }
 
 // The firms resident on the day, for the cohort list: only the firms ever resident (an indexed field), then the counting
@@ -25,8 +27,21 @@ export async function cohortOn(day: Day, lang: Lang): Promise<CohortFirm[]> {
     { nameKo: 1, nameEn: 1, sectorPrimary: 1, status: 1, stage: 1, statusHistory: 1, totals: 1 },
   ).lean();
   return firms
-    .filter((f) => residentOn(f.statusHistory.map((s) => ({ status: s.status, on: s.on })), day))
-    .map((f) => ({ id: String(f._id), name: nameIn(f, lang), sector: f.sectorPrimary, status: f.status, stage: f.stage, raisedKrw: f.totals?.raisedKrw ?? 0, rounds: f.totals?.roundCount ?? 0 }))
+    .filter((f) =>
+      residentOn(
+        f.statusHistory.map((s) => ({ status: s.status, on: s.on })),
+        day,
+      ),
+    )
+    .map((f) => ({
+      id: String(f._id),
+      name: nameIn(f, lang),
+      sector: f.sectorPrimary,
+      status: f.status,
+      stage: f.stage,
+      raisedKrw: f.totals?.raisedKrw ?? 0,
+      rounds: f.totals?.roundCount ?? 0,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name, lang));
 }
 
@@ -42,7 +57,10 @@ export async function funnelFor(day: Day, now = Date.now()): Promise<FunnelRow[]
   const hit = funnelCache.get(day);
   if (hit && now - hit.at < FUNNEL_TTL_MS) return hit.rows;
   const matches = await MatchModel.find({}, { history: 1 }).lean();
-  const rows = funnelOn(matches.map((m) => ({ history: m.history.map((h) => ({ stage: h.stage, at: h.at, cycle: h.cycle })) })), day);
+  const rows = funnelOn(
+    matches.map((m) => ({ history: m.history.map((h) => ({ stage: h.stage, at: h.at, cycle: h.cycle })) })),
+    day,
+  );
   funnelCache.delete(day);
   funnelCache.set(day, { at: now, rows });
   while (funnelCache.size > FUNNEL_CACHE_SIZE) funnelCache.delete(funnelCache.keys().next().value!);

@@ -11,15 +11,33 @@ import { paceOf } from './target-pace.js';
 // The dashboard's tables: one builder per table from the report's sources, the same rows for the page, its CSV, the
 // JSON API and the charts (which are drawn from these tables), so every figure reads the same everywhere.
 
-export const TABLE_NAMES = ['targets', 'residents', 'sectors', 'stages', 'moves', 'capital', 'tips', 'funnel', 'cohort'] as const;
+export const TABLE_NAMES = [
+  'targets',
+  'residents',
+  'sectors',
+  'stages',
+  'moves',
+  'capital',
+  'tips',
+  'funnel',
+  'cohort',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 // The tables drawn as charts (the cohort and the targets are lists).
-export const CHART_NAMES = ['residents', 'sectors', 'stages', 'moves', 'capital', 'tips', 'funnel'] as const satisfies readonly TableName[];
+export const CHART_NAMES = [
+  'residents',
+  'sectors',
+  'stages',
+  'moves',
+  'capital',
+  'tips',
+  'funnel',
+] as const satisfies readonly TableName[];
 export type ChartName = (typeof CHART_NAMES)[number];
 
 // How a cell is shown: a count, won, a percentage, a day, a quarter ("2026-Q3"), a code of a vocabulary, a name, the
 // amount of a target (won or a count, by the row's unit), a projection (a day, 'met' or 'not-on-pace').
-export type CellKind = 'text' | 'count' | 'decimal' | 'krw' | 'pct' | 'day' | 'quarter' | 'enum' | 'amount' | 'projection';
+type CellKind = 'text' | 'count' | 'decimal' | 'krw' | 'pct' | 'day' | 'quarter' | 'enum' | 'amount' | 'projection';
 export type Column = { key: string; kind: CellKind; vocab?: EnumName | 'stagesOrNone'; label?: string };
 export type Cell = string | number | null;
 export type Row = Record<string, Cell>;
@@ -35,7 +53,15 @@ export type TargetLike = {
   milestones?: { value: number; on: string }[] | null;
 };
 
-export type CohortFirm = { id: string; name: string; sector: string; status: string; stage?: string | null; raisedKrw: number; rounds: number };
+export type CohortFirm = {
+  id: string;
+  name: string;
+  sector: string;
+  status: string;
+  stage?: string | null;
+  raisedKrw: number;
+  rounds: number;
+};
 
 export type ReportSources = {
   asOf: Day;
@@ -59,7 +85,8 @@ export function daysRead(asOf: Day, targets: readonly TargetLike[]): Day[] {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 // Per-month paces: won to the won, counts to two decimals.
-const perMonth = (n: number | undefined, unit: MetricUnit) => (n === undefined ? null : unit === 'krw' ? Math.round(n) : round(n, 2));
+const perMonth = (n: number | undefined, unit: MetricUnit) =>
+  n === undefined ? null : unit === 'krw' ? Math.round(n) : round(n, 2);
 
 function targetsTable(s: ReportSources): Table {
   const rows = s.targets.map((t): Row => {
@@ -67,21 +94,41 @@ function targetsTable(s: ReportSources): Table {
     const pace = paceOf({ baseline: t.baseline, target: t.target }, s.asOf, (day) => s.valueOn(t.metric, day));
     const next = (t.milestones ?? []).filter((m) => m.on >= s.asOf).sort((a, b) => a.on.localeCompare(b.on))[0];
     return {
-      id: String(t._id), name: t.name, metric: t.metric, unit,
-      baselineValue: t.baseline.value, baselineOn: t.baseline.on, targetValue: t.target.value, targetOn: t.target.on,
-      value: pace.value, progressPct: round(pace.progress * 100, 1),
-      requiredPerMonth: perMonth(pace.requiredPerMonth, unit), actualPerMonth6: perMonth(pace.actualPerMonth6, unit), actualPerMonth12: perMonth(pace.actualPerMonth12, unit),
-      projected: pace.projected, nextMilestoneOn: next?.on ?? null, nextMilestoneValue: next?.value ?? null,
+      id: String(t._id),
+      name: t.name,
+      metric: t.metric,
+      unit,
+      baselineValue: t.baseline.value,
+      baselineOn: t.baseline.on,
+      targetValue: t.target.value,
+      targetOn: t.target.on,
+      value: pace.value,
+      progressPct: round(pace.progress * 100, 1),
+      requiredPerMonth: perMonth(pace.requiredPerMonth, unit),
+      actualPerMonth6: perMonth(pace.actualPerMonth6, unit),
+      actualPerMonth12: perMonth(pace.actualPerMonth12, unit),
+      projected: pace.projected,
+      nextMilestoneOn: next?.on ?? null,
+      nextMilestoneValue: next?.value ?? null,
     };
   });
   return {
     name: 'targets',
     columns: [
-      { key: 'name', kind: 'text' }, { key: 'metric', kind: 'enum', vocab: 'targetMetrics' },
-      { key: 'baselineValue', kind: 'amount' }, { key: 'baselineOn', kind: 'day' }, { key: 'targetValue', kind: 'amount' }, { key: 'targetOn', kind: 'day' },
-      { key: 'value', kind: 'amount' }, { key: 'progressPct', kind: 'pct' },
-      { key: 'requiredPerMonth', kind: 'amount' }, { key: 'actualPerMonth6', kind: 'amount' }, { key: 'actualPerMonth12', kind: 'amount' },
-      { key: 'projected', kind: 'projection' }, { key: 'nextMilestoneOn', kind: 'day' }, { key: 'nextMilestoneValue', kind: 'amount' },
+      { key: 'name', kind: 'text' },
+      { key: 'metric', kind: 'enum', vocab: 'targetMetrics' },
+      { key: 'baselineValue', kind: 'amount' },
+      { key: 'baselineOn', kind: 'day' },
+      { key: 'targetValue', kind: 'amount' },
+      { key: 'targetOn', kind: 'day' },
+      { key: 'value', kind: 'amount' },
+      { key: 'progressPct', kind: 'pct' },
+      { key: 'requiredPerMonth', kind: 'amount' },
+      { key: 'actualPerMonth6', kind: 'amount' },
+      { key: 'actualPerMonth12', kind: 'amount' },
+      { key: 'projected', kind: 'projection' },
+      { key: 'nextMilestoneOn', kind: 'day' },
+      { key: 'nextMilestoneValue', kind: 'amount' },
     ],
     rows,
   };
@@ -100,8 +147,16 @@ function residentsTable(s: ReportSources): Table {
   };
   return {
     name: 'residents',
-    columns: [{ key: 'day', kind: 'day' }, { key: 'residents', kind: 'count' }, { key: 'targetLine', kind: 'decimal' }],
-    rows: monthEnds(from, s.asOf).map((day) => ({ day, residents: s.ledger.upTo(day).residents, targetLine: line(day) })),
+    columns: [
+      { key: 'day', kind: 'day' },
+      { key: 'residents', kind: 'count' },
+      { key: 'targetLine', kind: 'decimal' },
+    ],
+    rows: monthEnds(from, s.asOf).map((day) => ({
+      day,
+      residents: s.ledger.upTo(day).residents,
+      targetLine: line(day),
+    })),
   };
 }
 
@@ -111,8 +166,17 @@ function breakdownTable(name: 'sectors' | 'stages', s: ReportSources): Table {
   const keys: readonly string[] = name === 'sectors' ? SECTORS : [...FIRM_STAGES, NO_STAGE];
   return {
     name,
-    columns: [{ key: name === 'sectors' ? 'sector' : 'stage', kind: 'enum', vocab: name === 'sectors' ? 'sectors' : 'stagesOrNone' }, { key: 'firms', kind: 'count' }],
-    rows: keys.filter((k) => (counts[k] ?? 0) !== 0 || k !== NO_STAGE).map((k) => ({ [name === 'sectors' ? 'sector' : 'stage']: k, firms: counts[k] ?? 0 })),
+    columns: [
+      {
+        key: name === 'sectors' ? 'sector' : 'stage',
+        kind: 'enum',
+        vocab: name === 'sectors' ? 'sectors' : 'stagesOrNone',
+      },
+      { key: 'firms', kind: 'count' },
+    ],
+    rows: keys
+      .filter((k) => (counts[k] ?? 0) !== 0 || k !== NO_STAGE)
+      .map((k) => ({ [name === 'sectors' ? 'sector' : 'stage']: k, firms: counts[k] ?? 0 })),
   };
 }
 
@@ -127,8 +191,18 @@ function byQuarter(s: ReportSources): { quarter: string; figures: Figures }[] {
 function movesTable(s: ReportSources): Table {
   return {
     name: 'moves',
-    columns: [{ key: 'quarter', kind: 'quarter' }, { key: 'admissions', kind: 'count' }, { key: 'departures', kind: 'count' }, { key: 'net', kind: 'count' }],
-    rows: byQuarter(s).map(({ quarter, figures: f }) => ({ quarter, admissions: f.admissions, departures: f.departures, net: f.admissions - f.departures })),
+    columns: [
+      { key: 'quarter', kind: 'quarter' },
+      { key: 'admissions', kind: 'count' },
+      { key: 'departures', kind: 'count' },
+      { key: 'net', kind: 'count' },
+    ],
+    rows: byQuarter(s).map(({ quarter, figures: f }) => ({
+      quarter,
+      admissions: f.admissions,
+      departures: f.departures,
+      net: f.admissions - f.departures,
+    })),
   };
 }
 
@@ -138,17 +212,33 @@ function capitalTable(s: ReportSources): Table {
   const stages = ROUND_STAGES.filter((stage) => quarters.some((q) => (q.figures.raisedByStage[stage] ?? 0) !== 0));
   return {
     name: 'capital',
-    columns: [{ key: 'quarter', kind: 'quarter' }, ...stages.map((stage): Column => ({ key: stage, kind: 'krw', vocab: 'roundStages' })), { key: 'rounds', kind: 'count' }, { key: 'total', kind: 'krw' }],
-    rows: quarters.map(({ quarter, figures: f }) => ({ quarter, ...Object.fromEntries(stages.map((stage) => [stage, f.raisedByStage[stage] ?? 0])), rounds: f.rounds, total: f.raisedKrw })),
+    columns: [
+      { key: 'quarter', kind: 'quarter' },
+      ...stages.map((stage): Column => ({ key: stage, kind: 'krw', vocab: 'roundStages' })),
+      { key: 'rounds', kind: 'count' },
+      { key: 'total', kind: 'krw' },
+    ],
+    rows: quarters.map(({ quarter, figures: f }) => ({
+      quarter,
+      ...Object.fromEntries(stages.map((stage) => [stage, f.raisedByStage[stage] ?? 0])),
+      rounds: f.rounds,
+      total: f.raisedKrw,
+    })),
   };
 }
 
 function tipsTable(s: ReportSources): Table {
   return {
     name: 'tips',
-    columns: [{ key: 'quarter', kind: 'quarter' }, { key: 'selections', kind: 'count' }, { key: 'cumulative', kind: 'count' }],
+    columns: [
+      { key: 'quarter', kind: 'quarter' },
+      { key: 'selections', kind: 'count' },
+      { key: 'cumulative', kind: 'count' },
+    ],
     rows: byQuarter(s).map(({ quarter, figures: f }) => ({
-      quarter, selections: f.tipsSelections, cumulative: s.ledger.upTo(quarterEnd(quarter) < s.asOf ? quarterEnd(quarter) : s.asOf).tipsSelections,
+      quarter,
+      selections: f.tipsSelections,
+      cumulative: s.ledger.upTo(quarterEnd(quarter) < s.asOf ? quarterEnd(quarter) : s.asOf).tipsSelections,
     })),
   };
 }
@@ -157,8 +247,11 @@ function funnelTable(s: ReportSources): Table {
   return {
     name: 'funnel',
     columns: [
-      { key: 'stage', kind: 'enum', vocab: 'matchStages' }, { key: 'reached', kind: 'count' }, { key: 'current', kind: 'count' },
-      { key: 'pctOfIntroduced', kind: 'pct' }, { key: 'medianDays', kind: 'decimal' },
+      { key: 'stage', kind: 'enum', vocab: 'matchStages' },
+      { key: 'reached', kind: 'count' },
+      { key: 'current', kind: 'count' },
+      { key: 'pctOfIntroduced', kind: 'pct' },
+      { key: 'medianDays', kind: 'decimal' },
     ],
     rows: (s.funnel ?? []).map((r) => ({ ...r })),
   };
@@ -168,10 +261,21 @@ function cohortTable(s: ReportSources): Table {
   return {
     name: 'cohort',
     columns: [
-      { key: 'name', kind: 'text' }, { key: 'sector', kind: 'enum', vocab: 'sectors' }, { key: 'status', kind: 'enum', vocab: 'firmStatuses' },
-      { key: 'stage', kind: 'enum', vocab: 'stagesOrNone' }, { key: 'raisedKrw', kind: 'krw' }, { key: 'rounds', kind: 'count' },
+      { key: 'name', kind: 'text' },
+      { key: 'sector', kind: 'enum', vocab: 'sectors' },
+      { key: 'status', kind: 'enum', vocab: 'firmStatuses' },
+      { key: 'stage', kind: 'enum', vocab: 'stagesOrNone' },
+      { key: 'raisedKrw', kind: 'krw' },
+      { key: 'rounds', kind: 'count' },
     ],
-    rows: (s.cohort ?? []).map((f) => ({ name: f.name, sector: f.sector, status: f.status, stage: f.stage || NO_STAGE, raisedKrw: f.raisedKrw, rounds: f.rounds })),
+    rows: (s.cohort ?? []).map((f) => ({
+      name: f.name,
+      sector: f.sector,
+      status: f.status,
+      stage: f.stage || NO_STAGE,
+      raisedKrw: f.raisedKrw,
+      rounds: f.rounds,
+    })),
   };
 }
 

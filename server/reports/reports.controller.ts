@@ -57,7 +57,12 @@ export async function dashboard(req: Request, res: PageRes) {
   const report = await reportFor(asOfRaw, res.locals.lang, DASHBOARD_TABLES);
   const title = req.t('reports.title');
   if (!report.ok) {
-    res.status(400).render('reports/index', { title, report, asOfValue: asOfRaw ?? '', asOfError: asOfMessage(req.t, report, res.locals.lang) });
+    res.status(400).render('reports/index', {
+      title,
+      report,
+      asOfValue: asOfRaw ?? '',
+      asOfError: asOfMessage(req.t, report, res.locals.lang),
+    });
     return;
   }
   res.render('reports/index', { title, asOfValue: report.asOf, asOfError: undefined, ...pageLocals(req, res, report) });
@@ -68,10 +73,19 @@ export async function quarterly(req: Request, res: PageRes) {
   const { as_of: asOfRaw } = res.locals.input.query;
   const report = await reportFor(asOfRaw, res.locals.lang, QUARTERLY_TABLES);
   if (!report.ok) {
-    res.status(400).render('reports/index', { title: req.t('reports.title'), report, asOfValue: asOfRaw ?? '', asOfError: asOfMessage(req.t, report, res.locals.lang) });
+    res.status(400).render('reports/index', {
+      title: req.t('reports.title'),
+      report,
+      asOfValue: asOfRaw ?? '',
+      asOfError: asOfMessage(req.t, report, res.locals.lang),
+    });
     return;
   }
-  res.render('reports/quarterly', { title: req.t('reports.quarterly.title'), generatedAt: formatDateTime(new Date(), res.locals.lang), ...pageLocals(req, res, report) });
+  res.render('reports/quarterly', {
+    title: req.t('reports.quarterly.title'),
+    generatedAt: formatDateTime(new Date(), res.locals.lang),
+    ...pageLocals(req, res, report),
+  });
 }
 
 // A refused day for a file, an image or the API: 400 with the message (JSON for the API).
@@ -92,10 +106,12 @@ export async function csv(req: Request, res: TableRes) {
   const t = tFor(req, lang);
   const columns = table.columns.map((col) => ({ key: col.key, header: columnLabel(name, col, t) }));
   const rows = table.rows.map((row) =>
-    Object.fromEntries(table.columns.map((col) => {
-      const v = csvValue(col, row, t);
-      return [col.key, typeof v === 'string' ? guardCell(v) : v];
-    })),
+    Object.fromEntries(
+      table.columns.map((col) => {
+        const v = csvValue(col, row, t);
+        return [col.key, typeof v === 'string' ? guardCell(v) : v];
+      }),
+    ),
   );
   csvHeaders(res, `report-${name}-${report.asOf}`);
   await pipeline(Readable.from(rows), csvStream(columns), res);
@@ -121,6 +137,10 @@ export async function api(req: Request, res: TableRes) {
   const table = report.tables[name]!;
   const t = tFor(req, lang);
   res.setHeader('Cache-Control', 'no-store');
-  res.json({ table: name, asOf: report.asOf, columns: table.columns.map((col) => ({ key: col.key, kind: col.kind, label: columnLabel(name, col, t) })), rows: table.rows });
+  res.json({
+    table: name,
+    asOf: report.asOf,
+    columns: table.columns.map((col) => ({ key: col.key, kind: col.kind, label: columnLabel(name, col, t) })),
+    rows: table.rows,
+  });
 }
-

@@ -14,14 +14,14 @@ export const reportQuery = z.strictObject({
   as_of: z.preprocess(blank, z.string().max(40).optional()),
   lang: z.preprocess(blank, z.enum(['ko', 'en']).optional()),
 });
-export type ReportQuery = z.infer<typeof reportQuery>;
 
 export const tableParams = z.strictObject({ table: z.enum(TABLE_NAMES) });
 export const chartParams = z.strictObject({ chart: z.enum(CHART_NAMES) });
 export const targetParams = z.strictObject({ targetId: objectId });
 export const tokenParams = z.strictObject({ tokenId: objectId });
 
-export type AsOfCheck = { ok: true; day: string } | { ok: false; error: 'asOfInvalid' | 'asOfFuture' | 'asOfBeforeBaseline' };
+export type AsOfCheck =
+  { ok: true; day: string } | { ok: false; error: 'asOfInvalid' | 'asOfFuture' | 'asOfBeforeBaseline' };
 
 // The day a report is as of: today (Seoul) when not given; refused when not a real date, in the future, or before the
 // earliest target's baseline (nothing was counted then).
@@ -37,19 +37,25 @@ export function checkAsOf(raw: string | undefined, today: string, earliestBaseli
 // A target's value as people type it: "60", "2,400억", "1.5억" → a whole number, at least 0.
 const value = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() : v),
-  z.string({ error: 'validation.required' }).min(1, { error: 'validation.required' }).transform((s, ctx) => {
-    const n = parseKrw(s);
-    if (n === undefined || n < 0) {
-      ctx.addIssue({ code: 'custom', message: 'reports.errors.value' });
-      return z.NEVER;
-    }
-    return n;
-  }),
+  z
+    .string({ error: 'validation.required' })
+    .min(1, { error: 'validation.required' })
+    .transform((s, ctx) => {
+      const n = parseKrw(s);
+      if (n === undefined || n < 0) {
+        ctx.addIssue({ code: 'custom', message: 'reports.errors.value' });
+        return z.NEVER;
+      }
+      return n;
+    }),
 );
 const optionalValue = z.preprocess(blank, value.optional());
 const day = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() : v),
-  z.string({ error: 'validation.dateRequired' }).min(1, { error: 'validation.dateRequired' }).refine(isValidCalendarDate, { error: 'validation.date' }),
+  z
+    .string({ error: 'validation.dateRequired' })
+    .min(1, { error: 'validation.dateRequired' })
+    .refine(isValidCalendarDate, { error: 'validation.date' }),
 );
 const optionalDay = z.preprocess(blank, day.optional());
 
@@ -64,9 +70,12 @@ const targetFields = {
   baselineOn: day,
   targetValue: value,
   targetOn: day,
-  m1On: optionalDay, m1Value: optionalValue,
-  m2On: optionalDay, m2Value: optionalValue,
-  m3On: optionalDay, m3Value: optionalValue,
+  m1On: optionalDay,
+  m1Value: optionalValue,
+  m2On: optionalDay,
+  m2Value: optionalValue,
+  m3On: optionalDay,
+  m3Value: optionalValue,
 };
 
 // Rules across fields, each reported beside its field: a name, a baseline not in the future, a target after it with a
@@ -76,7 +85,7 @@ function checkTarget(raw: unknown, ctx: z.RefinementCtx) {
   const t = raw as Record<string, unknown>;
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   const dayOf = (v: unknown) => (typeof v === 'string' && isValidCalendarDate(v) ? v : undefined);
-  const filled = (v: unknown) => typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null;
+  const filled = (v: unknown) => (typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null);
   if (!filled(t.nameKo) && !filled(t.nameEn)) issue('nameKo', 'reports.errors.nameRequired');
   const baselineOn = dayOf(t.baselineOn);
   const targetOn = dayOf(t.targetOn);
@@ -88,19 +97,25 @@ function checkTarget(raw: unknown, ctx: z.RefinementCtx) {
     const v = t[`m${i}Value`];
     if (filled(on) !== filled(v)) issue(filled(on) ? `m${i}Value` : `m${i}On`, 'reports.errors.milestoneIncomplete');
     const mOn = dayOf(on);
-    if (mOn && baselineOn && targetOn && (mOn <= baselineOn || mOn >= targetOn)) issue(`m${i}On`, 'reports.errors.milestoneBetween');
+    if (mOn && baselineOn && targetOn && (mOn <= baselineOn || mOn >= targetOn))
+      issue(`m${i}On`, 'reports.errors.milestoneBetween');
   }
 }
 
 const ALWAYS = { when: () => true };
 
 export const targetBody = z.strictObject(targetFields).superRefine(checkTarget, ALWAYS);
-export const editTargetBody = z.strictObject({ ...targetFields, ...editVersionFields }).superRefine(checkTarget, ALWAYS);
+export const editTargetBody = z
+  .strictObject({ ...targetFields, ...editVersionFields })
+  .superRefine(checkTarget, ALWAYS);
 export type TargetInput = z.infer<typeof targetBody>;
 export type EditTargetInput = z.infer<typeof editTargetBody>;
 
 export const tokenBody = z.strictObject({
   ...csrfField,
-  name: z.string({ error: 'validation.required' }).trim().min(1, { error: 'validation.required' }).max(80, { error: 'validation.tooLong' }),
+  name: z
+    .string({ error: 'validation.required' })
+    .trim()
+    .min(1, { error: 'validation.required' })
+    .max(80, { error: 'validation.tooLong' }),
 });
-export type TokenInput = z.infer<typeof tokenBody>;

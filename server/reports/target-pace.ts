@@ -12,8 +12,9 @@ export type Pace = {
   requiredPerMonth?: number;
   actualPerMonth6: number;
   actualPerMonth12: number;
-  // The day the target is reached at the last 12 months' pace, or 'not-on-pace' when that pace does not get there.
-  projected: Day | 'met' | 'not-on-pace';
+  // The day the target is reached at the last 12 months' pace; 'met' once met, 'not-on-pace' when that pace does not
+  // get there (Day is a string, so the type cannot say more).
+  projected: Day;
 };
 
 // Progress, the pace required against the pace achieved over 6 and 12 months, and the projected date.
@@ -29,7 +30,8 @@ export function paceOf(spec: TargetSpec, asOf: Day, valueOn: (day: Day) => numbe
   const requiredPerMonth = met || monthsLeft <= 0 ? undefined : (spec.target.value - value) / monthsLeft;
   let projected: Pace['projected'];
   if (met) projected = 'met';
-  else if (actualPerMonth12 === 0 || Math.sign(actualPerMonth12) !== Math.sign(spec.target.value - value)) projected = 'not-on-pace';
+  else if (actualPerMonth12 === 0 || Math.sign(actualPerMonth12) !== Math.sign(spec.target.value - value))
+    projected = 'not-on-pace';
   else projected = addMonths(asOf, Math.ceil((spec.target.value - value) / actualPerMonth12));
   return { value, progress, met, requiredPerMonth, actualPerMonth6, actualPerMonth12, projected };
 }

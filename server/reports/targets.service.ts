@@ -26,7 +26,7 @@ export type TargetRecord = {
   milestones: { value: number; on: string }[];
 };
 
-export function toTargetRecord(input: TargetInput | EditTargetInput): TargetRecord {
+function toTargetRecord(input: TargetInput | EditTargetInput): TargetRecord {
   const milestones = MILESTONE_SLOTS.flatMap((i) => {
     const on = input[`m${i}On`];
     const value = input[`m${i}Value`];
@@ -45,10 +45,17 @@ export function toTargetRecord(input: TargetInput | EditTargetInput): TargetReco
 type StoredTarget = Awaited<ReturnType<typeof getTarget>>;
 
 // A target as its form shows it (values as typed: plain digits), and the version it is at.
-export function targetFormValues(t: Pick<StoredTarget, 'nameKo' | 'nameEn' | 'metric' | 'baseline' | 'target' | 'milestones'>): Record<string, string> {
+function targetFormValues(
+  t: Pick<StoredTarget, 'nameKo' | 'nameEn' | 'metric' | 'baseline' | 'target' | 'milestones'>,
+): Record<string, string> {
   const values: Record<string, string> = {
-    nameKo: t.nameKo ?? '', nameEn: t.nameEn ?? '', metric: t.metric,
-    baselineValue: String(t.baseline.value), baselineOn: t.baseline.on, targetValue: String(t.target.value), targetOn: t.target.on,
+    nameKo: t.nameKo ?? '',
+    nameEn: t.nameEn ?? '',
+    metric: t.metric,
+    baselineValue: String(t.baseline.value),
+    baselineOn: t.baseline.on,
+    targetValue: String(t.target.value),
+    targetOn: t.target.on,
   };
   for (const i of MILESTONE_SLOTS) {
     const m = t.milestones?.[i - 1];
@@ -60,13 +67,28 @@ export function targetFormValues(t: Pick<StoredTarget, 'nameKo' | 'nameEn' | 'me
 
 export const versionedTarget = (t: StoredTarget): Versioned => ({ version: versionOf(t), values: targetFormValues(t) });
 
-const audited = (r: TargetRecord) => ({ nameKo: r.nameKo, nameEn: r.nameEn, metric: r.metric, baseline: r.baseline, target: r.target, milestones: r.milestones.map((m) => `${m.on} ${m.value}`) });
+const audited = (r: TargetRecord) => ({
+  nameKo: r.nameKo,
+  nameEn: r.nameEn,
+  metric: r.metric,
+  baseline: r.baseline,
+  target: r.target,
+  milestones: r.milestones.map((m) => `${m.on} ${m.value}`),
+});
 
 export async function createTarget(input: TargetInput, actor: Actor | null) {
   const record = toTargetRecord(input);
   const order = (await TargetModel.estimatedDocumentCount()) + 1;
   const target = await TargetModel.create({ ...record, order });
-  await recordAudit({ actor, entity: 'target', entityId: target._id, entityLabel: nameIn(target, 'ko'), action: 'create', changes: diffFields({}, audited(record)), version: versionOf(target) });
+  await recordAudit({
+    actor,
+    entity: 'target',
+    entityId: target._id,
+    entityLabel: nameIn(target, 'ko'),
+    action: 'create',
+    changes: diffFields({}, audited(record)),
+    version: versionOf(target),
+  });
   return target;
 }
 
@@ -77,7 +99,15 @@ export async function updateTarget(id: string, input: EditTargetInput, actor: Ac
   const version = input._version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(id, version);
   const record = toTargetRecord(input);
-  const changes = diffFields(audited({ ...before, nameKo: before.nameKo ?? undefined, nameEn: before.nameEn ?? undefined, milestones: before.milestones ?? [] }), audited(record));
+  const changes = diffFields(
+    audited({
+      ...before,
+      nameKo: before.nameKo ?? undefined,
+      nameEn: before.nameEn ?? undefined,
+      milestones: before.milestones ?? [],
+    }),
+    audited(record),
+  );
   if (!changes.length) return;
   const { nameKo, nameEn, ...rest } = record;
   const $unset: Record<string, 1> = {};
@@ -89,10 +119,22 @@ export async function updateTarget(id: string, input: EditTargetInput, actor: Ac
     { returnDocument: 'after' },
   ).lean();
   if (!saved) throw await editConflictSince(id, version);
-  await recordAudit({ actor, entity: 'target', entityId: before._id, entityLabel: nameIn(saved, 'ko'), action: 'update', changes, version: versionOf(saved) });
+  await recordAudit({
+    actor,
+    entity: 'target',
+    entityId: before._id,
+    entityLabel: nameIn(saved, 'ko'),
+    action: 'update',
+    changes,
+    version: versionOf(saved),
+  });
 }
 
-export type SeedTargetOptions = { baselineOn: Day; targetOn: Day; valueOn: (metric: TargetMetric, day: Day) => Promise<number> };
+export type SeedTargetOptions = {
+  baselineOn: Day;
+  targetOn: Day;
+  valueOn: (metric: TargetMetric, day: Day) => Promise<number>;
+};
 
 // The plan's targets, created once (when there are none): resident fintech firms 19 → 60 and the BIFC startup fund
 // capital ₩1,400억 → ₩2,400억 (the plan's figures), and capital raised and jobs at resident firms from their values on
@@ -103,14 +145,54 @@ export async function seedTargetsIfNone(opts: SeedTargetOptions): Promise<number
   const raised = await opts.valueOn('capital-raised-resident', on);
   const jobs = await opts.valueOn('jobs-resident', on);
   const targets: (TargetRecord & { order: number })[] = [
-    { nameKo: '입주 핀테크 기업 60개', nameEn: '60 resident fintech firms', metric: 'resident-firms', baseline: { value: 19, on }, target: { value: 60, on: targetOn }, milestones: [], order: 1 },
-    { nameKo: 'BIFC 창업투자펀드 2,400억원', nameEn: 'BIFC startup funds of ₩240B', metric: 'bifc-fund-capital', baseline: { value: 140_000_000_000, on }, target: { value: 240_000_000_000, on: targetOn }, milestones: [], order: 2 },
-    { nameKo: '입주 기업 투자 유치', nameEn: 'Capital raised by resident firms', metric: 'capital-raised-resident', baseline: { value: raised, on }, target: { value: Math.max(raised * 2, 200_000_000_000), on: targetOn }, milestones: [], order: 3 },
-    { nameKo: '입주 기업 일자리', nameEn: 'Jobs at resident firms', metric: 'jobs-resident', baseline: { value: jobs, on }, target: { value: Math.max(jobs * 2, 1_000), on: targetOn }, milestones: [], order: 4 },
+    {
+      nameKo: '입주 핀테크 기업 60개',
+      nameEn: '60 resident fintech firms',
+      metric: 'resident-firms',
+      baseline: { value: 19, on },
+      target: { value: 60, on: targetOn },
+      milestones: [],
+      order: 1,
+    },
+    {
+      nameKo: 'BIFC 창업투자펀드 2,400억원',
+      nameEn: 'BIFC startup funds of ₩240B',
+      metric: 'bifc-fund-capital',
+      baseline: { value: 140_000_000_000, on },
+      target: { value: 240_000_000_000, on: targetOn },
+      milestones: [],
+      order: 2,
+    },
+    {
+      nameKo: '입주 기업 투자 유치',
+      nameEn: 'Capital raised by resident firms',
+      metric: 'capital-raised-resident',
+      baseline: { value: raised, on },
+      target: { value: Math.max(raised * 2, 200_000_000_000), on: targetOn },
+      milestones: [],
+      order: 3,
+    },
+    {
+      nameKo: '입주 기업 일자리',
+      nameEn: 'Jobs at resident firms',
+      metric: 'jobs-resident',
+      baseline: { value: jobs, on },
+      target: { value: Math.max(jobs * 2, 1_000), on: targetOn },
+      milestones: [],
+      order: 4,
+    },
   ];
   const created = await TargetModel.insertMany(targets);
   for (const [i, t] of created.entries()) {
-    await recordAudit({ actor: null, entity: 'target', entityId: t._id, entityLabel: nameIn(t, 'ko'), action: 'create', changes: diffFields({}, audited(targets[i])), version: versionOf(t) });
+    await recordAudit({
+      actor: null,
+      entity: 'target',
+      entityId: t._id,
+      entityLabel: nameIn(t, 'ko'),
+      action: 'create',
+      changes: diffFields({}, audited(targets[i])),
+      version: versionOf(t),
+    });
   }
   return created.length;
 }

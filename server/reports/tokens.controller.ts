@@ -8,7 +8,11 @@ import type { tokenBody, tokenParams } from './reports.schemas.js';
 
 type Tokens = Awaited<ReturnType<typeof listTokens>>;
 
-function renderTokens(res: AppResponse, tokens: Tokens, locals: Partial<FormState> & { values: Record<string, unknown>; issued?: { name: string; token: string } }) {
+function renderTokens(
+  res: AppResponse,
+  tokens: Tokens,
+  locals: Partial<FormState> & { values: Record<string, unknown>; issued?: { name: string; token: string } },
+) {
   // A page that may show a new token is never cached or stored.
   res.setHeader('Cache-Control', 'no-store');
   renderForm(res, 'reports/tokens', { title: res.req.t('reports.tokens.title'), tokens, issued: undefined, ...locals });
@@ -23,7 +27,10 @@ export async function index(req: Request, res: AppResponse) {
 export async function issue(req: Request, res: Validated<{ body: typeof tokenBody }>) {
   await handleForm(res, {
     render: async (state) => renderTokens(res, await listTokens(), state),
-    save: async (input) => ({ issued: { ...(await issueToken(input.name, actorOf(req))), name: input.name }, tokens: await listTokens() }),
+    save: async (input) => ({
+      issued: { ...(await issueToken(input.name, actorOf(req))), name: input.name },
+      tokens: await listTokens(),
+    }),
     done: ({ issued, tokens }) => renderTokens(res, tokens, { values: {}, issued }),
   });
 }

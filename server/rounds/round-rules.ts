@@ -21,7 +21,9 @@ const dayOf = (r: RoundForTotals) => r.closedOn || r.announcedOn || '';
 
 // Totals derive from the closed rounds alone, whatever order they were entered or edited in (recomputed, never incremented).
 export function computeFirmTotals(rounds: RoundForTotals[]): FirmTotals {
-  const closed = rounds.filter((r) => r.status === 'closed').sort((a, b) => dayOf(a).localeCompare(dayOf(b)) || String(a._id ?? '').localeCompare(String(b._id ?? '')));
+  const closed = rounds
+    .filter((r) => r.status === 'closed')
+    .sort((a, b) => dayOf(a).localeCompare(dayOf(b)) || String(a._id ?? '').localeCompare(String(b._id ?? '')));
   const totals: FirmTotals = { raisedKrw: closed.reduce((s, r) => s + r.amountKrw, 0), roundCount: closed.length };
   const last = closed[closed.length - 1];
   if (last) {
@@ -39,9 +41,14 @@ export function computeFirmTotals(rounds: RoundForTotals[]): FirmTotals {
 export type ParticipantCheck = { error?: 'participantsExceedAmount'; warning?: 'participantsBelowAmount' };
 
 // Participants may not exceed the round; a closed round they don't fill gets a warning.
-export function checkParticipants(round: { amountKrw: number; status: string; participants: { amountKrw?: number | null }[] }): ParticipantCheck {
+export function checkParticipants(round: {
+  amountKrw: number;
+  status: string;
+  participants: { amountKrw?: number | null }[];
+}): ParticipantCheck {
   const sum = round.participants.reduce((s, p) => s + (p.amountKrw ?? 0), 0);
   if (sum > round.amountKrw) return { error: 'participantsExceedAmount' };
-  if (round.status === 'closed' && round.participants.length > 0 && sum < round.amountKrw) return { warning: 'participantsBelowAmount' };
+  if (round.status === 'closed' && round.participants.length > 0 && sum < round.amountKrw)
+    return { warning: 'participantsBelowAmount' };
   return {};
 }

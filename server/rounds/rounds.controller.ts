@@ -9,7 +9,14 @@ import { investorOptions } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
 import * as rounds from './rounds.service.js';
 import { toRoundFields, toRoundRecord, type StoredRound } from './round-mapping.js';
-import { CURRENCIES, editRoundBody, type newRoundBody, type newRoundQuery, type roundParams } from './rounds.schemas.js';
+import {
+  CURRENCIES,
+  editRoundBody,
+  filledRows,
+  type newRoundBody,
+  type newRoundQuery,
+  type roundParams,
+} from './rounds.schemas.js';
 import { actorOf } from '../audit/index.js';
 import { linkRound, matchForRound } from '../matches/index.js';
 
@@ -23,31 +30,47 @@ type Round = Awaited<ReturnType<typeof rounds.getRound>>;
 
 // A round (stored, or as typed) → the form's string values; a new one starts as closed.
 function roundValues(r: StoredRound = {}): FormValues {
-  const participants = (r.participants ?? []).map((p) => ({ investor: String(p.investor), amountKrw: String(p.amountKrw ?? ''), lead: p.lead ? 'true' : '' }));
+  const participants = (r.participants ?? []).map((p) => ({
+    investor: String(p.investor),
+    amountKrw: String(p.amountKrw ?? ''),
+    lead: p.lead ? 'true' : '',
+  }));
   return { ...toRoundFields({ status: 'closed', ...r }), participants };
 }
 
 // Room for more participants (no JavaScript needed to add rows).
 function withBlankRows(values: Record<string, unknown>): Record<string, unknown> {
-  const raw = values.participants;
-  const rows = (Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw) : []).filter(
-    (r) => r && typeof r === 'object' && Object.values(r as object).some((v) => v !== '' && v !== undefined),
-  );
-  return { ...values, participants: [...rows, ...Array.from({ length: BLANK_PARTICIPANT_ROWS }, () => ({}))] };
+  return {
+    ...values,
+    participants: [...filledRows(values.participants), ...Array.from({ length: BLANK_PARTICIPANT_ROWS }, () => ({}))],
+  };
 }
 
-async function renderRoundForm(req: Request, res: AppResponse<FirmLocals>, locals: { round?: Round } & Partial<FormState> & { values: Record<string, unknown> }) {
+async function renderRoundForm(
+  req: Request,
+  res: AppResponse<FirmLocals>,
+  locals: { round?: Round } & Partial<FormState> & { values: Record<string, unknown> },
+) {
   const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${nameIn(res.locals.firm, res.locals.lang)}`;
-  renderForm(res, 'rounds/form', { title, investors: await investorOptions(), currencies: Object.keys(CURRENCIES), ...locals, values: withBlankRows(locals.values) });
+  renderForm(res, 'rounds/form', {
+    title,
+    investors: await investorOptions(),
+    currencies: Object.keys(CURRENCIES),
+    ...locals,
+    values: withBlankRows(locals.values),
+  });
 }
 
-const warn = (req: Request, res: AppResponse, warning?: string) => warning && flash(res, 'warning', req.t(`rounds.warnings.${warning}`));
+const warn = (req: Request, res: AppResponse, warning?: string) =>
+  warning && flash(res, 'warning', req.t(`rounds.warnings.${warning}`));
 
 // GET /firms/:id/rounds/new — from an invested match (?match=), with its investor among the participants (amount left empty)
 export async function newForm(req: Request, res: RoundPage<{ params: typeof idParams; query: typeof newRoundQuery }>) {
   const matchId = res.locals.input.query.match;
   const from = matchId ? await matchForRound(matchId, res.locals.input.params.id) : undefined;
-  const values = from ? { ...roundValues({ participants: [{ investor: from.investorId }] }), match: matchId! } : roundValues();
+  const values = from
+    ? { ...roundValues({ participants: [{ investor: from.investorId }] }), match: matchId! }
+    : roundValues();
   await renderRoundForm(req, res, { values });
 }
 
@@ -58,7 +81,13 @@ export async function create(req: Request, res: RoundPage<{ params: typeof idPar
     render: (state) => renderRoundForm(req, res, state),
     save: async ({ match, ...input }) => {
       const saved = await rounds.createRound(id, input, actorOf(req));
-      const linked = match ? await linkRound(match, { id: String(saved.round._id), firm: id, stage: input.stage }, { ...actorOf(req), name: req.user!.name }) : false;
+      const linked = match
+        ? await linkRound(
+            match,
+            { id: String(saved.round._id), firm: id, stage: input.stage },
+            { ...actorOf(req), name: req.user!.name },
+          )
+        : false;
       return { ...saved, linkedMatch: linked ? match : undefined };
     },
     done: ({ warning, linkedMatch }) => {

@@ -13,10 +13,34 @@ export function roundsRouter({ getFirm }: { getFirm: (id: string) => Promise<Nam
   const staff = requireRole(...STAFF);
   const loadFirm = loadRecord('firm', getFirm);
   const form = { formView: true };
-  router.get('/firms/:id/rounds/new', staff, validate({ params: idParams, query: newRoundQuery }), loadFirm, rounds.newForm);
-  router.post('/firms/:id/rounds', staff, validate({ params: idParams, body: newRoundBody }, form), loadFirm, rounds.create);
+  router.get(
+    '/firms/:id/rounds/new',
+    staff,
+    validate({ params: idParams, query: newRoundQuery }),
+    loadFirm,
+    rounds.newForm,
+  );
+  router.post(
+    '/firms/:id/rounds',
+    staff,
+    validate({ params: idParams, body: newRoundBody }, form),
+    loadFirm,
+    rounds.create,
+  );
   router.get('/firms/:id/rounds/:roundId/edit', staff, validate({ params: roundParams }), loadFirm, rounds.editForm);
-  router.post('/firms/:id/rounds/:roundId', staff, validate({ params: roundParams, body: editRoundBody }, form), loadFirm, rounds.update);
-  router.post('/firms/:id/rounds/:roundId/delete', staff, validate({ params: roundParams, body: csrfOnlyBody }), loadFirm, rounds.destroy);
+  router.post(
+    '/firms/:id/rounds/:roundId',
+    staff,
+    validate({ params: roundParams, body: editRoundBody }, form),
+    loadFirm,
+    rounds.update,
+  );
+  router.post(
+    '/firms/:id/rounds/:roundId/delete',
+    staff,
+    validate({ params: roundParams, body: csrfOnlyBody }),
+    loadFirm,
+    rounds.destroy,
+  );
   return router;
 }

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { INSTRUMENTS, ROUND_STAGES, ROUND_STATUSES } from '../../models/enums.js';
-import { checkbox, csrfField, editVersionFields, optionalDay, optionalId, optionalInt, optionalKrw, optionalNumber, optionalText, requiredKrw } from '../lib/form-fields.js';
+import {
+  checkbox,
+  csrfField,
+  editVersionFields,
+  optionalDay,
+  optionalId,
+  optionalInt,
+  optionalKrw,
+  optionalNumber,
+  optionalText,
+  requiredKrw,
+} from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 import { checkParticipants } from './round-rules.js';
 
@@ -24,21 +35,26 @@ const participant = z.object({
   lead: checkbox,
 });
 
-// Participant rows arrive as participants[0][investor]…; empty rows are dropped.
-const participants = z.preprocess(
-  (v) => {
-    const rows = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [];
-    return rows.filter((r) => r && typeof r === 'object' && Object.values(r as object).some((x) => x !== '' && x !== undefined));
-  },
-  z.array(participant).max(50),
-);
+// Participant rows arrive as participants[0][investor]… (an array, or an object by index); empty rows are dropped.
+export function filledRows(v: unknown): object[] {
+  const rows: unknown[] = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [];
+  return rows.filter(
+    (r): r is object =>
+      typeof r === 'object' && r !== null && Object.values(r).some((x) => x !== '' && x !== undefined),
+  );
+}
+
+const participants = z.preprocess(filledRows, z.array(participant).max(50));
 
 const roundFields = {
   stage: z.enum(ROUND_STAGES, { error: 'validation.choice' }),
   instrument: z.enum(INSTRUMENTS, { error: 'validation.choice' }),
   status: z.enum(ROUND_STATUSES, { error: 'validation.choice' }),
   amountKrw: requiredKrw,
-  currency: z.preprocess((v) => (v === '' || v === undefined ? 'KRW' : v), z.enum(CURRENCY_CODES, { error: 'validation.choice' })),
+  currency: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'KRW' : v),
+    z.enum(CURRENCY_CODES, { error: 'validation.choice' }),
+  ),
   amountForeign: optionalText(30),
   preMoneyKrw: optionalKrw,
   announcedOn: optionalDay,
@@ -65,25 +81,35 @@ function checkRoundFields(r: Record<string, unknown>, ctx: z.RefinementCtx): voi
   if (currency !== 'KRW' && currency in CURRENCIES) {
     const foreign = text(r.amountForeign);
     if (!foreign) issue('amountForeign', 'rounds.errors.foreignNeeded');
-    else if (toMinorUnits(foreign, currency as Currency) === undefined) issue('amountForeign', 'rounds.errors.foreignFormat');
+    else if (toMinorUnits(foreign, currency as Currency) === undefined)
+      issue('amountForeign', 'rounds.errors.foreignFormat');
   }
   const rows = Array.isArray(r.participants) ? (r.participants as Record<string, unknown>[]) : [];
   const ids = rows.map((p) => p.investor).filter(Boolean);
   if (new Set(ids).size !== ids.length) issue('participants', 'rounds.errors.duplicateInvestor');
   if (rows.some((p) => !p.investor)) issue('participants', 'rounds.errors.investorNeeded');
   // The sum rule needs parsed amounts; with unparsed ones the amount fields carry their own errors.
-  if (typeof r.amountKrw === 'number' && rows.every((p) => p.amountKrw === undefined || typeof p.amountKrw === 'number')) {
+  if (
+    typeof r.amountKrw === 'number' &&
+    rows.every((p) => p.amountKrw === undefined || typeof p.amountKrw === 'number')
+  ) {
     const check = checkParticipants({ amountKrw: r.amountKrw, status: String(r.status), participants: rows });
     if (check.error) issue('participants', `rounds.errors.${check.error}`);
   }
 }
 
-export const roundBody = z.strictObject({ ...csrfField, ...roundFields }).superRefine(checkRoundFields, { when: () => true });
+export const roundBody = z
+  .strictObject({ ...csrfField, ...roundFields })
+  .superRefine(checkRoundFields, { when: () => true });
 export type RoundInput = z.infer<typeof roundBody>;
 // The edit form also carries the version it was loaded at (server/lib/edit-conflict.ts).
-export const editRoundBody = z.strictObject({ ...csrfField, ...editVersionFields, ...roundFields }).superRefine(checkRoundFields, { when: () => true });
+export const editRoundBody = z
+  .strictObject({ ...csrfField, ...editVersionFields, ...roundFields })
+  .superRefine(checkRoundFields, { when: () => true });
 // A new round may be recorded from a match that reached "invested" (the deal-flow hand-off): the form carries the match
 // it is linked to once saved.
-export const newRoundBody = z.strictObject({ ...csrfField, ...roundFields, match: optionalId }).superRefine(checkRoundFields, { when: () => true });
+export const newRoundBody = z
+  .strictObject({ ...csrfField, ...roundFields, match: optionalId })
+  .superRefine(checkRoundFields, { when: () => true });
 export const newRoundQuery = z.strictObject({ match: optionalId });
 export const roundParams = z.strictObject({ id: objectId, roundId: objectId });

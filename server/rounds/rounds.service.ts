@@ -27,8 +27,14 @@ export async function getRound(firmId: string, roundId: string) {
 
 // Totals are recomputed from all of the firm's rounds after every change: idempotent, right whatever order edits arrive in.
 export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Promise<void> {
-  const rounds = await FundingRoundModel.find({ firm: firmId }, { status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 }).lean();
-  await FirmModel.updateOne({ _id: firmId }, { $set: { totals: computeFirmTotals(rounds), lastActivityAt: new Date() } });
+  const rounds = await FundingRoundModel.find(
+    { firm: firmId },
+    { status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 },
+  ).lean();
+  await FirmModel.updateOne(
+    { _id: firmId },
+    { $set: { totals: computeFirmTotals(rounds), lastActivityAt: new Date() } },
+  );
   // Every round write ends here: the reports' monthly summaries follow (capital raised by quarter and stage).
   await refreshReportMonths(firmId);
 }
@@ -36,7 +42,8 @@ export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Prom
 async function assertInvestorsExist(ids: string[]): Promise<void> {
   if (!ids.length) return;
   const found = await investorNames(ids);
-  if (found.length !== new Set(ids).size) throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
+  if (found.length !== new Set(ids).size)
+    throw Conflict('unknown investor', { participants: ['rounds.errors.unknownInvestor'] });
 }
 
 type Participants = { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[];
@@ -46,30 +53,61 @@ async function participantLabels(...lists: (Participants | undefined)[]) {
   const ids = lists.flatMap((l) => (l ?? []).map((p) => String(p.investor)));
   const names = new Map((await investorNames(ids)).map((o) => [String(o._id), nameIn(o, 'en', String(o._id))]));
   return (l: Participants | undefined) =>
-    (l ?? []).map((p) => `${names.get(String(p.investor)) ?? String(p.investor)} ${p.amountKrw ?? ''}${p.lead ? ' (lead)' : ''}`.trim()).join('; ');
+    (l ?? [])
+      .map((p) =>
+        `${names.get(String(p.investor)) ?? String(p.investor)} ${p.amountKrw ?? ''}${p.lead ? ' (lead)' : ''}`.trim(),
+      )
+      .join('; ');
 }
 
 const AUDIT_OMIT = new Set(['_id', '__v', 'firm', 'createdAt', 'updatedAt', 'importId']);
-async function roundChanges(before: { participants?: Participants | null }, after: { participants?: Participants | null }) {
+async function roundChanges(
+  before: { participants?: Participants | null },
+  after: { participants?: Participants | null },
+) {
   const label = await participantLabels(before.participants ?? [], after.participants ?? []);
-  const shape = ({ participants, ...rest }: { participants?: Participants | null }) => ({ ...flatten(rest), participants: label(participants ?? []) });
+  const shape = ({ participants, ...rest }: { participants?: Participants | null }) => ({
+    ...flatten(rest),
+    participants: label(participants ?? []),
+  });
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
 
-export async function createRound(firmId: string, input: RoundInput, actor: Actor | null, opts: { importId?: Types.ObjectId; label?: string } = {}) {
+export async function createRound(
+  firmId: string,
+  input: RoundInput,
+  actor: Actor | null,
+  opts: { importId?: Types.ObjectId; label?: string } = {},
+) {
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
   const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
   await recomputeFirmTotals(firm._id);
-  await recordAudit({ actor, entity: 'round', entityId: round._id, firm: firm._id, entityLabel: `${nameIn(firm, 'ko')} · ${input.stage}`, action: 'create', changes: await roundChanges({}, record), version: versionOf(round), importId: opts.importId });
+  await recordAudit({
+    actor,
+    entity: 'round',
+    entityId: round._id,
+    firm: firm._id,
+    entityLabel: `${nameIn(firm, 'ko')} · ${input.stage}`,
+    action: 'create',
+    changes: await roundChanges({}, record),
+    version: versionOf(round),
+    importId: opts.importId,
+  });
   return { round, warning: checkParticipants(record).warning };
 }
 
 // Saves only while the round is at the version the editor loaded (`_version`; without one, as stored now), moving it to
 // the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
-export async function updateRound(firmId: string, roundId: string, input: RoundInput & { _version?: number; _base?: string }, actor: Actor | null, opts: { importId?: Types.ObjectId } = {}) {
+export async function updateRound(
+  firmId: string,
+  roundId: string,
+  input: RoundInput & { _version?: number; _base?: string },
+  actor: Actor | null,
+  opts: { importId?: Types.ObjectId } = {},
+) {
   const { _version, _base, ...fields } = input;
   const before = await getRound(firmId, roundId);
   const version = _version ?? versionOf(before);
@@ -80,10 +118,24 @@ export async function updateRound(firmId: string, roundId: string, input: RoundI
   const warning = checkParticipants(record).warning;
   if (!changes.length) return { warning, changes };
   const { $set, $unset } = splitSetUnset(record);
-  const saved = await FundingRoundModel.findOneAndUpdate({ _id: roundId, firm: before.firm, ...atVersion(version) }, nextVersion($set, $unset), { returnDocument: 'after' }).lean();
+  const saved = await FundingRoundModel.findOneAndUpdate(
+    { _id: roundId, firm: before.firm, ...atVersion(version) },
+    nextVersion($set, $unset),
+    { returnDocument: 'after' },
+  ).lean();
   if (!saved) throw await editConflictSince(roundId, version);
   await recomputeFirmTotals(before.firm);
-  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: input.stage, action: 'update', changes, version: versionOf(saved), importId: opts.importId });
+  await recordAudit({
+    actor,
+    entity: 'round',
+    entityId: before._id,
+    firm: before.firm,
+    entityLabel: input.stage,
+    action: 'update',
+    changes,
+    version: versionOf(saved),
+    importId: opts.importId,
+  });
   return { warning, changes };
 }
 
@@ -91,10 +143,21 @@ export async function deleteRound(firmId: string, roundId: string, actor: Actor)
   const before = await getRound(firmId, roundId);
   await FundingRoundModel.deleteOne({ _id: roundId, firm: before.firm });
   await recomputeFirmTotals(before.firm);
-  await recordAudit({ actor, entity: 'round', entityId: before._id, firm: before.firm, entityLabel: before.stage, action: 'delete', changes: await roundChanges(before, {}) });
+  await recordAudit({
+    actor,
+    entity: 'round',
+    entityId: before._id,
+    firm: before.firm,
+    entityLabel: before.stage,
+    action: 'delete',
+    changes: await roundChanges(before, {}),
+  });
 }
 
 // Every round (or one firm's) in insertion order, for the streamed CSV export.
 export function roundsCursor(filter: { firm?: string } = {}) {
-  return FundingRoundModel.find(filter.firm ? { firm: filter.firm } : {}).sort({ _id: 1 }).lean().cursor({ batchSize: 500 });
+  return FundingRoundModel.find(filter.firm ? { firm: filter.firm } : {})
+    .sort({ _id: 1 })
+    .lean()
+    .cursor({ batchSize: 500 });
 }

@@ -2,7 +2,13 @@ import type { FirmStatus, InvestorType, Sector } from '../../models/enums.js';
 
 export const DEMO_PASSWORD = 'tipstown-demo';
 
-export const DEMO_INVESTORS: { nameKo: string; nameEn: string; type: InvestorType; bifcBased: boolean; website?: string }[] = [
+export const DEMO_INVESTORS: {
+  nameKo: string;
+  nameEn: string;
+  type: InvestorType;
+  bifcBased: boolean;
+  website?: string;
+}[] = [
   { nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital', type: 'vc', bifcBased: true },
   { nameKo: '부산기술창업투자원', nameEn: 'Busan Tech Startup Investment', type: 'public-fund', bifcBased: true },
   { nameKo: '해운대엔젤클럽', nameEn: 'Haeundae Angel Club', type: 'angel-network', bifcBased: false },
@@ -13,18 +19,36 @@ export const DEMO_INVESTORS: { nameKo: string; nameEn: string; type: InvestorTyp
 
 // `history`: the firm's status changes with the day each took effect (the reports count residency from them); `status`
 // and `since` are its last entry.
-type DemoFirm = { nameKo: string; nameEn: string; sector: Sector; pitch: string; status: FirmStatus; since: string; tags: string[]; history: [FirmStatus, string][] };
+type DemoFirm = {
+  nameKo: string;
+  nameEn: string;
+  sector: Sector;
+  pitch: string;
+  status: FirmStatus;
+  since: string;
+  tags: string[];
+  history: [FirmStatus, string][];
+};
 
 // The BIFC startup investment funds of the demo organisations (by English name): ₩1,400억 formed by the baseline
 // (2024-12-31), growing toward the plan's ₩2,400억.
-export const DEMO_BIFC_FUNDS: Record<string, { name: string; sizeKrw: number; vintage: string; dryPowderKrw: number }[]> = {
+export const DEMO_BIFC_FUNDS: Record<
+  string,
+  { name: string; sizeKrw: number; vintage: string; dryPowderKrw: number }[]
+> = {
   'BNK Venture Capital': [
     { name: 'BNK 부산 핀테크 펀드 1호', sizeKrw: 50_000_000_000, vintage: '2022-03-15', dryPowderKrw: 8_000_000_000 },
     { name: 'BNK 부산 핀테크 펀드 2호', sizeKrw: 35_000_000_000, vintage: '2026-06-10', dryPowderKrw: 30_000_000_000 },
   ],
-  'Busan Tech Startup Investment': [{ name: '부산 BIFC 창업투자조합', sizeKrw: 60_000_000_000, vintage: '2023-05-02', dryPowderKrw: 21_000_000_000 }],
-  'Munhyeon Accelerator': [{ name: '문현 TIPS 시드 펀드', sizeKrw: 30_000_000_000, vintage: '2024-06-28', dryPowderKrw: 12_000_000_000 }],
-  'Dongbaek Partners': [{ name: '동백 블록체인 펀드', sizeKrw: 25_000_000_000, vintage: '2025-09-01', dryPowderKrw: 20_000_000_000 }],
+  'Busan Tech Startup Investment': [
+    { name: '부산 BIFC 창업투자조합', sizeKrw: 60_000_000_000, vintage: '2023-05-02', dryPowderKrw: 21_000_000_000 },
+  ],
+  'Munhyeon Accelerator': [
+    { name: '문현 TIPS 시드 펀드', sizeKrw: 30_000_000_000, vintage: '2024-06-28', dryPowderKrw: 12_000_000_000 },
+  ],
+  'Dongbaek Partners': [
+    { name: '동백 블록체인 펀드', sizeKrw: 25_000_000_000, vintage: '2025-09-01', dryPowderKrw: 20_000_000_000 },
+  ],
 };
 
 // Demo history ends here, so the figures read the same whenever the demo is seeded.
@@ -100,28 +124,90 @@ const leaving: FirmStatus[] = ['graduated', 'exited', 'withdrawn'];
 // Every firm with its status history: the 19 residents of the baseline admitted over 2023–2024 (four of them leave
 // later), newcomers about every month since, alumni who left before the baseline, and a few applicants.
 export function demoFirms(): DemoFirm[] {
-  const firm = (nameKo: string, nameEn: string, sector: Sector, pitch: string, history: [FirmStatus, string][], tags: string[]): DemoFirm => {
-    const [status, since] = history[history.length - 1]!;
+  const firm = (
+    nameKo: string,
+    nameEn: string,
+    sector: Sector,
+    pitch: string,
+    history: [FirmStatus, string][],
+    tags: string[],
+  ): DemoFirm => {
+    const [status, since] = history[history.length - 1];
     return { nameKo, nameEn, sector, pitch, status, since, tags, history };
   };
   const resident = (admitted: string, resident: string, left?: [FirmStatus, string]): [FirmStatus, string][] => [
-    ['applicant', admitted.slice(0, 8) + '01'], ['screening', admitted.slice(0, 8) + '10'], ['admitted', admitted], ['resident', resident], ...(left ? [left] : []),
+    ['applicant', admitted.slice(0, 8) + '01'],
+    ['screening', admitted.slice(0, 8) + '10'],
+    ['admitted', admitted],
+    ['resident', resident],
+    ...(left ? [left] : []),
   ];
   // Baseline cohort: admitted months 1–23 (Jan 2023 – Nov 2024), resident the month after; four leave in 2025–2026.
-  const departures: Record<number, [FirmStatus, string]> = { 3: ['graduated', '2025-06-30'], 8: ['exited', '2025-12-15'], 13: ['graduated', '2026-03-31'], 17: ['withdrawn', '2026-09-10'] };
+  const departures: Record<number, [FirmStatus, string]> = {
+    3: ['graduated', '2025-06-30'],
+    8: ['exited', '2025-12-15'],
+    13: ['graduated', '2026-03-31'],
+    17: ['withdrawn', '2026-09-10'],
+  };
   const residents = RESIDENT_PITCHES.map(([nameKo, nameEn, sector, pitch], i) =>
-    firm(nameKo, nameEn, sector, pitch, resident(demoDay(1 + i, 12), demoDay(2 + i, 1 + (i % 20)), departures[i]), i % 3 === 0 ? ['bifc', 'blockchain-zone'] : ['bifc']));
+    firm(
+      nameKo,
+      nameEn,
+      sector,
+      pitch,
+      resident(demoDay(1 + i, 12), demoDay(2 + i, 1 + (i % 20)), departures[i]),
+      i % 3 === 0 ? ['bifc', 'blockchain-zone'] : ['bifc'],
+    ),
+  );
   // Newcomers: resident from months 25–46 (Jan 2025 – Oct 2026); two leave again.
   const newcomers = NEWCOMERS.map(([nameKo, nameEn, sector, pitch], i) =>
-    firm(nameKo, nameEn, sector, pitch, resident(demoDay(24 + i, 15), demoDay(25 + i, 3 + (i % 25)), i === 2 ? ['exited', '2026-05-29'] : i === 6 ? ['withdrawn', '2026-11-02'] : undefined), ['bifc']));
+    firm(
+      nameKo,
+      nameEn,
+      sector,
+      pitch,
+      resident(
+        demoDay(24 + i, 15),
+        demoDay(25 + i, 3 + (i % 25)),
+        i === 2 ? ['exited', '2026-05-29'] : i === 6 ? ['withdrawn', '2026-11-02'] : undefined,
+      ),
+      ['bifc'],
+    ),
+  );
   const alumni = ALUMNI.map(([nameKo, nameEn, sector, pitch], i) =>
-    firm(nameKo, nameEn, sector, pitch, resident(demoDay(1 + i * 2, 20), demoDay(2 + i * 2, 15), [leaving[i]!, demoDay(14 + i * 3, 28)]), []));
+    firm(
+      nameKo,
+      nameEn,
+      sector,
+      pitch,
+      resident(demoDay(1 + i * 2, 20), demoDay(2 + i * 2, 15), [leaving[i], demoDay(14 + i * 3, 28)]),
+      [],
+    ),
+  );
   const applicants = APPLICANTS.map(([nameKo, nameEn, sector, pitch, status]) =>
-    firm(nameKo, nameEn, sector, pitch, status === 'applicant' ? [['applicant', '2026-10-01']] : [['applicant', '2026-09-15'], [status, '2026-10-01']], []));
+    firm(
+      nameKo,
+      nameEn,
+      sector,
+      pitch,
+      status === 'applicant'
+        ? [['applicant', '2026-10-01']]
+        : [
+            ['applicant', '2026-09-15'],
+            [status, '2026-10-01'],
+          ],
+      [],
+    ),
+  );
   return [...residents, ...newcomers, ...alumni, ...applicants];
 }
 
-export type DemoRound = { stage: 'seed' | 'pre-a' | 'series-a' | 'series-b'; amountKrw: number; preMoneyKrw: number; closedOn: string };
+export type DemoRound = {
+  stage: 'seed' | 'pre-a' | 'series-a' | 'series-b';
+  amountKrw: number;
+  preMoneyKrw: number;
+  closedOn: string;
+};
 
 // A firm's funding rounds: seed, pre-A and series A some months after it became resident (varying by firm), each closed,
 // up to the demo's last day. Every fourth firm raises nothing.
@@ -133,9 +219,24 @@ export function demoRounds(i: number, residentOn: string): DemoRound[] {
     return `${Math.floor(total / 12)}-${pad((total % 12) + 1)}-${pad(5 + ((i * 7) % 22))}`;
   };
   const plan: DemoRound[] = [
-    { stage: 'seed', amountKrw: (3 + (i % 5)) * 100_000_000, preMoneyKrw: (25 + (i % 7) * 3) * 100_000_000, closedOn: at(3 + (i % 4)) },
-    { stage: 'pre-a', amountKrw: (10 + (i % 6) * 2) * 100_000_000, preMoneyKrw: (80 + (i % 5) * 10) * 100_000_000, closedOn: at(12 + (i % 5)) },
-    { stage: 'series-a', amountKrw: (30 + (i % 4) * 10) * 100_000_000, preMoneyKrw: (200 + (i % 6) * 20) * 100_000_000, closedOn: at(22 + (i % 6)) },
+    {
+      stage: 'seed',
+      amountKrw: (3 + (i % 5)) * 100_000_000,
+      preMoneyKrw: (25 + (i % 7) * 3) * 100_000_000,
+      closedOn: at(3 + (i % 4)),
+    },
+    {
+      stage: 'pre-a',
+      amountKrw: (10 + (i % 6) * 2) * 100_000_000,
+      preMoneyKrw: (80 + (i % 5) * 10) * 100_000_000,
+      closedOn: at(12 + (i % 5)),
+    },
+    {
+      stage: 'series-a',
+      amountKrw: (30 + (i % 4) * 10) * 100_000_000,
+      preMoneyKrw: (200 + (i % 6) * 20) * 100_000_000,
+      closedOn: at(22 + (i % 6)),
+    },
   ];
   return plan.filter((r) => r.closedOn <= DEMO_LAST_DAY);
 }

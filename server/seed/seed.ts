@@ -7,7 +7,15 @@ import type { FirmStatus } from '../../models/enums.js';
 import { hashPassword } from '../auth/index.js';
 import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../firms/index.js';
 import { computeFirmTotals } from '../rounds/index.js';
-import { DEMO_BASELINE_DAY, DEMO_BIFC_FUNDS, DEMO_INVESTORS, DEMO_LAST_DAY, DEMO_PASSWORD, demoFirms, demoRounds } from './demo-data.js';
+import {
+  DEMO_BASELINE_DAY,
+  DEMO_BIFC_FUNDS,
+  DEMO_INVESTORS,
+  DEMO_LAST_DAY,
+  DEMO_PASSWORD,
+  demoFirms,
+  demoRounds,
+} from './demo-data.js';
 import { addMonths, ensureReportMonths, metricOn, seedTargetsIfNone } from '../reports/index.js';
 import { seoulToday } from '../lib/dates.js';
 import { seedDealFlow } from './seed-deal-flow.js';
@@ -21,7 +29,12 @@ export const DEMO_ACCOUNTS = [
 
 export type SeedOutcome = { kind: 'none' | 'admin' | 'demo'; accounts: string[] };
 
-export type SeedOptions = { production: boolean; demoData: boolean; admin?: { email: string; password: string }; reportTargetDate?: string };
+export type SeedOptions = {
+  production: boolean;
+  demoData: boolean;
+  admin?: { email: string; password: string };
+  reportTargetDate?: string;
+};
 
 // Every start: demo data or the first admin on an empty database (seedAccounts), then the plan's reporting targets when
 // there are none yet (demo data, production and databases from before the reports alike). The demo's targets start at
@@ -30,7 +43,11 @@ export async function seedIfEmpty(opts: SeedOptions): Promise<SeedOutcome> {
   const outcome = await seedAccounts(opts);
   const baselineOn = outcome.kind === 'demo' ? DEMO_BASELINE_DAY : seoulToday();
   const due = opts.reportTargetDate ?? '2026-12-31';
-  await seedTargetsIfNone({ baselineOn, targetOn: due > baselineOn ? due : addMonths(baselineOn, 12), valueOn: metricOn });
+  await seedTargetsIfNone({
+    baselineOn,
+    targetOn: due > baselineOn ? due : addMonths(baselineOn, 12),
+    valueOn: metricOn,
+  });
   return outcome;
 }
 
@@ -38,7 +55,12 @@ export async function seedIfEmpty(opts: SeedOptions): Promise<SeedOutcome> {
 async function seedAccounts(opts: SeedOptions): Promise<SeedOutcome> {
   if ((await UserModel.estimatedDocumentCount()) > 0) return { kind: 'none', accounts: [] };
   if (opts.admin) {
-    await UserModel.create({ email: opts.admin.email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(opts.admin.password) });
+    await UserModel.create({
+      email: opts.admin.email,
+      name: 'Administrator',
+      role: 'admin',
+      passwordHash: await hashPassword(opts.admin.password),
+    });
     return { kind: 'admin', accounts: [opts.admin.email] };
   }
   if (opts.production || !opts.demoData) return { kind: 'none', accounts: [] };
@@ -48,36 +70,76 @@ async function seedAccounts(opts: SeedOptions): Promise<SeedOutcome> {
 
 async function seedDemo(): Promise<void> {
   const investors = await InvestorOrgModel.insertMany(
-    DEMO_INVESTORS.map((i) => ({ ...i, nameKey: i.nameEn.toLowerCase(), funds: (DEMO_BIFC_FUNDS[i.nameEn] ?? []).map((f) => ({ ...f, bifcStartupFund: true })) })),
+    DEMO_INVESTORS.map((i) => ({
+      ...i,
+      nameKey: i.nameEn.toLowerCase(),
+      funds: (DEMO_BIFC_FUNDS[i.nameEn] ?? []).map((f) => ({ ...f, bifcStartupFund: true })),
+    })),
   );
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await UserModel.insertMany(
-    DEMO_ACCOUNTS.map((a) => ({ ...a, passwordHash, active: true, investorOrg: a.role === 'investor' ? investors[0]!._id : undefined })),
+    DEMO_ACCOUNTS.map((a) => ({
+      ...a,
+      passwordHash,
+      active: true,
+      investorOrg: a.role === 'investor' ? investors[0]._id : undefined,
+    })),
   );
   const now = new Date();
   const firms = demoFirms().map((f, i) => {
-    const history: { status: FirmStatus; on: string; at: Date }[] = f.history.map(([status, on]) => ({ status, on, at: now }));
+    const history: { status: FirmStatus; on: string; at: Date }[] = f.history.map(([status, on]) => ({
+      status,
+      on,
+      at: now,
+    }));
     const residentFrom = f.history.find(([status]) => status === 'resident')?.[1];
     const leftOn = residentFrom && f.status !== 'resident' ? f.since : undefined;
     const selectedOn = residentFrom && i % 3 === 0 ? addMonths(residentFrom, 8) : undefined;
-    const base = { nameKo: f.nameKo, nameEn: f.nameEn, pitch: f.pitch, tags: f.tags, brn: brnWithCheckDigit(String(602810000 + i * 137)) };
+    const base = {
+      nameKo: f.nameKo,
+      nameEn: f.nameEn,
+      pitch: f.pitch,
+      tags: f.tags,
+      brn: brnWithCheckDigit(String(602810000 + i * 137)),
+    };
     return {
       ...base,
       sortName: sortNameOf(base),
       sortNameKo: sortNameKoOf(base),
       searchTokens: searchTokensOf(base),
       sectorPrimary: f.sector,
-      stage: residentFrom ? (['seed', 'pre-a', 'series-a'] as const)[Math.max(0, demoRounds(i, residentFrom).length - 1)] : 'pre-seed',
+      stage: residentFrom
+        ? (['seed', 'pre-a', 'series-a'] as const)[Math.max(0, demoRounds(i, residentFrom).length - 1)]
+        : 'pre-seed',
       founded: `20${String(18 + (i % 7)).padStart(2, '0')}-0${(i % 9) + 1}-15`,
       headcount: 4 + ((i * 7) % 40),
       status: f.status,
       statusHistory: history,
-      residency: residentFrom ? { start: residentFrom, plannedEnd: addMonths(residentFrom, 36), end: leftOn, space: `BIFC 63F-${String(i + 1).padStart(2, '0')}` } : undefined,
+      residency: residentFrom
+        ? {
+            start: residentFrom,
+            plannedEnd: addMonths(residentFrom, 36),
+            end: leftOn,
+            space: `BIFC 63F-${String(i + 1).padStart(2, '0')}`,
+          }
+        : undefined,
       // A TIPS selection for every third resident, eight months after it moved in (while the demo's history lasts).
-      tips: selectedOn && selectedOn <= DEMO_LAST_DAY
-        ? { track: 'tips', operator: investors[3]!._id, recommendedOn: addMonths(residentFrom!, 3), selectedOn, grantKrw: 500_000_000, status: 'selected' }
-        : { status: 'none' },
-      fundraising: { raising: i % 2 === 0, targetKrw: i % 2 === 0 ? 1_000_000_000 + i * 100_000_000 : undefined, openToInvestors: i % 2 === 0 },
+      tips:
+        selectedOn && selectedOn <= DEMO_LAST_DAY
+          ? {
+              track: 'tips',
+              operator: investors[3]._id,
+              recommendedOn: addMonths(residentFrom!, 3),
+              selectedOn,
+              grantKrw: 500_000_000,
+              status: 'selected',
+            }
+          : { status: 'none' },
+      fundraising: {
+        raising: i % 2 === 0,
+        targetKrw: i % 2 === 0 ? 1_000_000_000 + i * 100_000_000 : undefined,
+        openToInvestors: i % 2 === 0,
+      },
       lastActivityAt: now,
     };
   });
@@ -85,7 +147,7 @@ async function seedDemo(): Promise<void> {
   const FOUNDERS = ['김민지', '이준호', '박서연', '최도윤', '정하은', '강지훈', '조수아', '윤시우', '장예린', '임현우'];
   await PersonModel.insertMany(
     inserted.map((firm, i) => ({
-      name: FOUNDERS[i % FOUNDERS.length]!,
+      name: FOUNDERS[i % FOUNDERS.length],
       title: 'CEO',
       email: `founder${i + 1}@${(firm.nameEn ?? 'firm').toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`,
       firms: [{ firm: firm._id, role: 'founder' }],
@@ -95,15 +157,24 @@ async function seedDemo(): Promise<void> {
   // them like any edit does; then the reports' monthly summaries built from everything written here.
   const firmsData = demoFirms();
   for (const [i, firm] of inserted.entries()) {
-    const residentFrom = firmsData[i]!.history.find(([status]) => status === 'resident')?.[1];
+    const residentFrom = firmsData[i].history.find(([status]) => status === 'resident')?.[1];
     const plan = residentFrom ? demoRounds(i, residentFrom) : [];
     if (!plan.length) continue;
-    const lead = investors[i % investors.length]!._id;
-    const other = investors[(i + 2) % investors.length]!._id;
+    const lead = investors[i % investors.length]._id;
+    const other = investors[(i + 2) % investors.length]._id;
     const rounds = await FundingRoundModel.insertMany(
       plan.map((r) => ({
-        firm: firm._id, stage: r.stage, instrument: r.stage === 'seed' ? 'safe' : 'rcps', amountKrw: r.amountKrw, preMoneyKrw: r.preMoneyKrw, closedOn: r.closedOn, status: 'closed',
-        participants: [{ investor: lead, amountKrw: Math.round(r.amountKrw * 0.6), lead: true }, { investor: other, amountKrw: r.amountKrw - Math.round(r.amountKrw * 0.6) }],
+        firm: firm._id,
+        stage: r.stage,
+        instrument: r.stage === 'seed' ? 'safe' : 'rcps',
+        amountKrw: r.amountKrw,
+        preMoneyKrw: r.preMoneyKrw,
+        closedOn: r.closedOn,
+        status: 'closed',
+        participants: [
+          { investor: lead, amountKrw: Math.round(r.amountKrw * 0.6), lead: true },
+          { investor: other, amountKrw: r.amountKrw - Math.round(r.amountKrw * 0.6) },
+        ],
       })),
     );
     await FirmModel.updateOne({ _id: firm._id }, { $set: { totals: computeFirmTotals(rounds) } });

@@ -44,7 +44,10 @@ export class AppSessionStore extends session.Store {
     const last = (data as Data).lastModified ?? 0;
     if (Date.now() - last < this.touchAfterMs) return cb();
     const stored: Data = { ...data, lastModified: Date.now() };
-    SessionModel.updateOne({ _id: sid }, { $set: { expires: expiryOf(data), session: JSON.stringify(stored) } }).then(() => cb(), cb);
+    SessionModel.updateOne({ _id: sid }, { $set: { expires: expiryOf(data), session: JSON.stringify(stored) } }).then(
+      () => cb(),
+      cb,
+    );
   }
 
   override destroy(sid: string, cb: Callback = () => undefined): void {

@@ -7,7 +7,6 @@ type FlashMessage = { kind: 'success' | 'error' | 'info' | 'warning'; message: s
 
 declare global {
   namespace Express {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
     interface Request {
       t: TFunction;

@@ -9,18 +9,36 @@ import { actorOf } from '../audit/index.js';
 
 type Account = Awaited<ReturnType<typeof users.getUser>>;
 // investorOrg: the stored ObjectId or the id as typed; either prints as the hex id.
-type AccountFields = { name: string; role: string; investorOrg?: { toString(): string } | null; active?: boolean | string | null; password?: string };
+type AccountFields = {
+  name: string;
+  role: string;
+  investorOrg?: { toString(): string } | null;
+  active?: boolean | string | null;
+  password?: string;
+};
 
 // An account (stored, or as typed) as the edit form's values; a password is never shown, only typed.
 const userValues = (u: AccountFields) => ({
-  name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : '', active: String(u.active ?? true), password: u.password ?? '',
+  name: u.name,
+  role: u.role,
+  investorOrg: u.investorOrg ? String(u.investorOrg) : '',
+  active: String(u.active ?? true),
+  password: u.password ?? '',
 });
 const versioned = (user: Account): Versioned => ({ version: versionOf(user), values: userValues(user) });
 
 // The typed password never goes back into the page.
-async function renderUserForm(res: AppResponse, locals: { account?: Account } & Partial<FormState> & { values: Record<string, unknown> }) {
+async function renderUserForm(
+  res: AppResponse,
+  locals: { account?: Account } & Partial<FormState> & { values: Record<string, unknown> },
+) {
   const title = locals.account ? locals.account.email : res.req.t('users.new');
-  renderForm(res, 'users/form', { title, orgs: await investorOptions(), ...locals, values: { ...locals.values, password: '' } });
+  renderForm(res, 'users/form', {
+    title,
+    orgs: await investorOptions(),
+    ...locals,
+    values: { ...locals.values, password: '' },
+  });
 }
 
 // GET /admin/users — all accounts
@@ -63,7 +81,11 @@ export async function update(req: Request, res: Validated<{ params: typeof idPar
       res.redirect('/admin/users');
     },
     // A form without the status field leaves it as stored.
-    merge: { schema: updateUserBody, valuesOf: (input) => ({ ...userValues(input), active: input.active }), current: async () => versioned(await users.getUser(id)) },
+    merge: {
+      schema: updateUserBody,
+      valuesOf: (input) => ({ ...userValues(input), active: input.active }),
+      current: async () => versioned(await users.getUser(id)),
+    },
   });
 }
 
@@ -75,7 +97,8 @@ export function passwordForm(req: Request, res: AppResponse) {
 // POST /account/password — the current password is required; the user's other sessions end
 export async function changePassword(req: Request, res: Validated<{ body: typeof changePasswordBody }>) {
   await handleForm(res, {
-    render: (state) => renderForm(res, 'users/password', { title: req.t('account.changePassword'), ...state, values: {} }),
+    render: (state) =>
+      renderForm(res, 'users/password', { title: req.t('account.changePassword'), ...state, values: {} }),
     save: (input) => users.changeOwnPassword(req.user!.id, input, req.sessionID),
     done: () => {
       flash(res, 'success', req.t('account.passwordChanged'));

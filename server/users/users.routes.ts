@@ -11,6 +11,16 @@ usersRouter.get('/admin/users', admin, users.index);
 usersRouter.get('/admin/users/new', admin, users.newForm);
 usersRouter.post('/admin/users', admin, validate({ body: createUserBody }, { formView: true }), users.create);
 usersRouter.get('/admin/users/:id/edit', admin, validate({ params: idParams }), users.editForm);
-usersRouter.post('/admin/users/:id', admin, validate({ params: idParams, body: updateUserBody }, { formView: true }), users.update);
+usersRouter.post(
+  '/admin/users/:id',
+  admin,
+  validate({ params: idParams, body: updateUserBody }, { formView: true }),
+  users.update,
+);
 usersRouter.get('/account/password', requireLogin(), users.passwordForm);
-usersRouter.post('/account/password', requireLogin(), validate({ body: changePasswordBody }, { formView: true }), users.changePassword);
+usersRouter.post(
+  '/account/password',
+  requireLogin(),
+  validate({ body: changePasswordBody }, { formView: true }),
+  users.changePassword,
+);

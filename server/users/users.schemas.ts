@@ -15,7 +15,11 @@ export const createUserBody = z
     investorOrg: optionalId,
     password: z.string().min(12, { error: 'validation.passwordLength' }).max(200),
   })
-  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired', when: () => true });
+  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), {
+    path: ['investorOrg'],
+    error: 'validation.investorOrgRequired',
+    when: () => true,
+  });
 
 export const updateUserBody = z
   .strictObject({
@@ -25,9 +29,16 @@ export const updateUserBody = z
     role: z.enum(ROLES, { error: 'validation.role' }),
     investorOrg: optionalId,
     active: z.enum(['true', 'false']).optional(),
-    password: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(12, { error: 'validation.passwordLength' }).max(200).optional()),
+    password: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(12, { error: 'validation.passwordLength' }).max(200).optional(),
+    ),
   })
-  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), { path: ['investorOrg'], error: 'validation.investorOrgRequired', when: () => true });
+  .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), {
+    path: ['investorOrg'],
+    error: 'validation.investorOrgRequired',
+    when: () => true,
+  });
 
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type UpdateUserInput = z.infer<typeof updateUserBody>;

@@ -7,8 +7,22 @@ import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { endSessionsOf } from '../sessions/index.js';
 
-function toSessionUser(u: { _id: Types.ObjectId; email: string; name: string; role: SessionUser['role']; investorOrg?: Types.ObjectId | null; unreadNotifications?: number | null }): SessionUser {
-  return { id: String(u._id), email: u.email, name: u.name, role: u.role, investorOrg: u.investorOrg ? String(u.investorOrg) : undefined, unreadNotifications: u.unreadNotifications ?? 0 };
+function toSessionUser(u: {
+  _id: Types.ObjectId;
+  email: string;
+  name: string;
+  role: SessionUser['role'];
+  investorOrg?: Types.ObjectId | null;
+  unreadNotifications?: number | null;
+}): SessionUser {
+  return {
+    id: String(u._id),
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    investorOrg: u.investorOrg ? String(u.investorOrg) : undefined,
+    unreadNotifications: u.unreadNotifications ?? 0,
+  };
 }
 
 // 'deactivated' only with the right password: a wrong one reads the same for every account, so attackers learn no account state.
@@ -23,7 +37,13 @@ export async function checkCredentials(email: string, password: string): Promise
 
 // Sign-ins go to the audit log too, so "who was in the system when" can be answered.
 export async function recordLogin(user: SessionUser): Promise<void> {
-  await recordAudit({ actor: { id: user.id, email: user.email }, entity: 'user', entityId: user.id, entityLabel: user.email, action: 'login' });
+  await recordAudit({
+    actor: { id: user.id, email: user.email },
+    entity: 'user',
+    entityId: user.id,
+    entityLabel: user.email,
+    action: 'login',
+  });
 }
 
 export async function findActiveUserById(id: string): Promise<SessionUser | undefined> {
@@ -89,24 +109,48 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
     changes.push({ field: 'password', before: '••••', after: '•••• (changed)' });
   }
   if (!changes.length) return;
-  const saved = await UserModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion(set), { returnDocument: 'after' }).lean();
+  const saved = await UserModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion(set), {
+    returnDocument: 'after',
+  }).lean();
   if (!saved) throw await editConflictSince(id, version);
-  await recordAudit({ actor, entity: 'user', entityId: before._id, entityLabel: before.email, action: 'update', changes, version: versionOf(saved) });
+  await recordAudit({
+    actor,
+    entity: 'user',
+    entityId: before._id,
+    entityLabel: before.email,
+    action: 'update',
+    changes,
+    version: versionOf(saved),
+  });
   // A reset password, another role or a deactivation takes effect at once: the user's open sessions end.
-  if (input.password || set.role !== before.role || String(investorOrg ?? '') !== String(before.investorOrg ?? '') || !active) {
+  if (
+    input.password ||
+    set.role !== before.role ||
+    String(investorOrg ?? '') !== String(before.investorOrg ?? '') ||
+    !active
+  ) {
     await endSessionsOf(String(before._id));
   }
 }
 
 // A user changes their own password: the current one is required (a wrong one is a field error), and their other
 // sessions end (this one stays).
-export async function changeOwnPassword(userId: string, input: { currentPassword: string; newPassword: string }, currentSessionId: string): Promise<void> {
+export async function changeOwnPassword(
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  currentSessionId: string,
+): Promise<void> {
   const user = await UserModel.findById(userId).lean();
   if (!user?.active) throw NotFound('user');
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw ValidationFailed({ currentPassword: ['account.wrongCurrent'] });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword)))
+    throw ValidationFailed({ currentPassword: ['account.wrongCurrent'] });
   await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(input.newPassword) } });
   await recordAudit({
-    actor: { id: userId, email: user.email }, entity: 'user', entityId: user._id, entityLabel: user.email, action: 'update',
+    actor: { id: userId, email: user.email },
+    entity: 'user',
+    entityId: user._id,
+    entityLabel: user.email,
+    action: 'update',
     changes: [{ field: 'password', before: '••••', after: '•••• (changed)' }],
   });
   await endSessionsOf(userId, currentSessionId);

@@ -6,7 +6,10 @@ import { Long } from 'mongodb';
 // A change of server (MongoDB ↔ FerretDB, or a new version) shows here first what breaks.
 const Thing = mongoose.model(
   'CompatThing',
-  new Schema({ g: String, v: Number, tags: [String], code: String, at: Date, year: Number, n: Schema.Types.Mixed }, { optimisticConcurrency: true }),
+  new Schema(
+    { g: String, v: Number, tags: [String], code: String, at: Date, year: Number, n: Schema.Types.Mixed },
+    { optimisticConcurrency: true },
+  ),
 );
 Thing.schema.index({ code: 1 }, { unique: true, sparse: true });
 Thing.schema.index({ g: 1, v: -1 });
@@ -25,7 +28,10 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
 
   it('$group with two accumulators computes both (FerretDB needs the project fix)', async () => {
     await seed();
-    const rows = await Thing.aggregate([{ $group: { _id: '$g', n: { $sum: 1 }, s: { $sum: '$v' } } }, { $sort: { _id: 1 } }]);
+    const rows = await Thing.aggregate([
+      { $group: { _id: '$g', n: { $sum: 1 }, s: { $sum: '$v' } } },
+      { $sort: { _id: 1 } },
+    ]);
     expect(rows).to.deep.equal([
       { _id: 'a', n: 2, s: 5 },
       { _id: 'b', n: 1, s: 5 },
@@ -34,7 +40,7 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
 
   it('aggregation stages $match $project $addFields $unset $unwind $sort $skip $limit $count', async () => {
     await seed();
-    const unwound = await Thing.aggregate([
+    const unwound = await Thing.aggregate<{ tags: string }>([
       { $match: { year: 2026 } },
       { $unwind: '$tags' },
       { $project: { g: 1, tags: 1 } },
@@ -45,9 +51,9 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
       { $limit: 10 },
     ]);
     expect(unwound.map((r) => r.tags)).to.deep.equal(['y']);
-    const [counted] = await Thing.aggregate([{ $match: { g: 'a' } }, { $count: 'c' }]);
+    const [counted] = await Thing.aggregate<{ c: number }>([{ $match: { g: 'a' } }, { $count: 'c' }]);
     expect(counted.c).to.equal(2);
-    const [cnt] = await Thing.aggregate([{ $group: { _id: null, c: { $count: {} } } }]);
+    const [cnt] = await Thing.aggregate<{ c: number }>([{ $group: { _id: null, c: { $count: {} } } }]);
     expect(cnt.c).to.equal(3);
   });
 
@@ -85,7 +91,11 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
     expect(a1!.year).to.equal(2026);
     expect(a1!.tags).to.deep.equal(['x', 'z']);
     expect((await Thing.findOne({ code: 'B1' }).lean())!.v).to.equal(9);
-    const up = await Thing.findOneAndUpdate({ code: 'C1' }, { $setOnInsert: { g: 'c', v: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const up = await Thing.findOneAndUpdate(
+      { code: 'C1' },
+      { $setOnInsert: { g: 'c', v: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
     expect(up.g).to.equal('c');
     const res = await Thing.bulkWrite([
       { updateOne: { filter: { code: 'C1' }, update: { $set: { v: 2 } } } },
@@ -134,7 +144,10 @@ describe('database compatibility (the subset both MongoDB and FerretDB v1 suppor
 
   it('an integer won amount up to ₩2,400억 and beyond stays exact', async () => {
     await Thing.create({ g: 'money', v: 240_000_000_000 + 1 });
-    const [sum] = await Thing.aggregate([{ $match: { g: 'money' } }, { $group: { _id: null, t: { $sum: '$v' } } }]);
+    const [sum] = await Thing.aggregate<{ t: number }>([
+      { $match: { g: 'money' } },
+      { $group: { _id: null, t: { $sum: '$v' } } },
+    ]);
     expect(sum.t).to.equal(240_000_000_001);
   });
 });
@@ -144,9 +157,13 @@ describe('conditional writes of one document at once (the FerretDB build seriali
     const col = mongoose.connection.collection<{ v: number; history: number[] }>('race_check');
     for (let round = 0; round < 10; round++) {
       const { insertedId } = await col.insertOne({ v: 0, history: [] });
-      const updates = await Promise.all([1, 2, 3, 4].map((k) => col.updateOne({ _id: insertedId, v: 0 }, { $push: { history: k }, $inc: { v: 1 } })));
+      const updates = await Promise.all(
+        [1, 2, 3, 4].map((k) => col.updateOne({ _id: insertedId, v: 0 }, { $push: { history: k }, $inc: { v: 1 } })),
+      );
       expect(updates.filter((u) => u.modifiedCount === 1)).to.have.length(1);
-      const found = await Promise.all([1, 2].map((k) => col.findOneAndUpdate({ _id: insertedId, v: 1 }, { $push: { history: k }, $inc: { v: 1 } })));
+      const found = await Promise.all(
+        [1, 2].map((k) => col.findOneAndUpdate({ _id: insertedId, v: 1 }, { $push: { history: k }, $inc: { v: 1 } })),
+      );
       expect(found.filter((f) => f !== null)).to.have.length(1);
       const doc = await col.findOne({ _id: insertedId });
       expect(doc!.v).to.equal(2);

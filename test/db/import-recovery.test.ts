@@ -14,12 +14,27 @@ async function heldBatch(over: { status?: string; lease?: 'lapsed' | 'live' | 'n
   const _id = new Types.ObjectId();
   const lease = over.lease ?? 'lapsed';
   await ImportBatchModel.collection.insertOne({
-    _id, kind: 'firms', filename: 'x.csv', by: new UserModel()._id, at: new Date(), status: over.status ?? 'applying',
-    rows: [], columns: [], ignoredColumns: [], journal: over.journal ?? [], createdAt: new Date(), updatedAt: new Date(),
+    _id,
+    kind: 'firms',
+    filename: 'x.csv',
+    by: new UserModel()._id,
+    at: new Date(),
+    status: over.status ?? 'applying',
+    rows: [],
+    columns: [],
+    ignoredColumns: [],
+    journal: over.journal ?? [],
+    createdAt: new Date(),
+    updatedAt: new Date(),
     ...(lease === 'none' ? {} : { leaseOwner: 'another-process', claims: 1 }),
   });
   if (lease !== 'none') {
-    await ImportLeaseModel.create({ _id: leaseKey(_id, 0), batch: _id, owner: 'another-process', until: new Date(Date.now() + (lease === 'live' ? 30_000 : -1000)) });
+    await ImportLeaseModel.create({
+      _id: leaseKey(_id, 0),
+      batch: _id,
+      owner: 'another-process',
+      until: new Date(Date.now() + (lease === 'live' ? 30_000 : -1000)),
+    });
   }
   return _id;
 }
@@ -42,7 +57,11 @@ describe('an import cut off by a crash', () => {
       expect(await ImportLeaseModel.countDocuments({})).to.equal(0);
       // The audit log says the records are gone and why.
       const audit = await AuditEntryModel.find({ importId }).sort({ at: 1, _id: 1 }).lean();
-      expect(audit.map((e) => `${e.entity}:${e.action}`)).to.deep.equal(['firm:delete', 'firm:delete', 'import:import']);
+      expect(audit.map((e) => `${e.entity}:${e.action}`)).to.deep.equal([
+        'firm:delete',
+        'firm:delete',
+        'import:import',
+      ]);
       expect(audit.at(-1)!.changes).to.deep.include({ field: 'status', before: 'applying', after: 'interrupted' });
     });
 
@@ -51,10 +70,19 @@ describe('an import cut off by a crash', () => {
       const untouched = await makeFirm({ nameEn: 'Untouched', pitch: 'kept pitch' });
       const before = await FirmModel.findById(updated._id).lean();
       const entry = (f: typeof before) => ({
-        op: 'update', entity: 'firm', entityId: f!._id,
-        before: [{ path: 'pitch', value: f!.pitch }, { path: '__v', value: f!.__v }, { path: 'updatedAt', value: f!.updatedAt }, { path: 'lastActivityAt', value: f!.lastActivityAt }],
+        op: 'update',
+        entity: 'firm',
+        entityId: f!._id,
+        before: [
+          { path: 'pitch', value: f!.pitch },
+          { path: '__v', value: f!.__v },
+          { path: 'updatedAt', value: f!.updatedAt },
+          { path: 'lastActivityAt', value: f!.lastActivityAt },
+        ],
       });
-      const importId = await heldBatch({ journal: [entry(before), entry(await FirmModel.findById(untouched._id).lean())] });
+      const importId = await heldBatch({
+        journal: [entry(before), entry(await FirmModel.findById(untouched._id).lean())],
+      });
       // The import's write of the first firm (the process died before writing the second).
       await FirmModel.updateOne({ _id: updated._id }, { $set: { pitch: 'imported pitch' }, $inc: { __v: 1 } });
 
@@ -100,7 +128,9 @@ describe('an import cut off by a crash', () => {
     expect(await recoverInterruptedImports()).to.equal(0);
     expect(await ImportLeaseModel.countDocuments({})).to.equal(0);
     expect((await ImportBatchModel.findById(importId).lean())!.status).to.equal('previewed');
-    expect(await applyImport(String(importId), { id: String(new Types.ObjectId()), email: 'staff@test.example' })).to.deep.include({ outcome: 'applied' });
+    expect(
+      await applyImport(String(importId), { id: String(new Types.ObjectId()), email: 'staff@test.example' }),
+    ).to.deep.include({ outcome: 'applied' });
   });
 
   it('when its lease still runs, then it is left alone (another instance may be applying it) until the lease lapses', async () => {

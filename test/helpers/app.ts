@@ -22,8 +22,9 @@ export async function buildTestApp(
   return {
     app,
     config,
-    close: async () => {
+    close: () => {
       limiter.stop();
+      return Promise.resolve();
     },
   };
 }
@@ -38,16 +39,27 @@ export type Agent = ReturnType<typeof supertest.agent> & { csrf: () => Promise<s
 
 export function agentOf(app: Express): Agent {
   const agent = supertest.agent(app) as Agent;
-  agent.csrf = async () => csrfFrom((await agent.get('/login').set('Accept', 'text/html')).text || (await agent.get('/').set('Accept', 'text/html')).text);
+  agent.csrf = async () =>
+    csrfFrom(
+      (await agent.get('/login').set('Accept', 'text/html')).text ||
+        (await agent.get('/').set('Accept', 'text/html')).text,
+    );
   return agent;
 }
 
 // A signed-in browser-like agent for a new user with the given role.
-export async function loginAs(app: Express, role: Role, overrides: { email?: string; investorOrg?: string } = {}): Promise<Agent & { userId: string; email: string }> {
+export async function loginAs(
+  app: Express,
+  role: Role,
+  overrides: { email?: string; investorOrg?: string } = {},
+): Promise<Agent & { userId: string; email: string }> {
   const user = await makeUser({ role, ...overrides });
   const agent = agentOf(app);
   const page = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
   if (res.status !== 302) throw new Error(`login as ${role} failed: ${res.status}`);
   // A page every signed-in role sees (a viewer's home redirects to the reports).
   agent.csrf = async () => csrfFrom((await agent.get('/account/password').set('Accept', 'text/html')).text);
@@ -64,7 +76,7 @@ export function formBody(obj: Record<string, unknown>): string {
     if (v === undefined || v === null) return;
     if (Array.isArray(v)) v.forEach((x, i) => add(typeof x === 'object' ? `${key}[${i}]` : key, x));
     else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) add(`${key}[${k}]`, x);
-    else params.append(key, String(v));
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params.append(key, String(v));
   };
   for (const [k, v] of Object.entries(obj)) add(k, v);
   return params.toString();

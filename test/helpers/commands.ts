@@ -1,9 +1,23 @@
 import mongoose from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
 
-export type CapturedCommand = { name: string; collection: string; filter?: Record<string, unknown>; command: Record<string, unknown> };
+export type CapturedCommand = {
+  name: string;
+  collection: string;
+  filter?: Record<string, unknown>;
+  command: Record<string, unknown>;
+};
 
-const COLLECTION_OF: Record<string, string> = { find: 'find', count: 'count', aggregate: 'aggregate', update: 'update', delete: 'delete', insert: 'insert', findAndModify: 'findAndModify', distinct: 'distinct' };
+const COLLECTION_OF: Record<string, string> = {
+  find: 'find',
+  count: 'count',
+  aggregate: 'aggregate',
+  update: 'update',
+  delete: 'delete',
+  insert: 'insert',
+  findAndModify: 'findAndModify',
+  distinct: 'distinct',
+};
 
 // Records every database command sent while `run` runs (the root hook connects with monitorCommands on).
 export async function captureCommands<T>(run: () => Promise<T>): Promise<{ result: T; commands: CapturedCommand[] }> {

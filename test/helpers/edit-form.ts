@@ -1,4 +1,5 @@
-const unescapeHtml = (s: string) => s.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 // What an edit page's form sends back when saved unchanged: the values it was loaded with (its hidden _base), that
 // _base and the version (_version). Spread it and override the fields the "user" changes.
@@ -13,5 +14,12 @@ export function loadedForm(html: string): Record<string, unknown> {
 // The row of an edit conflict's table for one field (views/partials/edit-conflict.ejs), as text.
 export function clashRow(html: string, field: string): string | undefined {
   const m = new RegExp(`<tr data-field="${field}">([\\s\\S]*?)</tr>`).exec(html);
-  return m ? unescapeHtml(m[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()) : undefined;
+  return m
+    ? unescapeHtml(
+        m[1]
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+    : undefined;
 }

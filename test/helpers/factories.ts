@@ -13,14 +13,21 @@ let cachedHash: Promise<string> | undefined;
 export async function makeInvestorOrg(over: Partial<{ nameKo: string; nameEn: string; type: InvestorType }> = {}) {
   seq += 1;
   const nameEn = over.nameEn ?? `Test Ventures ${seq}`;
-  return InvestorOrgModel.create({ nameKo: over.nameKo ?? `테스트벤처스 ${seq}`, nameEn, nameKey: nameEn.toLowerCase(), type: over.type ?? 'vc' });
+  return InvestorOrgModel.create({
+    nameKo: over.nameKo ?? `테스트벤처스 ${seq}`,
+    nameEn,
+    nameKey: nameEn.toLowerCase(),
+    type: over.type ?? 'vc',
+  });
 }
 
-export async function makeUser(over: { role?: Role; email?: string; investorOrg?: string; active?: boolean; name?: string } = {}) {
+export async function makeUser(
+  over: { role?: Role; email?: string; investorOrg?: string; active?: boolean; name?: string } = {},
+) {
   seq += 1;
   const role = over.role ?? 'staff';
   cachedHash ??= hashPassword(TEST_PASSWORD);
-  const investorOrg = role === 'investor' ? over.investorOrg ?? String((await makeInvestorOrg())._id) : undefined;
+  const investorOrg = role === 'investor' ? (over.investorOrg ?? String((await makeInvestorOrg())._id)) : undefined;
   return UserModel.create({
     email: over.email ?? `${role}${seq}@test.example`,
     name: over.name ?? `Test ${role} ${seq}`,
@@ -40,6 +47,11 @@ export function nextBrn(): string {
 
 export async function makeFirm(over: Partial<CreateFirmInput> = {}) {
   seq += 1;
-  const input = createFirmBody.parse({ nameKo: `테스트기업${seq}`, nameEn: `Test Firm ${seq}`, sectorPrimary: 'payments', ...over });
+  const input = createFirmBody.parse({
+    nameKo: `테스트기업${seq}`,
+    nameEn: `Test Firm ${seq}`,
+    sectorPrimary: 'payments',
+    ...over,
+  });
   return createFirm(input, null);
 }

@@ -3,5 +3,7 @@
 export function malformedTags(svg: string): string[] {
   const tag = /^<\/?[A-Za-z][\w:.-]*(\s+[\w:.-]+="[^"<]*")*\s*\/?>$/;
   const bareAmpersand = /&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/;
-  return [...svg.matchAll(/<[^>]*>/g)].map((m) => m[0]).filter((t) => !t.startsWith('<?') && !t.startsWith('<!') && (!tag.test(t) || bareAmpersand.test(t)));
+  return [...svg.matchAll(/<[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((t) => !t.startsWith('<?') && !t.startsWith('<!') && (!tag.test(t) || bareAmpersand.test(t)));
 }

@@ -14,7 +14,16 @@ const pageHref = (html: string, rel: 'next' | 'prev') => {
 };
 const nextHref = (html: string) => pageHref(html, 'next');
 
-type Seed = Partial<{ at: Date; entity: string; action: string; actorEmail: string; entityId: Types.ObjectId; entityLabel: string; firm: Types.ObjectId; changes: unknown[] }>;
+type Seed = Partial<{
+  at: Date;
+  entity: string;
+  action: string;
+  actorEmail: string;
+  entityId: Types.ObjectId;
+  entityLabel: string;
+  firm: Types.ObjectId;
+  changes: unknown[];
+}>;
 
 // Entries written straight into the log with chosen times (the app itself only ever appends through recordAudit).
 async function seedEntries(rows: Seed[]) {
@@ -77,7 +86,9 @@ describe('audit log', () => {
       // Escaped, never raw markup.
       expect(res.text).to.contain('Logged &lt;Capital&gt;');
       expect(res.text).to.not.contain('Logged <Capital>');
-      expect(res.text).to.match(/(?:Name \(English\)|이름 \(영문\)): <del>—<\/del> → <ins>Logged &lt;Capital&gt;<\/ins>/);
+      expect(res.text).to.match(
+        /(?:Name \(English\)|이름 \(영문\)): <del>—<\/del> → <ins>Logged &lt;Capital&gt;<\/ins>/,
+      );
       const org = await AuditEntryModel.findOne({ entity: 'investor' }).lean();
       expect(res.text).to.contain(`href="/investors/${org!.entityId}"`);
     });
@@ -134,7 +145,10 @@ describe('audit log', () => {
     it('when there are more than 50 entries, then "next" pages go back in time without gaps or repeats, filters kept', async () => {
       const base = Date.UTC(2026, 0, 1);
       // 120 firm entries one minute apart, ten of them sharing one instant (ties are broken by id), plus noise of another type.
-      const rows: Seed[] = Array.from({ length: 120 }, (_, i) => ({ entity: 'firm', at: new Date(base + (i < 10 ? 0 : i) * 60_000) }));
+      const rows: Seed[] = Array.from({ length: 120 }, (_, i) => ({
+        entity: 'firm',
+        at: new Date(base + (i < 10 ? 0 : i) * 60_000),
+      }));
       rows.push(...Array.from({ length: 5 }, () => ({ entity: 'user' })));
       const ids = await seedEntries(rows);
       const firmIds = ids.slice(0, 120);
@@ -164,7 +178,9 @@ describe('audit log', () => {
     it('when paging forward twice and then back, then the earlier page comes back with the same rows, newest first, filters kept', async () => {
       const base = Date.UTC(2026, 1, 1);
       // 130 entries, a few sharing an instant across the page boundaries (ties are broken by id).
-      await seedEntries(Array.from({ length: 130 }, (_, i) => ({ entity: 'firm', at: new Date(base + Math.floor(i / 3) * 60_000) })));
+      await seedEntries(
+        Array.from({ length: 130 }, (_, i) => ({ entity: 'firm', at: new Date(base + Math.floor(i / 3) * 60_000) })),
+      );
       await seedEntries([{ entity: 'user' }]);
       const admin = await loginAs(t.app, 'admin');
       const page1 = await admin.get('/audit?entity=firm');
@@ -189,7 +205,11 @@ describe('audit log', () => {
     });
 
     it('every filter the log can be paged by alone is served by a declared index (the filter field, then at and _id)', () => {
-      const indexes = AuditEntryModel.schema.indexes().map(([keys]) => Object.entries(keys).map(([k, v]) => `${k}:${String(v)}`).join(','));
+      const indexes = AuditEntryModel.schema.indexes().map(([keys]) =>
+        Object.entries(keys)
+          .map(([k, v]) => `${k}:${String(v)}`)
+          .join(','),
+      );
       for (const field of ['entity', 'actorEmail']) expect(indexes, field).to.include(`${field}:1,at:-1,_id:-1`);
       expect(indexes).to.include('at:-1,_id:-1');
       expect(indexes).to.include('entityId:1,at:-1');
@@ -197,7 +217,18 @@ describe('audit log', () => {
 
     it('when the query has a bad value, then it is a 400', async () => {
       const admin = await loginAs(t.app, 'admin');
-      for (const qs of ['entity=spaceship', 'action=explode', 'actor=not-an-email', 'from=2026-02-30', 'from=2026-03-05&to=2026-03-01', 'entityId=xyz', 'after=123', 'after=1.zz', 'page=2', 'entity[$ne]=firm']) {
+      for (const qs of [
+        'entity=spaceship',
+        'action=explode',
+        'actor=not-an-email',
+        'from=2026-02-30',
+        'from=2026-03-05&to=2026-03-01',
+        'entityId=xyz',
+        'after=123',
+        'after=1.zz',
+        'page=2',
+        'entity[$ne]=firm',
+      ]) {
         expect((await admin.get(`/audit?${qs}`)).status, qs).to.equal(400);
       }
     });
@@ -225,7 +256,7 @@ describe('audit log', () => {
   });
 
   describe('history of a record', () => {
-    it('historyOf returns one record\'s entries newest first, as plain objects, up to the limit', async () => {
+    it("historyOf returns one record's entries newest first, as plain objects, up to the limit", async () => {
       const id = new Types.ObjectId();
       const base = Date.UTC(2026, 4, 1);
       await seedEntries([
@@ -242,7 +273,7 @@ describe('audit log', () => {
       expect(await historyOf('not-an-id')).to.deep.equal([]);
     });
 
-    it('historyOfFirm includes the firm\'s own entries and those tagged with it, newest first', async () => {
+    it("historyOfFirm includes the firm's own entries and those tagged with it, newest first", async () => {
       const firm = new Types.ObjectId();
       const base = Date.UTC(2026, 4, 1);
       const [own, round, note] = await seedEntries([
@@ -259,7 +290,13 @@ describe('audit log', () => {
     it('the history partial shows the changes escaped on the investor page', async () => {
       const org = await makeInvestorOrg({ nameEn: 'Partial Test' });
       await seedEntries([
-        { entity: 'investor', entityId: org._id, entityLabel: '<img src=x>', action: 'update', changes: [{ field: 'website', before: null, after: '<script>alert(1)</script>' }] },
+        {
+          entity: 'investor',
+          entityId: org._id,
+          entityLabel: '<img src=x>',
+          action: 'update',
+          changes: [{ field: 'website', before: null, after: '<script>alert(1)</script>' }],
+        },
       ]);
       const staff = await loginAs(t.app, 'staff');
       const res = await staff.get(`/investors/${org._id}`);

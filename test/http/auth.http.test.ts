@@ -6,11 +6,17 @@ import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { defaultLoginLimits } from '../../server/auth/login-limiter.js';
 
 describe('signing in and out', () => {
-  const t = useTestApp({}, { ...defaultLoginLimits, accountAndIp: { failures: 3, windowSeconds: 600, blockSeconds: 600 } });
+  const t = useTestApp(
+    {},
+    { ...defaultLoginLimits, accountAndIp: { failures: 3, windowSeconds: 600, blockSeconds: 600 } },
+  );
 
   async function attempt(agent: ReturnType<typeof agentOf>, email: string, password: string) {
     const page = await agent.get('/login');
-    return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+    return agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email, password });
   }
 
   it('when an anonymous visitor opens a page, then they are sent to /login and come back there after signing in', async () => {
@@ -48,7 +54,10 @@ describe('signing in and out', () => {
     const agent = agentOf(t.app);
     const signIn = async () => {
       const page = await agent.get('/login');
-      return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+      return agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
     };
     // Nothing is stored for the sign-in page itself; the first sign-in creates the session.
     const first = await signIn();
@@ -77,7 +86,10 @@ describe('signing in and out', () => {
   });
 
   it('when one IP fails across many accounts, then that IP is blocked', async () => {
-    const strict = await buildTestApp({}, { ...defaultLoginLimits, ip: { failures: 2, windowSeconds: 600, blockSeconds: 600 } });
+    const strict = await buildTestApp(
+      {},
+      { ...defaultLoginLimits, ip: { failures: 2, windowSeconds: 600, blockSeconds: 600 } },
+    );
     try {
       const agent = agentOf(strict.app);
       await attempt(agent, 'a@x.example', 'nope');
@@ -92,7 +104,10 @@ describe('signing in and out', () => {
   it('when signing out, then the session no longer reaches pages', async () => {
     const agent = await loginAs(t.app, 'staff');
     expect((await agent.get('/')).status).to.equal(200);
-    const out = await agent.post('/logout').type('form').send({ _csrf: await agent.csrf() });
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: await agent.csrf() });
     expect(out.status).to.equal(302);
     expect((await agent.get('/')).headers.location).to.equal('/login');
   });

@@ -29,7 +29,11 @@ const cases: Case[] = [
     role: 'staff',
     make: async () => {
       const firm = await makeFirm({ nameEn: 'Concurrent Co' });
-      return { edit: `/firms/${firm._id}/edit`, save: `/firms/${firm._id}`, stored: async () => ((await FirmModel.findById(firm._id).lean()) ?? {}) };
+      return {
+        edit: `/firms/${firm._id}/edit`,
+        save: `/firms/${firm._id}`,
+        stored: async () => (await FirmModel.findById(firm._id).lean()) ?? {},
+      };
     },
     shared: { field: 'website', first: 'https://first.example', second: 'https://second.example' },
     other: { field: 'stage', value: 'seed', stored: 'seed' },
@@ -39,7 +43,11 @@ const cases: Case[] = [
     role: 'staff',
     make: async () => {
       const org = await makeInvestorOrg({ nameEn: 'Concurrent Capital', type: 'vc' });
-      return { edit: `/investors/${org._id}/edit`, save: `/investors/${org._id}`, stored: async () => ((await InvestorOrgModel.findById(org._id).lean()) ?? {}) };
+      return {
+        edit: `/investors/${org._id}/edit`,
+        save: `/investors/${org._id}`,
+        stored: async () => (await InvestorOrgModel.findById(org._id).lean()) ?? {},
+      };
     },
     shared: { field: 'website', first: 'https://first.example', second: 'https://second.example' },
     other: { field: 'type', value: 'bank', stored: 'bank' },
@@ -49,9 +57,19 @@ const cases: Case[] = [
     role: 'staff',
     make: async () => {
       const firm = await makeFirm();
-      const round = await FundingRoundModel.create({ firm: firm._id, stage: 'seed', instrument: 'rcps', amountKrw: 100_000_000, status: 'planned' });
+      const round = await FundingRoundModel.create({
+        firm: firm._id,
+        stage: 'seed',
+        instrument: 'rcps',
+        amountKrw: 100_000_000,
+        status: 'planned',
+      });
       const path = `/firms/${firm._id}/rounds/${round._id}`;
-      return { edit: `${path}/edit`, save: path, stored: async () => ((await FundingRoundModel.findById(round._id).lean()) ?? {}) };
+      return {
+        edit: `${path}/edit`,
+        save: path,
+        stored: async () => (await FundingRoundModel.findById(round._id).lean()) ?? {},
+      };
     },
     shared: { field: 'note', first: 'first note', second: 'second note' },
     other: { field: 'announcedOn', value: '2026-01-15', stored: '2026-01-15' },
@@ -63,7 +81,11 @@ const cases: Case[] = [
       const firm = await makeFirm();
       const person = await PersonModel.create({ name: '이동시', firms: [{ firm: firm._id, role: 'founder' }] });
       const path = `/firms/${firm._id}/people/${person._id}`;
-      return { edit: `${path}/edit`, save: path, stored: async () => ((await PersonModel.findById(person._id).lean()) ?? {}) };
+      return {
+        edit: `${path}/edit`,
+        save: path,
+        stored: async () => (await PersonModel.findById(person._id).lean()) ?? {},
+      };
     },
     shared: { field: 'title', first: 'CEO', second: 'CTO' },
     other: { field: 'phone', value: '+82 51 123 4567', stored: '+82 51 123 4567' },
@@ -73,7 +95,11 @@ const cases: Case[] = [
     role: 'admin',
     make: async () => {
       const user = await makeUser({ role: 'staff', name: 'Concurrent Person' });
-      return { edit: `/admin/users/${user._id}/edit`, save: `/admin/users/${user._id}`, stored: async () => ((await UserModel.findById(user._id).lean()) ?? {}) };
+      return {
+        edit: `/admin/users/${user._id}/edit`,
+        save: `/admin/users/${user._id}`,
+        stored: async () => (await UserModel.findById(user._id).lean()) ?? {},
+      };
     },
     shared: { field: 'name', first: 'First Name', second: 'Second Name' },
     other: { field: 'role', value: 'viewer', stored: 'viewer' },
@@ -84,7 +110,11 @@ describe('edit conflicts: one design for firms, investors, rounds, people and us
   const t = useTestApp();
 
   const save = async (agent: Agent, path: string, body: Record<string, unknown>) =>
-    agent.post(path).set('Accept-Language', 'en').type('form').send(formBody({ ...body, _csrf: await agent.csrf() }));
+    agent
+      .post(path)
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send(formBody({ ...body, _csrf: await agent.csrf() }));
 
   async function twoEditors(c: Case) {
     const record = await c.make();
@@ -130,7 +160,9 @@ describe('edit conflicts: one design for firms, investors, rounds, people and us
         const next = await second.get(late.headers.location).set('Accept-Language', 'en');
         expect(next.text).to.contain('both sets of changes were combined and saved');
         // Each save is in the audit log with the version it made, the second one with only its own change.
-        const updates = await AuditEntryModel.find({ action: 'update', version: { $gt: Number(formB._version) } }).sort({ version: 1 }).lean();
+        const updates = await AuditEntryModel.find({ action: 'update', version: { $gt: Number(formB._version) } })
+          .sort({ version: 1 })
+          .lean();
         expect(updates.map((u) => u.changes.map((ch) => ch.field))).to.deep.equal([[c.shared.field], [c.other.field]]);
       });
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import type { Response } from 'supertest';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
+import { download } from '../helpers/download.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -17,19 +17,6 @@ import { FIRM_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS } from '../../server/exports/
 
 const BRN = (n: number) => brnWithCheckDigit(String(617_870_000 + n));
 
-// The raw bytes of a download (supertest would decode text and hide the BOM).
-async function download(agent: Agent, path: string, lang = 'en'): Promise<Response & { body: Buffer }> {
-  return (await agent
-    .get(path)
-    .set('Accept-Language', lang)
-    .buffer(true)
-    .parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }));
-}
-
 // How a spreadsheet splits a line on a delimiter: not inside "…" (a doubled "" inside stays inside).
 function splitOutsideQuotes(line: string, delimiter: string): string[] {
   const cells = [''];
@@ -42,7 +29,8 @@ function splitOutsideQuotes(line: string, delimiter: string): string[] {
   return cells;
 }
 
-const recordsOf = (bytes: Buffer) => parse(bytes.toString('utf8'), { bom: true, columns: true }) as Record<string, string>[];
+const recordsOf = (bytes: Buffer) =>
+  parse<Record<string, string>>(bytes.toString('utf8'), { bom: true, columns: true });
 
 async function upload(agent: Agent, kind: string, bytes: Buffer) {
   const token = await agent.csrf();
@@ -58,20 +46,77 @@ async function seed() {
   const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital' });
   const angel = await makeInvestorOrg({ nameKo: '동백엔젤클럽', nameEn: '동백엔젤클럽', type: 'angel-network' });
   const pay = await makeFirm({
-    nameKo: '해운대페이', nameEn: 'Haeundae Pay', brn: BRN(1), sectorsSecondary: ['data-ai', 'regtech'], stage: 'seed', founded: '2021-03-15',
-    website: 'https://haeundaepay.example', pitch: '=수수료 0원', description: '부산, 문현동\n두 번째 줄 "인용"', headcount: '14', tags: 'bifc, 결제',
-    residencyStart: '2024-03-01', tipsTrack: 'tips', tipsOperator: String(bnk._id), tipsRecommendedOn: '2024-04-01', tipsSuccessCriteria: ['revenue', 'exports'],
-    fundraisingRaising: 'true', fundraisingTargetKrw: '30억', fundraisingStage: 'pre-a', fundraisingInstrument: 'rcps', fundraisingOpen: 'true', status: 'resident',
+    nameKo: '해운대페이',
+    nameEn: 'Haeundae Pay',
+    brn: BRN(1),
+    sectorsSecondary: ['data-ai', 'regtech'],
+    stage: 'seed',
+    founded: '2021-03-15',
+    website: 'https://haeundaepay.example',
+    pitch: '=수수료 0원',
+    description: '부산, 문현동\n두 번째 줄 "인용"',
+    headcount: '14',
+    tags: 'bifc, 결제',
+    residencyStart: '2024-03-01',
+    tipsTrack: 'tips',
+    tipsOperator: String(bnk._id),
+    tipsRecommendedOn: '2024-04-01',
+    tipsSuccessCriteria: ['revenue', 'exports'],
+    fundraisingRaising: 'true',
+    fundraisingTargetKrw: '30억',
+    fundraisingStage: 'pre-a',
+    fundraisingInstrument: 'rcps',
+    fundraisingOpen: 'true',
+    status: 'resident',
   });
   const lend = await makeFirm({ nameKo: '광안렌딩', brn: BRN(2), sectorPrimary: 'lending', stage: 'pre-a' });
   const archived = await makeFirm({ nameKo: '폐업테크', nameEn: 'Closed Tech', sectorPrimary: 'lending' });
   await setArchived(String(archived._id), true, { id: String(bnk._id), email: 'system@test.example' });
-  await createRound(String(pay._id), roundBody.parse({
-    stage: 'seed', instrument: 'rcps', status: 'closed', amountKrw: '1500000000', preMoneyKrw: '6000000000', closedOn: '2024-06-30', announcedOn: '2024-05-15',
-    note: '첫 투자', participants: [{ investor: String(bnk._id), amountKrw: '1000000000', lead: 'true' }, { investor: String(angel._id), amountKrw: '500000000' }],
-  }), null);
-  await createRound(String(pay._id), roundBody.parse({ stage: 'bridge', instrument: 'convertible-note', status: 'open', amountKrw: '200000000', currency: 'USD', amountForeign: '150,000.50', participants: [] }), null);
-  await createRound(String(lend._id), roundBody.parse({ stage: 'pre-seed', instrument: 'safe', status: 'closed', amountKrw: '300000000', closedOn: '2023-01-10', valuationCapKrw: '5000000000', discountPct: '20', participants: [] }), null);
+  await createRound(
+    String(pay._id),
+    roundBody.parse({
+      stage: 'seed',
+      instrument: 'rcps',
+      status: 'closed',
+      amountKrw: '1500000000',
+      preMoneyKrw: '6000000000',
+      closedOn: '2024-06-30',
+      announcedOn: '2024-05-15',
+      note: '첫 투자',
+      participants: [
+        { investor: String(bnk._id), amountKrw: '1000000000', lead: 'true' },
+        { investor: String(angel._id), amountKrw: '500000000' },
+      ],
+    }),
+    null,
+  );
+  await createRound(
+    String(pay._id),
+    roundBody.parse({
+      stage: 'bridge',
+      instrument: 'convertible-note',
+      status: 'open',
+      amountKrw: '200000000',
+      currency: 'USD',
+      amountForeign: '150,000.50',
+      participants: [],
+    }),
+    null,
+  );
+  await createRound(
+    String(lend._id),
+    roundBody.parse({
+      stage: 'pre-seed',
+      instrument: 'safe',
+      status: 'closed',
+      amountKrw: '300000000',
+      closedOn: '2023-01-10',
+      valuationCapKrw: '5000000000',
+      discountPct: '20',
+      participants: [],
+    }),
+    null,
+  );
   return { bnk, angel, pay, lend, archived };
 }
 
@@ -108,7 +153,9 @@ describe('CSV export', () => {
       const res = await download(staff, '/firms/export.csv');
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
-      expect(res.headers['content-disposition']).to.equal(`attachment; filename="firms-${seoulToday().replaceAll('-', '')}.csv"`);
+      expect(res.headers['content-disposition']).to.equal(
+        `attachment; filename="firms-${seoulToday().replaceAll('-', '')}.csv"`,
+      );
       // Streamed: no length known in advance.
       expect(res.headers['content-length']).to.equal(undefined);
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
@@ -118,11 +165,28 @@ describe('CSV export', () => {
       // List order (by sort name): "haeundae pay", "광안렌딩"; the archived firm is not there.
       expect(records.map((r) => r.nameKo)).to.deep.equal(['해운대페이', '광안렌딩']);
       // From a Korean page, the export follows the Korean list: 가나다 order of the Korean names.
-      expect(recordsOf((await download(staff, '/firms/export.csv', 'ko')).body).map((r) => r.nameKo)).to.deep.equal(['광안렌딩', '해운대페이']);
+      expect(recordsOf((await download(staff, '/firms/export.csv', 'ko')).body).map((r) => r.nameKo)).to.deep.equal([
+        '광안렌딩',
+        '해운대페이',
+      ]);
       expect(records[0]).to.deep.include({
-        nameEn: 'Haeundae Pay', brn: BRN(1), sectorsSecondary: 'data-ai; regtech', founded: '2021-03-15', description: '부산, 문현동\n두 번째 줄 "인용"',
-        tags: 'bifc, 결제', tipsOperator: String(bnk._id), tipsSuccessCriteria: 'revenue; exports', fundraisingRaising: 'true', fundraisingTargetKrw: '3000000000',
-        status: 'resident', tipsStatus: 'recommended', raisedKrw: '1500000000', roundCount: '1', lastRoundOn: '2024-06-30', lastValuationKrw: '7500000000', archived: '',
+        nameEn: 'Haeundae Pay',
+        brn: BRN(1),
+        sectorsSecondary: 'data-ai; regtech',
+        founded: '2021-03-15',
+        description: '부산, 문현동\n두 번째 줄 "인용"',
+        tags: 'bifc, 결제',
+        tipsOperator: String(bnk._id),
+        tipsSuccessCriteria: 'revenue; exports',
+        fundraisingRaising: 'true',
+        fundraisingTargetKrw: '3000000000',
+        status: 'resident',
+        tipsStatus: 'recommended',
+        raisedKrw: '1500000000',
+        roundCount: '1',
+        lastRoundOn: '2024-06-30',
+        lastValuationKrw: '7500000000',
+        archived: '',
       });
       // A cell Excel would run as a formula is guarded.
       expect(records[0].pitch).to.equal("'=수수료 0원");
@@ -134,7 +198,7 @@ describe('CSV export', () => {
       await makeFirm({ nameKo: '세미콜론테크', nameEn: '@SUM(1;2)', brn: BRN(7), pitch, headcount: '12' });
       const staff = await loginAs(t.app, 'staff');
       const text = (await download(staff, '/firms/export.csv')).body.toString('utf8');
-      const line = text.split('\r\n')[1]!;
+      const line = text.split('\r\n')[1];
       expect(line).to.contain(`"${pitch.replaceAll('"', '""')}"`);
       // A cell starting like a formula keeps its ' prefix, and is quoted too.
       expect(line).to.contain(`"'@SUM(1;2)"`);
@@ -178,7 +242,10 @@ describe('CSV export', () => {
       expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged']);
       expect(res.text).to.include('<code>headcount</code>: <del>14</del> → <ins>15</ins>');
       const token = await staff.csrf();
-      await staff.post(`${/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1]}`).type('form').send({ _csrf: token });
+      await staff
+        .post(`${/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1]}`)
+        .type('form')
+        .send({ _csrf: token });
       expect((await FirmModel.findById(pay._id).lean())!.headcount).to.equal(15);
     });
   });
@@ -188,12 +255,23 @@ describe('CSV export', () => {
       await seed();
       const staff = await loginAs(t.app, 'staff');
       const res = await download(staff, '/firms/rounds/export.csv');
-      expect(res.headers['content-disposition']).to.equal(`attachment; filename="rounds-${seoulToday().replaceAll('-', '')}.csv"`);
+      expect(res.headers['content-disposition']).to.equal(
+        `attachment; filename="rounds-${seoulToday().replaceAll('-', '')}.csv"`,
+      );
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const records = recordsOf(res.body);
       expect(Object.keys(records[0])).to.deep.equal(ROUND_EXPORT_COLUMNS);
-      expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([[BRN(1), '해운대페이', 'seed'], [BRN(1), '해운대페이', 'bridge'], [BRN(2), '광안렌딩', 'pre-seed']]);
-      expect(records[0]).to.deep.include({ amountKrw: '1500000000', closedOn: '2024-06-30', note: '첫 투자', participants: 'BNK Venture Capital:1000000000:lead; 동백엔젤클럽:500000000' });
+      expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([
+        [BRN(1), '해운대페이', 'seed'],
+        [BRN(1), '해운대페이', 'bridge'],
+        [BRN(2), '광안렌딩', 'pre-seed'],
+      ]);
+      expect(records[0]).to.deep.include({
+        amountKrw: '1500000000',
+        closedOn: '2024-06-30',
+        note: '첫 투자',
+        participants: 'BNK Venture Capital:1000000000:lead; 동백엔젤클럽:500000000',
+      });
       expect(records[1]).to.deep.include({ currency: 'USD', amountForeign: '150000.50', participants: '' });
       expect(records[2]).to.deep.include({ valuationCapKrw: '5000000000', discountPct: '20' });
     });
@@ -206,10 +284,12 @@ describe('CSV export', () => {
       expect(actionsOf(res.text)).to.deep.equal(['unchanged', 'unchanged', 'unchanged']);
     });
 
-    it('when a round\'s date is corrected in the exported file, then re-importing updates that round instead of adding one', async () => {
+    it("when a round's date is corrected in the exported file, then re-importing updates that round instead of adding one", async () => {
       const { pay } = await seed();
       const staff = await loginAs(t.app, 'staff');
-      const csv = (await download(staff, '/firms/rounds/export.csv')).body.toString('utf8').replace('2024-06-30', '2024-07-01');
+      const csv = (await download(staff, '/firms/rounds/export.csv')).body
+        .toString('utf8')
+        .replace('2024-06-30', '2024-07-01');
       const res = await upload(staff, 'rounds', Buffer.from(csv, 'utf8'));
       expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged', 'unchanged']);
       const batchId = /action="\/firms\/import\/([0-9a-f]{24})\/apply"/.exec(res.text)![1];
@@ -223,7 +303,13 @@ describe('CSV export', () => {
     it('when there are more rounds than one lookup batch, then every one is exported once with its names', async () => {
       const { bnk, pay } = await seed();
       const docs = Array.from({ length: 1_234 }, (_, i) => ({
-        firm: pay._id, stage: 'grant', instrument: 'grant', status: 'closed', amountKrw: 1000 + i, closedOn: '2020-01-01', participants: [{ investor: bnk._id, amountKrw: 1000 + i }],
+        firm: pay._id,
+        stage: 'grant',
+        instrument: 'grant',
+        status: 'closed',
+        amountKrw: 1000 + i,
+        closedOn: '2020-01-01',
+        participants: [{ investor: bnk._id, amountKrw: 1000 + i }],
       }));
       await FundingRoundModel.insertMany(docs);
       const staff = await loginAs(t.app, 'staff');
@@ -231,7 +317,9 @@ describe('CSV export', () => {
       expect(records).to.have.length(1_237);
       const grants = records.filter((r) => r.stage === 'grant');
       expect(new Set(grants.map((r) => r.amountKrw)).size).to.equal(1_234);
-      expect(grants.every((r) => r.firmName === '해운대페이' && r.participants.startsWith('BNK Venture Capital:'))).to.equal(true);
+      expect(
+        grants.every((r) => r.firmName === '해운대페이' && r.participants.startsWith('BNK Venture Capital:')),
+      ).to.equal(true);
     });
   });
 });

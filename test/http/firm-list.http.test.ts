@@ -10,12 +10,27 @@ import { firmListQuery } from '../../server/firms/firms.schemas.js';
 async function seedFirms(n = 60) {
   const statuses: FirmStatus[] = ['resident', 'applicant', 'screening'];
   const docs = Array.from({ length: n }, (_, i) => {
-    const base = { nameKo: `기업${String(i).padStart(3, '0')}`, nameEn: `Firm ${String(i).padStart(3, '0')}`, pitch: i % 10 === 0 ? '블록체인 결제' : 'lending data', tags: i % 5 === 0 ? ['bifc'] : [], brn: brnWithCheckDigit(String(500000000 + i)) };
+    const base = {
+      nameKo: `기업${String(i).padStart(3, '0')}`,
+      nameEn: `Firm ${String(i).padStart(3, '0')}`,
+      pitch: i % 10 === 0 ? '블록체인 결제' : 'lending data',
+      tags: i % 5 === 0 ? ['bifc'] : [],
+      brn: brnWithCheckDigit(String(500000000 + i)),
+    };
     return {
-      ...base, sortName: sortNameOf(base), sortNameKo: sortNameKoOf(base), searchTokens: searchTokensOf(base),
-      sectorPrimary: SECTORS[i % 3], status: statuses[i % 3], statusHistory: [], founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
-      totals: { raisedKrw: (i % 4) * 100_000_000, roundCount: i % 4 }, fundraising: { raising: i % 2 === 0 }, tips: { status: i % 6 === 0 ? 'selected' : 'none' },
-      lastActivityAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000), archived: i === 59,
+      ...base,
+      sortName: sortNameOf(base),
+      sortNameKo: sortNameKoOf(base),
+      searchTokens: searchTokensOf(base),
+      sectorPrimary: SECTORS[i % 3],
+      status: statuses[i % 3],
+      statusHistory: [],
+      founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
+      totals: { raisedKrw: (i % 4) * 100_000_000, roundCount: i % 4 },
+      fundraising: { raising: i % 2 === 0 },
+      tips: { status: i % 6 === 0 ? 'selected' : 'none' },
+      lastActivityAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000),
+      archived: i === 59,
     };
   });
   await FirmModel.insertMany(docs);
@@ -54,13 +69,34 @@ describe('firm list: search, filters, sort and pagination', () => {
   });
 
   it('when the page is Korean, then names sort in 가나다 order of the Korean names', async () => {
-    const make = (nameKo: string, nameEn: string) => ({ nameKo, nameEn, sortName: sortNameOf({ nameKo, nameEn }), sortNameKo: sortNameKoOf({ nameKo, nameEn }), searchTokens: [], sectorPrimary: 'payments', status: 'resident', lastActivityAt: new Date() });
-    await FirmModel.insertMany([make('해운페이', 'Alpha Pay'), make('가온랩스', 'Zeta Labs'), make('나래핀테크', 'Mid Fintech')]);
+    const make = (nameKo: string, nameEn: string) => ({
+      nameKo,
+      nameEn,
+      sortName: sortNameOf({ nameKo, nameEn }),
+      sortNameKo: sortNameKoOf({ nameKo, nameEn }),
+      searchTokens: [],
+      sectorPrimary: 'payments',
+      status: 'resident',
+      lastActivityAt: new Date(),
+    });
+    await FirmModel.insertMany([
+      make('해운페이', 'Alpha Pay'),
+      make('가온랩스', 'Zeta Labs'),
+      make('나래핀테크', 'Mid Fintech'),
+    ]);
     const staff = await loginAs(t.app, 'staff');
     const ko = await staff.get('/firms');
-    expect([...ko.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1])).to.deep.equal(['가온랩스', '나래핀테크', '해운페이']);
+    expect([...ko.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1])).to.deep.equal([
+      '가온랩스',
+      '나래핀테크',
+      '해운페이',
+    ]);
     const en = await staff.get('/firms').set('Accept-Language', 'en');
-    expect([...en.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1])).to.deep.equal(['Alpha Pay', 'Mid Fintech', 'Zeta Labs']);
+    expect([...en.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1])).to.deep.equal([
+      'Alpha Pay',
+      'Mid Fintech',
+      'Zeta Labs',
+    ]);
   });
 
   it('when sorting by total raised (descending) across pages, then the order holds across the page boundary', async () => {
@@ -68,7 +104,8 @@ describe('firm list: search, filters, sort and pagination', () => {
     const staff = await loginAs(t.app, 'staff');
     const first = await staff.get('/firms?sort=raised').set('Accept-Language', 'en');
     const second = await staff.get(nextLink(first.text)!).set('Accept-Language', 'en');
-    const raised = async (names: string[]) => Promise.all(names.map(async (n) => (await FirmModel.findOne({ nameEn: n }).lean())!.totals!.raisedKrw));
+    const raised = async (names: string[]) =>
+      Promise.all(names.map(async (n) => (await FirmModel.findOne({ nameEn: n }).lean())!.totals!.raisedKrw));
     const all = [...(await raised(namesOn(first.text))), ...(await raised(namesOn(second.text)))];
     expect(all).to.deep.equal([...all].sort((a, b) => b - a));
   });
@@ -92,7 +129,12 @@ describe('firm list: search, filters, sort and pagination', () => {
     await seedFirms();
     const staff = await loginAs(t.app, 'staff');
     const res = await staff.get('/firms?status=resident&sector=payments&raising=yes').set('Accept-Language', 'en');
-    const expected = await FirmModel.find({ archived: false, status: 'resident', sectorPrimary: 'payments', 'fundraising.raising': true }).lean();
+    const expected = await FirmModel.find({
+      archived: false,
+      status: 'resident',
+      sectorPrimary: 'payments',
+      'fundraising.raising': true,
+    }).lean();
     expect(namesOn(res.text).sort()).to.deep.equal(expected.map((f) => f.nameEn).sort());
     expect(expected.length).to.be.greaterThan(0);
     expect(res.text).to.contain(`${expected.length} in total`);
@@ -105,10 +147,19 @@ describe('firm list: search, filters, sort and pagination', () => {
     await seedFirms();
     const staff = await loginAs(t.app, 'staff');
     const korean = await staff.get(`/firms?q=${encodeURIComponent('체인')}`).set('Accept-Language', 'en');
-    expect(namesOn(korean.text).sort()).to.deep.equal(['Firm 000', 'Firm 010', 'Firm 020', 'Firm 030', 'Firm 040', 'Firm 050']);
+    expect(namesOn(korean.text).sort()).to.deep.equal([
+      'Firm 000',
+      'Firm 010',
+      'Firm 020',
+      'Firm 030',
+      'Firm 040',
+      'Firm 050',
+    ]);
     const english = await staff.get('/firms?q=FIRM%20042').set('Accept-Language', 'en');
     expect(namesOn(english.text)).to.deep.equal(['Firm 042']);
-    const byBrn = await staff.get(`/firms?q=${brnWithCheckDigit('500000007').replace(/-/g, '')}`).set('Accept-Language', 'en');
+    const byBrn = await staff
+      .get(`/firms?q=${brnWithCheckDigit('500000007').replace(/-/g, '')}`)
+      .set('Accept-Language', 'en');
     expect(namesOn(byBrn.text)).to.deep.equal(['Firm 007']);
     const archived = await staff.get('/firms?q=059&archived=1').set('Accept-Language', 'en');
     expect(namesOn(archived.text)).to.deep.equal(['Firm 059']);
@@ -124,17 +175,31 @@ describe('firm list: search, filters, sort and pagination', () => {
   it('every list filter and sort is served by a declared index (equality fields, then the sort key, then _id)', () => {
     const indexes = FirmModel.schema.indexes().map(([keys]) => Object.keys(keys));
     const filters = [{}, { status: 'resident' }, { stage: 'seed' }, { tips: 'selected' }, { raising: 'yes' }];
-    for (const [sort, lang] of [['name', 'en'], ['name', 'ko'], ['founded', 'ko'], ['activity', 'ko'], ['raised', 'en']] as const) {
+    for (const [sort, lang] of [
+      ['name', 'en'],
+      ['name', 'ko'],
+      ['founded', 'ko'],
+      ['activity', 'ko'],
+      ['raised', 'en'],
+    ] as const) {
       for (const f of filters) {
         const q = firmListQuery.parse({ ...f, sort });
         const filter = firmListFilter(q) as { $and?: Record<string, unknown>[] } & Record<string, unknown>;
         const equalities = (filter.$and ?? [filter]).flatMap((c) => Object.keys(c));
         const { field } = sortOf(q, lang);
         // Either the filter fields then the sort key (status+name style), or the sort-only index filtered on archived alone.
-        const served = indexes.some((keys) => {
-          const prefix = keys.slice(0, equalities.length);
-          return equalities.every((e) => prefix.includes(e)) && keys[equalities.length] === field && keys[equalities.length + 1] === '_id';
-        }) || (equalities.length > 1 && field.startsWith('sortName') ? false : indexes.some((k) => k[0] === 'archived' && k[1] === field && k[2] === '_id'));
+        const served =
+          indexes.some((keys) => {
+            const prefix = keys.slice(0, equalities.length);
+            return (
+              equalities.every((e) => prefix.includes(e)) &&
+              keys[equalities.length] === field &&
+              keys[equalities.length + 1] === '_id'
+            );
+          }) ||
+          (equalities.length > 1 && field.startsWith('sortName')
+            ? false
+            : indexes.some((k) => k[0] === 'archived' && k[1] === field && k[2] === '_id'));
         expect(served, `${JSON.stringify(f)} sorted by ${sort} (${lang})`).to.equal(true);
       }
     }

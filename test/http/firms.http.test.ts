@@ -16,10 +16,23 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const staff = await loginAs(t.app, 'staff');
     const brn = nextBrn();
     const token = await staff.csrf();
-    const res = await staff.post('/firms').type('form').send({
-      _csrf: token, nameKo: '광안페이', nameEn: 'Gwangan Pay', brn: brn.replace(/-/g, ''), sectorPrimary: 'payments', sectorsSecondary: ['data-ai', 'lending'],
-      stage: 'seed', founded: '2024-03-01', pitch: '시장 상인을 위한 결제', tags: 'bifc, Blockchain', fundraisingRaising: 'true', fundraisingTargetKrw: '12억 5,000만',
-    });
+    const res = await staff
+      .post('/firms')
+      .type('form')
+      .send({
+        _csrf: token,
+        nameKo: '광안페이',
+        nameEn: 'Gwangan Pay',
+        brn: brn.replace(/-/g, ''),
+        sectorPrimary: 'payments',
+        sectorsSecondary: ['data-ai', 'lending'],
+        stage: 'seed',
+        founded: '2024-03-01',
+        pitch: '시장 상인을 위한 결제',
+        tags: 'bifc, Blockchain',
+        fundraisingRaising: 'true',
+        fundraisingTargetKrw: '12억 5,000만',
+      });
     expect(res.status, res.text.slice(0, 500)).to.equal(302);
     const firm = await FirmModel.findOne({ brn }).lean();
     expect(firm!.nameEn).to.equal('Gwangan Pay');
@@ -40,7 +53,13 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
     const res = await staff.post('/firms').type('form').send({
-      _csrf: token, nameKo: '실수기업', brn: '123-45-67890', sectorPrimary: '', founded: '2025-02-30', website: 'example', headcount: '-3',
+      _csrf: token,
+      nameKo: '실수기업',
+      brn: '123-45-67890',
+      sectorPrimary: '',
+      founded: '2025-02-30',
+      website: 'example',
+      headcount: '-3',
     });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('value="실수기업"');
@@ -57,7 +76,11 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const existing = await makeFirm({ brn: nextBrn() });
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
-    const res = await staff.post('/firms').set('Accept-Language', 'en').type('form').send({ _csrf: token, nameEn: 'Copycat', brn: existing.brn!, sectorPrimary: 'lending' });
+    const res = await staff
+      .post('/firms')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: token, nameEn: 'Copycat', brn: existing.brn!, sectorPrimary: 'lending' });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('Another startup already has this registration number.');
     expect(await FirmModel.countDocuments()).to.equal(1);
@@ -74,8 +97,18 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const base = { nameEn: 'Race Co', nameKo: firm.nameKo!, sectorPrimary: 'payments', _version: version };
     const aliceToken = await alice.csrf();
     const bobToken = await bob.csrf();
-    expect((await alice.post(`/firms/${firm._id}`).type('form').send({ ...base, _csrf: aliceToken, pitch: 'alice was here' })).status).to.equal(302);
-    const late = await bob.post(`/firms/${firm._id}`).type('form').send({ ...base, _csrf: bobToken, pitch: 'bob overwrites' });
+    expect(
+      (
+        await alice
+          .post(`/firms/${firm._id}`)
+          .type('form')
+          .send({ ...base, _csrf: aliceToken, pitch: 'alice was here' })
+      ).status,
+    ).to.equal(302);
+    const late = await bob
+      .post(`/firms/${firm._id}`)
+      .type('form')
+      .send({ ...base, _csrf: bobToken, pitch: 'bob overwrites' });
     expect(late.status).to.equal(409);
     expect(late.text).to.contain('다른 사람이 이 스타트업을 저장했습니다');
     expect(late.text).to.contain('alice was here');
@@ -84,7 +117,14 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('alice was here');
     // A deliberate second save, from the refreshed form, goes through.
     const newVersion = /name="_version" value="(\d+)"/.exec(late.text)![1];
-    expect((await bob.post(`/firms/${firm._id}`).type('form').send({ ...base, _version: newVersion, _csrf: bobToken, pitch: 'bob overwrites' })).status).to.equal(302);
+    expect(
+      (
+        await bob
+          .post(`/firms/${firm._id}`)
+          .type('form')
+          .send({ ...base, _version: newVersion, _csrf: bobToken, pitch: 'bob overwrites' })
+      ).status,
+    ).to.equal(302);
     expect((await FirmModel.findById(firm._id).lean())!.pitch).to.equal('bob overwrites');
   });
 
@@ -92,7 +132,13 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const firm = await makeFirm({ nameEn: 'Merge Co', pitch: 'original', headcount: 12 });
     const alice = await loginAs(t.app, 'staff');
     const bob = await loginAs(t.app, 'staff');
-    const unescape = (s: string) => s.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const unescape = (s: string) =>
+      s
+        .replace(/&#34;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     const formOf = async (agent: typeof alice) => {
       const html = (await agent.get(`/firms/${firm._id}/edit`)).text;
       const base = JSON.parse(unescape(/name="_base" value="([^"]*)"/.exec(html)![1])) as Record<string, string>;
@@ -102,18 +148,32 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const bobForm = await formOf(bob);
     const aliceToken = await alice.csrf();
     const bobToken = await bob.csrf();
-    await alice.post(`/firms/${firm._id}`).type('form').send({ ...aliceForm, _csrf: aliceToken, headcount: '15', website: 'https://alice.example' });
-    const late = await bob.post(`/firms/${firm._id}`).type('form').send({ ...bobForm, _csrf: bobToken, pitch: 'bob pitch', website: 'https://bob.example' });
+    await alice
+      .post(`/firms/${firm._id}`)
+      .type('form')
+      .send({ ...aliceForm, _csrf: aliceToken, headcount: '15', website: 'https://alice.example' });
+    const late = await bob
+      .post(`/firms/${firm._id}`)
+      .type('form')
+      .send({ ...bobForm, _csrf: bobToken, pitch: 'bob pitch', website: 'https://bob.example' });
     expect(late.status).to.equal(409);
     expect(late.text).to.contain('value="bob pitch"');
     expect(late.text).to.contain('value="15"');
     expect(late.text).to.contain('value="https://bob.example"');
     expect(late.text).to.contain('둘 다 바꾼 항목입니다');
     // Saving the merged form keeps both people's work.
-    const merged = Object.fromEntries([...late.text.matchAll(/<input id="f-(\w+)" type="(?:text|date|url)" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[2], unescape(m[3])]));
+    const merged = Object.fromEntries(
+      [...late.text.matchAll(/<input id="f-(\w+)" type="(?:text|date|url)" name="(\w+)" value="([^"]*)"/g)].map((m) => [
+        m[2],
+        unescape(m[3]),
+      ]),
+    );
     const base2 = unescape(/name="_base" value="([^"]*)"/.exec(late.text)![1]);
     const v2 = /name="_version" value="(\d+)"/.exec(late.text)![1];
-    const again = await bob.post(`/firms/${firm._id}`).type('form').send({ ...merged, sectorPrimary: 'payments', _base: base2, _version: v2, _csrf: bobToken });
+    const again = await bob
+      .post(`/firms/${firm._id}`)
+      .type('form')
+      .send({ ...merged, sectorPrimary: 'payments', _base: base2, _version: v2, _csrf: bobToken });
     expect(again.status, again.text.slice(0, 300)).to.equal(302);
     const stored = await FirmModel.findById(firm._id).lean();
     expect(stored).to.include({ pitch: 'bob pitch', headcount: 15, website: 'https://bob.example' });
@@ -123,7 +183,17 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const firm = await makeFirm({ nameEn: 'Before Name', headcount: 5 });
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
-    await staff.post(`/firms/${firm._id}`).type('form').send({ _csrf: token, nameKo: firm.nameKo!, nameEn: 'After Name', sectorPrimary: 'payments', headcount: '12', _version: String(firm.__v) });
+    await staff
+      .post(`/firms/${firm._id}`)
+      .type('form')
+      .send({
+        _csrf: token,
+        nameKo: firm.nameKo!,
+        nameEn: 'After Name',
+        sectorPrimary: 'payments',
+        headcount: '12',
+        _version: String(firm.__v),
+      });
     const entry = await AuditEntryModel.findOne({ entityId: firm._id, action: 'update' }).lean();
     const byField = Object.fromEntries(entry!.changes.map((c) => [c.field, c]));
     expect(byField.nameEn).to.include({ before: 'Before Name', after: 'After Name' });
@@ -141,7 +211,11 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
     const today = seoulToday();
-    const steps = [['screening', today], ['admitted', today], ['resident', today]] as const;
+    const steps = [
+      ['screening', today],
+      ['admitted', today],
+      ['resident', today],
+    ] as const;
     for (const [status, on] of steps) {
       const res = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status, on });
       expect(res.status, res.text.slice(0, 300)).to.equal(302);
@@ -152,21 +226,34 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(stored!.residency!.start).to.equal(today);
     expect(await AuditEntryModel.countDocuments({ entityId: firm._id, action: 'status' })).to.equal(3);
     // Jumping backwards or skipping steps is refused with a message.
-    const bad = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'applicant', on: today });
+    const bad = await staff
+      .post(`/firms/${firm._id}/status`)
+      .type('form')
+      .send({ _csrf: token, status: 'applicant', on: today });
     expect(bad.status).to.equal(302);
     const page = await staff.get(`/firms/${firm._id}`);
     expect(page.text).to.contain('현재 상태에서 그 상태로 바꿀 수 없습니다');
     expect((await FirmModel.findById(firm._id).lean())!.status).to.equal('resident');
     // A date before the previous change is refused too.
-    const early = await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'graduated', on: '2020-01-01' });
+    const early = await staff
+      .post(`/firms/${firm._id}/status`)
+      .type('form')
+      .send({ _csrf: token, status: 'graduated', on: '2020-01-01' });
     expect(early.status).to.equal(302);
     expect((await staff.get(`/firms/${firm._id}`)).text).to.contain('직전 상태 변경일보다 이릅니다');
     // …and so is a date in the future, which would block every real change after it.
-    await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'graduated', on: '2099-01-01' });
+    await staff
+      .post(`/firms/${firm._id}/status`)
+      .type('form')
+      .send({ _csrf: token, status: 'graduated', on: '2099-01-01' });
     expect((await staff.get(`/firms/${firm._id}`)).text).to.contain('미래 날짜');
     expect((await FirmModel.findById(firm._id).lean())!.status).to.equal('resident');
     // A missing date is reported beside the field, in the page language, with the form kept.
-    const noDate = await staff.post(`/firms/${firm._id}/status`).set('Accept-Language', 'en').type('form').send({ _csrf: token, status: 'graduated', on: '', note: 'kept note' });
+    const noDate = await staff
+      .post(`/firms/${firm._id}/status`)
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: token, status: 'graduated', on: '', note: 'kept note' });
     expect(noDate.status).to.equal(422);
     expect(noDate.text).to.contain('Enter the date.');
     expect(noDate.text).to.contain('value="kept note"');
@@ -177,7 +264,10 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
     await FirmModel.updateOne({ _id: firm._id }, { $set: { pitch: 'changed elsewhere' }, $inc: { __v: 1 } });
-    await staff.post(`/firms/${firm._id}/status`).type('form').send({ _csrf: token, status: 'screening', on: seoulToday() });
+    await staff
+      .post(`/firms/${firm._id}/status`)
+      .type('form')
+      .send({ _csrf: token, status: 'screening', on: seoulToday() });
     const stored = await FirmModel.findById(firm._id).lean();
     expect(stored!.status).to.equal('screening');
     expect(stored!.statusHistory.at(-1)!.byEmail).to.equal(staff.email);
@@ -192,12 +282,20 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect((await staff.get('/firms?archived=1')).text).to.contain('Archivable');
     await staff.post(`/firms/${firm._id}/restore`).type('form').send({ _csrf: token });
     expect((await staff.get('/firms')).text).to.contain('Archivable');
-    expect(await AuditEntryModel.countDocuments({ entityId: firm._id, action: { $in: ['archive', 'restore'] } })).to.equal(2);
+    expect(
+      await AuditEntryModel.countDocuments({ entityId: firm._id, action: { $in: ['archive', 'restore'] } }),
+    ).to.equal(2);
   });
 
   it('when an admin deletes a firm with rounds, then it is refused with the reason; without rounds it is deleted and audited', async () => {
     const withRounds = await makeFirm();
-    await FundingRoundModel.create({ firm: withRounds._id, stage: 'seed', instrument: 'rcps', amountKrw: 1, status: 'planned' });
+    await FundingRoundModel.create({
+      firm: withRounds._id,
+      stage: 'seed',
+      instrument: 'rcps',
+      amountKrw: 1,
+      status: 'planned',
+    });
     const admin = await loginAs(t.app, 'admin');
     const token = await admin.csrf();
     await admin.post(`/firms/${withRounds._id}/delete`).type('form').send({ _csrf: token });
@@ -214,14 +312,19 @@ describe('firms: registering, editing and walking the pipeline', () => {
 
     const staff = await loginAs(t.app, 'staff');
     const staffToken = await staff.csrf();
-    expect((await staff.post(`/firms/${withRounds._id}/delete`).type('form').send({ _csrf: staffToken })).status).to.equal(403);
+    expect(
+      (await staff.post(`/firms/${withRounds._id}/delete`).type('form').send({ _csrf: staffToken })).status,
+    ).to.equal(403);
   });
 
   it('when a note is added, then it appears as plain text (markup not rendered) and in the timeline', async () => {
     const firm = await makeFirm();
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
-    await staff.post(`/firms/${firm._id}/notes`).type('form').send({ _csrf: token, body: 'Met the CEO <script>alert(1)</script>' });
+    await staff
+      .post(`/firms/${firm._id}/notes`)
+      .type('form')
+      .send({ _csrf: token, body: 'Met the CEO <script>alert(1)</script>' });
     const page = await staff.get(`/firms/${firm._id}`);
     expect(page.text).to.contain('Met the CEO &lt;script&gt;');
     expect(page.text).to.not.contain('<script>alert(1)</script>');
@@ -233,13 +336,22 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const b = await makeFirm();
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
-    await staff.post(`/firms/${a._id}/people`).type('form').send({ _csrf: token, name: 'Kim Minji', email: 'minji@startup.example', role: 'founder', title: 'CEO' });
-    await staff.post(`/firms/${b._id}/people`).type('form').send({ _csrf: token, name: 'Minji Kim', email: 'MINJI@startup.example', role: 'advisor' });
+    await staff
+      .post(`/firms/${a._id}/people`)
+      .type('form')
+      .send({ _csrf: token, name: 'Kim Minji', email: 'minji@startup.example', role: 'founder', title: 'CEO' });
+    await staff
+      .post(`/firms/${b._id}/people`)
+      .type('form')
+      .send({ _csrf: token, name: 'Minji Kim', email: 'MINJI@startup.example', role: 'advisor' });
     const people = await PersonModel.find().lean();
     expect(people).to.have.length(1);
     expect(people[0].firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
     expect((await staff.get(`/firms/${b._id}`)).text).to.contain('Kim Minji');
-    const again = await staff.post(`/firms/${a._id}/people`).type('form').send({ _csrf: token, name: 'Kim', email: 'minji@startup.example', role: 'contact' });
+    const again = await staff
+      .post(`/firms/${a._id}/people`)
+      .type('form')
+      .send({ _csrf: token, name: 'Kim', email: 'minji@startup.example', role: 'contact' });
     expect(again.status).to.equal(422);
     expect(again.text).to.contain('이미 이 스타트업에 연결된 인물입니다');
   });

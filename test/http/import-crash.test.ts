@@ -12,13 +12,25 @@ import { createFirm } from '../../server/firms/firms.service.js';
 import { createFirmBody } from '../../server/firms/firms.schemas.js';
 import { projectRoot } from '../../server/lib/paths.js';
 import { currentDatabaseUri } from '../helpers/root-hooks.js';
-import { applyImport, drainImportApplies, previewImport, recoverInterruptedImports, startImportLeaseWatcher, type ApplyResult } from '../../server/imports/index.js';
+import {
+  applyImport,
+  drainImportApplies,
+  previewImport,
+  recoverInterruptedImports,
+  startImportLeaseWatcher,
+  type ApplyResult,
+} from '../../server/imports/index.js';
 
 type Actor = { id: string; email: string };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -28,7 +40,8 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
   }
 }
 
-const makeFirm = (over: Record<string, string>) => createFirm(createFirmBody.parse({ sectorPrimary: 'payments', ...over }), null);
+const makeFirm = (over: Record<string, string>) =>
+  createFirm(createFirmBody.parse({ sectorPrimary: 'payments', ...over }), null);
 
 // A firms CSV of `rows` rows: every `updateEvery`-th row changes the pitch of an existing firm, the others are new firms.
 async function firmsFile(rows: number, updateEvery = 0) {
@@ -55,14 +68,25 @@ async function previewed(csv: Buffer, actor: Actor): Promise<string> {
 
 // The database the root hook connected this process to, for the child process.
 function testDbUri(): string {
-  return currentDatabaseUri() ?? `mongodb://${mongoose.connection.host}:${mongoose.connection.port}/${mongoose.connection.name}`;
+  return (
+    currentDatabaseUri() ??
+    `mongodb://${mongoose.connection.host}:${mongoose.connection.port}/${mongoose.connection.name}`
+  );
 }
 
 // The batch as an instance that crashed while applying it leaves it: applying, under a lease that has lapsed.
 async function leaveAsCrashed(batchId: string) {
   const claims = (await ImportBatchModel.findById(batchId).lean())!.claims ?? 0;
-  await ImportBatchModel.updateOne({ _id: batchId }, { $set: { status: 'applying', leaseOwner: 'crashed', claims: claims + 1 } });
-  await ImportLeaseModel.create({ _id: leaseKey(batchId, claims), batch: batchId, owner: 'crashed', until: new Date(Date.now() - 1000) });
+  await ImportBatchModel.updateOne(
+    { _id: batchId },
+    { $set: { status: 'applying', leaseOwner: 'crashed', claims: claims + 1 } },
+  );
+  await ImportLeaseModel.create({
+    _id: leaseKey(batchId, claims),
+    batch: batchId,
+    owner: 'crashed',
+    until: new Date(Date.now() - 1000),
+  });
 }
 
 const batchIdOf = (html: string) => /action="\/firms\/import\/([0-9a-f]{24})\/apply"/.exec(html)?.[1];
@@ -100,7 +124,11 @@ describe('CSV import interrupted midway', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'fixtures', 'apply-import-child.ts')], {
       cwd: projectRoot,
       env: {
-        ...process.env, IMPORT_CHILD_DB_URI: testDbUri(), IMPORT_CHILD_BATCH: batchId, IMPORT_CHILD_ACTOR: JSON.stringify(actorOf(staff)), IMPORT_CHILD_LEASE_MS: '5000',
+        ...process.env,
+        IMPORT_CHILD_DB_URI: testDbUri(),
+        IMPORT_CHILD_BATCH: batchId,
+        IMPORT_CHILD_ACTOR: JSON.stringify(actorOf(staff)),
+        IMPORT_CHILD_LEASE_MS: '5000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -109,10 +137,14 @@ describe('CSV import interrupted midway', () => {
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
-      await waitFor('the child to write 150 firms', async () => {
-        if (child.exitCode !== null) throw new Error(`the child ended before it was killed:\n${output}`);
-        return (await FirmModel.countDocuments({})) >= firmsBefore + 150;
-      }, 120_000);
+      await waitFor(
+        'the child to write 150 firms',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`the child ended before it was killed:\n${output}`);
+          return (await FirmModel.countDocuments({})) >= firmsBefore + 150;
+        },
+        120_000,
+      );
     } finally {
       child.kill('SIGKILL');
       await exited;
@@ -139,7 +171,10 @@ describe('CSV import interrupted midway', () => {
     expect(batchIdOf(page.text)).to.equal(batchId);
 
     // Applying again, as staff through the page, writes every row.
-    const res = await staff.post(`/firms/import/${batchId}/apply`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const res = await staff
+      .post(`/firms/import/${batchId}/apply`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(res.status).to.equal(303);
     const applied = await ImportBatchModel.findById(batchId).lean();
     expect(applied).to.deep.include({ status: 'applied' });
@@ -155,12 +190,18 @@ describe('CSV import interrupted midway', () => {
     const { csv } = await firmsFile(3);
     const batchId = await previewed(csv, actorOf(staff));
     await leaveAsCrashed(batchId);
-    await createFirm(createFirmBody.parse({ nameKo: '새기업1', sectorPrimary: 'data-ai' }), actorOf(staff), { importId: new Types.ObjectId(batchId) });
+    await createFirm(createFirmBody.parse({ nameKo: '새기업1', sectorPrimary: 'data-ai' }), actorOf(staff), {
+      importId: new Types.ObjectId(batchId),
+    });
 
     // Act
     const stop = startImportLeaseWatcher({ everyMs: 100 });
     try {
-      await waitFor('the watcher to undo the batch', async () => (await ImportBatchModel.findById(batchId).lean())!.status === 'interrupted', 10_000);
+      await waitFor(
+        'the watcher to undo the batch',
+        async () => (await ImportBatchModel.findById(batchId).lean())!.status === 'interrupted',
+        10_000,
+      );
     } finally {
       stop();
     }
@@ -223,7 +264,10 @@ describe('CSV import interrupted midway', () => {
       const result = await Promise.race([applying, Promise.resolve('still running' as const)]);
       expect(result).to.deep.equal({ outcome: 'interrupted' } satisfies ApplyResult);
       expect((await FirmModel.find({}).lean()).map((f) => String(f._id))).to.deep.equal([String(kept._id)]);
-      expect(await ImportBatchModel.findById(batchId).lean()).to.deep.include({ status: 'interrupted', undoComplete: true });
+      expect(await ImportBatchModel.findById(batchId).lean()).to.deep.include({
+        status: 'interrupted',
+        undoComplete: true,
+      });
       await expectAuditConsistent(batchId);
       const audit = await AuditEntryModel.findOne({ importId: new Types.ObjectId(batchId), entity: 'import' }).lean();
       expect(audit!.changes).to.deep.include({ field: 'status', before: 'previewed', after: 'interrupted' });
@@ -240,11 +284,16 @@ describe('CSV import interrupted midway', () => {
       await waitFor('the first firm', async () => (await FirmModel.countDocuments({})) >= 1, 10_000, 20);
 
       const draining = drainImportApplies(10_000);
-      const refused = await applyImport(second, actorOf(staff)).then(() => undefined, (err: unknown) => err);
+      const refused = await applyImport(second, actorOf(staff)).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(refused).to.be.instanceOf(Error).with.property('status', 503);
       await draining;
 
-      expect(await Promise.race([applying, Promise.resolve('still running' as const)])).to.deep.include({ outcome: 'applied' });
+      expect(await Promise.race([applying, Promise.resolve('still running' as const)])).to.deep.include({
+        outcome: 'applied',
+      });
       expect(await FirmModel.countDocuments({})).to.equal(5);
       expect((await ImportBatchModel.findById(second).lean())!.status).to.equal('previewed');
     });

@@ -2,6 +2,7 @@ import { expectGuarded } from '../helpers/access.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
+import { download } from '../helpers/download.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { excelFirmsCsv } from '../fixtures/cp949.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -22,7 +23,11 @@ const BRN = (n: number) => brnWithCheckDigit(String(617_860_000 + n));
 async function upload(agent: Agent, kind: string, csv: string | Buffer, filename = `${kind}.csv`) {
   // The token first: a request built before the session cookie exists would go without it.
   const token = await agent.csrf();
-  return agent.post('/firms/import').field('_csrf', token).field('kind', kind).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), filename);
+  return agent
+    .post('/firms/import')
+    .field('_csrf', token)
+    .field('kind', kind)
+    .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), filename);
 }
 
 async function inEnglish(agent: Agent): Promise<Agent> {
@@ -38,11 +43,25 @@ async function applyBatch(agent: Agent, id: string) {
 
 const batchIdOf = (html: string) => /action="\/firms\/import\/([0-9a-f]{24})\/apply"/.exec(html)?.[1];
 // Row number → action, as the report shows them.
-const actionsOf = (html: string) => Object.fromEntries([...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => [Number(m[1]), m[2]]));
-const countOf = (html: string, action: string) => Number(new RegExp(`data-count="${action}"><span class="muted">[^<]*</span><div class="big">(\\d+)</div>`).exec(html)?.[1]);
+const actionsOf = (html: string) =>
+  Object.fromEntries([...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => [Number(m[1]), m[2]]));
+const countOf = (html: string, action: string) =>
+  Number(
+    new RegExp(`data-count="${action}"><span class="muted">[^<]*</span><div class="big">(\\d+)</div>`).exec(html)?.[1],
+  );
 
 async function makeFirm(over: Record<string, string> = {}) {
-  return createFirm(createFirmBody.parse({ nameKo: '부산페이', nameEn: 'Busan Pay', brn: BRN(1), sectorPrimary: 'payments', pitch: '정산 자동화', ...over }), null);
+  return createFirm(
+    createFirmBody.parse({
+      nameKo: '부산페이',
+      nameEn: 'Busan Pay',
+      brn: BRN(1),
+      sectorPrimary: 'payments',
+      pitch: '정산 자동화',
+      ...over,
+    }),
+    null,
+  );
 }
 
 const FIRMS_CSV = [
@@ -69,12 +88,19 @@ describe('CSV import', () => {
         const allowed = w === 'staff' || w === 'admin';
         it(`when ${w} calls ${c.method === 'upload' ? 'POST (upload)' : c.method.toUpperCase()} ${c.path(':batchId')}, then it is ${allowed ? 'allowed' : 'refused'}`, async () => {
           const owner = await loginAs(t.app, 'staff');
-          const preview = await previewImport({ kind: 'firms', filename: 'f.csv', bytes: Buffer.from(FIRMS_CSV) }, { id: owner.userId, email: owner.email });
+          const preview = await previewImport(
+            { kind: 'firms', filename: 'f.csv', bytes: Buffer.from(FIRMS_CSV) },
+            { id: owner.userId, email: owner.email },
+          );
           const id = 'batchId' in preview ? preview.batchId : '';
           const agent = w === 'anonymous' ? agentOf(t.app) : await loginAs(t.app, w);
           const path = c.path(id);
           const res =
-            c.method === 'get' ? await agent.get(path) : c.method === 'post' ? await applyBatch(agent, id) : await upload(agent, 'firms', FIRMS_CSV);
+            c.method === 'get'
+              ? await agent.get(path)
+              : c.method === 'post'
+                ? await applyBatch(agent, id)
+                : await upload(agent, 'firms', FIRMS_CSV);
           expectGuarded(res, w, allowed, [200, 303]);
           if (!allowed) {
             // Nothing was read into a batch or written behind a refusal.
@@ -89,9 +115,16 @@ describe('CSV import', () => {
     it('when an upload comes without a CSRF token or with a wrong one, then it is refused (403) and nothing is stored', async () => {
       const staff = await loginAs(t.app, 'staff');
       await staff.csrf();
-      const none = await staff.post('/firms/import').field('kind', 'firms').attach('file', Buffer.from(FIRMS_CSV), 'firms.csv');
+      const none = await staff
+        .post('/firms/import')
+        .field('kind', 'firms')
+        .attach('file', Buffer.from(FIRMS_CSV), 'firms.csv');
       expect(none.status).to.equal(403);
-      const wrong = await staff.post('/firms/import').field('_csrf', 'not-the-token').field('kind', 'firms').attach('file', Buffer.from(FIRMS_CSV), 'firms.csv');
+      const wrong = await staff
+        .post('/firms/import')
+        .field('_csrf', 'not-the-token')
+        .field('kind', 'firms')
+        .attach('file', Buffer.from(FIRMS_CSV), 'firms.csv');
       expect(wrong.status).to.equal(403);
       expect(await ImportBatchModel.countDocuments({})).to.equal(0);
     });
@@ -110,7 +143,9 @@ describe('CSV import', () => {
       const staff = await loginAs(t.app, 'staff');
       const res = await staff.get('/firms/import');
       expect(res.status).to.equal(200);
-      expect(res.text).to.match(/<form method="post" action="\/firms\/import" enctype="multipart\/form-data"[^>]*>\s*<input type="hidden" name="_csrf"/);
+      expect(res.text).to.match(
+        /<form method="post" action="\/firms\/import" enctype="multipart\/form-data"[^>]*>\s*<input type="hidden" name="_csrf"/,
+      );
       for (const kind of ['firms', 'investors', 'rounds']) {
         expect(res.text).to.include(`name="kind" value="${kind}"`);
         expect(res.text).to.include(`/firms/import/template/${kind}.csv`);
@@ -120,14 +155,10 @@ describe('CSV import', () => {
 
     it('when a template is downloaded, then it is UTF-8 with a BOM, a header and an example row that previews without errors', async () => {
       const staff = await loginAs(t.app, 'staff');
-      const res = await staff.get('/firms/import/template/firms.csv').buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await download(staff, '/firms/import/template/firms.csv');
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).to.equal('attachment; filename="firms-template.csv"');
-      const bytes = res.body as Buffer;
+      const bytes = res.body;
       expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
       expect(lines).to.have.length(2);
@@ -145,7 +176,11 @@ describe('CSV import', () => {
       expect(noFile.status).to.equal(422);
       expect(noFile.text).to.include('CSV 파일을 선택하세요.');
       token = await staff.csrf();
-      const badKind = await staff.post('/firms/import').field('_csrf', token).field('kind', 'people').attach('file', Buffer.from(FIRMS_CSV), 'x.csv');
+      const badKind = await staff
+        .post('/firms/import')
+        .field('_csrf', token)
+        .field('kind', 'people')
+        .attach('file', Buffer.from(FIRMS_CSV), 'x.csv');
       expect(badKind.status).to.equal(422);
       const noColumns = await upload(await inEnglish(staff), 'firms', 'Company,Number\nA,1\n');
       expect(noColumns.status).to.equal(422);
@@ -184,7 +219,11 @@ describe('CSV import', () => {
       expect(await AuditEntryModel.countDocuments({})).to.equal(auditBefore);
       const batch = await ImportBatchModel.findOne({}).lean();
       expect(batch).to.include({ kind: 'firms', status: 'previewed', filename: 'firms.csv', byEmail: staff.email });
-      expect(batch!.rows.map((r) => [r.line, r.action])).to.deep.equal([[2, 'update'], [3, 'create'], [4, 'create']]);
+      expect(batch!.rows.map((r) => [r.line, r.action])).to.deep.equal([
+        [2, 'update'],
+        [3, 'create'],
+        [4, 'create'],
+      ]);
     });
 
     it('when one row is bad, then the report shows its messages per column, there is no Apply button, and applying anyway writes nothing', async () => {
@@ -222,7 +261,9 @@ describe('CSV import', () => {
       expect(page.text).to.include('가져오기 완료: 2건 추가, 1건 수정, 0건 변경 없음.');
       const firms = await FirmModel.find({}).sort({ brn: 1 }).lean();
       expect(firms.map((f) => [f.nameKo, f.status, f.pitch])).to.deep.equal([
-        ['부산페이', 'applicant', '새 소개'], ['동백체인', 'resident', '커스터디, 토큰'], ['광안렌딩', 'applicant', 'P2P 대출'],
+        ['부산페이', 'applicant', '새 소개'],
+        ['동백체인', 'resident', '커스터디, 토큰'],
+        ['광안렌딩', 'applicant', 'P2P 대출'],
       ]);
       expect(firms[0].headcount).to.equal(12);
       expect(String(firms[0]._id)).to.equal(String(existing._id));
@@ -230,9 +271,18 @@ describe('CSV import', () => {
       expect(firms.slice(1).map((f) => String(f.importId))).to.deep.equal([id, id]);
       for (const f of firms) expect(page.text).to.include(`href="/firms/${f._id}"`);
       const entries = await AuditEntryModel.find({ importId: new Types.ObjectId(id) }).lean();
-      expect(entries.map((e) => `${e.entity}:${e.action}`).sort()).to.deep.equal(['firm:create', 'firm:create', 'firm:update', 'import:import']);
+      expect(entries.map((e) => `${e.entity}:${e.action}`).sort()).to.deep.equal([
+        'firm:create',
+        'firm:create',
+        'firm:update',
+        'import:import',
+      ]);
       const summary = entries.find((e) => e.entity === 'import')!;
-      expect(summary.changes.map((c) => [c.field, c.after])).to.deep.equal([['created', 2], ['updated', 1], ['unchanged', 0]]);
+      expect(summary.changes.map((c): [string, unknown] => [c.field, c.after])).to.deep.equal([
+        ['created', 2],
+        ['updated', 1],
+        ['unchanged', 0],
+      ]);
       expect((await ImportBatchModel.findById(id).lean())!.status).to.equal('applied');
     });
 
@@ -253,7 +303,12 @@ describe('CSV import', () => {
       const id = batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!;
       const actor = { id: staff.userId, email: staff.email };
       const results = await Promise.all([1, 2, 3, 4].map(() => applyImport(id, actor)));
-      expect(results.map((r) => r.outcome).sort()).to.deep.equal(['alreadyDone', 'alreadyDone', 'alreadyDone', 'applied']);
+      expect(results.map((r) => r.outcome).sort()).to.deep.equal([
+        'alreadyDone',
+        'alreadyDone',
+        'alreadyDone',
+        'applied',
+      ]);
       expect((await ImportBatchModel.findById(id).lean())!.status).to.equal('applied');
       expect(await FirmModel.countDocuments({ importId: new Types.ObjectId(id) })).to.equal(3);
       expect(await FirmModel.countDocuments({})).to.equal(3);
@@ -270,7 +325,9 @@ describe('CSV import', () => {
       expect(again.text).to.include('모든 행이 저장된 내용과 같습니다.');
       await applyBatch(staff, batchIdOf(again.text)!);
       const after = await FirmModel.find({}).sort({ _id: 1 }).lean();
-      expect(after.map((f) => [String(f._id), f.__v, f.updatedAt?.toISOString()])).to.deep.equal(before.map((f) => [String(f._id), f.__v, f.updatedAt?.toISOString()]));
+      expect(after.map((f) => [String(f._id), f.__v, f.updatedAt?.toISOString()])).to.deep.equal(
+        before.map((f) => [String(f._id), f.__v, f.updatedAt?.toISOString()]),
+      );
       expect(await AuditEntryModel.countDocuments({ entity: 'firm' })).to.equal(firmAudits);
     });
 
@@ -278,7 +335,13 @@ describe('CSV import', () => {
       const staff = await loginAs(t.app, 'staff');
       const id = batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!;
       // Meanwhile someone registers one of the file's firms by hand.
-      await makeFirm({ brn: BRN(3), nameKo: '광안렌딩', nameEn: 'Gwangan Lending', sectorPrimary: 'lending', pitch: 'P2P' });
+      await makeFirm({
+        brn: BRN(3),
+        nameKo: '광안렌딩',
+        nameEn: 'Gwangan Lending',
+        sectorPrimary: 'lending',
+        pitch: 'P2P',
+      });
       const res = await applyBatch(staff, id);
       expect(res.status).to.equal(303);
       const page = await staff.get(res.headers.location);
@@ -304,7 +367,14 @@ describe('CSV import', () => {
       const byBrn = new Map(stored.map((f) => [f.brn, f]));
       for (const f of firms) expect(byBrn.get(f.brn)?.nameKo).to.equal(f.nameKo);
       const first = byBrn.get(firms[0].brn)!;
-      expect(first).to.deep.include({ nameEn: 'Busan Fintech 1', sectorPrimary: 'payments', founded: '2020-01-01', status: 'resident', headcount: 5, pitch: '부산 BIFC 입주 1번째 기업' });
+      expect(first).to.deep.include({
+        nameEn: 'Busan Fintech 1',
+        sectorPrimary: 'payments',
+        founded: '2020-01-01',
+        status: 'resident',
+        headcount: 5,
+        pitch: '부산 BIFC 입주 1번째 기업',
+      });
       expect(first.description).to.equal('문현동, 부산\n둘째 줄 설명 1');
       expect(first.tags).to.deep.equal(['bifc', '부산']);
       expect(first.sectorsSecondary).to.deep.equal(['regtech', 'security-identity']);
@@ -334,10 +404,17 @@ describe('CSV import', () => {
       expect(rounds).to.have.length(3);
       const seed = rounds.find((r) => r.stage === 'seed')!;
       expect(seed.participants.map((p) => [String(p.investor), p.amountKrw, p.lead])).to.deep.equal([
-        [String(bnk._id), 1_000_000_000, true], [String(dongbaek._id), 500_000_000, false],
+        [String(bnk._id), 1_000_000_000, true],
+        [String(dongbaek._id), 500_000_000, false],
       ]);
       const stored = await FirmModel.findById(firm._id).lean();
-      expect(stored!.totals).to.deep.include({ raisedKrw: 4_500_000_000, roundCount: 2, lastRoundOn: '2024-09-01', lastRoundStage: 'pre-a', lastValuationKrw: 5_500_000_000 });
+      expect(stored!.totals).to.deep.include({
+        raisedKrw: 4_500_000_000,
+        roundCount: 2,
+        lastRoundOn: '2024-09-01',
+        lastRoundStage: 'pre-a',
+        lastValuationKrw: 5_500_000_000,
+      });
       // The same file again: nothing to do.
       const again = await upload(staff, 'rounds', csv);
       expect(actionsOf(again.text)).to.deep.equal({ 2: 'unchanged', 3: 'unchanged', 4: 'unchanged' });
@@ -346,7 +423,11 @@ describe('CSV import', () => {
     it('when a round names an unknown firm or investor, then its row says which and nothing is written', async () => {
       await makeFirm();
       const staff = await loginAs(t.app, 'staff');
-      const csv = ['firmBrn,firmName,stage,instrument,status,amountKrw,closedOn,participants', `${BRN(9)},,seed,rcps,closed,100,2024-01-01,`, `${BRN(1)},,seed,rcps,closed,100,2024-01-01,Ghost Capital:100`].join('\n');
+      const csv = [
+        'firmBrn,firmName,stage,instrument,status,amountKrw,closedOn,participants',
+        `${BRN(9)},,seed,rcps,closed,100,2024-01-01,`,
+        `${BRN(1)},,seed,rcps,closed,100,2024-01-01,Ghost Capital:100`,
+      ].join('\n');
       const res = await upload(await inEnglish(staff), 'rounds', csv);
       expect(res.status).to.equal(422);
       expect(res.text).to.include(`No startup “${BRN(9)}”.`);
@@ -357,7 +438,8 @@ describe('CSV import', () => {
     it('when investors are imported, then new ones are added and an existing one (by name) is updated', async () => {
       const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital', type: 'vc' });
       const staff = await loginAs(t.app, 'staff');
-      const csv = 'nameKo;nameEn;type;website;bifcBased\r\nBNK벤처투자;BNK Venture Capital;cvc;;TRUE\r\n동백파트너스;;angel-network;https://dongbaek.example;FALSE\r\n';
+      const csv =
+        'nameKo;nameEn;type;website;bifcBased\r\nBNK벤처투자;BNK Venture Capital;cvc;;TRUE\r\n동백파트너스;;angel-network;https://dongbaek.example;FALSE\r\n';
       const res = await upload(staff, 'investors', csv);
       expect(actionsOf(res.text)).to.deep.equal({ 2: 'update', 3: 'create' });
       await applyBatch(staff, batchIdOf(res.text)!);
@@ -374,7 +456,12 @@ describe('CSV import', () => {
 
     it('when the third write of a firm import throws, then the database is as before: inserted firms gone, the updated firm restored', async () => {
       const existing = await makeFirm({ tags: 'bifc', residencyStart: '2024-01-02' });
-      const other = await makeFirm({ brn: BRN(7), nameKo: '영도데이터', nameEn: 'Yeongdo Data', sectorPrimary: 'data-ai' });
+      const other = await makeFirm({
+        brn: BRN(7),
+        nameKo: '영도데이터',
+        nameEn: 'Yeongdo Data',
+        sectorPrimary: 'data-ai',
+      });
       const staff = await loginAs(t.app, 'staff');
       const before = await FirmModel.findById(existing._id).lean();
       const csv = [
@@ -384,7 +471,10 @@ describe('CSV import', () => {
         `광안렌딩,Gwangan Lending,${BRN(3)},lending,,,,`,
         `수영인슈어,Suyeong Insure,${BRN(4)},insurtech,,,,`,
       ].join('\n');
-      const preview = await previewImport({ kind: 'firms', filename: 'f.csv', bytes: Buffer.from(csv) }, actorOf(staff));
+      const preview = await previewImport(
+        { kind: 'firms', filename: 'f.csv', bytes: Buffer.from(csv) },
+        actorOf(staff),
+      );
       if (!('batchId' in preview)) throw new Error('preview failed');
       const result = await applyImport(preview.batchId, actorOf(staff), {
         beforeWrite: (i) => {
@@ -393,7 +483,9 @@ describe('CSV import', () => {
       });
       expect(result).to.deep.include({ outcome: 'failed', line: 4, undoComplete: true });
       // Same firms as before, the updated one field for field (and its version), nothing of the import left.
-      expect((await FirmModel.find({}).lean()).map((f) => String(f._id)).sort()).to.deep.equal([String(existing._id), String(other._id)].sort());
+      expect((await FirmModel.find({}).lean()).map((f) => String(f._id)).sort()).to.deep.equal(
+        [String(existing._id), String(other._id)].sort(),
+      );
       const after = await FirmModel.findById(existing._id).lean();
       const { updatedAt: _a, ...restAfter } = after!;
       const { updatedAt: _b, ...restBefore } = before!;
@@ -405,11 +497,21 @@ describe('CSV import', () => {
       expect(batch!.failure).to.equal('injected failure');
       expect(batch!.journal.map((j) => `${j.op}:${j.entity}`)).to.deep.equal(['update:firm', 'insert:firm']);
       // The audit log (append-only) tells the whole story: the writes and their undoing.
-      const audit = await AuditEntryModel.find({ importId: new Types.ObjectId(preview.batchId) }).sort({ at: 1, _id: 1 }).lean();
-      expect(audit.map((e) => `${e.entity}:${e.action}`)).to.deep.equal(['firm:update', 'firm:create', 'firm:update', 'firm:delete', 'import:import']);
+      const audit = await AuditEntryModel.find({ importId: new Types.ObjectId(preview.batchId) })
+        .sort({ at: 1, _id: 1 })
+        .lean();
+      expect(audit.map((e) => `${e.entity}:${e.action}`)).to.deep.equal([
+        'firm:update',
+        'firm:create',
+        'firm:update',
+        'firm:delete',
+        'import:import',
+      ]);
       // The failure page says nothing was changed.
       const page = await staff.get(`/firms/import/${preview.batchId}`);
-      expect(page.text).to.include('가져오기 실패 — 바뀐 것이 없습니다').and.include('4행을 저장하지 못해 가져오기를 되돌렸습니다.');
+      expect(page.text)
+        .to.include('가져오기 실패 — 바뀐 것이 없습니다')
+        .and.include('4행을 저장하지 못해 가져오기를 되돌렸습니다.');
       expect(batchIdOf(page.text)).to.equal(undefined);
       // And it is not applied again.
       expect(await applyImport(preview.batchId, actorOf(staff))).to.deep.equal({ outcome: 'alreadyDone' });
@@ -417,8 +519,16 @@ describe('CSV import', () => {
 
     it('when a write is refused by the database midway (a registration number taken meanwhile), then the import is undone and the other record kept', async () => {
       const staff = await loginAs(t.app, 'staff');
-      const csv = ['nameKo,brn,sectorPrimary', `가,${BRN(2)},payments`, `나,${BRN(3)},payments`, `다,${BRN(4)},payments`].join('\n');
-      const preview = await previewImport({ kind: 'firms', filename: 'f.csv', bytes: Buffer.from(csv) }, actorOf(staff));
+      const csv = [
+        'nameKo,brn,sectorPrimary',
+        `가,${BRN(2)},payments`,
+        `나,${BRN(3)},payments`,
+        `다,${BRN(4)},payments`,
+      ].join('\n');
+      const preview = await previewImport(
+        { kind: 'firms', filename: 'f.csv', bytes: Buffer.from(csv) },
+        actorOf(staff),
+      );
       if (!('batchId' in preview)) throw new Error('preview failed');
       let competitor: unknown;
       const result = await applyImport(preview.batchId, actorOf(staff), {
@@ -434,7 +544,18 @@ describe('CSV import', () => {
     it('when the third write of a round import throws, then rounds, the updated round and the firm totals are as before', async () => {
       const firm = await makeFirm();
       const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital' });
-      const { round } = await createRound(String(firm._id), roundBody.parse({ stage: 'seed', instrument: 'rcps', status: 'closed', amountKrw: '1000000000', closedOn: '2023-06-30', participants: [{ investor: String(bnk._id), amountKrw: '1000000000', lead: 'true' }] }), null);
+      const { round } = await createRound(
+        String(firm._id),
+        roundBody.parse({
+          stage: 'seed',
+          instrument: 'rcps',
+          status: 'closed',
+          amountKrw: '1000000000',
+          closedOn: '2023-06-30',
+          participants: [{ investor: String(bnk._id), amountKrw: '1000000000', lead: 'true' }],
+        }),
+        null,
+      );
       const firmBefore = await FirmModel.findById(firm._id).lean();
       const roundBefore = await FundingRoundModel.findById(round._id).lean();
       const staff = await loginAs(t.app, 'staff');
@@ -444,7 +565,10 @@ describe('CSV import', () => {
         `${BRN(1)},pre-a,rcps,closed,3000000000,2024-06-30,`,
         `${BRN(1)},series-a,rcps,closed,9000000000,2025-06-30,`,
       ].join('\n');
-      const preview = await previewImport({ kind: 'rounds', filename: 'r.csv', bytes: Buffer.from(csv) }, actorOf(staff));
+      const preview = await previewImport(
+        { kind: 'rounds', filename: 'r.csv', bytes: Buffer.from(csv) },
+        actorOf(staff),
+      );
       if (!('batchId' in preview)) throw new Error('preview failed');
       const result = await applyImport(preview.batchId, actorOf(staff), {
         beforeWrite: (i) => {
@@ -465,8 +589,12 @@ describe('CSV import', () => {
       const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital', type: 'vc' });
       const before = await InvestorOrgModel.findById(bnk._id).lean();
       const staff = await loginAs(t.app, 'staff');
-      const csv = 'nameEn,type,website\nNew Capital,vc,\nBNK Venture Capital,bank,https://bnk.example\nThird Fund,cvc,\n';
-      const preview = await previewImport({ kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) }, actorOf(staff));
+      const csv =
+        'nameEn,type,website\nNew Capital,vc,\nBNK Venture Capital,bank,https://bnk.example\nThird Fund,cvc,\n';
+      const preview = await previewImport(
+        { kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) },
+        actorOf(staff),
+      );
       if (!('batchId' in preview)) throw new Error('preview failed');
       const result = await applyImport(preview.batchId, actorOf(staff), {
         beforeWrite: (i) => {

@@ -9,11 +9,11 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { loadedForm, clashRow } from '../helpers/edit-form.js';
 import type { Role } from '../../models/enums.js';
 
-const rowIds = (html: string) => [...html.matchAll(/data-investor="([0-9a-f]{24})"/g)].map((m) => m[1]!);
+const rowIds = (html: string) => [...html.matchAll(/data-investor="([0-9a-f]{24})"/g)].map((m) => m[1]);
 // A page link of the pager (views/partials/pager.ejs), whatever the order of its attributes.
 const hrefOf = (html: string, rel: 'next' | 'prev') => {
   const tag = new RegExp(`<a [^>]*rel="${rel}"[^>]*>`).exec(html)?.[0];
-  return tag ? /href="([^"]+)"/.exec(tag)![1]!.replace(/&amp;/g, '&') : undefined;
+  return tag ? /href="([^"]+)"/.exec(tag)![1].replace(/&amp;/g, '&') : undefined;
 };
 const versionOf = (html: string) => /name="_version" value="(\d+)"/.exec(html)?.[1];
 // The field's block (label, input and its error) in a rendered form.
@@ -26,7 +26,10 @@ const fieldBlock = (html: string, name: string) => {
 async function post(agent: Agent, path: string, body: Record<string, string>) {
   // The token first: a request built before the session cookie exists would go without it.
   const token = await agent.csrf();
-  return agent.post(path).type('form').send({ ...body, _csrf: token });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ ...body, _csrf: token });
 }
 
 describe('investor organisations', () => {
@@ -78,16 +81,23 @@ describe('investor organisations', () => {
       });
       expect(res.status, res.text.slice(0, 500)).to.equal(302);
       const org = await InvestorOrgModel.findOne({ nameKey: 'busan ventures' }).lean();
-      expect(org).to.include({ nameKo: '부산벤처스', nameEn: 'Busan Ventures', type: 'tips-operator', website: 'https://busan.example', bifcBased: true, archived: false });
+      expect(org).to.include({
+        nameKo: '부산벤처스',
+        nameEn: 'Busan Ventures',
+        type: 'tips-operator',
+        website: 'https://busan.example',
+        bifcBased: true,
+        archived: false,
+      });
       expect(res.headers.location).to.equal(`/investors/${org!._id}`);
 
       const audit = await AuditEntryModel.find({ entityId: org!._id }).lean();
       expect(audit).to.have.length(1);
       expect(audit[0]).to.include({ entity: 'investor', action: 'create', actorEmail: staff.email, version: 0 });
-      expect(audit[0]!.changes).to.deep.include({ field: 'nameEn', before: null, after: 'Busan Ventures' });
-      expect(audit[0]!.changes).to.deep.include({ field: 'bifcBased', before: null, after: true });
+      expect(audit[0].changes).to.deep.include({ field: 'nameEn', before: null, after: 'Busan Ventures' });
+      expect(audit[0].changes).to.deep.include({ field: 'bifcBased', before: null, after: true });
 
-      const page = await staff.get(res.headers.location!).set('Accept-Language', 'en');
+      const page = await staff.get(res.headers.location).set('Accept-Language', 'en');
       expect(page.status).to.equal(200);
       expect(page.text).to.contain('Busan Ventures');
       expect(page.text).to.contain('TIPS operator');
@@ -108,7 +118,13 @@ describe('investor organisations', () => {
 
     it('when the form is wrong, then it comes back (422) with what was typed and each error beside its field', async () => {
       const staff = await loginAs(t.app, 'staff');
-      const res = await post(staff, '/investors', { nameKo: '', nameEn: '', type: 'hedge-fund', website: 'ftp://files.example/<b>', bifcBased: 'true' });
+      const res = await post(staff, '/investors', {
+        nameKo: '',
+        nameEn: '',
+        type: 'hedge-fund',
+        website: 'ftp://files.example/<b>',
+        bifcBased: 'true',
+      });
       expect(res.status).to.equal(422);
       const en = await post(staff, '/investors', { nameKo: '', nameEn: '', type: '', website: 'not a url' });
       expect(en.status).to.equal(422);
@@ -126,7 +142,11 @@ describe('investor organisations', () => {
     it('when the error messages are shown in English, then they say what to fix', async () => {
       const staff = await loginAs(t.app, 'staff');
       const token = await staff.csrf();
-      const res = await staff.post('/investors').set('Accept-Language', 'en').type('form').send({ _csrf: token, nameEn: 'Fine Name', type: 'vc', website: 'javascript:alert(1)' });
+      const res = await staff
+        .post('/investors')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: token, nameEn: 'Fine Name', type: 'vc', website: 'javascript:alert(1)' });
       expect(res.status).to.equal(422);
       expect(fieldBlock(res.text, 'website')).to.contain('Enter a web address starting with http:// or https://.');
       expect(fieldBlock(res.text, 'nameEn')).to.contain('value="Fine Name"');
@@ -136,7 +156,11 @@ describe('investor organisations', () => {
       await makeInvestorOrg({ nameEn: 'BNK Venture Capital' });
       const staff = await loginAs(t.app, 'staff');
       const token = await staff.csrf();
-      const res = await staff.post('/investors').set('Accept-Language', 'en').type('form').send({ _csrf: token, nameEn: ' bnk venture capital', type: 'vc' });
+      const res = await staff
+        .post('/investors')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: token, nameEn: ' bnk venture capital', type: 'vc' });
       expect(res.status).to.equal(422);
       expect(fieldBlock(res.text, 'nameEn')).to.contain('An investor with this name already exists.');
       expect(fieldBlock(res.text, 'type')).to.match(/<option value="vc" selected>/);
@@ -153,7 +177,13 @@ describe('investor organisations', () => {
       expect(versionOf(form.text)).to.equal('0');
       expect(form.text).to.contain('value="Old Name"');
 
-      const res = await post(staff, `/investors/${org._id}`, { _version: '0', nameKo: org.nameKo!, nameEn: 'New Name', type: 'cvc', website: '' });
+      const res = await post(staff, `/investors/${org._id}`, {
+        _version: '0',
+        nameKo: org.nameKo!,
+        nameEn: 'New Name',
+        type: 'cvc',
+        website: '',
+      });
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal(`/investors/${org._id}`);
       const stored = await InvestorOrgModel.findById(org._id).lean();
@@ -172,7 +202,12 @@ describe('investor organisations', () => {
     it('when a save changes nothing, then no version is spent and no audit entry is written', async () => {
       const org = await makeInvestorOrg({ nameEn: 'Same Name', nameKo: '같은이름', type: 'bank' });
       const staff = await loginAs(t.app, 'staff');
-      const res = await post(staff, `/investors/${org._id}`, { _version: '0', nameKo: '같은이름', nameEn: 'Same Name', type: 'bank' });
+      const res = await post(staff, `/investors/${org._id}`, {
+        _version: '0',
+        nameKo: '같은이름',
+        nameEn: 'Same Name',
+        type: 'bank',
+      });
       expect(res.status).to.equal(302);
       expect((await InvestorOrgModel.findById(org._id).lean())!.__v).to.equal(0);
       expect(await AuditEntryModel.countDocuments({ action: 'update' })).to.equal(0);
@@ -199,7 +234,11 @@ describe('investor organisations', () => {
       expect(formA._version).to.equal('0');
       expect(formB._version).to.equal('0');
 
-      const saveA = await post(first, `/investors/${org._id}`, { ...formA, nameEn: 'Shared Capital Partners', bifcBased: 'true' } as Record<string, string>);
+      const saveA = await post(first, `/investors/${org._id}`, {
+        ...formA,
+        nameEn: 'Shared Capital Partners',
+        bifcBased: 'true',
+      });
       expect(saveA.status).to.equal(302);
 
       const tokenB = await second.csrf();
@@ -226,9 +265,18 @@ describe('investor organisations', () => {
       expect(await AuditEntryModel.countDocuments({ entityId: org._id, action: 'update' })).to.equal(1);
 
       // Saving the merged form is a deliberate choice: nothing the first editor did is lost.
-      const again = await post(second, `/investors/${org._id}`, { ...loadedForm(saveB.text), nameEn: 'Shared Capital Group', type: 'bank' } as Record<string, string>);
+      const again = await post(second, `/investors/${org._id}`, {
+        ...loadedForm(saveB.text),
+        nameEn: 'Shared Capital Group',
+        type: 'bank',
+      });
       expect(again.status).to.equal(302);
-      expect(await InvestorOrgModel.findById(org._id).lean()).to.include({ nameEn: 'Shared Capital Group', type: 'bank', bifcBased: true, __v: 2 });
+      expect(await InvestorOrgModel.findById(org._id).lean()).to.include({
+        nameEn: 'Shared Capital Group',
+        type: 'bank',
+        bifcBased: true,
+        __v: 2,
+      });
     });
 
     it('when a save comes without a version (not from the edit form), then it is saved against the stored version', async () => {
@@ -242,7 +290,9 @@ describe('investor organisations', () => {
     it('when the investor does not exist, then the edit page and the save are 404', async () => {
       const staff = await loginAs(t.app, 'staff');
       expect((await staff.get('/investors/0123456789abcdef01234567/edit')).status).to.equal(404);
-      expect((await post(staff, '/investors/0123456789abcdef01234567', { _version: '0', nameEn: 'X', type: 'vc' })).status).to.equal(404);
+      expect(
+        (await post(staff, '/investors/0123456789abcdef01234567', { _version: '0', nameEn: 'X', type: 'vc' })).status,
+      ).to.equal(404);
       expect((await staff.get('/investors/not-an-id')).status).to.equal(404);
     });
   });
@@ -275,8 +325,8 @@ describe('investor organisations', () => {
         ['archive', 1],
         ['restore', 2],
       ]);
-      expect(entries[0]!.changes).to.deep.include({ field: 'archived', before: false, after: true });
-      expect(entries[1]!.changes).to.deep.include({ field: 'archived', before: true, after: false });
+      expect(entries[0].changes).to.deep.include({ field: 'archived', before: false, after: true });
+      expect(entries[1].changes).to.deep.include({ field: 'archived', before: true, after: false });
     });
 
     it('when an archived investor is archived again, then nothing is written twice', async () => {
@@ -294,7 +344,7 @@ describe('investor organisations', () => {
       const staff = await loginAs(t.app, 'staff');
       const form = loadedForm((await staff.get(`/investors/${org._id}/edit`)).text);
       await post(staff, `/investors/${org._id}/archive`, {});
-      const res = await post(staff, `/investors/${org._id}`, { ...form, nameEn: 'Edited' } as Record<string, string>);
+      const res = await post(staff, `/investors/${org._id}`, { ...form, nameEn: 'Edited' });
       expect(res.status).to.equal(302);
       expect(await InvestorOrgModel.findById(org._id).lean()).to.include({ nameEn: 'Edited', archived: true, __v: 2 });
     });
@@ -308,7 +358,14 @@ describe('investor organisations', () => {
         const n = i + 1;
         const word = n <= 10 ? 'Alpha' : n <= 20 ? 'Beta' : 'Gamma';
         const nameEn = `${word} ${String(n).padStart(2, '0')}`;
-        return { nameEn, nameKo: `기관 ${n}`, nameKey: nameEn.toLowerCase(), type: TYPES[n % 3], bifcBased: n % 2 === 0, archived: n === 30 };
+        return {
+          nameEn,
+          nameKo: `기관 ${n}`,
+          nameKey: nameEn.toLowerCase(),
+          type: TYPES[n % 3],
+          bifcBased: n % 2 === 0,
+          archived: n === 30,
+        };
       });
       return InvestorOrgModel.insertMany(docs);
     }
@@ -329,7 +386,10 @@ describe('investor organisations', () => {
       // 29 non-archived: 25 + 4, none twice, sorted by name.
       expect(ids2).to.have.length(4);
       expect(hrefOf(page2.text, 'next')).to.equal(undefined);
-      const byName = orgs.filter((o) => !o.archived).sort((a, b) => a.nameKey.localeCompare(b.nameKey)).map((o) => String(o._id));
+      const byName = orgs
+        .filter((o) => !o.archived)
+        .sort((a, b) => a.nameKey.localeCompare(b.nameKey))
+        .map((o) => String(o._id));
       expect([...ids1, ...ids2]).to.deep.equal(byName);
 
       const back = await staff.get(hrefOf(page2.text, 'prev')!);
@@ -364,10 +424,20 @@ describe('investor organisations', () => {
       const orgs = await seedThirty();
       const staff = await loginAs(t.app, 'staff');
       const banks = rowIds((await staff.get('/investors?type=bank')).text);
-      expect(banks.sort()).to.deep.equal(orgs.filter((o) => o.type === 'bank' && !o.archived).map((o) => String(o._id)).sort());
+      expect(banks.sort()).to.deep.equal(
+        orgs
+          .filter((o) => o.type === 'bank' && !o.archived)
+          .map((o) => String(o._id))
+          .sort(),
+      );
 
       const bifc = rowIds((await staff.get('/investors?bifc=true&type=cvc')).text);
-      expect(bifc.sort()).to.deep.equal(orgs.filter((o) => o.type === 'cvc' && o.bifcBased && !o.archived).map((o) => String(o._id)).sort());
+      expect(bifc.sort()).to.deep.equal(
+        orgs
+          .filter((o) => o.type === 'cvc' && o.bifcBased && !o.archived)
+          .map((o) => String(o._id))
+          .sort(),
+      );
       const elsewhere = rowIds((await staff.get('/investors?bifc=false')).text);
       expect(elsewhere).to.have.length(15);
 
@@ -384,7 +454,9 @@ describe('investor organisations', () => {
       expect((await staff.get('/investors?type=hedge-fund')).status).to.equal(400);
       expect((await staff.get('/investors?bifc=maybe')).status).to.equal(400);
       expect((await staff.get('/investors?after=not*a*cursor')).status).to.equal(400);
-      expect((await staff.get(`/investors?after=${Buffer.from('["x","nope"]').toString('base64url')}`)).status).to.equal(400);
+      expect(
+        (await staff.get(`/investors?after=${Buffer.from('["x","nope"]').toString('base64url')}`)).status,
+      ).to.equal(400);
       expect((await staff.get('/investors?sort[$ne]=1')).status).to.equal(400);
       expect((await staff.get('/investors?q=a&q=b')).status).to.equal(400);
     });
@@ -394,12 +466,51 @@ describe('investor organisations', () => {
     it('when an investor took part in rounds, then its page lists them with the firm, stage, date, its amount and lead, and the list counts them', async () => {
       const org = await makeInvestorOrg({ nameEn: 'Round Tripper' });
       const other = await makeInvestorOrg({ nameEn: 'Someone Else' });
-      const firmA = await FirmModel.create({ nameKo: '페이랩', nameEn: 'PayLab', sortName: 'paylab', sectorPrimary: 'payments', status: 'resident' });
-      const firmB = await FirmModel.create({ nameKo: '체인웍스', nameEn: 'ChainWorks', sortName: 'chainworks', sectorPrimary: 'digital-assets', status: 'resident' });
+      const firmA = await FirmModel.create({
+        nameKo: '페이랩',
+        nameEn: 'PayLab',
+        sortName: 'paylab',
+        sectorPrimary: 'payments',
+        status: 'resident',
+      });
+      const firmB = await FirmModel.create({
+        nameKo: '체인웍스',
+        nameEn: 'ChainWorks',
+        sortName: 'chainworks',
+        sectorPrimary: 'digital-assets',
+        status: 'resident',
+      });
       await FundingRoundModel.create([
-        { firm: firmA._id, stage: 'seed', instrument: 'rcps', amountKrw: 1_000_000_000, status: 'closed', closedOn: '2025-03-14', participants: [{ investor: org._id, amountKrw: 500_000_000, lead: true }, { investor: other._id, amountKrw: 500_000_000 }] },
-        { firm: firmB._id, stage: 'series-a', instrument: 'preferred', amountKrw: 3_000_000_000, status: 'closed', closedOn: '2026-01-20', participants: [{ investor: org._id, amountKrw: 250_000_000, lead: false }] },
-        { firm: firmB._id, stage: 'bridge', instrument: 'safe', amountKrw: 100_000_000, status: 'closed', closedOn: '2024-05-01', participants: [{ investor: other._id, amountKrw: 100_000_000 }] },
+        {
+          firm: firmA._id,
+          stage: 'seed',
+          instrument: 'rcps',
+          amountKrw: 1_000_000_000,
+          status: 'closed',
+          closedOn: '2025-03-14',
+          participants: [
+            { investor: org._id, amountKrw: 500_000_000, lead: true },
+            { investor: other._id, amountKrw: 500_000_000 },
+          ],
+        },
+        {
+          firm: firmB._id,
+          stage: 'series-a',
+          instrument: 'preferred',
+          amountKrw: 3_000_000_000,
+          status: 'closed',
+          closedOn: '2026-01-20',
+          participants: [{ investor: org._id, amountKrw: 250_000_000, lead: false }],
+        },
+        {
+          firm: firmB._id,
+          stage: 'bridge',
+          instrument: 'safe',
+          amountKrw: 100_000_000,
+          status: 'closed',
+          closedOn: '2024-05-01',
+          participants: [{ investor: other._id, amountKrw: 100_000_000 }],
+        },
       ]);
       const staff = await loginAs(t.app, 'staff');
       const page = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
@@ -426,10 +537,27 @@ describe('investor organisations', () => {
 
     it('when a round is shown on the investor page and on the firm page, then its stage reads the same on both', async () => {
       const org = await makeInvestorOrg({ nameEn: 'Stage Reader' });
-      const firm = await FirmModel.create({ nameKo: '프리에이', nameEn: 'PreA Labs', sortName: 'prea labs', sectorPrimary: 'payments', status: 'resident' });
-      await FundingRoundModel.create({ firm: firm._id, stage: 'pre-a', instrument: 'rcps', amountKrw: 800_000_000, status: 'closed', closedOn: '2025-09-01', participants: [{ investor: org._id, amountKrw: 800_000_000 }] });
+      const firm = await FirmModel.create({
+        nameKo: '프리에이',
+        nameEn: 'PreA Labs',
+        sortName: 'prea labs',
+        sectorPrimary: 'payments',
+        status: 'resident',
+      });
+      await FundingRoundModel.create({
+        firm: firm._id,
+        stage: 'pre-a',
+        instrument: 'rcps',
+        amountKrw: 800_000_000,
+        status: 'closed',
+        closedOn: '2025-09-01',
+        participants: [{ investor: org._id, amountKrw: 800_000_000 }],
+      });
       const staff = await loginAs(t.app, 'staff');
-      for (const [lang, stage] of [['en', 'Pre-Series A'], ['ko', '프리 시리즈 A']] as const) {
+      for (const [lang, stage] of [
+        ['en', 'Pre-Series A'],
+        ['ko', '프리 시리즈 A'],
+      ] as const) {
         const investorPage = await staff.get(`/investors/${org._id}`).set('Accept-Language', lang);
         const firmPage = await staff.get(`/firms/${firm._id}`).set('Accept-Language', lang);
         expect(investorPage.text.slice(investorPage.text.indexOf('rounds-joined')), lang).to.contain(stage);

@@ -23,11 +23,16 @@ describe('sign-in limits (per account and IP, per IP, per account)', () => {
     return async (email: string, password: string) => {
       const agent = agentOf(t.app);
       const page = await agent.get('/login').set('X-Forwarded-For', ip);
-      return agent.post('/login').set('X-Forwarded-For', ip).type('form').send({ _csrf: csrfFrom(page.text), email, password });
+      return agent
+        .post('/login')
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email, password });
     };
   }
 
-  const pairRow = (email: string, ip: string) => mongoose.connection.collection('login_limits').findOne({ key: `acct_ip:${email}_${ip}` });
+  const pairRow = (email: string, ip: string) =>
+    mongoose.connection.collection('login_limits').findOne({ key: `acct_ip:${email}_${ip}` });
 
   it('when one IP fails on an account 3 times in a row, then that IP is refused even with the right password for the whole block (429 with Retry-After)', async () => {
     const user = await makeUser();
@@ -94,7 +99,9 @@ describe('sign-in limits (per account and IP, per IP, per account)', () => {
     const tookMs = Date.now() - started;
     expect(res.status).to.equal(302);
     expect(tookMs).to.be.at.least(limits.account.maxDelayMs - 20);
-    expect((await mongoose.connection.collection('login_limits').findOne({ key: `acct:${user.email}` }))?.points).to.equal(8);
+    expect(
+      (await mongoose.connection.collection('login_limits').findOne({ key: `acct:${user.email}` }))?.points,
+    ).to.equal(8);
   });
 
   it('when an admin account is attacked from one IP, then the admin at another IP still signs in and reaches admin pages', async () => {
@@ -104,7 +111,11 @@ describe('sign-in limits (per account and IP, per IP, per account)', () => {
     expect((await attacker(admin.email, TEST_PASSWORD)).status).to.equal(429);
     const agent = agentOf(t.app);
     const page = await agent.get('/login').set('X-Forwarded-For', '203.0.113.6');
-    const res = await agent.post('/login').set('X-Forwarded-For', '203.0.113.6').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: TEST_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .set('X-Forwarded-For', '203.0.113.6')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: TEST_PASSWORD });
     expect(res.status).to.equal(302);
     expect((await agent.get('/admin/users').set('X-Forwarded-For', '203.0.113.6')).status).to.equal(200);
   });
@@ -122,6 +133,9 @@ describe('sign-in limits (per account and IP, per IP, per account)', () => {
     expect(wrong.text).to.match(FAILED);
     expect(wrong.text).to.not.match(DEACTIVATED);
     const unknown = await browser('nobody@x.example', 'nope');
-    expect([unknown.status, FAILED.exec(unknown.text)?.[0]]).to.deep.equal([wrong.status, FAILED.exec(wrong.text)?.[0]]);
+    expect([unknown.status, FAILED.exec(unknown.text)?.[0]]).to.deep.equal([
+      wrong.status,
+      FAILED.exec(wrong.text)?.[0],
+    ]);
   });
 });

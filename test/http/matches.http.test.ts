@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import type { Response } from 'superagent';
 import { useTestApp, formBody, loginAs, type Agent } from '../helpers/app.js';
+import { download } from '../helpers/download.js';
 import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { captureCommands } from '../helpers/commands.js';
 import {
@@ -35,19 +35,6 @@ function boardColumns(html: string): Record<string, string[]> {
     ].map((m) => m[1]);
   }
   return out;
-}
-
-// The raw bytes of a download (supertest would decode text and hide the BOM).
-async function download(agent: Agent, path: string, lang = 'en'): Promise<Response & { body: Buffer }> {
-  return (await agent
-    .get(path)
-    .set('Accept-Language', lang)
-    .buffer(true)
-    .parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }));
 }
 
 describe('deal flow (staff pages)', () => {
@@ -535,7 +522,7 @@ describe('deal flow (staff pages)', () => {
     expect(res.headers['content-type']).to.contain('text/csv');
     expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const text = res.body.toString('utf8').slice(1);
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text, { columns: true });
     expect(rows.map((r) => r.Startup)).to.deep.equal(['Csv Three', "'=Csv Two", 'Csv One']);
     expect(rows[2]).to.include({
       Stage: 'Meeting',

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
-import { createMatch, moveMatch, respondAsInvestor, getMatch, MATCH_EXISTS, BAD_MOVE } from '../../server/matches/matches.service.js';
+import {
+  createMatch,
+  moveMatch,
+  respondAsInvestor,
+  getMatch,
+  MATCH_EXISTS,
+  BAD_MOVE,
+} from '../../server/matches/matches.service.js';
 import { countUnread, notificationsOf } from '../../server/notifications/index.js';
 import { MatchModel } from '../../models/match.model.js';
 import { UserModel } from '../../models/user.model.js';
@@ -43,7 +50,11 @@ describe('matches: the pipeline rules against the database', () => {
 
   it('when two people create the same pair at once, then exactly one match exists', async () => {
     const { actor, firmId, investorId } = await setUp();
-    const results = await Promise.allSettled([createMatch({ firmId, investorId }, actor), createMatch({ firmId, investorId }, actor), createMatch({ firmId, investorId }, actor)]);
+    const results = await Promise.allSettled([
+      createMatch({ firmId, investorId }, actor),
+      createMatch({ firmId, investorId }, actor),
+      createMatch({ firmId, investorId }, actor),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     expect(await MatchModel.countDocuments({ firm: firmId, investor: investorId })).to.equal(1);
   });
@@ -52,10 +63,13 @@ describe('matches: the pipeline rules against the database', () => {
     const { actor, firmId, investorId } = await setUp();
     const { id } = await createMatch({ firmId, investorId }, actor);
     expect((await rejection(moveMatch(id, { to: 'invested' }, actor))).code).to.equal(BAD_MOVE);
-    for (const to of ['introduced', 'meeting', 'due-diligence', 'term-sheet'] as const) await moveMatch(id, { to }, actor);
+    for (const to of ['introduced', 'meeting', 'due-diligence', 'term-sheet'] as const)
+      await moveMatch(id, { to }, actor);
     expect((await rejection(moveMatch(id, { to: 'passed' }, actor))).status).to.equal(422);
     await moveMatch(id, { to: 'invested' }, actor);
-    expect((await rejection(moveMatch(id, { to: 'passed', reason: 'other' }, actor))).details).to.include({ reason: 'closed' });
+    expect((await rejection(moveMatch(id, { to: 'passed', reason: 'other' }, actor))).details).to.include({
+      reason: 'closed',
+    });
     const match = await getMatch(id);
     expect(match.open).to.equal(false);
     expect(match.history.every((h) => String(h.by) === actor.id && h.at instanceof Date)).to.equal(true);
@@ -66,7 +80,10 @@ describe('matches: the pipeline rules against the database', () => {
     const { actor, firmId, investorId } = await setUp();
     const { id } = await createMatch({ firmId, investorId }, actor);
     const version = (await getMatch(id)).__v;
-    const results = await Promise.allSettled([moveMatch(id, { to: 'introduced', version }, actor), moveMatch(id, { to: 'passed', reason: 'timing', version }, actor)]);
+    const results = await Promise.allSettled([
+      moveMatch(id, { to: 'introduced', version }, actor),
+      moveMatch(id, { to: 'passed', reason: 'timing', version }, actor),
+    ]);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).to.have.length(1);
     expect((refused[0].reason as AppError).code).to.equal('edit_conflict');
@@ -81,7 +98,9 @@ describe('matches: the pipeline rules against the database', () => {
     expect((await getMatch(matchId)).stage).to.equal('intro-requested');
     const notes = await notificationsOf(String(staff._id));
     expect(notes.map((n) => n.kind)).to.deep.equal(['intro-request']);
-    expect((await UserModel.findById(staff._id).lean())!.unreadNotifications).to.equal(await countUnread(String(staff._id)));
+    expect((await UserModel.findById(staff._id).lean())!.unreadNotifications).to.equal(
+      await countUnread(String(staff._id)),
+    );
     const pass = await rejection(respondAsInvestor(firmId, investorId, { kind: 'pass' }, actor));
     expect(pass.status).to.equal(422);
   });

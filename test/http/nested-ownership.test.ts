@@ -16,16 +16,49 @@ describe('nested routes check that the child belongs to the firm in the URL', ()
 
   async function setup(): Promise<Fixture> {
     const [a, b] = [await makeFirm({ nameEn: 'Firm A' }), await makeFirm({ nameEn: 'Firm B' })];
-    const person = await PersonModel.create({ name: '김부산', email: 'kim@firm-b.example', firms: [{ firm: b._id, role: 'founder' }] });
-    const { round } = await createRound(String(b._id), roundBody.parse({ stage: 'seed', instrument: 'safe', status: 'closed', amountKrw: '3억', closedOn: '2025-01-10', participants: [] }), null);
+    const person = await PersonModel.create({
+      name: '김부산',
+      email: 'kim@firm-b.example',
+      firms: [{ firm: b._id, role: 'founder' }],
+    });
+    const { round } = await createRound(
+      String(b._id),
+      roundBody.parse({
+        stage: 'seed',
+        instrument: 'safe',
+        status: 'closed',
+        amountKrw: '3억',
+        closedOn: '2025-01-10',
+        participants: [],
+      }),
+      null,
+    );
     const staff = await loginAs(t.app, 'staff');
-    return { firmA: String(a._id), firmB: String(b._id), personId: String(person._id), roundId: String(round._id), staff, token: await staff.csrf() };
+    return {
+      firmA: String(a._id),
+      firmB: String(b._id),
+      personId: String(person._id),
+      roundId: String(round._id),
+      staff,
+      token: await staff.csrf(),
+    };
   }
 
   const personBody = { name: 'Renamed Through A', email: 'kim@firm-b.example' };
-  const roundEdit = { stage: 'series-a', instrument: 'rcps', status: 'closed', amountKrw: '30억', closedOn: '2025-02-01' };
+  const roundEdit = {
+    stage: 'series-a',
+    instrument: 'rcps',
+    status: 'closed',
+    amountKrw: '30억',
+    closedOn: '2025-02-01',
+  };
 
-  type Route = { method: 'get' | 'post'; path: (firm: string, f: Fixture) => string; body?: Record<string, unknown>; ok: number };
+  type Route = {
+    method: 'get' | 'post';
+    path: (firm: string, f: Fixture) => string;
+    body?: Record<string, unknown>;
+    ok: number;
+  };
   const routes: Route[] = [
     { method: 'get', path: (firm, f) => `/firms/${firm}/people/${f.personId}/edit`, ok: 200 },
     { method: 'post', path: (firm, f) => `/firms/${firm}/people/${f.personId}`, body: personBody, ok: 302 },
@@ -36,7 +69,13 @@ describe('nested routes check that the child belongs to the firm in the URL', ()
   ];
 
   const send = (f: Fixture, r: Route, firm: string) =>
-    r.method === 'get' ? f.staff.get(r.path(firm, f)).set('Accept', 'text/html') : f.staff.post(r.path(firm, f)).set('Accept', 'text/html').type('form').send(formBody({ _csrf: f.token, ...r.body }));
+    r.method === 'get'
+      ? f.staff.get(r.path(firm, f)).set('Accept', 'text/html')
+      : f.staff
+          .post(r.path(firm, f))
+          .set('Accept', 'text/html')
+          .type('form')
+          .send(formBody({ _csrf: f.token, ...r.body }));
 
   const snapshot = async (f: Fixture) => ({
     person: await PersonModel.findById(f.personId).lean(),

@@ -29,11 +29,22 @@ const day = fc.integer({ min: 0, max: DAYS.length - 1 }).map((i) => DAYS[i]);
 // A status history as the pipeline records it: applicant, then moves on non-decreasing days; residency may end and
 // start again.
 const history = fc
-  .array(fc.tuple(fc.constantFrom<FirmStatus>('screening', 'admitted', 'resident', 'graduated', 'exited', 'withdrawn', 'resident'), day), { minLength: 0, maxLength: 5 })
-  .chain((moves) => day.map((start) => {
-    const days = [start, ...moves.map(([, d]) => d)].sort();
-    return [['applicant', days[0]] as [FirmStatus, string], ...moves.map(([s], i) => [s, days[i + 1]] as [FirmStatus, string])];
-  }));
+  .array(
+    fc.tuple(
+      fc.constantFrom<FirmStatus>('screening', 'admitted', 'resident', 'graduated', 'exited', 'withdrawn', 'resident'),
+      day,
+    ),
+    { minLength: 0, maxLength: 5 },
+  )
+  .chain((moves) =>
+    day.map((start) => {
+      const days = [start, ...moves.map(([, d]) => d)].sort();
+      return [
+        ['applicant', days[0]] as [FirmStatus, string],
+        ...moves.map(([s], i) => [s, days[i + 1]] as [FirmStatus, string]),
+      ];
+    }),
+  );
 
 type Command =
   | { kind: 'insertFirm'; history: [FirmStatus, string][]; sector: number; headcount: number }
@@ -52,19 +63,56 @@ const initialFirm = fc.record({
   kind: fc.constant('insertFirm' as const),
   history: fc.tuple(day, day, fc.option(day, { nil: undefined })).map(([a, b, c]): [FirmStatus, string][] => {
     const [d1, d2, d3] = [a, b, c ?? a].sort();
-    return c === undefined ? [['applicant', d1], ['resident', d2]] : [['applicant', d1], ['resident', d2], ['graduated', d3]];
+    return c === undefined
+      ? [
+          ['applicant', d1],
+          ['resident', d2],
+        ]
+      : [
+          ['applicant', d1],
+          ['resident', d2],
+          ['graduated', d3],
+        ];
   }),
   sector: fc.nat({ max: 9 }),
   headcount: fc.nat({ max: 80 }),
 });
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({ kind: fc.constant('insertFirm' as const), history, sector: fc.nat({ max: 9 }), headcount: fc.nat({ max: 80 }) }),
+  fc.record({
+    kind: fc.constant('insertFirm' as const),
+    history,
+    sector: fc.nat({ max: 9 }),
+    headcount: fc.nat({ max: 80 }),
+  }),
   fc.record({ kind: fc.constant('createFirm' as const), resident: fc.boolean(), headcount: fc.nat({ max: 80 }) }),
-  fc.record({ kind: fc.constant('status' as const), firm: index, to: fc.constantFrom<FirmStatus>('resident', 'graduated', 'exited', 'screening', 'admitted') }),
-  fc.record({ kind: fc.constant('edit' as const), firm: index, headcount: fc.nat({ max: 80 }), sector: fc.nat({ max: 9 }), stage: fc.nat({ max: 8 }), tipsSelectedOn: fc.option(day, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('status' as const),
+    firm: index,
+    to: fc.constantFrom<FirmStatus>('resident', 'graduated', 'exited', 'screening', 'admitted'),
+  }),
+  fc.record({
+    kind: fc.constant('edit' as const),
+    firm: index,
+    headcount: fc.nat({ max: 80 }),
+    sector: fc.nat({ max: 9 }),
+    stage: fc.nat({ max: 8 }),
+    tipsSelectedOn: fc.option(day, { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('history' as const), firm: index, history }),
-  fc.record({ kind: fc.constant('round' as const), firm: index, amount: fc.integer({ min: 1, max: 50 }), closedOn: day, closed: fc.boolean() }),
-  fc.record({ kind: fc.constant('editRound' as const), round: index, amount: fc.integer({ min: 1, max: 50 }), closedOn: day, closed: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('round' as const),
+    firm: index,
+    amount: fc.integer({ min: 1, max: 50 }),
+    closedOn: day,
+    closed: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('editRound' as const),
+    round: index,
+    amount: fc.integer({ min: 1, max: 50 }),
+    closedOn: day,
+    closed: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('deleteRound' as const), round: index }),
   fc.record({ kind: fc.constant('deleteFirm' as const), firm: index }),
 );
@@ -75,8 +123,15 @@ async function insertFirm(c: Extract<Command, { kind: 'insertFirm' }>) {
   const base = { nameEn: `Random ${brn}`, brn: brnWithCheckDigit(String(444_000_000 + brn)) };
   const at = new Date();
   const firm = await FirmModel.create({
-    ...base, sortName: sortNameOf(base), sortNameKo: sortNameKoOf(base), searchTokens: searchTokensOf(base), sectorPrimary: SECTORS[c.sector],
-    headcount: c.headcount, status: c.history.at(-1)![0], statusHistory: c.history.map(([status, on]) => ({ status, on, at })), lastActivityAt: at,
+    ...base,
+    sortName: sortNameOf(base),
+    sortNameKo: sortNameKoOf(base),
+    searchTokens: searchTokensOf(base),
+    sectorPrimary: SECTORS[c.sector],
+    headcount: c.headcount,
+    status: c.history.at(-1)![0],
+    statusHistory: c.history.map(([status, on]) => ({ status, on, at })),
+    lastActivityAt: at,
   });
   // What a service does after its write.
   await refreshReportMonths(firm._id);
@@ -96,7 +151,15 @@ async function apply(c: Command, actor: { id: string; email: string }) {
       return insertFirm(c);
     case 'createFirm':
       brn += 1;
-      return createFirm(createFirmBody.parse({ nameEn: `Service ${brn}`, sectorPrimary: 'lending', headcount: String(c.headcount), status: c.resident ? 'resident' : 'applicant' }), actor);
+      return createFirm(
+        createFirmBody.parse({
+          nameEn: `Service ${brn}`,
+          sectorPrimary: 'lending',
+          headcount: String(c.headcount),
+          status: c.resident ? 'resident' : 'applicant',
+        }),
+        actor,
+      );
     case 'status': {
       const firm = pick(firms, c.firm);
       if (firm) await changeStatus(String(firm._id), { status: c.to, on: seoulToday() }, actor).catch(refused);
@@ -105,7 +168,13 @@ async function apply(c: Command, actor: { id: string; email: string }) {
     case 'edit': {
       const firm = pick(firms, c.firm);
       if (!firm) return;
-      const body = { nameEn: firm.nameEn, sectorPrimary: SECTORS[c.sector], stage: FIRM_STAGES[c.stage], headcount: String(c.headcount), tipsSelectedOn: c.tipsSelectedOn ?? '' };
+      const body = {
+        nameEn: firm.nameEn,
+        sectorPrimary: SECTORS[c.sector],
+        stage: FIRM_STAGES[c.stage],
+        headcount: String(c.headcount),
+        tipsSelectedOn: c.tipsSelectedOn ?? '',
+      };
       await updateFirm(String(firm._id), updateFirmBody.parse(body), actor);
       return;
     }
@@ -113,21 +182,38 @@ async function apply(c: Command, actor: { id: string; email: string }) {
       const firm = pick(firms, c.firm);
       if (!firm) return;
       const at = new Date();
-      await FirmModel.updateOne({ _id: firm._id }, { $set: { status: c.history.at(-1)![0], statusHistory: c.history.map(([status, on]) => ({ status, on, at })) } });
+      await FirmModel.updateOne(
+        { _id: firm._id },
+        {
+          $set: { status: c.history.at(-1)![0], statusHistory: c.history.map(([status, on]) => ({ status, on, at })) },
+        },
+      );
       await refreshReportMonths(firm._id);
       return;
     }
     case 'round': {
       const firm = pick(firms, c.firm);
       if (!firm) return;
-      const input = roundBody.parse({ stage: c.amount % 2 ? 'seed' : 'series-a', instrument: 'rcps', status: c.closed ? 'closed' : 'open', amountKrw: `${c.amount}억`, closedOn: c.closed ? c.closedOn : '' });
+      const input = roundBody.parse({
+        stage: c.amount % 2 ? 'seed' : 'series-a',
+        instrument: 'rcps',
+        status: c.closed ? 'closed' : 'open',
+        amountKrw: `${c.amount}억`,
+        closedOn: c.closed ? c.closedOn : '',
+      });
       await createRound(String(firm._id), input, actor);
       return;
     }
     case 'editRound': {
       const round = pick(rounds, c.round);
       if (!round) return;
-      const input = roundBody.parse({ stage: round.stage, instrument: 'rcps', status: c.closed ? 'closed' : 'planned', amountKrw: `${c.amount}억`, closedOn: c.closed ? c.closedOn : '' });
+      const input = roundBody.parse({
+        stage: round.stage,
+        instrument: 'rcps',
+        status: c.closed ? 'closed' : 'planned',
+        amountKrw: `${c.amount}억`,
+        closedOn: c.closed ? c.closedOn : '',
+      });
       await updateRound(String(round.firm), String(round._id), input, actor);
       return;
     }
@@ -144,31 +230,44 @@ async function apply(c: Command, actor: { id: string; email: string }) {
   }
 }
 
-describe('the reports\' monthly summaries', () => {
+describe("the reports' monthly summaries", () => {
   it('when firms, status histories, headcounts and rounds are changed at random, then the maintained summaries equal a recount from scratch, and their resident counts equal the counting rule on any day', async function () {
     this.timeout(600_000);
     await fc.assert(
-      fc.asyncProperty(fc.array(initialFirm, { minLength: 2, maxLength: 5 }), fc.array(command, { minLength: 1, maxLength: 16 }), fc.array(day, { minLength: 3, maxLength: 3 }), async (initial, commands, checkDays) => {
-        await clearDatabase();
-        const user = await makeUser({ role: 'staff' });
-        const actor = { id: String(user._id), email: user.email };
-        for (const c of [...initial, ...commands]) await apply(c, actor);
+      fc.asyncProperty(
+        fc.array(initialFirm, { minLength: 2, maxLength: 5 }),
+        fc.array(command, { minLength: 1, maxLength: 16 }),
+        fc.array(day, { minLength: 3, maxLength: 3 }),
+        async (initial, commands, checkDays) => {
+          await clearDatabase();
+          const user = await makeUser({ role: 'staff' });
+          const actor = { id: String(user._id), email: user.email };
+          for (const c of [...initial, ...commands]) await apply(c, actor);
 
-        expect(await storedReportMonths()).to.deep.equal(await recountReportMonths());
-        // And against the counting rule itself (cohort-count.ts), on random days and every month's end.
-        const firms = await FirmModel.find({}, { statusHistory: 1 }).lean();
-        const days = [...checkDays, ...monthEnds(FIRST, seoulToday()).filter((_, i) => i % 5 === 0)];
-        const ledger = await loadLedger(days);
-        for (const d of days) expect(ledger.upTo(d).residents, d).to.equal(countResidentOn(firms, d));
-      }),
+          expect(await storedReportMonths()).to.deep.equal(await recountReportMonths());
+          // And against the counting rule itself (cohort-count.ts), on random days and every month's end.
+          const firms = await FirmModel.find({}, { statusHistory: 1 }).lean();
+          const days = [...checkDays, ...monthEnds(FIRST, seoulToday()).filter((_, i) => i % 5 === 0)];
+          const ledger = await loadLedger(days);
+          for (const d of days) expect(ledger.upTo(d).residents, d).to.equal(countResidentOn(firms, d));
+        },
+      ),
       { numRuns: 30 },
     );
   });
 
-  it('when many firms are refreshed at once into the same months, then no refresh loses another\'s entries', async function () {
+  it("when many firms are refreshed at once into the same months, then no refresh loses another's entries", async function () {
     this.timeout(120_000);
     for (let i = 0; i < 12; i++) {
-      await insertFirm({ kind: 'insertFirm', history: [['applicant', '2025-01-02'], ['resident', `2025-03-${String(10 + (i % 3)).padStart(2, '0')}`]], sector: i % 10, headcount: i });
+      await insertFirm({
+        kind: 'insertFirm',
+        history: [
+          ['applicant', '2025-01-02'],
+          ['resident', `2025-03-${String(10 + (i % 3)).padStart(2, '0')}`],
+        ],
+        sector: i % 10,
+        headcount: i,
+      });
     }
     await ReportMonthModel.deleteMany({});
     const firms = await FirmModel.find({}, { _id: 1 }).lean();

@@ -27,25 +27,42 @@ describe('first start', () => {
     const histories = await FirmModel.find({}, { statusHistory: 1 }).lean();
     expect(countResidentOn(histories, '2024-12-31')).to.equal(19);
     expect(countResidentOn(histories, '2026-11-30')).to.be.greaterThan(19);
-    expect(await FirmModel.countDocuments({ status: { $in: ['graduated', 'exited', 'withdrawn'] } })).to.be.greaterThan(3);
+    expect(await FirmModel.countDocuments({ status: { $in: ['graduated', 'exited', 'withdrawn'] } })).to.be.greaterThan(
+      3,
+    );
     const targets = await TargetModel.find({}).sort({ order: 1 }).lean();
-    expect(targets.map((t) => t.metric)).to.deep.equal(['resident-firms', 'bifc-fund-capital', 'capital-raised-resident', 'jobs-resident']);
-    expect(targets[0]).to.deep.include({ baseline: { value: 19, on: '2024-12-31' }, target: { value: 60, on: '2026-12-31' } });
-    expect(targets[1]!.baseline.value).to.equal(140_000_000_000);
+    expect(targets.map((t) => t.metric)).to.deep.equal([
+      'resident-firms',
+      'bifc-fund-capital',
+      'capital-raised-resident',
+      'jobs-resident',
+    ]);
+    expect(targets[0]).to.deep.include({
+      baseline: { value: 19, on: '2024-12-31' },
+      target: { value: 60, on: '2026-12-31' },
+    });
+    expect(targets[1].baseline.value).to.equal(140_000_000_000);
     expect(await metricOn('bifc-fund-capital', '2024-12-31')).to.equal(140_000_000_000);
     expect(await metricOn('resident-firms', '2024-12-31')).to.equal(19);
     expect(await ReportMonthModel.countDocuments()).to.be.greaterThan(24);
     expect(await FundingRoundModel.countDocuments({ status: 'closed' })).to.be.greaterThan(20);
-    expect(await FirmModel.countDocuments({ status: { $in: ['applicant', 'screening', 'admitted'] } })).to.be.greaterThan(0);
+    expect(
+      await FirmModel.countDocuments({ status: { $in: ['applicant', 'screening', 'admitted'] } }),
+    ).to.be.greaterThan(0);
     // A founder per firm, and the investor organisations' contacts.
-    expect(await PersonModel.countDocuments({ 'firms.0': { $exists: true } })).to.equal(await FirmModel.countDocuments());
+    expect(await PersonModel.countDocuments({ 'firms.0': { $exists: true } })).to.equal(
+      await FirmModel.countDocuments(),
+    );
     const investor = await UserModel.findOne({ email: 'investor@example.org' }).lean();
     expect(investor!.investorOrg).to.not.equal(undefined);
     expect((await InvestorOrgModel.findById(investor!.investorOrg).lean())!.nameEn).to.equal('BNK Venture Capital');
     for (const account of DEMO_ACCOUNTS) {
       const agent = agentOf(t.app);
       const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: account.email, password: DEMO_PASSWORD });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: account.email, password: DEMO_PASSWORD });
       expect(res.status, account.email).to.equal(302);
     }
     expect((await seedIfEmpty({ production: false, demoData: true })).kind).to.equal('none');
@@ -57,10 +74,21 @@ describe('first start', () => {
     // The city's baseline: BIFC startup investment funds formed by 2024-12-31.
     const byBaseline = orgs.reduce((sum, o) => sum + fundTotals(o.funds, '2024-12-31').bifcStartupKrw, 0);
     expect(byBaseline).to.equal(140_000_000_000);
-    expect(orgs.flatMap((o) => o.funds).filter((f) => f.bifcStartupFund).every((f) => /^\d{4}-\d{2}-\d{2}$/.test(f.vintage ?? ''))).to.equal(true);
+    expect(
+      orgs
+        .flatMap((o) => o.funds)
+        .filter((f) => f.bifcStartupFund)
+        .every((f) => /^\d{4}-\d{2}-\d{2}$/.test(f.vintage ?? '')),
+    ).to.equal(true);
     expect(orgs.some((o) => o.funds.some((f) => !f.bifcStartupFund))).to.equal(true);
-    expect(orgs.every((o) => (o.thesis?.sectors?.length ?? 0) > 0 && (o.thesis?.stages?.length ?? 0) > 0)).to.equal(true);
-    expect(orgs.every((o) => !o.thesis?.ticketMinKrw || !o.thesis?.ticketMaxKrw || o.thesis.ticketMinKrw <= o.thesis.ticketMaxKrw)).to.equal(true);
+    expect(orgs.every((o) => (o.thesis?.sectors?.length ?? 0) > 0 && (o.thesis?.stages?.length ?? 0) > 0)).to.equal(
+      true,
+    );
+    expect(
+      orgs.every(
+        (o) => !o.thesis?.ticketMinKrw || !o.thesis?.ticketMaxKrw || o.thesis.ticketMinKrw <= o.thesis.ticketMaxKrw,
+      ),
+    ).to.equal(true);
     const bnk = orgs.find((o) => o.nameEn === 'BNK Venture Capital')!;
     expect(bnk.lastContactAt).to.be.instanceOf(Date);
     expect(await PersonModel.countDocuments({ investorOrg: { $exists: true } })).to.be.greaterThan(2);
@@ -76,13 +104,19 @@ describe('first start', () => {
       expect(m.cycle).to.equal(last.cycle);
       expect(m.stageSince.getTime()).to.equal(last.at.getTime());
     }
-    expect(matches.some((m) => m.cycle === 2 && m.history.some((h) => h.cycle === 1 && h.stage === 'passed'))).to.equal(true);
+    expect(matches.some((m) => m.cycle === 2 && m.history.some((h) => h.cycle === 1 && h.stage === 'passed'))).to.equal(
+      true,
+    );
 
     // Shared with BNK: open to every investor or chosen for it, with summaries in both languages.
-    const shared = (await FirmModel.find({ 'sharing.summaryKo': { $exists: true } }).lean()).filter((f) => isSharedWith(f, String(bnk._id)));
+    const shared = (await FirmModel.find({ 'sharing.summaryKo': { $exists: true } }).lean()).filter((f) =>
+      isSharedWith(f, String(bnk._id)),
+    );
     expect(shared.length).to.be.greaterThan(1);
     expect(shared.every((f) => f.sharing?.summaryKo && f.sharing.summaryEn)).to.equal(true);
-    expect(shared.some((f) => !f.fundraising?.openToInvestors && f.sharing!.orgs.some((o) => String(o) === String(bnk._id)))).to.equal(true);
+    expect(
+      shared.some((f) => !f.fundraising?.openToInvestors && f.sharing!.orgs.some((o) => String(o) === String(bnk._id))),
+    ).to.equal(true);
 
     // On a fresh start the pages show it: BNK's page with its thesis, funds, contacts (the demo investor's login marked) and matches.
     const staff = await loginAs(t.app, 'staff');
@@ -94,7 +128,11 @@ describe('first start', () => {
   it('when in production, then no demo data is made, and ADMIN_EMAIL creates only the first admin', async () => {
     expect((await seedIfEmpty({ production: true, demoData: true })).kind).to.equal('none');
     expect(await UserModel.countDocuments()).to.equal(0);
-    const outcome = await seedIfEmpty({ production: true, demoData: false, admin: { email: 'boss@city.example', password: 'a very long password' } });
+    const outcome = await seedIfEmpty({
+      production: true,
+      demoData: false,
+      admin: { email: 'boss@city.example', password: 'a very long password' },
+    });
     expect(outcome).to.deep.equal({ kind: 'admin', accounts: ['boss@city.example'] });
     expect(await UserModel.countDocuments()).to.equal(1);
     expect(await FirmModel.countDocuments()).to.equal(0);

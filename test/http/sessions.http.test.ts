@@ -50,21 +50,29 @@ describe('sessions: nothing stored before sign-in, reads by _id only', () => {
     const agent = agentOf(t.app);
     expect((await agent.get('/investors?q=bnk')).headers.location).to.equal('/login');
     const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
     expect(res.headers.location).to.equal('/investors?q=bnk');
   });
 
   it('when a signed-in page is served, then its session and user are read by _id alone', async () => {
     const staff = await loginAs(t.app, 'staff');
     const { commands } = await captureCommands(() => staff.get('/firms'));
-    const reads = commands.filter((c) => (c.collection === SESSIONS_COLLECTION || c.collection === 'users') && c.name === 'find');
+    const reads = commands.filter(
+      (c) => (c.collection === SESSIONS_COLLECTION || c.collection === 'users') && c.name === 'find',
+    );
     expect(reads.map((c) => c.collection)).to.include.members([SESSIONS_COLLECTION, 'users']);
-    for (const read of reads) expect(Object.keys(read.filter ?? {}), JSON.stringify(read.filter)).to.deep.equal(['_id']);
+    for (const read of reads)
+      expect(Object.keys(read.filter ?? {}), JSON.stringify(read.filter)).to.deep.equal(['_id']);
   });
 
   it('when a session has expired or its user was deactivated, then the user is sent to sign in', async () => {
     const expired = await loginAs(t.app, 'staff');
-    await mongoose.connection.collection(SESSIONS_COLLECTION).updateMany({ userId: expired.userId }, { $set: { expires: new Date(Date.now() - 1000) } });
+    await mongoose.connection
+      .collection(SESSIONS_COLLECTION)
+      .updateMany({ userId: expired.userId }, { $set: { expires: new Date(Date.now() - 1000) } });
     expect((await expired.get('/firms')).headers.location).to.equal('/login');
     const deactivated = await loginAs(t.app, 'staff');
     await UserModel.updateOne({ _id: deactivated.userId }, { $set: { active: false } });
@@ -80,7 +88,10 @@ describe('sessions end when a password or role changes', () => {
     const staff = await loginAs(t.app, 'staff');
     expect((await staff.get('/firms')).status).to.equal(200);
     const token = await admin.csrf();
-    const res = await admin.post(`/admin/users/${staff.userId}`).type('form').send({ _csrf: token, name: 'Staff', role: 'staff', active: 'true', password: 'a brand new password' });
+    const res = await admin
+      .post(`/admin/users/${staff.userId}`)
+      .type('form')
+      .send({ _csrf: token, name: 'Staff', role: 'staff', active: 'true', password: 'a brand new password' });
     expect(res.status).to.equal(302);
     expect((await staff.get('/firms')).headers.location).to.equal('/login');
     expect((await admin.get('/admin/users')).status).to.equal(200);
@@ -90,7 +101,10 @@ describe('sessions end when a password or role changes', () => {
     const admin = await loginAs(t.app, 'admin');
     const staff = await loginAs(t.app, 'staff');
     const token = await admin.csrf();
-    await admin.post(`/admin/users/${staff.userId}`).type('form').send({ _csrf: token, name: 'Staff', role: 'viewer', active: 'true' });
+    await admin
+      .post(`/admin/users/${staff.userId}`)
+      .type('form')
+      .send({ _csrf: token, name: 'Staff', role: 'viewer', active: 'true' });
     expect((await staff.get('/firms')).headers.location).to.equal('/login');
   });
 
@@ -99,20 +113,41 @@ describe('sessions end when a password or role changes', () => {
     const signIn = async () => {
       const agent = agentOf(t.app);
       const page = await agent.get('/login');
-      await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+      await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
       return agent;
     };
     const phone = await signIn();
     const laptop = await signIn();
     const form = await laptop.get('/account/password');
-    const wrong = await laptop.post('/account/password').type('form').send({ _csrf: csrfFrom(form.text), currentPassword: 'not my password', newPassword: 'another long password', confirmPassword: 'another long password' });
+    const wrong = await laptop
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        currentPassword: 'not my password',
+        newPassword: 'another long password',
+        confirmPassword: 'another long password',
+      });
     expect(wrong.status).to.equal(422);
     expect(wrong.text).to.contain('현재 비밀번호가 맞지 않습니다');
     expect((await phone.get('/')).status).to.equal(200);
-    const ok = await laptop.post('/account/password').type('form').send({ _csrf: csrfFrom(wrong.text), currentPassword: TEST_PASSWORD, newPassword: 'another long password', confirmPassword: 'another long password' });
+    const ok = await laptop
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(wrong.text),
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'another long password',
+        confirmPassword: 'another long password',
+      });
     expect(ok.status).to.equal(302);
     expect((await laptop.get('/')).status).to.equal(200);
     expect((await phone.get('/')).headers.location).to.equal('/login');
-    expect(await verifyPassword((await UserModel.findById(user._id).lean())!.passwordHash, 'another long password')).to.equal(true);
+    expect(
+      await verifyPassword((await UserModel.findById(user._id).lean())!.passwordHash, 'another long password'),
+    ).to.equal(true);
   });
 });

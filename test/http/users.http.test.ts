@@ -11,7 +11,17 @@ describe('user management (admins)', () => {
     const admin = await loginAs(t.app, 'admin');
     const org = await makeInvestorOrg();
     const token = await admin.csrf();
-    const res = await admin.post('/admin/users').type('form').send({ _csrf: token, email: 'New.Investor@Fund.example', name: '박투자', role: 'investor', investorOrg: String(org._id), password: 'a long enough password' });
+    const res = await admin
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: token,
+        email: 'New.Investor@Fund.example',
+        name: '박투자',
+        role: 'investor',
+        investorOrg: String(org._id),
+        password: 'a long enough password',
+      });
     expect(res.status).to.equal(302);
     const user = await UserModel.findOne({ email: 'new.investor@fund.example' }).lean();
     expect(String(user!.investorOrg)).to.equal(String(org._id));
@@ -19,7 +29,10 @@ describe('user management (admins)', () => {
     expect(await AuditEntryModel.countDocuments({ entityId: user!._id, action: 'create' })).to.equal(1);
     const agent = agentOf(t.app);
     const page = await agent.get('/login');
-    const login = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: 'new.investor@fund.example', password: 'a long enough password' });
+    const login = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'new.investor@fund.example', password: 'a long enough password' });
     expect(login.status).to.equal(302);
     expect((await admin.get('/admin/users')).text).to.contain('new.investor@fund.example');
   });
@@ -27,7 +40,14 @@ describe('user management (admins)', () => {
   it('when the invite form is wrong, then every error shows beside its field at once and the input is kept (but not the password)', async () => {
     const admin = await loginAs(t.app, 'admin');
     const token = await admin.csrf();
-    const res = await admin.post('/admin/users').type('form').send({ _csrf: token, email: 'not-an-email', name: '홍길동', role: 'investor', investorOrg: '', password: 'short' });
+    const res = await admin.post('/admin/users').type('form').send({
+      _csrf: token,
+      email: 'not-an-email',
+      name: '홍길동',
+      role: 'investor',
+      investorOrg: '',
+      password: 'short',
+    });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('value="not-an-email"');
     expect(res.text).to.contain('value="홍길동"');
@@ -42,7 +62,10 @@ describe('user management (admins)', () => {
     const existing = await makeUser();
     const admin = await loginAs(t.app, 'admin');
     const token = await admin.csrf();
-    const res = await admin.post('/admin/users').type('form').send({ _csrf: token, email: existing.email, name: 'Dup', role: 'viewer', password: 'a long enough password' });
+    const res = await admin
+      .post('/admin/users')
+      .type('form')
+      .send({ _csrf: token, email: existing.email, name: 'Dup', role: 'viewer', password: 'a long enough password' });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('이미 같은 이메일의 사용자가 있습니다');
   });
@@ -51,7 +74,10 @@ describe('user management (admins)', () => {
     const target = await makeUser({ role: 'staff' });
     const admin = await loginAs(t.app, 'admin');
     const token = await admin.csrf();
-    await admin.post(`/admin/users/${target._id}`).type('form').send({ _csrf: token, name: target.name, role: 'viewer', active: 'false' });
+    await admin
+      .post(`/admin/users/${target._id}`)
+      .type('form')
+      .send({ _csrf: token, name: target.name, role: 'viewer', active: 'false' });
     const stored = await UserModel.findById(target._id).lean();
     expect(stored).to.include({ role: 'viewer', active: false });
     const entry = await AuditEntryModel.findOne({ entityId: target._id, action: 'update' }).lean();
@@ -63,7 +89,10 @@ describe('user management (admins)', () => {
     const admin = await loginAs(t.app, 'admin');
     const token = await admin.csrf();
     const me = await UserModel.findOne({ email: admin.email }).lean();
-    const res = await admin.post(`/admin/users/${me!._id}`).type('form').send({ _csrf: token, name: 'Me', role: 'staff', active: 'true' });
+    const res = await admin
+      .post(`/admin/users/${me!._id}`)
+      .type('form')
+      .send({ _csrf: token, name: 'Me', role: 'staff', active: 'true' });
     expect(res.status).to.equal(422);
     expect((await UserModel.findById(me!._id).lean())!.role).to.equal('admin');
   });

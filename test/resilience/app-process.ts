@@ -23,7 +23,12 @@ export type AppProcess = {
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // none, or no pgrep
   }
@@ -34,13 +39,21 @@ function freshDataDir(): string {
   const data = path.join(projectRoot, 'data');
   if (existsSync(path.join(data, 'tools'))) symlinkSync(path.join(data, 'tools'), path.join(dir, 'tools'));
   // The remembered "no mongod to download" verdict spares the child a download attempt.
-  if (existsSync(path.join(data, 'mongod-unavailable.json'))) copyFileSync(path.join(data, 'mongod-unavailable.json'), path.join(dir, 'mongod-unavailable.json'));
+  if (existsSync(path.join(data, 'mongod-unavailable.json')))
+    copyFileSync(path.join(data, 'mongod-unavailable.json'), path.join(dir, 'mongod-unavailable.json'));
   return dir;
 }
 
 export async function startAppProcess(env: Record<string, string>, dataDir = freshDataDir()): Promise<AppProcess> {
   const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...env,
+  };
   delete childEnv.MONGODB_URI; // the embedded database, whatever the test run itself uses
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'index.ts')], {
     cwd: projectRoot,
@@ -67,9 +80,13 @@ export async function startAppProcess(env: Record<string, string>, dataDir = fre
       const check = () => {
         const m = output.match(pattern);
         if (m) return done(() => resolve(m));
-        if (proc.exitCode !== null || proc.signalCode !== null) return done(() => reject(new Error(`app exited before ${pattern}:\n${output.slice(-3000)}`)));
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          return done(() => reject(new Error(`app exited before ${pattern}:\n${output.slice(-3000)}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`))),
+        timeoutMs,
+      );
       const done = (settle: () => void) => {
         clearTimeout(timer);
         waiters.delete(check);
@@ -111,7 +128,18 @@ export async function startAppProcess(env: Record<string, string>, dataDir = fre
   }
   const provider = /"provider":"([a-z-]+)"/.exec(output)?.[1] ?? 'unknown';
   const ferretdbPort = Number(/FerretDB v[\d.]+ \(SQLite\) on 127\.0\.0\.1:(\d+)/.exec(output)?.[1]) || undefined;
-  return { proc, baseUrl: `http://127.0.0.1:${port}`, port, provider, ferretdbPort, ferretdbPid, output: () => output, waitForOutput, exited, kill };
+  return {
+    proc,
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    provider,
+    ferretdbPort,
+    ferretdbPid,
+    output: () => output,
+    waitForOutput,
+    exited,
+    kill,
+  };
 }
 
 // A minimal cookie-keeping browser for the spawned app (fetch, no redirects followed).
@@ -122,7 +150,12 @@ export function browser(baseUrl: string) {
     const res = await fetch(baseUrl + pathname, {
       redirect: 'manual',
       ...init,
-      headers: { Accept: 'text/html', 'Accept-Language': 'en', Cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(init.headers as Record<string, string>) },
+      headers: {
+        Accept: 'text/html',
+        'Accept-Language': 'en',
+        Cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(init.headers as Record<string, string>),
+      },
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');

@@ -29,7 +29,8 @@ async function waitForHealth(baseUrl: string, status: number, withinMs: number):
   for (;;) {
     const res = await fetch(`${baseUrl}/healthz`).catch(() => undefined);
     if (res?.status === status) return Date.now() - started;
-    if (Date.now() - started > withinMs) throw new Error(`/healthz did not answer ${status} within ${withinMs} ms (last: ${res?.status})`);
+    if (Date.now() - started > withinMs)
+      throw new Error(`/healthz did not answer ${status} within ${withinMs} ms (last: ${res?.status})`);
     await sleep(100);
   }
 }
@@ -43,11 +44,14 @@ async function countFirms(port: number): Promise<number> {
   }
 }
 
-const firmIds = (html: string) => [...new Set([...html.matchAll(/href="\/firms\/([0-9a-f]{24})"/g)].map((m) => m[1]))].sort();
+const firmIds = (html: string) =>
+  [...new Set([...html.matchAll(/href="\/firms\/([0-9a-f]{24})"/g)].map((m) => m[1]))].sort();
 
 function skipUnlessFerretdb(ctx: Mocha.Context, app: AppProcess): void {
   if (app.provider === 'ferretdb') return;
-  process.stderr.write(`  skipped: the provider chain chose "${app.provider}", not FerretDB; only FerretDB runs as a supervised child\n`);
+  process.stderr.write(
+    `  skipped: the provider chain chose "${app.provider}", not FerretDB; only FerretDB runs as a supervised child\n`,
+  );
   ctx.skip();
 }
 

@@ -25,7 +25,9 @@ describe('resilience: requests in flight', () => {
     const inFlight = createInFlight();
     const app = appWith(inFlight);
     // Act
-    const slow = supertest(app).get('/slow').then((r) => r);
+    const slow = supertest(app)
+      .get('/slow')
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 100));
     const during = inFlight.count;
     await slow;
@@ -38,7 +40,9 @@ describe('resilience: requests in flight', () => {
     // Arrange
     const inFlight = createInFlight();
     const app = appWith(inFlight);
-    const slow = supertest(app).get('/slow').then((r) => r);
+    const slow = supertest(app)
+      .get('/slow')
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 100));
     // Act
     inFlight.startDraining();
@@ -55,7 +59,9 @@ describe('resilience: requests in flight', () => {
   it('when a request outlasts the wait, then waitForIdle resolves false at the timeout', async () => {
     const inFlight = createInFlight();
     const app = appWith(inFlight);
-    const slow = supertest(app).get('/slow').then((r) => r);
+    const slow = supertest(app)
+      .get('/slow')
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
     expect(await inFlight.waitForIdle(100)).to.equal(false);

@@ -22,10 +22,14 @@ async function appFailingWith(err: unknown, opts: { afterPageContext: boolean })
 
 describe('resilience: the "temporarily unavailable" page', () => {
   for (const afterPageContext of [false, true]) {
-    const where = afterPageContext ? 'in the session store, after the page context' : 'before the page context was set up';
+    const where = afterPageContext
+      ? 'in the session store, after the page context'
+      : 'before the page context was set up';
     it(`when the database is unreachable ${where}, then a 503 page in the visitor's language with Retry-After, never a stack`, async () => {
       // Arrange
-      const app = await appFailingWith(new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017'), { afterPageContext });
+      const app = await appFailingWith(new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017'), {
+        afterPageContext,
+      });
 
       // Act
       const ko = await supertest(app).get('/firms').set('Accept', 'text/html');

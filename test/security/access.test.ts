@@ -7,7 +7,8 @@ import type { Role } from '../../models/enums.js';
 
 type Who = 'anonymous' | 'viewer' | 'investorA' | 'investorB' | 'staff' | 'admin';
 const WHO: Who[] = ['anonymous', 'viewer', 'investorA', 'investorB', 'staff', 'admin'];
-const roleOf = (who: Exclude<Who, 'anonymous'>): Role => (who === 'investorA' || who === 'investorB' ? 'investor' : who);
+const roleOf = (who: Exclude<Who, 'anonymous'>): Role =>
+  who === 'investorA' || who === 'investorB' ? 'investor' : who;
 
 type Rule = {
   allowed: Who[] | 'everyone';
@@ -31,7 +32,14 @@ const ADMIN: Who[] = ['admin'];
 const INVESTORS: Who[] = ['investorA', 'investorB'];
 // The reports: staff, admins and the city's viewers; investors see their deal flow instead.
 const REPORT_READERS: Who[] = ['viewer', 'staff', 'admin'];
-const TARGET_BODY = { nameEn: 'Access target', metric: 'resident-firms', baselineValue: '19', baselineOn: '2024-12-31', targetValue: '60', targetOn: '2027-12-31' };
+const TARGET_BODY = {
+  nameEn: 'Access target',
+  metric: 'resident-firms',
+  baselineValue: '19',
+  baselineOn: '2024-12-31',
+  targetValue: '60',
+  targetOn: '2027-12-31',
+};
 const UNSHARED = { investorA: 404, investorB: 404 };
 
 // Who may use each route. The list of routes comes from the app's router: a route added without a rule here fails the
@@ -45,13 +53,20 @@ const RULES: Record<string, Rule> = {
   'GET /': { allowed: SIGNED_IN },
   'GET /admin/users': { allowed: ADMIN },
   'GET /admin/users/new': { allowed: ADMIN },
-  'POST /admin/users': { allowed: ADMIN, body: { email: 'new@x.example', name: 'N', role: 'viewer', password: 'long enough password' } },
+  'POST /admin/users': {
+    allowed: ADMIN,
+    body: { email: 'new@x.example', name: 'N', role: 'viewer', password: 'long enough password' },
+  },
   'GET /admin/users/:id/edit': { allowed: ADMIN },
   'POST /admin/users/:id': { allowed: ADMIN, body: { name: 'Renamed', role: 'viewer', active: 'true' } },
   'GET /audit': { allowed: ADMIN },
   'GET /account/password': { allowed: SIGNED_IN },
   // A wrong current password: the form comes back with its error.
-  'POST /account/password': { allowed: SIGNED_IN, body: { currentPassword: 'not it', newPassword: 'a new long password', confirmPassword: 'a new long password' }, also: [422] },
+  'POST /account/password': {
+    allowed: SIGNED_IN,
+    body: { currentPassword: 'not it', newPassword: 'a new long password', confirmPassword: 'a new long password' },
+    also: [422],
+  },
   'GET /firms': { allowed: STAFF },
   'GET /firms/new': { allowed: STAFF },
   'POST /firms': { allowed: STAFF, body: { nameEn: 'Access Co', sectorPrimary: 'payments' } },
@@ -65,9 +80,15 @@ const RULES: Record<string, Rule> = {
   'POST /firms/:id/delete': { allowed: ADMIN },
   'POST /firms/:id/notes': { allowed: STAFF, body: { body: 'hello' } },
   'GET /firms/:id/rounds/new': { allowed: STAFF },
-  'POST /firms/:id/rounds': { allowed: STAFF, body: { stage: 'seed', instrument: 'rcps', status: 'open', amountKrw: '1억' } },
+  'POST /firms/:id/rounds': {
+    allowed: STAFF,
+    body: { stage: 'seed', instrument: 'rcps', status: 'open', amountKrw: '1억' },
+  },
   'GET /firms/:id/rounds/:roundId/edit': { allowed: STAFF },
-  'POST /firms/:id/rounds/:roundId': { allowed: STAFF, body: { stage: 'seed', instrument: 'rcps', status: 'open', amountKrw: '2억' } },
+  'POST /firms/:id/rounds/:roundId': {
+    allowed: STAFF,
+    body: { stage: 'seed', instrument: 'rcps', status: 'open', amountKrw: '2억' },
+  },
   'POST /firms/:id/rounds/:roundId/delete': { allowed: STAFF },
   'GET /firms/:id/people/new': { allowed: STAFF },
   'POST /firms/:id/people': { allowed: STAFF, body: { name: 'Lee', role: 'founder' } },
@@ -92,14 +113,20 @@ const RULES: Record<string, Rule> = {
   'POST /investors/:id/restore': { allowed: STAFF },
   'GET /investors/export.csv': { allowed: STAFF },
   'GET /investors/:id/funds/new': { allowed: STAFF },
-  'POST /investors/:id/funds': { allowed: STAFF, body: { name: 'Access Fund', sizeKrw: '100억', vintage: '2024-03-01' } },
+  'POST /investors/:id/funds': {
+    allowed: STAFF,
+    body: { name: 'Access Fund', sizeKrw: '100억', vintage: '2024-03-01' },
+  },
   'GET /investors/:id/funds/:fundId/edit': { allowed: STAFF },
   'POST /investors/:id/funds/:fundId': { allowed: STAFF, body: { name: 'Access Fund II', sizeKrw: '120억' } },
   'POST /investors/:id/funds/:fundId/delete': { allowed: STAFF },
   'GET /investors/:id/contacts/new': { allowed: STAFF },
   'POST /investors/:id/contacts': { allowed: STAFF, body: { name: 'Kang', investorRole: 'associate' } },
   'GET /investors/:id/contacts/:contactId/edit': { allowed: STAFF },
-  'POST /investors/:id/contacts/:contactId': { allowed: STAFF, body: { name: 'Choi Renamed', investorRole: 'partner' } },
+  'POST /investors/:id/contacts/:contactId': {
+    allowed: STAFF,
+    body: { name: 'Choi Renamed', investorRole: 'partner' },
+  },
   'POST /investors/:id/contacts/:contactId/unlink': { allowed: STAFF },
   'GET /matches': { allowed: STAFF },
   'GET /matches/list': { allowed: STAFF },
@@ -144,16 +171,25 @@ describe('route guards by role (every route of the app)', () => {
 
   it('every route the app answers has an access rule, and every rule names a route that exists', () => {
     const keys = listRoutes(t.app).map(routeKey);
-    expect(keys.filter((k) => !(k in RULES)), 'routes without an access rule').to.deep.equal([]);
-    expect(Object.keys(RULES).filter((k) => !keys.includes(k)), 'rules for routes that do not exist').to.deep.equal([]);
+    expect(
+      keys.filter((k) => !(k in RULES)),
+      'routes without an access rule',
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(RULES).filter((k) => !keys.includes(k)),
+      'rules for routes that do not exist',
+    ).to.deep.equal([]);
   });
 
   for (const who of WHO) {
     it(`as ${who}: allowed routes answer, every other route is refused (signed in: 403; anonymous: to the sign-in page) and changes nothing`, async function () {
-    this.timeout(180_000);
+      this.timeout(180_000);
       const orgA = String((await makeInvestorOrg({ nameEn: 'Org A' }))._id);
       const orgB = String((await makeInvestorOrg({ nameEn: 'Org B' }))._id);
-      const signIn = () => (who === 'anonymous' ? Promise.resolve(agentOf(t.app)) : loginAs(t.app, roleOf(who), who === 'investorB' ? { investorOrg: orgB } : { investorOrg: orgA }));
+      const signIn = () =>
+        who === 'anonymous'
+          ? Promise.resolve(agentOf(t.app))
+          : loginAs(t.app, roleOf(who), who === 'investorB' ? { investorOrg: orgB } : { investorOrg: orgA });
       let agent: Agent = await signIn();
       // Sign-out last: it ends the session the other routes use.
       const routes = listRoutes(t.app).sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
@@ -168,7 +204,8 @@ describe('route guards by role (every route of the app)', () => {
         const res = await send(agent, route, path, fillBody(rule.body, fixtures));
         const problem = verdict(res, who, allows(rule, who), rule);
         if (problem) problems.push(`${routeKey(route)}: ${problem}`);
-        if (refusedWrite && (await snapshotDatabase()) !== before) problems.push(`${routeKey(route)}: refused but the database changed`);
+        if (refusedWrite && (await snapshotDatabase()) !== before)
+          problems.push(`${routeKey(route)}: refused but the database changed`);
         // A POST /login as someone else's visitor, or a language switch, must not leave this agent signed out.
         if (route.path === '/login' && route.method === 'POST') agent = await signIn();
       }
@@ -180,18 +217,34 @@ describe('route guards by role (every route of the app)', () => {
 async function send(agent: Agent, route: AppRoute, path: string, body: Record<string, string> = {}) {
   if (route.method === 'GET') return agent.get(path).set('Accept', 'text/html');
   const token = await agent.csrf();
-  return agent.post(path).type('form').set('Accept', 'text/html').send({ ...body, _csrf: token });
+  return agent
+    .post(path)
+    .type('form')
+    .set('Accept', 'text/html')
+    .send({ ...body, _csrf: token });
 }
 
-function verdict(res: { status: number; headers: Record<string, string> }, who: Who, allowed: boolean, rule: Rule): string | undefined {
+function verdict(
+  res: { status: number; headers: Record<string, string> },
+  who: Who,
+  allowed: boolean,
+  rule: Rule,
+): string | undefined {
   const refused = rule.refusedWith?.[who];
-  if (allowed && refused !== undefined) return res.status === refused ? undefined : `expected ${refused} for the fixture records, got ${res.status}`;
+  if (allowed && refused !== undefined)
+    return res.status === refused ? undefined : `expected ${refused} for the fixture records, got ${res.status}`;
   if (allowed) {
-    if (![200, 302, 303, ...(rule.also ?? [])].includes(res.status)) return `expected to be let through, got ${res.status}`;
-    if (res.status === 302 && res.headers.location === '/login' && who !== 'anonymous' && !rule.signsOut) return 'sent to the sign-in page';
+    if (![200, 302, 303, ...(rule.also ?? [])].includes(res.status))
+      return `expected to be let through, got ${res.status}`;
+    if (res.status === 302 && res.headers.location === '/login' && who !== 'anonymous' && !rule.signsOut)
+      return 'sent to the sign-in page';
     return undefined;
   }
-  if (who === 'anonymous' && rule.anonymousStatus) return res.status === rule.anonymousStatus ? undefined : `expected ${rule.anonymousStatus}, got ${res.status}`;
-  if (who === 'anonymous') return res.status === 302 && res.headers.location === '/login' ? undefined : `expected a redirect to /login, got ${res.status}`;
+  if (who === 'anonymous' && rule.anonymousStatus)
+    return res.status === rule.anonymousStatus ? undefined : `expected ${rule.anonymousStatus}, got ${res.status}`;
+  if (who === 'anonymous')
+    return res.status === 302 && res.headers.location === '/login'
+      ? undefined
+      : `expected a redirect to /login, got ${res.status}`;
   return res.status === 403 ? undefined : `expected 403, got ${res.status}`;
 }

@@ -32,7 +32,12 @@ describe('bad input gets a clear 4xx page', () => {
     const part = (name: string, value: string, file?: string) =>
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: text/csv` : ''}\r\n\r\n${value}\r\n`;
     const post = (contentType: string, body: string | Buffer) =>
-      staff.post('/firms/import').set('Accept', 'text/html').set('X-CSRF-Token', token).set('Content-Type', contentType).send(body);
+      staff
+        .post('/firms/import')
+        .set('Accept', 'text/html')
+        .set('X-CSRF-Token', token)
+        .set('Content-Type', contentType)
+        .send(body);
 
     it('when a multipart request has no boundary, then it is a 400 page', async () => {
       const res = await post('multipart/form-data', 'garbage');
@@ -41,7 +46,10 @@ describe('bad input gets a clear 4xx page', () => {
     });
 
     it('when a multipart body is cut short, then it is a 400 page', async () => {
-      const body = part('_csrf', token) + part('kind', 'firms') + part('file', 'nameKo,sectorPrimary\r\n해운대페이,payments', 'firms.csv').slice(0, -10);
+      const body =
+        part('_csrf', token) +
+        part('kind', 'firms') +
+        part('file', 'nameKo,sectorPrimary\r\n해운대페이,payments', 'firms.csv').slice(0, -10);
       const res = await post(`multipart/form-data; boundary=${BOUNDARY}`, body);
       expectClearRefusal(res, 400);
       expect(await ImportBatchModel.countDocuments({})).to.equal(0);
@@ -57,8 +65,14 @@ describe('bad input gets a clear 4xx page', () => {
   describe('a crafted page cursor', () => {
     for (const [what, path] of [
       ['a string cursor on the activity (date) sort', `/firms?sort=activity&after=${cursor(['zzz', ZERO_ID])}`],
-      ['a date cursor with a bad date on the raised (number) sort', `/firms?sort=raised&after=${cursor([{ d: 'x' }, ZERO_ID])}`],
-      ['a date cursor with a bad date on the activity sort', `/firms?sort=activity&before=${cursor([{ d: 'x' }, ZERO_ID])}`],
+      [
+        'a date cursor with a bad date on the raised (number) sort',
+        `/firms?sort=raised&after=${cursor([{ d: 'x' }, ZERO_ID])}`,
+      ],
+      [
+        'a date cursor with a bad date on the activity sort',
+        `/firms?sort=activity&before=${cursor([{ d: 'x' }, ZERO_ID])}`,
+      ],
       ['a number cursor on the name (string) sort', `/firms?sort=name&after=${cursor([42, ZERO_ID])}`],
       ['an operator object as the cursor value', `/firms?sort=name&after=${cursor([{ $gt: '' }, ZERO_ID])}`],
       ['a number cursor on the investor list', `/investors?after=${cursor([42, ZERO_ID])}`],
@@ -81,17 +95,27 @@ describe('bad input gets a clear 4xx page', () => {
   describe('NUL bytes and text that is not UTF-8', () => {
     const fieldError = /class="error"[^>]*>[^<]*(허용되지 않는 문자|not allowed)/;
 
-    it('when a new firm\'s name holds a NUL byte, then the form comes back with 422 and a field error, and nothing is stored', async () => {
-      const res = await staff.post('/firms').set('Accept', 'text/html').type('form').send({ _csrf: token, nameEn: 'Null\u0000Pay', sectorPrimary: 'payments' });
+    it("when a new firm's name holds a NUL byte, then the form comes back with 422 and a field error, and nothing is stored", async () => {
+      const res = await staff
+        .post('/firms')
+        .set('Accept', 'text/html')
+        .type('form')
+        .send({ _csrf: token, nameEn: 'Null\u0000Pay', sectorPrimary: 'payments' });
       expectClearRefusal(res, 422);
       expect(res.text).to.match(fieldError);
       expect(await FirmModel.countDocuments({})).to.equal(0);
     });
 
-    it('when a new firm\'s name holds bytes that are not UTF-8, then the form comes back with 422 and nothing is stored', async () => {
-      const body = Buffer.concat([Buffer.from(`_csrf=${encodeURIComponent(token)}&sectorPrimary=payments&nameEn=Bad`), Buffer.from([0xff, 0xfe]), Buffer.from('Pay')]);
-      // Sent as the raw bytes (superagent would otherwise re-encode a Buffer as a form).
-      const res = await staff.post('/firms').set('Accept', 'text/html').type('form').serialize((bytes) => bytes).send(body);
+    it("when a new firm's name holds bytes that are not UTF-8, then the form comes back with 422 and nothing is stored", async () => {
+      const body = Buffer.concat([
+        Buffer.from(`_csrf=${encodeURIComponent(token)}&sectorPrimary=payments&nameEn=Bad`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('Pay'),
+      ]);
+      // Written as the raw bytes (send() would encode a Buffer as a form).
+      const req = staff.post('/firms').set('Accept', 'text/html').type('form');
+      req.write(body);
+      const res = await req;
       expectClearRefusal(res, 422);
       expect(res.text).to.match(fieldError);
       expect(await FirmModel.countDocuments({})).to.equal(0);
@@ -100,14 +124,23 @@ describe('bad input gets a clear 4xx page', () => {
     it('when a firm is edited with a NUL byte in its name, then the form comes back with 422 and the firm is unchanged', async () => {
       const firm = await makeFirm({ nameEn: 'Clean Pay' });
       const before = await FirmModel.findById(firm._id).lean();
-      const res = await staff.post(`/firms/${firm._id}`).set('Accept', 'text/html').type('form').send({ _csrf: token, _version: String(before!.__v), nameEn: 'Clean\u0000Pay', sectorPrimary: 'payments' });
+      const res = await staff
+        .post(`/firms/${firm._id}`)
+        .set('Accept', 'text/html')
+        .type('form')
+        .send({ _csrf: token, _version: String(before!.__v), nameEn: 'Clean\u0000Pay', sectorPrimary: 'payments' });
       expectClearRefusal(res, 422);
       expect(res.text).to.match(fieldError);
       expect(await FirmModel.findById(firm._id).lean()).to.deep.equal(before);
     });
 
     it('when a JSON body holds a lone surrogate, then it is refused', async () => {
-      const res = await staff.post('/firms').set('Accept', 'text/html').set('X-CSRF-Token', token).type('json').send('{"nameEn":"Half\\ud800Pay","sectorPrimary":"payments"}');
+      const res = await staff
+        .post('/firms')
+        .set('Accept', 'text/html')
+        .set('X-CSRF-Token', token)
+        .type('json')
+        .send('{"nameEn":"Half\\ud800Pay","sectorPrimary":"payments"}');
       expectClearRefusal(res, 422);
       expect(await FirmModel.countDocuments({})).to.equal(0);
     });

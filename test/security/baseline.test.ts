@@ -9,7 +9,10 @@ describe('security baseline', () => {
 
   it('when a form is posted without a CSRF token, then it is refused and nothing changes', async () => {
     const admin = await loginAs(t.app, 'admin');
-    const res = await admin.post('/admin/users').type('form').send({ email: 'sneaky@x.example', name: 'S', role: 'admin', password: 'long enough password' });
+    const res = await admin
+      .post('/admin/users')
+      .type('form')
+      .send({ email: 'sneaky@x.example', name: 'S', role: 'admin', password: 'long enough password' });
     expect(res.status).to.equal(403);
     expect(await UserModel.exists({ email: 'sneaky@x.example' })).to.equal(null);
   });
@@ -17,7 +20,16 @@ describe('security baseline', () => {
   it('when a token from another session is used, then it is refused', async () => {
     const admin = await loginAs(t.app, 'admin');
     const other = await loginAs(t.app, 'admin');
-    const res = await admin.post('/admin/users').type('form').send({ _csrf: await other.csrf(), email: 'x2@x.example', name: 'S', role: 'admin', password: 'long enough password' });
+    const res = await admin
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: await other.csrf(),
+        email: 'x2@x.example',
+        name: 'S',
+        role: 'admin',
+        password: 'long enough password',
+      });
     expect(res.status).to.equal(403);
   });
 
@@ -44,10 +56,13 @@ describe('security baseline', () => {
   });
 
   it('when something fails in production, then the 500 page shows no stack trace', async () => {
-    const prod = await buildTestApp({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' }, undefined, (app) =>
-      app.get('/boom', () => {
-        throw new Error('secret internals at /srv/app.ts:42');
-      }),
+    const prod = await buildTestApp(
+      { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' },
+      undefined,
+      (app) =>
+        app.get('/boom', () => {
+          throw new Error('secret internals at /srv/app.ts:42');
+        }),
     );
     try {
       const res = await supertest(prod.app).get('/boom').set('Accept', 'text/html');
@@ -59,21 +74,24 @@ describe('security baseline', () => {
       expect(json.body).to.deep.equal({ error: 'server_error', message: 'internal error' });
       const missing = await supertest(prod.app).get('/nothing-here');
       expect(missing.status).to.equal(404);
-      expect(String(missing.headers['set-cookie'] ?? '')).to.not.contain('secure') ;
+      expect(String(missing.headers['set-cookie'] ?? '')).to.not.contain('secure');
     } finally {
       await prod.close();
     }
   });
 
   it('when the failure comes before the user is known (e.g. the session store is down), then the 500 page still renders without a stack', async () => {
-    const prod = await buildTestApp({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' }, undefined, (app) =>
-      app.get('/early-boom', (_req, res) => {
-        // What an error raised before the session and user middleware leaves: no user, no token, no flash.
-        delete res.locals.user;
-        delete res.locals.csrfToken;
-        delete res.locals.flash;
-        throw new Error('internals');
-      }),
+    const prod = await buildTestApp(
+      { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' },
+      undefined,
+      (app) =>
+        app.get('/early-boom', (_req, res) => {
+          // What an error raised before the session and user middleware leaves: no user, no token, no flash.
+          delete res.locals.user;
+          delete res.locals.csrfToken;
+          delete res.locals.flash;
+          throw new Error('internals');
+        }),
     );
     try {
       const res = await supertest(prod.app).get('/early-boom').set('Accept', 'text/html');
@@ -87,7 +105,11 @@ describe('security baseline', () => {
   });
 
   it('in production, cookies are marked Secure', async () => {
-    const prod = await buildTestApp({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), MONGODB_URI: 'mongodb://unused:27017/x' });
+    const prod = await buildTestApp({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 's'.repeat(40),
+      MONGODB_URI: 'mongodb://unused:27017/x',
+    });
     try {
       const res = await supertest(prod.app).get('/login').set('X-Forwarded-Proto', 'https');
       // express-session only sends a Secure cookie over HTTPS; over plain HTTP it sends none at all.
@@ -111,7 +133,7 @@ describe('/healthz', () => {
     try {
       const down = await supertest(t.app).get('/healthz');
       expect(down.status).to.equal(503);
-      expect(down.body.db).to.equal('down');
+      expect(down.body).to.include({ db: 'down' });
     } finally {
       await mongoose.connect(`mongodb://${uri}/${dbName}`);
     }
@@ -129,13 +151,19 @@ describe('language', () => {
 
   it('when the toggle is used, then the choice persists across pages and overrides the browser', async () => {
     const agent = await loginAs(t.app, 'staff');
-    const res = await agent.post('/lang').type('form').send({ _csrf: await agent.csrf(), lang: 'en', next: '/' });
+    const res = await agent
+      .post('/lang')
+      .type('form')
+      .send({ _csrf: await agent.csrf(), lang: 'en', next: '/' });
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/');
     const page = await agent.get('/').set('Accept-Language', 'ko');
     expect(page.text).to.contain('Dashboard');
     expect(page.text).to.contain('<html lang="en">');
-    await agent.post('/lang').type('form').send({ _csrf: await agent.csrf(), lang: 'ko', next: '/' });
+    await agent
+      .post('/lang')
+      .type('form')
+      .send({ _csrf: await agent.csrf(), lang: 'ko', next: '/' });
     expect((await agent.get('/')).text).to.contain('대시보드');
   });
 });

@@ -11,7 +11,15 @@ type Encoding = 'urlencoded' | 'multipart' | 'json';
 // A request of each encoding, as a forged form on another site (or a script) would send it, without the CSRF token.
 function forge(agent: Agent, route: AppRoute, path: string, encoding: Encoding, token?: string) {
   const req = agent.post(path).set('Accept', 'text/html');
-  const fields: Record<string, string> = { name: 'Forged', nameEn: 'Forged Co', sectorPrimary: 'payments', body: 'x', lang: 'en', kind: 'firms', ...(token ? { _csrf: token } : {}) };
+  const fields: Record<string, string> = {
+    name: 'Forged',
+    nameEn: 'Forged Co',
+    sectorPrimary: 'payments',
+    body: 'x',
+    lang: 'en',
+    kind: 'firms',
+    ...(token ? { _csrf: token } : {}),
+  };
   if (encoding === 'urlencoded') return req.type('form').send(fields);
   if (encoding === 'json') return req.type('json').send(fields);
   // The upload form's own fields (the upload route takes a handful of fields at most).
@@ -46,14 +54,26 @@ describe('CSRF: every state-changing route refuses a request without a valid tok
   it('when a multipart request carries a valid token to a route that takes no upload, then it is refused (the body is never read)', async () => {
     const staff = await loginAs(t.app, 'staff');
     const firm = await makeFirm();
-    const res = await forge(staff, { method: 'POST', path: '/firms/:id/archive' }, `/firms/${firm._id}/archive`, 'multipart', await staff.csrf());
+    const res = await forge(
+      staff,
+      { method: 'POST', path: '/firms/:id/archive' },
+      `/firms/${firm._id}/archive`,
+      'multipart',
+      await staff.csrf(),
+    );
     expect(res.status).to.equal(403);
     expect((await FirmModel.findById(firm._id).lean())!.archived).to.not.equal(true);
   });
 
   it('when the upload carries a valid token, then the import preview is shown', async () => {
     const staff = await loginAs(t.app, 'staff');
-    const res = await forge(staff, { method: 'POST', path: '/firms/import' }, '/firms/import', 'multipart', await staff.csrf());
+    const res = await forge(
+      staff,
+      { method: 'POST', path: '/firms/import' },
+      '/firms/import',
+      'multipart',
+      await staff.csrf(),
+    );
     expect(res.status).to.equal(200);
     expect(await ImportBatchModel.countDocuments({ filename: 'forged.csv' })).to.equal(1);
   });
@@ -62,15 +82,31 @@ describe('CSRF: every state-changing route refuses a request without a valid tok
     const staff = await loginAs(t.app, 'staff');
     const firm = await makeFirm();
     const token = await staff.csrf();
-    const fromOrigin = await staff.post(`/firms/${firm._id}/archive`).set('Origin', 'https://evil.example').type('form').send({ _csrf: token });
+    const fromOrigin = await staff
+      .post(`/firms/${firm._id}/archive`)
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send({ _csrf: token });
     expect(fromOrigin.status).to.equal(403);
-    const nullOrigin = await staff.post(`/firms/${firm._id}/archive`).set('Origin', 'null').type('form').send({ _csrf: token });
+    const nullOrigin = await staff
+      .post(`/firms/${firm._id}/archive`)
+      .set('Origin', 'null')
+      .type('form')
+      .send({ _csrf: token });
     expect(nullOrigin.status).to.equal(403);
-    const crossSite = await staff.post(`/firms/${firm._id}/archive`).set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf: token });
+    const crossSite = await staff
+      .post(`/firms/${firm._id}/archive`)
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ _csrf: token });
     expect(crossSite.status).to.equal(403);
     expect((await FirmModel.findById(firm._id).lean())!.archived).to.not.equal(true);
     // The same request from the app's own pages goes through.
-    const own = await staff.post(`/firms/${firm._id}/archive`).set('Sec-Fetch-Site', 'same-origin').type('form').send({ _csrf: token });
+    const own = await staff
+      .post(`/firms/${firm._id}/archive`)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send({ _csrf: token });
     expect(own.status).to.equal(302);
     expect((await FirmModel.findById(firm._id).lean())!.archived).to.equal(true);
   });

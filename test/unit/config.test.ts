@@ -37,7 +37,11 @@ describe('configuration', () => {
   });
 
   it('when production is configured, then cookies are secure and no demo data is made', () => {
-    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MONGODB_URI: 'mongodb://db:27017/crm' });
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      MONGODB_URI: 'mongodb://db:27017/crm',
+    });
     expect(c.secureCookies).to.equal(true);
     expect(c.demoData).to.equal(false);
   });

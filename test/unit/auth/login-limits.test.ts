@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { accountDelayMs, defaultLoginLimits, lockedForSeconds, loginGate, type LoginLimits } from '../../../server/auth/login-limiter.js';
+import {
+  accountDelayMs,
+  defaultLoginLimits,
+  lockedForSeconds,
+  loginGate,
+  type LoginLimits,
+} from '../../../server/auth/login-limiter.js';
 
 const limits: LoginLimits = {
   accountAndIp: { failures: 10, windowSeconds: 3600, blockSeconds: 3600 },
@@ -27,13 +33,21 @@ describe('login limit rules', () => {
   it('when the pair or the IP is locked, then the attempt is refused without waiting', () => {
     const locked = { consumedPoints: 11, msBeforeNext: 60_000 };
     const heavy = { consumedPoints: 50, msBeforeNext: 60_000 };
-    expect(loginGate({ accountAndIp: locked, ip: null, account: heavy }, limits)).to.deep.equal({ retryAfterSeconds: 60, delayMs: 0 });
-    expect(loginGate({ accountAndIp: null, ip: { consumedPoints: 101, msBeforeNext: 120_000 }, account: null }, limits)).to.deep.equal({ retryAfterSeconds: 120, delayMs: 0 });
+    expect(loginGate({ accountAndIp: locked, ip: null, account: heavy }, limits)).to.deep.equal({
+      retryAfterSeconds: 60,
+      delayMs: 0,
+    });
+    expect(
+      loginGate({ accountAndIp: null, ip: { consumedPoints: 101, msBeforeNext: 120_000 }, account: null }, limits),
+    ).to.deep.equal({ retryAfterSeconds: 120, delayMs: 0 });
   });
 
   it('when only the account has failures (from anywhere, however many), then it is slowed down but never refused', () => {
     for (const failures of [5, 100, 10_000]) {
-      const gate = loginGate({ accountAndIp: null, ip: null, account: { consumedPoints: failures, msBeforeNext: 60_000 } }, limits);
+      const gate = loginGate(
+        { accountAndIp: null, ip: null, account: { consumedPoints: failures, msBeforeNext: 60_000 } },
+        limits,
+      );
       expect(gate.retryAfterSeconds).to.equal(0);
       expect(gate.delayMs).to.be.within(1, limits.account.maxDelayMs);
     }

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { MongoClientClosedError, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoTopologyClosedError } from 'mongodb';
+import {
+  MongoClientClosedError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import { isDbUnreachableError } from '../../../server/db/db-errors.js';
 
 const named = (name: string, message = 'x') => Object.assign(new Error(message), { name });
@@ -22,7 +28,9 @@ describe('database-unreachable errors', () => {
   });
 
   it('when a library wraps the driver error, then its cause is looked at', () => {
-    expect(isDbUnreachableError(new Error('session store failed', { cause: new MongoNetworkError('read ECONNRESET') }))).to.equal(true);
+    expect(
+      isDbUnreachableError(new Error('session store failed', { cause: new MongoNetworkError('read ECONNRESET') })),
+    ).to.equal(true);
   });
 
   it('when the database answered with an error or the code failed, then it is not "unreachable"', () => {

@@ -3,22 +3,22 @@ import { startDatabase, NoDatabaseError, type ProviderStarters } from '../../../
 import type { RunningDatabase } from '../../../server/db/provider.types.js';
 
 function fake(kind: RunningDatabase['kind']): RunningDatabase {
-  return { kind, uri: `mongodb://${kind}/x`, description: kind, stop: async () => undefined };
+  return { kind, uri: `mongodb://${kind}/x`, description: kind, stop: () => Promise.resolve() };
 }
 
 function starters(over: Partial<ProviderStarters>, calls: string[]): ProviderStarters {
   return {
-    findMongod: async () => {
+    findMongod: () => {
       calls.push('findMongod');
-      return undefined;
+      return Promise.resolve(undefined);
     },
-    startMemoryServer: async () => {
+    startMemoryServer: () => {
       calls.push('startMemoryServer');
-      return fake('memory-server');
+      return Promise.resolve(fake('memory-server'));
     },
-    startFerretdb: async () => {
+    startFerretdb: () => {
       calls.push('startFerretdb');
-      return fake('ferretdb');
+      return Promise.resolve(fake('ferretdb'));
     },
     ...over,
   };
@@ -37,7 +37,10 @@ describe('database provider chain', () => {
 
   it('when a mongod can be had, then the embedded mongod is used and FerretDB is not started', async () => {
     const calls: string[] = [];
-    const db = await startDatabase(base, starters({ findMongod: async () => (calls.push('findMongod'), '/usr/bin/mongod') }, calls));
+    const db = await startDatabase(
+      base,
+      starters({ findMongod: () => (calls.push('findMongod'), Promise.resolve('/usr/bin/mongod')) }, calls),
+    );
     expect(db.kind).to.equal('memory-server');
     expect(calls).to.deep.equal(['findMongod', 'startMemoryServer']);
   });
@@ -53,7 +56,13 @@ describe('database provider chain', () => {
     const calls: string[] = [];
     const db = await startDatabase(
       base,
-      starters({ findMongod: async () => '/bad/mongod', startMemoryServer: async () => { throw new Error('boom'); } }, calls),
+      starters(
+        {
+          findMongod: () => Promise.resolve('/bad/mongod'),
+          startMemoryServer: () => Promise.reject(new Error('boom')),
+        },
+        calls,
+      ),
     );
     expect(db.kind).to.equal('ferretdb');
   });
@@ -61,7 +70,7 @@ describe('database provider chain', () => {
   it('when nothing works, then one error names all three ways', async () => {
     const calls: string[] = [];
     try {
-      await startDatabase(base, starters({ startFerretdb: async () => { throw new Error('no go'); } }, calls));
+      await startDatabase(base, starters({ startFerretdb: () => Promise.reject(new Error('no go')) }, calls));
       expect.fail('should throw');
     } catch (err) {
       expect(err).to.be.instanceOf(NoDatabaseError);

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { defaultRestartPolicy, planRestart, type RestartPolicy } from '../../../server/db/restart-policy.js';
 
-const policy: RestartPolicy = { maxAttempts: 4, initialDelayMs: 500, factor: 2, maxDelayMs: 3000, stableAfterMs: 60_000 };
+const policy: RestartPolicy = {
+  maxAttempts: 4,
+  initialDelayMs: 500,
+  factor: 2,
+  maxDelayMs: 3000,
+  stableAfterMs: 60_000,
+};
 
 // Replays a child that keeps dying after uptimeMs, as the supervisor does: each decision's attempt becomes the next count.
 function replay(p: RestartPolicy, uptimes: number[]) {
@@ -31,7 +37,10 @@ describe('database restart policy', () => {
   });
 
   it('when a restarted child dies before the stable time, then it counts as another failure in a row', () => {
-    expect(replay(policy, [0, 59_999, 59_999, 59_999, 59_999]).at(-1)).to.deep.equal({ action: 'give-up', attempts: 4 });
+    expect(replay(policy, [0, 59_999, 59_999, 59_999, 59_999]).at(-1)).to.deep.equal({
+      action: 'give-up',
+      attempts: 4,
+    });
   });
 
   it('when the default policy gives up, then the retries have taken about 15 s in five attempts', () => {

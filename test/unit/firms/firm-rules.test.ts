@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { isValidBrn, brnWithCheckDigit, searchTokensOf, canMoveStatus, tipsStatusOf } from '../../../server/firms/firm-rules.js';
+import {
+  isValidBrn,
+  brnWithCheckDigit,
+  searchTokensOf,
+  canMoveStatus,
+  tipsStatusOf,
+} from '../../../server/firms/firm-rules.js';
 import { createFirmBody } from '../../../server/firms/firms.schemas.js';
 import { buildTimeline } from '../../../server/firms/firm-timeline.js';
 
@@ -14,7 +20,12 @@ describe('firm rules', () => {
   });
 
   it('finds a firm by any part of a Korean or English word', () => {
-    const tokens = searchTokensOf({ nameKo: '해운페이', nameEn: 'HaeunPay Labs', pitch: 'QR payments', tags: ['bifc'] });
+    const tokens = searchTokensOf({
+      nameKo: '해운페이',
+      nameEn: 'HaeunPay Labs',
+      pitch: 'QR payments',
+      tags: ['bifc'],
+    });
     const finds = (q: string) => tokens.some((t) => t.startsWith(q));
     expect(finds('페이')).to.equal(true);
     expect(finds('해운')).to.equal(true);
@@ -40,17 +51,37 @@ describe('firm rules', () => {
   });
 
   it('reports every invalid field of a firm form at once, beside its field', () => {
-    const r = createFirmBody.safeParse({ brn: '111-11-11111', sectorPrimary: 'banana', founded: '2025-02-30', residencyPlannedEnd: '2024-01-01', residencyStart: '2025-01-01', website: 'not a url', fundraisingRaising: 'true' });
+    const r = createFirmBody.safeParse({
+      brn: '111-11-11111',
+      sectorPrimary: 'banana',
+      founded: '2025-02-30',
+      residencyPlannedEnd: '2024-01-01',
+      residencyStart: '2025-01-01',
+      website: 'not a url',
+      fundraisingRaising: 'true',
+    });
     expect(r.success).to.equal(false);
     const fields = new Set(r.error!.issues.map((i) => i.path[0]));
-    for (const f of ['brn', 'sectorPrimary', 'founded', 'website', 'nameKo', 'residencyPlannedEnd', 'fundraisingTargetKrw']) expect(fields, f).to.include(f);
+    for (const f of [
+      'brn',
+      'sectorPrimary',
+      'founded',
+      'website',
+      'nameKo',
+      'residencyPlannedEnd',
+      'fundraisingTargetKrw',
+    ])
+      expect(fields, f).to.include(f);
   });
 
   it('orders the timeline newest first across days and instants', () => {
     const items = buildTimeline(
       {
         firmId: 'f',
-        statusHistory: [{ status: 'applicant', on: '2025-01-01', at: new Date() }, { status: 'resident', on: '2025-06-01', at: new Date() }],
+        statusHistory: [
+          { status: 'applicant', on: '2025-01-01', at: new Date() },
+          { status: 'resident', on: '2025-06-01', at: new Date() },
+        ],
         rounds: [{ _id: 'r', stage: 'seed', status: 'closed', amountKrw: 1, closedOn: '2025-03-01' }],
         notes: [{ body: 'hello', createdAt: new Date('2025-04-01T02:00:00Z') }],
         audit: [],

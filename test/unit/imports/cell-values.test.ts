@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { booleanCell, dayCell, formatParticipantsCell, guardCell, parseParticipantsCell, splitMulti } from '../../../server/imports/cell-values.js';
+import {
+  booleanCell,
+  dayCell,
+  formatParticipantsCell,
+  guardCell,
+  parseParticipantsCell,
+  splitMulti,
+} from '../../../server/imports/cell-values.js';
 
 describe('CSV cell values', () => {
   it('when a cell holds several values, then ; and | separate them', () => {
@@ -21,7 +28,9 @@ describe('CSV cell values', () => {
   });
 
   it('when a participants cell lists investors with amounts and a lead, then each is read from the right', () => {
-    const { participants, invalid } = parseParticipantsCell('BNK Venture Capital:1500000000:lead; Dongbaek Partners:10억; Solo Angel; Odd:Name:1,000');
+    const { participants, invalid } = parseParticipantsCell(
+      'BNK Venture Capital:1500000000:lead; Dongbaek Partners:10억; Solo Angel; Odd:Name:1,000',
+    );
     expect(invalid).to.deep.equal([]);
     expect(participants).to.deep.equal([
       { name: 'BNK Venture Capital', amount: '1500000000', lead: true },
@@ -33,10 +42,18 @@ describe('CSV cell values', () => {
   });
 
   it('when participants are written out, then reading them back gives the same', () => {
-    const cell = formatParticipantsCell([{ name: 'BNK Venture Capital', amountKrw: 1_500_000_000, lead: true }, { name: 'Dongbaek Partners', amountKrw: 1_000_000_000 }, { name: 'Angel', lead: true }, { name: 'Plain' }]);
+    const cell = formatParticipantsCell([
+      { name: 'BNK Venture Capital', amountKrw: 1_500_000_000, lead: true },
+      { name: 'Dongbaek Partners', amountKrw: 1_000_000_000 },
+      { name: 'Angel', lead: true },
+      { name: 'Plain' },
+    ]);
     expect(cell).to.equal('BNK Venture Capital:1500000000:lead; Dongbaek Partners:1000000000; Angel::lead; Plain');
     expect(parseParticipantsCell(cell).participants.map((p) => [p.name, p.amount, p.lead])).to.deep.equal([
-      ['BNK Venture Capital', '1500000000', true], ['Dongbaek Partners', '1000000000', false], ['Angel', undefined, true], ['Plain', undefined, false],
+      ['BNK Venture Capital', '1500000000', true],
+      ['Dongbaek Partners', '1000000000', false],
+      ['Angel', undefined, true],
+      ['Plain', undefined, false],
     ]);
   });
 

@@ -14,7 +14,10 @@ describe('reading a CSV file', () => {
     });
 
     it('when the file is UTF-8 without a BOM, then it is read as UTF-8', () => {
-      expect(decodeCsv(Buffer.from('nameKo\n해운대핀테크\n', 'utf8'))).to.deep.equal({ text: 'nameKo\n해운대핀테크\n', encoding: 'utf-8' });
+      expect(decodeCsv(Buffer.from('nameKo\n해운대핀테크\n', 'utf8'))).to.deep.equal({
+        text: 'nameKo\n해운대핀테크\n',
+        encoding: 'utf-8',
+      });
     });
 
     it('when Excel saved it as CP949 ("CSV (쉼표로 분리)"), then it is decoded as Korean', () => {

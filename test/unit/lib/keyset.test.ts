@@ -15,14 +15,16 @@ const values: Record<CursorKind, fc.Arbitrary<unknown>> = {
 const KINDS = Object.keys(values) as CursorKind[];
 
 describe('keyset cursors', () => {
-  it('when a row value of the sort field\'s kind is encoded, then it decodes to the same value and id', () => {
+  it("when a row value of the sort field's kind is encoded, then it decodes to the same value and id", () => {
     for (const kind of KINDS) {
       fc.assert(
         fc.property(fc.option(values[kind], { nil: null }), (v) => {
           const id = new Types.ObjectId();
           const decoded = decodeCursor(encodeCursor(v, id), kind);
           expect(decoded?.id).to.equal(String(id));
-          expect(v instanceof Date ? (decoded?.v as Date).getTime() : decoded?.v).to.deep.equal(v instanceof Date ? v.getTime() : Object.is(v, -0) ? 0 : v);
+          expect(v instanceof Date ? (decoded?.v as Date).getTime() : decoded?.v).to.deep.equal(
+            v instanceof Date ? v.getTime() : Object.is(v, -0) ? 0 : v,
+          );
         }),
       );
     }
@@ -56,8 +58,19 @@ describe('keyset cursors', () => {
   it('when a page is asked for after a cursor of the wrong kind, then it is a 400 and no query runs', async () => {
     let queried = false;
     const page = (after: string) =>
-      keysetPage({ field: 'lastActivityAt', kind: 'date', dir: -1, after, size: 10, valueOf: (r: { _id: unknown }) => r._id, find: async () => ((queried = true), []) });
-    const err = await page(token(['zzz', ID])).then(() => undefined, (e: unknown) => e);
+      keysetPage({
+        field: 'lastActivityAt',
+        kind: 'date',
+        dir: -1,
+        after,
+        size: 10,
+        valueOf: (r: { _id: unknown }) => r._id,
+        find: () => ((queried = true), Promise.resolve([])),
+      });
+    const err = await page(token(['zzz', ID])).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(AppError);
     expect((err as AppError).status).to.equal(400);
     expect(queried).to.equal(false);

@@ -3,14 +3,22 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { FIRM_STAGES, INITIAL_FIRM_STATUSES, ROUND_STAGES, SECTORS } from '../../../models/enums.js';
 import { createI18n, loadLocale } from '../../../server/lib/i18n.js';
-import { ENUM_NAMES, enumOfField, labelKeyOf, labelOf, optionsOf, valuesOf, type Translate } from '../../../server/lib/labels.js';
+import {
+  ENUM_NAMES,
+  enumOfField,
+  labelKeyOf,
+  labelOf,
+  optionsOf,
+  valuesOf,
+  type Translate,
+} from '../../../server/lib/labels.js';
 import { viewsDir } from '../../../server/lib/paths.js';
 
 describe('labels of allowed values', () => {
   // A translation that shows which key was asked for.
   const keyT: Translate = (key) => `<${key}>`;
 
-  it('lists a vocabulary\'s values in the order of models/enums.ts, each with its one label key', () => {
+  it("lists a vocabulary's values in the order of models/enums.ts, each with its one label key", () => {
     const options = optionsOf('sectors', keyT);
     expect(options.map((o) => o.value)).to.deep.equal([...SECTORS]);
     expect(options[0]).to.deep.equal({ value: 'payments', label: '<enums.sectors.payments>' });
@@ -40,13 +48,16 @@ describe('labels of allowed values', () => {
   it('every value of every vocabulary has a label in Korean and in English', () => {
     for (const lang of ['ko', 'en'] as const) {
       const strings = loadLocale(lang);
-      const missing = ENUM_NAMES.flatMap((name) => valuesOf(name).map((value) => labelKeyOf(name, value)))
-        .filter((key) => typeof key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], strings) !== 'string');
+      const missing = ENUM_NAMES.flatMap((name) => valuesOf(name).map((value) => labelKeyOf(name, value))).filter(
+        (key) =>
+          typeof key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], strings) !==
+          'string',
+      );
       expect(missing, lang).to.deep.equal([]);
     }
   });
 
-  it('reads an audited field\'s values in the vocabulary of its record type', () => {
+  it("reads an audited field's values in the vocabulary of its record type", () => {
     expect(enumOfField('round', 'status')).to.equal('roundStatuses');
     expect(enumOfField('firm', 'status')).to.equal('firmStatuses');
     expect(enumOfField('user', 'role')).to.equal('roles');
@@ -58,7 +69,9 @@ describe('labels of allowed values', () => {
 
 describe('templates', () => {
   const templates = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.ejs') ? [path.join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.ejs') ? [path.join(dir, e.name)] : [],
+    );
 
   it('take their choices from the vocabularies, never from a list of values written out', () => {
     const found: string[] = [];
@@ -66,7 +79,9 @@ describe('templates', () => {
       const text = readFileSync(file, 'utf8');
       for (const [list] of text.matchAll(/\[\s*(['"])[^'"]*\1(?:\s*,\s*(['"])[^'"]*\2)+\s*\]/g)) {
         const items = [...list.matchAll(/['"]([^'"]*)['"]/g)].map((m) => m[1]);
-        const vocabulary = ENUM_NAMES.find((name) => items.filter((v) => (valuesOf(name) as readonly string[]).includes(v)).length >= 2);
+        const vocabulary = ENUM_NAMES.find(
+          (name) => items.filter((v) => (valuesOf(name) as readonly string[]).includes(v)).length >= 2,
+        );
         if (vocabulary) found.push(`${path.relative(viewsDir, file)}: ${list} (use options('${vocabulary}'))`);
       }
     }

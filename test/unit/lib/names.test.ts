@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { nameIn, secondNameIn } from '../../../server/lib/names.js';
 
-describe('a record\'s name in the page language', () => {
+describe("a record's name in the page language", () => {
   const both = { nameKo: '해운페이', nameEn: 'HaeunPay' };
 
   it('when the record has both names, then each page shows its own language', () => {
@@ -9,7 +9,7 @@ describe('a record\'s name in the page language', () => {
     expect(nameIn(both, 'en')).to.equal('HaeunPay');
   });
 
-  it('when the page language\'s name is missing, then the other one is shown', () => {
+  it("when the page language's name is missing, then the other one is shown", () => {
     expect(nameIn({ nameKo: '동백파트너스' }, 'en')).to.equal('동백파트너스');
     expect(nameIn({ nameKo: '', nameEn: 'Dongbaek' }, 'ko')).to.equal('Dongbaek');
     expect(nameIn({ nameKo: null, nameEn: 'Dongbaek' }, 'ko')).to.equal('Dongbaek');

@@ -16,7 +16,11 @@ describe('merging an edit that conflicted', () => {
     expect(clashes).to.deep.equal(['pitch']);
   });
   it('without a base, keeps every typed value and fills what was left empty', () => {
-    const { values } = mergeOnConflict(parseBase('not json'), { pitch: 'mine', headcount: '' }, { pitch: 'theirs', headcount: '15' });
+    const { values } = mergeOnConflict(
+      parseBase('not json'),
+      { pitch: 'mine', headcount: '' },
+      { pitch: 'theirs', headcount: '15' },
+    );
     expect(values).to.deep.equal({ pitch: 'mine', headcount: '15' });
   });
   it('when the user did not send a field at all, then the stored value stands', () => {
@@ -24,15 +28,23 @@ describe('merging an edit that conflicted', () => {
     expect(values).to.deep.equal({ active: 'false' });
     expect(clashes).to.deep.equal([]);
   });
-  it('compares rows (a round\'s participants) field by field, whatever the order of their keys', () => {
+  it("compares rows (a round's participants) field by field, whatever the order of their keys", () => {
     const rows = [{ investor: 'a', amountKrw: '100', lead: 'true' }];
     const theirs = { participants: [{ investor: 'b', amountKrw: '5', lead: '' }], note: 'theirs' };
-    const { values, clashes } = mergeOnConflict({ participants: rows, note: 'old' }, { participants: [{ lead: 'true', amountKrw: '100', investor: 'a' }], note: 'old' }, theirs);
+    const { values, clashes } = mergeOnConflict(
+      { participants: rows, note: 'old' },
+      { participants: [{ lead: 'true', amountKrw: '100', investor: 'a' }], note: 'old' },
+      theirs,
+    );
     expect(values).to.deep.equal(theirs);
     expect(clashes).to.deep.equal([]);
   });
   it('reads base values back from the form, and anything malformed as no base at all', () => {
-    expect(parseBase(JSON.stringify({ a: 'x', b: ['y'], rows: [{ k: 'v' }], n: 3 }))).to.deep.equal({ a: 'x', b: ['y'], rows: [{ k: 'v' }] });
+    expect(parseBase(JSON.stringify({ a: 'x', b: ['y'], rows: [{ k: 'v' }], n: 3 }))).to.deep.equal({
+      a: 'x',
+      b: ['y'],
+      rows: [{ k: 'v' }],
+    });
     expect(parseBase('not json')).to.equal(undefined);
     expect(parseBase(undefined)).to.equal(undefined);
     expect(parseBase('[1]')).to.equal(undefined);

@@ -1,9 +1,17 @@
 import { expect } from 'chai';
-import { checkMove, daysInStage, nextStages, stageBeforeHold, stageDurations, type StageChange } from '../../../server/matches/match-stages.js';
+import {
+  checkMove,
+  daysInStage,
+  nextStages,
+  stageBeforeHold,
+  stageDurations,
+  type StageChange,
+} from '../../../server/matches/match-stages.js';
 import { MATCH_STAGES, type MatchStage } from '../../../models/enums.js';
 
 const at = (day: number) => new Date(Date.UTC(2026, 0, 1 + day));
-const path = (...stages: MatchStage[]): StageChange[] => stages.map((stage, i) => ({ stage, at: at(i * 10), cycle: 1 }));
+const path = (...stages: MatchStage[]): StageChange[] =>
+  stages.map((stage, i) => ({ stage, at: at(i * 10), cycle: 1 }));
 
 describe('match stage moves', () => {
   const allowed: Array<[MatchStage[], MatchStage]> = [
@@ -20,7 +28,8 @@ describe('match stage moves', () => {
     [['suggested', 'introduced', 'meeting', 'on-hold'], 'passed'],
   ];
   for (const [history, to] of allowed) {
-    it(`allows ${history.join(' → ')} → ${to}`, () => expect(checkMove(path(...history), to)).to.deep.equal({ ok: true }));
+    it(`allows ${history.join(' → ')} → ${to}`, () =>
+      expect(checkMove(path(...history), to)).to.deep.equal({ ok: true }));
   }
 
   const refused: Array<[MatchStage[], MatchStage, string]> = [
@@ -36,7 +45,8 @@ describe('match stage moves', () => {
     [['suggested', 'introduced', 'on-hold'], 'on-hold', 'same'],
   ];
   for (const [history, to, reason] of refused) {
-    it(`refuses ${history.join(' → ')} → ${to} (${reason})`, () => expect(checkMove(path(...history), to)).to.deep.equal({ ok: false, reason }));
+    it(`refuses ${history.join(' → ')} → ${to} (${reason})`, () =>
+      expect(checkMove(path(...history), to)).to.deep.equal({ ok: false, reason }));
   }
 
   it('every stage is either reachable from suggested step by step or refused with a reason', () => {

@@ -1,9 +1,22 @@
 import { expect } from 'chai';
-import { countResidentOn, movesBetween, residencyIntervals, residentOn, type StatusEntry } from '../../../server/reports/cohort-count.js';
-import { addMonths, monthEnds, monthsBetween, quarterOf, endOfQuarterBefore } from '../../../server/reports/calendar.js';
+import {
+  countResidentOn,
+  movesBetween,
+  residencyIntervals,
+  residentOn,
+  type StatusEntry,
+} from '../../../server/reports/cohort-count.js';
+import {
+  addMonths,
+  monthEnds,
+  monthsBetween,
+  quarterOf,
+  endOfQuarterBefore,
+} from '../../../server/reports/calendar.js';
 import { paceOf } from '../../../server/reports/target-pace.js';
 
-const h = (...pairs: Array<[StatusEntry['status'], string]>): StatusEntry[] => pairs.map(([status, on]) => ({ status, on }));
+const h = (...pairs: Array<[StatusEntry['status'], string]>): StatusEntry[] =>
+  pairs.map(([status, on]) => ({ status, on }));
 
 describe('cohort counting rule (resident on day D)', () => {
   const admittedThenResident = h(['applicant', '2024-01-10'], ['admitted', '2024-02-01'], ['resident', '2024-03-01']);
@@ -40,7 +53,12 @@ describe('cohort counting rule (resident on day D)', () => {
   });
 
   it('counts admissions and departures within a period', () => {
-    const back = h(['resident', '2024-01-01'], ['withdrawn', '2024-06-01'], ['resident', '2025-01-15'], ['graduated', '2025-02-01']);
+    const back = h(
+      ['resident', '2024-01-01'],
+      ['withdrawn', '2024-06-01'],
+      ['resident', '2025-01-15'],
+      ['graduated', '2025-02-01'],
+    );
     expect(movesBetween(back, '2025-01-01', '2025-03-31')).to.deep.equal({ admissions: 1, departures: 1 });
   });
 });
@@ -60,7 +78,8 @@ describe('calendar helpers', () => {
 
 describe('target pace and projection', () => {
   const spec = { baseline: { value: 19, on: '2025-01-01' }, target: { value: 60, on: '2026-12-31' } };
-  const linear = (perMonth: number, start: number) => (day: string) => Math.floor(start + perMonth * Math.max(0, monthsBetween('2025-01-01', day)));
+  const linear = (perMonth: number, start: number) => (day: string) =>
+    Math.floor(start + perMonth * Math.max(0, monthsBetween('2025-01-01', day)));
 
   it('on pace: the projection lands before the target date', () => {
     const p = paceOf(spec, '2026-01-01', linear(2, 19));

@@ -3,8 +3,22 @@ import { computeFirmTotals, checkParticipants } from '../../../server/rounds/rou
 import { toMinorUnits } from '../../../server/rounds/rounds.schemas.js';
 
 describe('round rules', () => {
-  const seed = { _id: 'a', status: 'closed', stage: 'seed', amountKrw: 300_000_000, preMoneyKrw: 2_700_000_000, closedOn: '2024-06-30' };
-  const seriesA = { _id: 'b', status: 'closed', stage: 'series-a', amountKrw: 2_500_000_000, preMoneyKrw: 12_000_000_000, closedOn: '2025-11-20' };
+  const seed = {
+    _id: 'a',
+    status: 'closed',
+    stage: 'seed',
+    amountKrw: 300_000_000,
+    preMoneyKrw: 2_700_000_000,
+    closedOn: '2024-06-30',
+  };
+  const seriesA = {
+    _id: 'b',
+    status: 'closed',
+    stage: 'series-a',
+    amountKrw: 2_500_000_000,
+    preMoneyKrw: 12_000_000_000,
+    closedOn: '2025-11-20',
+  };
   const bridge = { _id: 'c', status: 'closed', stage: 'bridge', amountKrw: 500_000_000, closedOn: '2025-02-01' };
   const planned = { _id: 'd', status: 'planned', stage: 'series-b', amountKrw: 9_000_000_000 };
 
@@ -23,10 +37,17 @@ describe('round rules', () => {
   });
 
   it('refuses participants above the round and warns when a closed round is not filled', () => {
-    expect(checkParticipants({ amountKrw: 100, status: 'closed', participants: [{ amountKrw: 60 }, { amountKrw: 50 }] }).error).to.equal('participantsExceedAmount');
-    expect(checkParticipants({ amountKrw: 100, status: 'closed', participants: [{ amountKrw: 60 }] }).warning).to.equal('participantsBelowAmount');
+    expect(
+      checkParticipants({ amountKrw: 100, status: 'closed', participants: [{ amountKrw: 60 }, { amountKrw: 50 }] })
+        .error,
+    ).to.equal('participantsExceedAmount');
+    expect(checkParticipants({ amountKrw: 100, status: 'closed', participants: [{ amountKrw: 60 }] }).warning).to.equal(
+      'participantsBelowAmount',
+    );
     expect(checkParticipants({ amountKrw: 100, status: 'open', participants: [{ amountKrw: 60 }] })).to.deep.equal({});
-    expect(checkParticipants({ amountKrw: 100, status: 'closed', participants: [{ amountKrw: 100 }] })).to.deep.equal({});
+    expect(checkParticipants({ amountKrw: 100, status: 'closed', participants: [{ amountKrw: 100 }] })).to.deep.equal(
+      {},
+    );
   });
 
   it('converts foreign amounts to integer minor units without floating point', () => {
