@@ -59,6 +59,8 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
         },
       },
       strictTransportSecurity: config.secureCookies,
+      // Same-origin requests carry their Origin (helmet's default no-referrer makes browsers send "Origin: null").
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   // First: count requests for graceful shutdown (503 while draining), then 503 at once while the database is down.

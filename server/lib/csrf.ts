@@ -10,15 +10,18 @@ const tokenOf = (req: Request) => {
   return typeof field === 'string' ? field : req.get('x-csrf-token');
 };
 
-// A request another site made the browser send: Sec-Fetch-Site says so, or its Origin is not this site.
-function isCrossSite(req: Pick<Request, 'get' | 'host'>): boolean {
-  if (req.get('sec-fetch-site') === 'cross-site') return true;
+// A request another site made the browser send. Browsers say so in Sec-Fetch-Site; without it (older browsers, scripts)
+// an Origin naming another host does. "Origin: null" decides nothing: browsers send it for their own same-origin form
+// posts under some referrer policies, and the token check still applies.
+export function isCrossSite(req: Pick<Request, 'get' | 'host'>): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'cross-site';
   const origin = req.get('origin');
-  if (origin === undefined) return false;
+  if (origin === undefined || origin === 'null') return false;
   try {
     return new URL(origin).host !== req.host;
   } catch {
-    return true; // "null" (a sandboxed or file: page) and anything unparsable
+    return true;
   }
 }
 
