@@ -13,7 +13,7 @@ const tokenOf = (req: Request) => {
 // A request another site made the browser send. Browsers say so in Sec-Fetch-Site; without it (older browsers, scripts)
 // an Origin naming another host does. "Origin: null" decides nothing: browsers send it for their own same-origin form
 // posts under some referrer policies, and the token check still applies.
-export function isCrossSite(req: Pick<Request, 'get' | 'host'>): boolean {
+function isCrossSite(req: Pick<Request, 'get' | 'host'>): boolean {
   const site = req.get('sec-fetch-site');
   if (site !== undefined) return site === 'cross-site';
   const origin = req.get('origin');

@@ -84,9 +84,9 @@ export function daysRead(asOf: Day, targets: readonly TargetLike[]): Day[] {
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-// Per-month paces: won to the won, counts to two decimals.
+// Per-month paces: won to the nearest 만원 (10,000 won; a monthly pace to the won reads as noise), counts to two decimals.
 const perMonth = (n: number | undefined, unit: MetricUnit) =>
-  n === undefined ? null : unit === 'krw' ? Math.round(n) : round(n, 2);
+  n === undefined ? null : unit === 'krw' ? Math.round(n / 10_000) * 10_000 : round(n, 2);
 
 function targetsTable(s: ReportSources): Table {
   const rows = s.targets.map((t): Row => {
