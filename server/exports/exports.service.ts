@@ -8,7 +8,6 @@ import { investorsCursor } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
 import {
   firmCellsOf,
-  guardCell,
   investorCellsOf,
   roundCellsOf,
   FIRM_COLUMNS,
@@ -27,7 +26,6 @@ export const ROUND_EXPORT_COLUMNS = [...ROUND_COLUMNS];
 export const INVESTOR_EXPORT_COLUMNS = [...INVESTOR_COLUMNS];
 
 type Row = Record<string, string>;
-const guarded = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, guardCell(v)]));
 const s = (v: string | number | boolean | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 type ExportedFirm = Parameters<typeof firmCellsOf>[0] & {
@@ -45,7 +43,7 @@ type ExportedFirm = Parameters<typeof firmCellsOf>[0] & {
 };
 
 function firmExportRow(f: ExportedFirm): Row {
-  return guarded({
+  return {
     ...firmCellsOf(f),
     status: s(f.status),
     tipsStatus: s(f.tips?.status),
@@ -56,7 +54,7 @@ function firmExportRow(f: ExportedFirm): Row {
     lastRoundKrw: s(f.totals?.lastRoundKrw),
     lastValuationKrw: s(f.totals?.lastValuationKrw),
     archived: f.archived ? 'true' : '',
-  });
+  };
 }
 
 // The firms of the list page's filters, in its order (the page's keyset cursor does not apply to an export).
@@ -117,12 +115,12 @@ export async function* roundExportRows(
     );
     for (const r of batch) {
       const firm = firms.get(String(r.firm));
-      yield guarded({
+      yield {
         roundId: String(r._id),
         firmBrn: firm?.brn ?? '',
         firmName: firm?.name ?? '',
         ...roundCellsOf(r, (id) => investors.get(id) ?? id),
-      });
+      };
     }
     batch = [];
   };
@@ -135,5 +133,5 @@ export async function* roundExportRows(
 
 // The investors of the list page's filters, in its order (by name key), as the import reads them.
 export async function* investorExportRows(query: Parameters<typeof investorsCursor>[0]): AsyncGenerator<Row> {
-  for await (const org of investorsCursor(query)) yield guarded(investorCellsOf(org));
+  for await (const org of investorsCursor(query)) yield investorCellsOf(org);
 }

@@ -85,7 +85,5 @@ export function formatParticipantsCell(
     .join('; ');
 }
 
-// A cell that Excel would run as a formula gets a leading apostrophe on export (CSV injection); the import drops it.
-export function guardCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+// The export's formula guard (CSV injection), kept beside the import's cell rules that undo it.
+export { guardCell } from '../lib/csv.js';

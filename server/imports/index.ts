@@ -5,5 +5,4 @@ export { drainImportApplies } from './running-applies.js';
 export { firmCellsOf } from './firm-rows.js';
 export { investorCellsOf } from './investor-rows.js';
 export { roundCellsOf } from './round-rows.js';
-export { guardCell } from './cell-values.js';
 export { FIRM_COLUMNS, FIRM_READONLY_COLUMNS, INVESTOR_COLUMNS, ROUND_COLUMNS } from './import-columns.js';

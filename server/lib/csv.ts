@@ -14,9 +14,11 @@ export function csvHeaders(res: Response, name: string): void {
 // A BOM first, so Excel opens the UTF-8 (and the Korean in it) correctly; CRLF line ends as Excel writes them.
 // Every cell but a plain number is quoted: Excel where ';' separates cells would otherwise split a bare "x;=cmd…" and
 // run the part after the ';' as a formula (the ' prefix only guards a cell's first character).
-// Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading ' ("CSV injection"): the import's
-// cell guard (server/imports/cell-values.ts guardCell), applied here to every text cell; a guarded cell stays as it is.
-const guardFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+// Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading ' ("CSV injection"), applied to
+// every text cell csvStream writes; the import drops it again (server/imports/csv-file.ts unguardCell).
+export function guardCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
 
 export const csvStream = (columns: (string | { key: string; header: string })[]) =>
   stringify({
@@ -25,5 +27,5 @@ export const csvStream = (columns: (string | { key: string; header: string })[])
     bom: true,
     record_delimiter: 'windows',
     quoted_match: /\D/,
-    cast: { string: guardFormula },
+    cast: { string: guardCell },
   });

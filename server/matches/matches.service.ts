@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/db-errors.js';
 import { MatchModel } from '../../models/match.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
@@ -18,9 +19,6 @@ export const BAD_MOVE = 'bad_move';
 // A second open match for a pair is refused with the existing one's id (the page links to it).
 const matchExists = (matchId: string) =>
   new AppError(409, MATCH_EXISTS, 'an open match exists for this pair', { matchId });
-
-const isDuplicateKey = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 
 async function pairOf(firmId: string, investorId: string) {
   const [firm, investor] = await Promise.all([

@@ -1,9 +1,10 @@
 import { PersonModel } from '../../models/person.model.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { isDuplicateKey } from '../db/db-errors.js';
-import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
-import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
+import { recordAudit, diffFields, type Actor } from '../audit/index.js';
+import { versionOf } from '../lib/edit-conflict.js';
 import type { AddContactInput, EditContactInput } from './people.schemas.js';
+import { emailTaken, savePersonEdit } from './people.service.js';
 
 // The people of an investor organisation (its partners, associates…): the same person records as a firm's people, one
 // per email, linked by `investorOrg` with their `investorRole`. The organisation is named by the caller (its id and the
@@ -11,7 +12,6 @@ import type { AddContactInput, EditContactInput } from './people.schemas.js';
 export type ContactOrg = { id: string; name: string };
 
 const CONTACT_LIMIT = 200;
-const emailTaken = () => Conflict('email taken', { email: ['people.errors.emailTaken'] });
 
 export async function contactsOfInvestor(investorId: string) {
   return PersonModel.find(
@@ -84,8 +84,6 @@ export async function getInvestorContact(investorId: string, personId: string) {
 
 const EDITABLE = ['name', 'title', 'email', 'phone', 'linkedin', 'investorRole'] as const;
 
-// Saves only while the person is at the version the editor loaded (`_version`; without one, as stored now); otherwise an
-// edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
 export async function editInvestorContact(
   investorId: string,
   personId: string,
@@ -94,31 +92,13 @@ export async function editInvestorContact(
 ): Promise<void> {
   const before = await getInvestorContact(investorId, personId);
   const { _csrf, _version, _base, ...fields } = input;
-  const version = _version ?? versionOf(before);
-  if (version !== versionOf(before)) throw await editConflictSince(personId, version);
-  const changes = diffFields(Object.fromEntries(EDITABLE.map((f) => [f, before[f]])), fields);
-  if (!changes.length) return;
-  const { $set, $unset } = splitSetUnset(fields);
-  let saved;
-  try {
-    saved = await PersonModel.findOneAndUpdate(
-      { _id: personId, investorOrg: investorId, ...atVersion(version) },
-      nextVersion($set, $unset),
-      { returnDocument: 'after' },
-    ).lean();
-  } catch (err) {
-    if (isDuplicateKey(err)) throw emailTaken();
-    throw err;
-  }
-  if (!saved) throw await editConflictSince(personId, version);
-  await recordAudit({
+  await savePersonEdit({
+    before,
+    scope: { investorOrg: investorId },
+    fields,
+    editable: EDITABLE,
+    version: _version,
     actor,
-    entity: 'person',
-    entityId: before._id,
-    entityLabel: before.name,
-    action: 'update',
-    changes,
-    version: versionOf(saved),
   });
 }
 

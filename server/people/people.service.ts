@@ -7,7 +7,7 @@ import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { AddPersonInput, EditPersonInput } from './people.schemas.js';
 
-const emailTaken = () => Conflict('email taken', { email: ['people.errors.emailTaken'] });
+export const emailTaken = () => Conflict('email taken', { email: ['people.errors.emailTaken'] });
 
 export async function peopleOfFirm(firmId: string) {
   return PersonModel.find({ 'firms.firm': firmId }).sort({ name: 1 }).limit(200).lean();
@@ -62,23 +62,33 @@ export async function getPerson(firmId: string, personId: string) {
   return person;
 }
 
-// Saves only while the person is at the version the editor loaded (`_version`; without one, as stored now), moving them
+const PERSON_FIELDS = ['name', 'title', 'email', 'phone', 'linkedin'] as const;
+
+type StoredPerson = Awaited<ReturnType<typeof getPerson>>;
+
+// The one versioned save of a person, reached through what links them (a firm, an investor organisation: `scope`).
+// Saves only while the person is at the version the editor loaded (`version`; without one, as stored now), moving them
 // to the next; otherwise an edit conflict (server/lib/edit-conflict.ts). A save that changes nothing writes nothing.
-export async function editPerson(firmId: string, personId: string, input: EditPersonInput, actor: Actor) {
-  const before = await getPerson(firmId, personId);
-  const { _csrf, _version, _base, ...fields } = input;
-  const version = _version ?? versionOf(before);
+export async function savePersonEdit(opts: {
+  before: StoredPerson;
+  scope: Record<string, string>;
+  fields: Record<string, unknown>;
+  editable: readonly (keyof StoredPerson)[];
+  version: number | undefined;
+  actor: Actor;
+  firm?: string;
+}): Promise<void> {
+  const { before, fields, actor } = opts;
+  const personId = String(before._id);
+  const version = opts.version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(personId, version);
-  const changes = diffFields(
-    { name: before.name, title: before.title, email: before.email, phone: before.phone, linkedin: before.linkedin },
-    fields,
-  );
+  const changes = diffFields(Object.fromEntries(opts.editable.map((f) => [f, before[f]])), fields);
   if (!changes.length) return;
   const { $set, $unset } = splitSetUnset(fields);
   let saved;
   try {
     saved = await PersonModel.findOneAndUpdate(
-      { _id: personId, 'firms.firm': firmId, ...atVersion(version) },
+      { _id: personId, ...opts.scope, ...atVersion(version) },
       nextVersion($set, $unset),
       { returnDocument: 'after' },
     ).lean();
@@ -91,11 +101,25 @@ export async function editPerson(firmId: string, personId: string, input: EditPe
     actor,
     entity: 'person',
     entityId: before._id,
-    firm: firmId,
+    firm: opts.firm,
     entityLabel: before.name,
     action: 'update',
     changes,
     version: versionOf(saved),
+  });
+}
+
+export async function editPerson(firmId: string, personId: string, input: EditPersonInput, actor: Actor) {
+  const before = await getPerson(firmId, personId);
+  const { _csrf, _version, _base, ...fields } = input;
+  await savePersonEdit({
+    before,
+    scope: { 'firms.firm': firmId },
+    fields,
+    editable: PERSON_FIELDS,
+    version: _version,
+    actor,
+    firm: firmId,
   });
 }
 

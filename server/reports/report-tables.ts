@@ -181,10 +181,10 @@ function breakdownTable(name: 'sectors' | 'stages', s: ReportSources): Table {
 }
 
 // Each quarter from the start's to the day's; the day's quarter counts up to the day.
-function byQuarter(s: ReportSources): { quarter: string; figures: Figures }[] {
+function byQuarter(s: ReportSources): { quarter: string; end: string; figures: Figures }[] {
   return quartersBetween(s.quartersFrom, s.asOf).map((quarter) => {
     const end = quarterEnd(quarter) < s.asOf ? quarterEnd(quarter) : s.asOf;
-    return { quarter, figures: s.ledger.between(quarterStart(quarter), end) };
+    return { quarter, end, figures: s.ledger.between(quarterStart(quarter), end) };
   });
 }
 
@@ -235,10 +235,10 @@ function tipsTable(s: ReportSources): Table {
       { key: 'selections', kind: 'count' },
       { key: 'cumulative', kind: 'count' },
     ],
-    rows: byQuarter(s).map(({ quarter, figures: f }) => ({
+    rows: byQuarter(s).map(({ quarter, end, figures: f }) => ({
       quarter,
       selections: f.tipsSelections,
-      cumulative: s.ledger.upTo(quarterEnd(quarter) < s.asOf ? quarterEnd(quarter) : s.asOf).tipsSelections,
+      cumulative: s.ledger.upTo(end).tipsSelections,
     })),
   };
 }

@@ -4,7 +4,6 @@ import { pipeline } from 'node:stream/promises';
 import { csvHeaders, csvStream } from '../lib/csv.js';
 import { formatCalendarDate, formatDateTime } from '../lib/dates.js';
 import type { Lang } from '../lib/money.js';
-import { guardCell } from '../imports/index.js';
 import { reportFor, type AsOfError, type Report } from './reports.service.js';
 import { CHART_NAMES, type ChartName, type Table, type TableName } from './report-tables.js';
 import { cellText, columnLabel, csvValue, type Translate } from './report-format.js';
@@ -105,13 +104,9 @@ export async function csv(req: Request, res: TableRes) {
   const table = report.tables[name]!;
   const t = tFor(req, lang);
   const columns = table.columns.map((col) => ({ key: col.key, header: columnLabel(name, col, t) }));
+  // csvStream guards formula-looking text in every cell.
   const rows = table.rows.map((row) =>
-    Object.fromEntries(
-      table.columns.map((col) => {
-        const v = csvValue(col, row, t);
-        return [col.key, typeof v === 'string' ? guardCell(v) : v];
-      }),
-    ),
+    Object.fromEntries(table.columns.map((col) => [col.key, csvValue(col, row, t)])),
   );
   csvHeaders(res, `report-${name}-${report.asOf}`);
   await pipeline(Readable.from(rows), csvStream(columns), res);
