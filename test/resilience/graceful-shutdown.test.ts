@@ -53,8 +53,9 @@ describe('resilience: graceful shutdown', function () {
       expect(JSON.parse(slowReply.body)).to.deep.equal({ slept: 4000, db: 'up' });
       expect(slowReply.at - signalledAt).to.be.greaterThan(3000);
       expect(firstReply.status).to.equal(200);
-      // a new connection is refused; a new request on the kept-alive connection gets 503 and Connection: close
-      expect((fresh as NodeJS.ErrnoException).code).to.equal('ECONNREFUSED');
+      // a new connection is refused (or, when it reached the listen backlog just before the listener closed, reset unserved);
+      // a new request on the kept-alive connection gets 503 and Connection: close
+      expect((fresh as NodeJS.ErrnoException).code).to.be.oneOf(['ECONNREFUSED', 'ECONNRESET']);
       expect(secondReply.status).to.equal(503);
       expect(secondReply.headers.connection).to.equal('close');
       expect(secondReply.headers['retry-after']).to.match(/^\d+$/);
