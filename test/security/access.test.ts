@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { listRoutes, routeKey, type AppRoute } from '../helpers/routes.js';
-import { fillBody, fillPath, makeRouteFixtures, snapshotDatabase } from '../helpers/route-fixtures.js';
+import {
+  fillBody,
+  fillPath,
+  makeRouteFixtures,
+  snapshotDatabase,
+  type RouteFixtures,
+} from '../helpers/route-fixtures.js';
 import type { Role } from '../../models/enums.js';
 
 type Who = 'anonymous' | 'viewer' | 'investorA' | 'investorB' | 'staff' | 'admin';
@@ -191,23 +197,44 @@ describe('route guards by role (every route of the app)', () => {
           ? Promise.resolve(agentOf(t.app))
           : loginAs(t.app, roleOf(who), who === 'investorB' ? { investorOrg: orgB } : { investorOrg: orgA });
       let agent: Agent = await signIn();
-      // Sign-out last: it ends the session the other routes use.
-      const routes = listRoutes(t.app).sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
       const problems: string[] = [];
-      for (const route of routes) {
+      const ruled = listRoutes(t.app).flatMap((route) => {
         const rule = RULES[routeKey(route)];
-        if (!rule) continue;
-        const fixtures = await makeRouteFixtures();
-        const path = fillPath(route.path, fixtures);
-        const refusedWrite = (!allows(rule, who) || rule.refusedWith?.[who] !== undefined) && route.method !== 'GET';
-        const before = refusedWrite ? await snapshotDatabase() : '';
-        const res = await send(agent, route, path, fillBody(rule.body, fixtures));
+        return rule ? [{ route, rule }] : [];
+      });
+      const isRefusedWrite = ({ route, rule }: (typeof ruled)[number]) =>
+        (!allows(rule, who) || rule.refusedWith?.[who] !== undefined) && route.method !== 'GET';
+      const check = async ({ route, rule }: (typeof ruled)[number], fixtures: RouteFixtures) => {
+        const res = await send(agent, route, fillPath(route.path, fixtures), fillBody(rule.body, fixtures));
         const problem = verdict(res, who, allows(rule, who), rule);
         if (problem) problems.push(`${routeKey(route)}: ${problem}`);
-        if (refusedWrite && (await snapshotDatabase()) !== before)
-          problems.push(`${routeKey(route)}: refused but the database changed`);
+      };
+
+      // Refused writes and pages share one set of fixture records and one snapshot of the database before and after
+      // (a snapshot per request made this test take minutes); only when something changed are they replayed one by one
+      // to name the route that wrote.
+      const refused = ruled.filter(isRefusedWrite);
+      const shared = await makeRouteFixtures();
+      const before = await snapshotDatabase();
+      for (const r of refused) await check(r, shared);
+      if ((await snapshotDatabase()) !== before)
+        for (const r of refused) {
+          const fixtures = await makeRouteFixtures();
+          const snapshot = await snapshotDatabase();
+          await send(agent, r.route, fillPath(r.route.path, fixtures), fillBody(r.rule.body, fixtures));
+          if ((await snapshotDatabase()) !== snapshot)
+            problems.push(`${routeKey(r.route)}: refused but the database changed`);
+        }
+      for (const r of ruled.filter((r) => r.route.method === 'GET')) await check(r, shared);
+
+      // Writes let through change their fixture records, so each gets its own; sign-out last (it ends the session).
+      const allowedWrites = ruled
+        .filter((r) => r.route.method !== 'GET' && !isRefusedWrite(r))
+        .sort((a, b) => Number(a.route.path === '/logout') - Number(b.route.path === '/logout'));
+      for (const r of allowedWrites) {
+        await check(r, await makeRouteFixtures());
         // A POST /login as someone else's visitor, or a language switch, must not leave this agent signed out.
-        if (route.path === '/login' && route.method === 'POST') agent = await signIn();
+        if (r.route.path === '/login' && r.route.method === 'POST') agent = await signIn();
       }
       expect(problems).to.deep.equal([]);
     });
