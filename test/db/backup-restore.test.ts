@@ -18,7 +18,8 @@ import { FirmModel } from '../../models/firm.model.js';
 import { ImportBatchModel } from '../../models/import-batch.model.js';
 
 const { EJSON } = BSON;
-const BULK_FIRMS = 3000;
+// Enough to cross the backup's and the restore's batch boundaries several times.
+const BULK_FIRMS = 1200;
 const IMPORT_ROWS = 300;
 const SECTORS = ['payments', 'digital-assets', 'lending'];
 
