@@ -147,8 +147,28 @@ export const IMPORT_STATUSES = ['previewed', 'applying', 'undoing', 'applied', '
 export const ROW_ACTIONS = ['create', 'update', 'unchanged', 'error'] as const;
 export type RowAction = (typeof ROW_ACTIONS)[number];
 
+// One-time account links (models/account-link.model.ts): set the first password of an invited account, or reset one.
+export const ACCOUNT_LINK_KINDS = ['invite', 'reset'] as const;
+export type AccountLinkKind = (typeof ACCOUNT_LINK_KINDS)[number];
+
 // The audit log (models/audit-entry.model.ts): what happened to a record.
-export const AUDIT_ACTIONS = ['create', 'update', 'archive', 'restore', 'delete', 'import', 'login', 'status'] as const;
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'archive',
+  'restore',
+  'delete',
+  'import',
+  'login',
+  'status',
+  // One-time account links (server/users/account-links.service.ts).
+  'invite',
+  'reinvite',
+  'revoke-link',
+  'accept-invite',
+  'reset-link',
+  'reset-password',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 // Reporting targets (models/target.model.ts): what a target measures; the counting rules are in server/reports/report-metrics.ts.

@@ -63,6 +63,19 @@ const importBatchSchema = new Schema(
     // The file's known columns in file order, and the ones it had that the import does not read.
     columns: { type: [String], default: [] },
     ignoredColumns: { type: [String], default: [] },
+    // The file as read (its header row and its rows' cells), kept until the batch is applied so that the columns can be
+    // mapped again without uploading the file again; mapping: the column each header position is read as ('' = ignored).
+    source: {
+      type: new Schema({ headers: { type: [String], default: [] }, records: Schema.Types.Mixed }, { _id: false }),
+      default: undefined,
+    },
+    mapping: { type: [String], default: undefined },
+    // Set while the headers still need the person's mapping (no rows are checked then, and it cannot be applied).
+    needsMapping: { type: Boolean },
+    // Another kind the headers fit better (a rounds file uploaded as startups).
+    suggestedKind: { type: String, enum: IMPORT_KINDS },
+    // Applied with "skip the rows with errors": the error rows were left out.
+    skipErrors: { type: Boolean },
     rows: { type: [rowSchema], default: [] },
     counts: {
       create: { type: Number, default: 0 },

@@ -1,6 +1,8 @@
 export * from './enums.js';
 export * from './user.model.js';
 export * from './audit-entry.model.js';
+export * from './audit-bucket.model.js';
+export * from './audit-timeline.model.js';
 export * from './investor-org.model.js';
 export * from './firm.model.js';
 export * from './person.model.js';
@@ -13,3 +15,4 @@ export * from './notification.model.js';
 export * from './target.model.js';
 export * from './report-month.model.js';
 export * from './api-token.model.js';
+export * from './account-link.model.js';

@@ -8,7 +8,8 @@ const userSchema = new Schema(
     role: { type: String, enum: ROLES, required: true },
     investorOrg: { type: Schema.Types.ObjectId, ref: 'InvestorOrg' },
     active: { type: Boolean, default: true },
-    passwordHash: { type: String, required: true },
+    // None until an invited user sets their own through their invitation link (server/users/account-links.service.ts).
+    passwordHash: { type: String },
     lastLoginAt: { type: Date },
     // Maintained with each notification sent or read (the bell's count, read with the user on every request).
     unreadNotifications: { type: Number, default: 0 },

@@ -14,11 +14,14 @@ import { i18nMiddleware } from './lib/i18n.js';
 import { viewLocals, userLocals } from './lib/view-locals.js';
 import { errorHandler, notFoundHandler } from './lib/error-handler.js';
 import { authRouter, configurePassport, type LoginLimiter } from './auth/index.js';
-import { checkCredentials, findActiveUserById, recordLogin } from './users/index.js';
+import { checkCredentials, findActiveUserById, recordLogin, usersRouter } from './users/index.js';
+import { createMailer } from './mail/index.js';
+import type { Transporter } from 'nodemailer';
 import { healthRouter } from './health/index.js';
 import { inFlight } from './lib/in-flight.js';
 import { refuseWhileDbDown } from './db/db-guard.js';
 import { featureRouters, uploadPaths } from './routes.js';
+import { dbTiming } from './db/db-timing.js';
 
 export type AppDeps = {
   config: Config;
@@ -27,10 +30,13 @@ export type AppDeps = {
   limiter: LoginLimiter;
   // Tests mount extra routes (e.g. one that fails) behind the same middleware and error pages.
   extraRoutes?: (app: Express) => void;
+  // Tests: a capturing nodemailer transport instead of the SMTP server the configuration names (used only when SMTP is
+  // configured: without it no email is sent at all).
+  mailTransport?: Transporter;
 };
 
 // Wires Express; does no I/O of its own (the database is connected before, by the caller).
-export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDeps): { app: Express } {
+export function createApp({ config, logger, i18n, limiter, extraRoutes, mailTransport }: AppDeps): { app: Express } {
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
@@ -38,6 +44,7 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
   app.disable('x-powered-by');
   // Read by the reports API's rate limiter (server/reports/api-access.ts).
   app.set('apiRateLimit', config.apiRateLimit);
+  if (config.bench.timing) app.use(dbTiming);
 
   app.use(
     helmet({
@@ -104,7 +111,12 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes }: AppDep
 
   app.use(csrfProtection({ secret: config.sessionSecret, secureCookies: config.secureCookies, uploadPaths }));
 
-  for (const router of [authRouter({ limiter, secureCookies: config.secureCookies, accounts }), ...featureRouters])
+  const mailer = createMailer(config.mail, logger, mailTransport);
+  for (const router of [
+    authRouter({ limiter, secureCookies: config.secureCookies, accounts }),
+    usersRouter({ mailer, limiter, publicUrl: config.publicUrl }),
+    ...featureRouters,
+  ])
     app.use(router);
 
   extraRoutes?.(app);

@@ -31,6 +31,22 @@ const configSchema = z
       z.string().refine(isValidCalendarDate, 'must be a date YYYY-MM-DD').default('2026-12-31'),
     ),
     API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
+    // Email (invitations, password resets): SMTP_URL, or SMTP_HOST with its port and login; none set, no email is sent.
+    SMTP_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^smtps?$/, error: 'must be smtp:// or smtps://' }).optional(),
+    ),
+    SMTP_HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+    SMTP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(587)),
+    SMTP_USER: z.preprocess(emptyToUndefined, z.string().optional()),
+    SMTP_PASS: z.preprocess(emptyToUndefined, z.string().optional()),
+    SMTP_FROM: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+    PUBLIC_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
+    ),
+    BENCH_TIMING: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('0')),
+    BENCH_BASELINE: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('0')),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -41,6 +57,19 @@ const configSchema = z
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+    }
+    if (env.SMTP_URL && env.SMTP_HOST) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_HOST'], message: 'set SMTP_URL or SMTP_HOST, not both' });
+    }
+    if ((env.SMTP_URL || env.SMTP_HOST) && !env.SMTP_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP is configured' });
+    }
+    if ((env.SMTP_URL || env.SMTP_HOST) && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'is required when SMTP is configured (the links in emails)',
+      });
     }
   });
 
@@ -63,6 +92,17 @@ export type Config = Readonly<{
   reportTargetDate: string;
   // Requests per minute the reports API answers per token (or signed-in user).
   apiRateLimit: number;
+  // Outgoing email; undefined when SMTP is not configured (then no email is sent).
+  mail?: MailConfig;
+  // The app's address as people reach it, for links in emails (and shown to admins); no trailing slash.
+  publicUrl?: string;
+  // npm run bench only: database time and command count per request (server/db/db-timing.ts), and the baseline page.
+  bench: { timing: boolean; baseline: boolean };
+}>;
+
+export type MailConfig = Readonly<{
+  smtp: string | { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } };
+  from: string;
 }>;
 
 export class ConfigError extends Error {
@@ -97,5 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     reportTargetDate: e.REPORT_TARGET_DATE,
     apiRateLimit: e.API_RATE_LIMIT,
+    mail: mailConfig(e),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    bench: { timing: e.BENCH_TIMING === '1', baseline: e.BENCH_BASELINE === '1' },
   });
+}
+
+function mailConfig(e: z.output<typeof configSchema>): MailConfig | undefined {
+  if (!e.SMTP_FROM) return undefined;
+  if (e.SMTP_URL) return { smtp: e.SMTP_URL, from: e.SMTP_FROM };
+  if (!e.SMTP_HOST) return undefined;
+  const auth = e.SMTP_USER ? { user: e.SMTP_USER, pass: e.SMTP_PASS ?? '' } : undefined;
+  // Port 465 speaks TLS from the start; the others upgrade with STARTTLS.
+  return { smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_PORT === 465, auth }, from: e.SMTP_FROM };
 }

@@ -7,10 +7,13 @@ import { createI18n } from './lib/i18n.js';
 import { LoginLimiter } from './auth/index.js';
 import { createApp } from './app.js';
 import { inFlight } from './lib/in-flight.js';
-import { mountTestRoutes } from './health/index.js';
+import { mountBenchBaseline, mountTestRoutes } from './health/index.js';
+import { watchCommands, withCommandMonitoring } from './db/db-timing.js';
+import mongoose from 'mongoose';
 import { startSessionSweeper } from './sessions/index.js';
 import { DEMO_PASSWORD, seedIfEmpty } from './seed/index.js';
 import { ensureReportMonths } from './reports/index.js';
+import { ensureAuditViews } from './audit/index.js';
 import { backfillDerivedFields } from './firms/index.js';
 import { drainImportApplies, recoverInterruptedImports, startImportLeaseWatcher } from './imports/index.js';
 import '../models/index.js';
@@ -35,7 +38,8 @@ async function main(): Promise<void> {
     log: (m, level = 'info') => logger[level](m),
   });
   logger.info({ provider: db.kind }, `database: ${db.description}`);
-  await connectDb(db.uri);
+  await connectDb(config.bench.timing ? withCommandMonitoring(db.uri) : db.uri);
+  if (config.bench.timing) watchCommands(mongoose.connection.getClient());
 
   const recovered = await recoverInterruptedImports();
   if (recovered) logger.warn(`undid ${recovered} CSV imports interrupted by a crash`);
@@ -44,6 +48,9 @@ async function main(): Promise<void> {
   // The reports' monthly summaries: rebuilt once when missing or written by an older computation.
   const rebuilt = await ensureReportMonths();
   if (rebuilt !== undefined) logger.info(`rebuilt the reports' monthly summaries (${rebuilt} months)`);
+  // The audit log's derived views (the timelines and buckets its pages read): built once when missing.
+  const audited = await ensureAuditViews();
+  if (audited !== undefined) logger.info(`built the audit log's views from ${audited} entries`);
   const seeded = await seedIfEmpty({
     production: config.isProduction,
     demoData: config.demoData,
@@ -61,7 +68,8 @@ async function main(): Promise<void> {
   const limiter = new LoginLimiter();
   await limiter.init();
   const i18n = await createI18n();
-  const extraRoutes = config.env === 'test' ? mountTestRoutes : undefined;
+  const extraRoutes =
+    config.env === 'test' ? mountTestRoutes : config.bench.baseline ? mountBenchBaseline : undefined;
   const { app } = createApp({ config, logger, i18n, limiter, extraRoutes });
   const stopSweeper = startSessionSweeper();
   // Another instance's apply that stopped renewing its lease (a crash) is undone while this one runs.

@@ -1,8 +1,7 @@
 import type { Router } from 'express';
 import { homeRouter } from './home/index.js';
-import { usersRouter } from './users/index.js';
-import { investorsRouter } from './investors/index.js';
-import { auditRouter } from './audit/index.js';
+import { investorsRouter, getInvestor } from './investors/index.js';
+import { auditRouter, historyRouter } from './audit/index.js';
 import { firmsRouter, getFirm } from './firms/index.js';
 import { roundsRouter } from './rounds/index.js';
 import { peopleRouter } from './people/index.js';
@@ -13,14 +12,15 @@ import { notificationsRouter } from './notifications/index.js';
 import { portalRouter, sharingRouter } from './portal/index.js';
 import { reportsRouter } from './reports/reports.routes.js';
 
-// Feature routers, mounted in this order after the auth routes (more specific paths first where they overlap). A firm's
+// Feature routers, mounted in this order after the auth and user routes (server/app.ts hands those their dependencies;
+// more specific paths first where they overlap). A firm's
 // rounds and people load their firm through getFirm, handed in here: firms imports them, so they do not import firms.
 export const featureRouters: Router[] = [
   homeRouter,
-  usersRouter,
   exportsRouter,
   investorsRouter,
   auditRouter,
+  historyRouter({ getFirm, getInvestor }),
   importsRouter,
   matchesRouter,
   notificationsRouter,

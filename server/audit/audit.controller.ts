@@ -1,7 +1,12 @@
 import type { Request } from 'express';
-import { browseAudit, type HistoryEntry } from './audit-query.service.js';
-import { AUDIT_ENTITIES, type auditQuery } from './audit.schemas.js';
-import type { Validated } from '../lib/validate.js';
+import { browseAudit, recordHistory, type HistoryEntry } from './audit-query.service.js';
+import { AUDIT_ENTITIES, type auditQuery, type historyQuery } from './audit.schemas.js';
+import type { idParams, Validated } from '../lib/validate.js';
+import type { NamedRecord } from '../lib/load-record.js';
+import { nameIn } from '../lib/names.js';
+import { seoulDayOf } from './audit-view-keys.js';
+import { auditRefs } from './audit-refs.service.js';
+import { displayEntry, referenceName } from './audit-display.js';
 import { AUDIT_ACTIONS } from '../../models/enums.js';
 
 // The page of the record an entry is about, when it has one; rounds, people and notes live on their firm's page.
@@ -13,17 +18,51 @@ function recordHref(e: HistoryEntry): string | undefined {
   return undefined;
 }
 
+// The Seoul day a page stopped searching at, when it stopped before it was full (the page says so).
+const searchedDay = (page: { searchedTo?: Date }) => (page.searchedTo ? seoulDayOf(page.searchedTo) : undefined);
+
 // GET /audit — the whole log, newest first, filtered and keyset-paginated both ways
 export async function index(req: Request, res: Validated<{ query: typeof auditQuery }>) {
   const { query } = res.locals.input;
   const { after: _after, before: _before, ...filters } = query;
   const page = await browseAudit(query);
+  // The names of the records the page refers to, in one query per collection (the filtered record's too).
+  const refs = await auditRefs(page.rows, query.entityId ? [query.entityId] : []);
+  const ctx = { t: req.t, lang: res.locals.lang, refs };
   res.render('audit/index', {
     title: req.t('audit.title'),
-    entries: page.rows.map((e) => ({ ...e, href: recordHref(e) })),
+    entries: page.rows.map((e) => ({ ...displayEntry(e, ctx), href: recordHref(e) })),
+    // The record the log is narrowed to, by name (the audit link on a firm's or investor's page sets it).
+    target: query.entityId ? referenceName(query.entityId, ctx) : undefined,
     page,
+    searchedDay: searchedDay(page),
     values: filters,
     entities: AUDIT_ENTITIES,
     actions: AUDIT_ACTIONS,
   });
 }
+
+type HistoryPage = Validated<{ params: typeof idParams; query: typeof historyQuery }, { record: NamedRecord }>;
+
+function historyPage(kind: 'firm' | 'investor') {
+  return async (req: Request, res: HistoryPage) => {
+    const { params, query } = res.locals.input;
+    const page = await recordHistory(params.id, query, { ownOnly: kind === 'investor' });
+    const name = nameIn(res.locals.record, res.locals.lang);
+    const back = kind === 'firm' ? `/firms/${params.id}` : `/investors/${params.id}`;
+    res.render('audit/history', {
+      title: `${req.t('audit.allHistory')} · ${name}`,
+      name,
+      back,
+      entries: page.rows,
+      historyRefs: await auditRefs(page.rows),
+      page,
+      searchedDay: searchedDay(page),
+    });
+  };
+}
+
+// GET /firms/:id/history — a firm's full history with its rounds, people and notes, newest first, paged both ways
+export const firmHistory = historyPage('firm');
+// GET /investors/:id/history — an investor organisation's full history, newest first, paged both ways
+export const investorHistory = historyPage('investor');

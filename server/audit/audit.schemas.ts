@@ -40,3 +40,6 @@ export const auditQuery = z
     ...pageCursors,
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['to'] });
+
+// GET /firms/:id/history, /investors/:id/history — only the page cursors.
+export const historyQuery = z.strictObject({ ...pageCursors });

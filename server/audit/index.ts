@@ -1,6 +1,8 @@
 // The append-only audit log: recording an action, a record's history, edit conflicts from it, and the log's page.
-export { recordAudit, actorOf, type Actor } from './audit.service.js';
+export { recordAudit, appendAuditEntries, actorOf, type Actor } from './audit.service.js';
+export { rebuildAuditViews, ensureAuditViews } from './audit-views.service.js';
 export { diffFields, flatten } from './audit-diff.js';
+export { auditRefs } from './audit-refs.service.js';
 export {
   historyOf,
   historyOfFirm,
@@ -9,4 +11,4 @@ export {
   seoulDayStart,
   seoulDayEnd,
 } from './audit-query.service.js';
-export { auditRouter } from './audit.routes.js';
+export { auditRouter, historyRouter } from './audit.routes.js';

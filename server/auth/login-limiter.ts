@@ -16,7 +16,11 @@ export type LoginLimits = {
   ip: LockRule;
   // Failures on one account from every IP: never a lock.
   account: SlowDownRule;
+  // "Forgot password" requests (each may send an email): per address and per IP within windowSeconds (default below).
+  resetRequests?: ResetRequestRule;
 };
+export type ResetRequestRule = { perEmail: number; perIp: number; windowSeconds: number };
+const defaultResetRequests: ResetRequestRule = { perEmail: 3, perIp: 20, windowSeconds: 60 * 60 };
 
 const DAY = 24 * 60 * 60;
 
@@ -24,6 +28,7 @@ export const defaultLoginLimits: LoginLimits = {
   accountAndIp: { failures: 10, windowSeconds: 90 * DAY, blockSeconds: 60 * 60 },
   ip: { failures: 100, windowSeconds: DAY, blockSeconds: DAY },
   account: { slowAfter: 5, windowSeconds: DAY, firstDelayMs: 500, maxDelayMs: 3000 },
+  resetRequests: defaultResetRequests,
 };
 
 // What a counter holds: the failures so far and the milliseconds until it expires (or its block ends).
@@ -67,6 +72,9 @@ export class LoginLimiter {
   private readonly byAccountAndIp: RateLimiterMongo;
   private readonly byIp: RateLimiterMongo;
   private readonly byAccount: RateLimiterMongo;
+  private readonly resetsByEmail: RateLimiterMongo;
+  private readonly resetsByIp: RateLimiterMongo;
+  private readonly resetRule: ResetRequestRule;
   private sweeper?: NodeJS.Timeout;
 
   constructor(readonly limits: LoginLimits = defaultLoginLimits) {
@@ -82,7 +90,11 @@ export class LoginLimiter {
       });
     this.byAccountAndIp = store('acct_ip', limits.accountAndIp.failures, limits.accountAndIp.windowSeconds);
     this.byIp = store('ip', limits.ip.failures, limits.ip.windowSeconds);
+    this.resetRule = limits.resetRequests ?? defaultResetRequests;
     this.byAccount = store('acct', limits.account.slowAfter, limits.account.windowSeconds);
+    const resets = this.resetRule;
+    this.resetsByEmail = store('reset_acct', resets.perEmail, resets.windowSeconds);
+    this.resetsByIp = store('reset_ip', resets.perIp, resets.windowSeconds);
   }
 
   async init(): Promise<void> {
@@ -128,6 +140,14 @@ export class LoginLimiter {
       lock(this.byIp, ip, this.limits.ip),
       this.byAccount.penalty(account),
     ]);
+  }
+
+  // Whether a "forgot password" request may send its email: counted per address and per IP, in the same store (and sweep)
+  // as the sign-in counters; false once either is used up for the window.
+  async admitResetRequest(email: string, ip: string): Promise<boolean> {
+    const account = accountKey(email);
+    const [byEmail, byIp] = await Promise.all([this.resetsByEmail.penalty(account), this.resetsByIp.penalty(ip)]);
+    return byEmail.consumedPoints <= this.resetRule.perEmail && byIp.consumedPoints <= this.resetRule.perIp;
   }
 
   // A success resets only its own pair: an attacker's failures from elsewhere keep counting against them.

@@ -1,32 +1,47 @@
 import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { csvHeaders, csvStream as csv } from '../lib/csv.js';
-import type { firmListQuery } from '../firms/index.js';
-import type { investorListQuery } from '../investors/index.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
+import { roundsCursor } from '../rounds/index.js';
+import type { ExportFormat, ExportMode } from './export-cells.js';
+import type { firmExportQuery, investorExportQuery, roundExportQuery } from './exports.schemas.js';
 import {
-  FIRM_EXPORT_COLUMNS,
-  INVESTOR_EXPORT_COLUMNS,
-  ROUND_EXPORT_COLUMNS,
+  firmExportColumns,
   firmExportRows,
+  investorExportColumns,
   investorExportRows,
+  roundExportColumns,
   roundExportRows,
+  widestRound,
 } from './exports.service.js';
 
-// GET /firms/export.csv — the firm list's filters, every matching firm, streamed
-export async function firms(req: Request, res: Validated<{ query: typeof firmListQuery }>) {
-  csvHeaders(res, 'firms');
-  await pipeline(firmExportRows(res.locals.input.query, res.locals.lang), csv(FIRM_EXPORT_COLUMNS), res);
+type Kind = 'firms' | 'rounds' | 'investors';
+
+// The format asked for, in the page's language; the file named in that language too ("기업목록-2026-12-01.csv").
+function modeOf(req: Request, res: AppResponse, kind: Kind, format: ExportFormat): ExportMode {
+  const t = req.t;
+  const local = [t(`exports.files.${kind}`), ...(format === 'codes' ? [t('exports.files.forImport')] : [])].join('-');
+  csvHeaders(res, format === 'codes' ? `${kind}-codes` : kind, local);
+  return { format, lang: res.locals.lang };
 }
 
-// GET /firms/rounds/export.csv — every funding round, streamed
-export async function rounds(req: Request, res: AppResponse) {
-  csvHeaders(res, 'rounds');
-  await pipeline(roundExportRows(), csv(ROUND_EXPORT_COLUMNS), res);
+// GET /firms/export.csv — the firm list's filters, every matching firm, streamed
+export async function firms(req: Request, res: Validated<{ query: typeof firmExportQuery }>) {
+  const { format, ...query } = res.locals.input.query;
+  const mode = modeOf(req, res, 'firms', format);
+  await pipeline(firmExportRows(query, res.locals.lang, mode), csv(firmExportColumns(mode)), res);
+}
+
+// GET /firms/rounds/export.csv — every funding round, streamed, participants in as many column groups as the widest
+export async function rounds(req: Request, res: Validated<{ query: typeof roundExportQuery }>) {
+  const width = await widestRound();
+  const mode = modeOf(req, res, 'rounds', res.locals.input.query.format);
+  await pipeline(roundExportRows(roundsCursor(), mode, width), csv(roundExportColumns(mode, width)), res);
 }
 
 // GET /investors/export.csv — the investor list's filters, every matching organisation with its thesis, streamed
-export async function investors(req: Request, res: Validated<{ query: typeof investorListQuery }>) {
-  csvHeaders(res, 'investors');
-  await pipeline(investorExportRows(res.locals.input.query), csv(INVESTOR_EXPORT_COLUMNS), res);
+export async function investors(req: Request, res: Validated<{ query: typeof investorExportQuery }>) {
+  const { format, ...query } = res.locals.input.query;
+  const mode = modeOf(req, res, 'investors', format);
+  await pipeline(investorExportRows(query, mode), csv(investorExportColumns(mode)), res);
 }

@@ -1,6 +1,6 @@
 import { investorNames } from '../investors/index.js';
 import { NoteModel } from '../../models/note.model.js';
-import { historyOfFirm } from '../audit/index.js';
+import { auditRefs, historyOfFirm } from '../audit/index.js';
 import { peopleOfFirm } from '../people/index.js';
 import { roundsOfFirm, checkParticipants } from '../rounds/index.js';
 import { allowedNextStatuses } from './firm-rules.js';
@@ -34,6 +34,8 @@ export async function firmDetail(id: string) {
     people,
     notes,
     history,
+    // The names of the records the history refers to (the timeline shows names, never ids).
+    historyRefs: await auditRefs(history),
     investors,
     nextStatuses: allowedNextStatuses(firm.status),
   };

@@ -1,7 +1,7 @@
 import { FirmModel } from '../../models/firm.model.js';
 import { keysetPage, type CursorKind, type Direction } from '../lib/keyset.js';
 import { valueAt } from '../lib/dotted-path.js';
-import type { FirmListQuery, ListSort } from './firms.schemas.js';
+import { PIPELINE_STATUSES, type FirmListQuery, type ListSort } from './firms.schemas.js';
 
 export const PAGE_SIZE = 25;
 
@@ -25,7 +25,8 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // The list filter: equality on indexed fields, and search words as anchored prefixes on searchTokens (an index serves each).
 export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' | 'before'>): Record<string, unknown> {
   const and: Record<string, unknown>[] = [{ archived: q.archived === '1' }];
-  if (q.status) and.push({ status: q.status });
+  if (q.status === 'pipeline') and.push({ status: { $in: [...PIPELINE_STATUSES] } });
+  else if (q.status) and.push({ status: q.status });
   if (q.sector) and.push({ $or: [{ sectorPrimary: q.sector }, { sectorsSecondary: q.sector }] });
   if (q.stage) and.push({ stage: q.stage });
   if (q.tips) and.push({ 'tips.status': q.tips });
@@ -90,7 +91,13 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
     }),
     FirmModel.countDocuments(filter),
   ]);
-  return { ...page, total };
+  return { ...page, total, archivedMatches: await archivedMatches(q, total) };
+}
+
+// A search that finds no firm in the list shown may still match archived ones: how many, to offer showing them.
+async function archivedMatches(q: FirmListQuery, total: number): Promise<number> {
+  if (total > 0 || !q.q || q.archived === '1') return 0;
+  return FirmModel.countDocuments(firmListFilter({ ...q, archived: '1' }));
 }
 
 // The cursor over every matching firm, in list order, for the streamed CSV export.

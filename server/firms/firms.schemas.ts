@@ -139,9 +139,13 @@ export type ListSort = (typeof LIST_SORTS)[number];
 
 const blankToUndef = (v: unknown) => (v === '' ? undefined : v);
 
+// The statuses of firms still being selected (the dashboard's "in selection" card links to them as status=pipeline).
+export const PIPELINE_STATUSES = ['applicant', 'screening', 'admitted'] as const;
+
+// GET /firms — the filters live in the URL; validate() ignores unknown parameters and drops a bad value with a notice.
 export const firmListQuery = z.strictObject({
   q: z.preprocess(blankToUndef, z.string().trim().max(100).optional()),
-  status: z.preprocess(blankToUndef, z.enum(FIRM_STATUSES).optional()),
+  status: z.preprocess(blankToUndef, z.enum([...FIRM_STATUSES, 'pipeline']).optional()),
   sector: z.preprocess(blankToUndef, z.enum(SECTORS).optional()),
   stage: z.preprocess(blankToUndef, z.enum(FIRM_STAGES).optional()),
   tips: z.preprocess(blankToUndef, z.enum(TIPS_STATUSES).optional()),

@@ -36,13 +36,11 @@ export function unguardCell(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
-// Parses the file into rows keyed by the known column names (matched case-insensitively); unknown columns are
-// reported and skipped. Rows are numbered as in the spreadsheet (header = row 1); empty rows are skipped but counted.
-export function readCsv(
-  text: string,
-  knownColumns: readonly string[],
-  ignorable: readonly string[] = [],
-): CsvTable | { error: CsvFileError } {
+export type CsvRecord = { line: number; cells: string[] };
+// The file as read: its header row and its non-empty rows (numbered as in the spreadsheet, header = row 1).
+export type CsvSource = { headers: string[]; records: CsvRecord[] };
+
+export function parseCsv(text: string): CsvSource | { error: CsvFileError } {
   let records: { record: string[]; info: { records: number } }[];
   try {
     // csv-parse's types do not know `info: true` turns each record into { record, info }.
@@ -57,36 +55,67 @@ export function readCsv(
     const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as { lines: number }).lines : 0;
     return { error: { message: 'imports.fileErrors.unreadable', params: { line } } };
   }
-  const headerRecord = records[0]?.record.map((h) => h.replace(/^\uFEFF/, '').trim());
-  if (!headerRecord || headerRecord.every((h) => h === '')) return { error: { message: 'imports.fileErrors.empty' } };
-  const byLower = new Map(knownColumns.map((c) => [c.toLowerCase(), c]));
-  const ignorableLower = new Set(ignorable.map((c) => c.toLowerCase()));
-  const positions: (string | undefined)[] = [];
-  const columns: string[] = [];
-  const ignoredColumns: string[] = [];
-  for (const h of headerRecord) {
-    const known = byLower.get(h.toLowerCase());
-    if (known && columns.includes(known))
-      return { error: { message: 'imports.fileErrors.duplicateColumn', params: { column: known } } };
-    if (known) columns.push(known);
-    else if (h && !ignorableLower.has(h.toLowerCase())) ignoredColumns.push(h);
-    positions.push(known);
-  }
-  if (!columns.length) return { error: { message: 'imports.fileErrors.noKnownColumns' } };
-  const rows: CsvRow[] = [];
-  const extraCells: number[] = [];
+  const headers = records[0]?.record.map((h) => h.replace(/^\uFEFF/, '').trim());
+  if (!headers || headers.every((h) => h === '')) return { error: { message: 'imports.fileErrors.empty' } };
+  const rows: CsvRecord[] = [];
   for (const { record, info } of records.slice(1)) {
     if (record.every((c) => c.trim() === '')) continue;
     if (rows.length >= MAX_ROWS)
       return { error: { message: 'imports.fileErrors.tooManyRows', params: { max: MAX_ROWS } } };
+    rows.push({ line: info.records, cells: record });
+  }
+  if (!rows.length) return { error: { message: 'imports.fileErrors.noRows' } };
+  return { headers, records: rows };
+}
+
+// The rows keyed by column, given the column each header position maps to (undefined: not imported). Headers without a
+// column are listed as ignored (blank ones left out).
+export function tableOf(
+  source: CsvSource,
+  mapping: readonly (string | undefined)[],
+): CsvTable | { error: CsvFileError } {
+  const columns: string[] = [];
+  const ignoredColumns: string[] = [];
+  source.headers.forEach((h, i) => {
+    const column = mapping[i];
+    if (!column) {
+      if (h) ignoredColumns.push(h);
+    } else if (columns.includes(column)) {
+      return;
+    } else columns.push(column);
+  });
+  const dup = mapping.find((c, i) => c && mapping.indexOf(c) !== i);
+  if (dup) return { error: { message: 'imports.fileErrors.duplicateColumn', params: { column: dup } } };
+  if (!columns.length) return { error: { message: 'imports.fileErrors.noKnownColumns' } };
+  const rows: CsvRow[] = [];
+  const extraCells: number[] = [];
+  for (const { line, cells: record } of source.records) {
     const cells: Record<string, string> = {};
-    positions.forEach((col, i) => {
+    mapping.forEach((col, i) => {
       if (col) cells[col] = unguardCell(record[i] ?? '');
     });
     // Cells beyond the header with something in them are an error of that row.
-    if (record.slice(headerRecord.length).some((c) => c.trim() !== '')) extraCells.push(info.records);
-    rows.push({ line: info.records, cells });
+    if (record.slice(source.headers.length).some((c) => c.trim() !== '')) extraCells.push(line);
+    rows.push({ line, cells });
   }
-  if (!rows.length) return { error: { message: 'imports.fileErrors.noRows' } };
   return { columns, ignoredColumns, rows, extraCells };
+}
+
+// Parses the file into rows keyed by the known column names (matched case-insensitively); unknown columns are
+// reported and skipped.
+export function readCsv(
+  text: string,
+  knownColumns: readonly string[],
+  ignorable: readonly string[] = [],
+): CsvTable | { error: CsvFileError } {
+  const source = parseCsv(text);
+  if ('error' in source) return source;
+  const byLower = new Map(knownColumns.map((c) => [c.toLowerCase(), c]));
+  const ignorableLower = new Set(ignorable.map((c) => c.toLowerCase()));
+  const mapping = source.headers.map((h) => byLower.get(h.toLowerCase()));
+  const table = tableOf(
+    { ...source, headers: source.headers.map((h, i) => (mapping[i] || ignorableLower.has(h.toLowerCase()) ? '' : h)) },
+    mapping,
+  );
+  return table;
 }

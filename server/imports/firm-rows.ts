@@ -12,7 +12,17 @@ import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { booleanCell, dayCell, joinMulti, splitMulti } from './cell-values.js';
 import { FIRM_FIELD_COLUMNS } from './import-columns.js';
-import { brnKey, firmsNamed, investorNamed, OBJECT_ID, type FirmRef, type InvestorRef } from './match-rules.js';
+import { choiceCells } from './choice-cells.js';
+import {
+  brnKey,
+  firmsNamed,
+  investorNamed,
+  personNamed,
+  OBJECT_ID,
+  type FirmRef,
+  type InvestorRef,
+  type PersonRef,
+} from './match-rules.js';
 import {
   createRow,
   extraCellsCheck,
@@ -29,6 +39,8 @@ export type FirmContext = {
   firms: readonly ExistingFirm[];
   investors: readonly InvestorRef[];
   personIds: ReadonlySet<string>;
+  // People named by email or name in the file (personNamed).
+  people?: readonly PersonRef[];
 };
 export type FirmRowInput = { create: CreateFirmInput } | { targetId: string; update: UpdateFirmInput };
 
@@ -60,7 +72,7 @@ function firmBodyOf(cells: Record<string, string>): { body: Record<string, unkno
     if (MULTI.has(column)) body[column] = splitMulti(raw);
     else if (BOOLEAN.has(column)) {
       const b = booleanCell(raw);
-      if (b === undefined) messages.push({ field: column, message: 'imports.errors.boolean' });
+      if (b === undefined) messages.push({ field: column, message: 'imports.errors.boolean', params: { value: raw } });
       body[column] = b ? 'true' : '';
     } else if (DAYS.has(column)) body[column] = dayCell(raw);
     else if (column === 'status') body[column] = raw.trim() || undefined;
@@ -85,7 +97,9 @@ function resolveRefs(cells: Record<string, string>, stored: Record<string, strin
     }
   }
   const person = cells.contactPerson?.trim();
-  if (
+  const named = person && !OBJECT_ID.test(person) ? personNamed(ctx.people ?? [], person) : undefined;
+  if (named) cells.contactPerson = String(named._id);
+  else if (
     person &&
     person !== stored.contactPerson &&
     !(OBJECT_ID.test(person) && ctx.personIds.has(person.toLowerCase()))
@@ -118,7 +132,7 @@ export function decideFirmRows(
   const byBrn = new Map(ctx.firms.filter((f) => f.brn).map((f) => [f.brn!, f]));
   const decisions = table.rows.map((row) => {
     const d: RowDecision<FirmRowInput> = newDecision(row);
-    const cells = { ...row.cells };
+    const { cells, messages: choiceMessages } = choiceCells('firms', row.cells);
     const brn = brnKey(cells.brn);
     d.key = brn ?? (cells.brn?.trim() || sortNameOf({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() }));
     d.label = nameIn({ nameKo: cells.nameKo?.trim(), nameEn: cells.nameEn?.trim() }, 'ko');
@@ -133,7 +147,7 @@ export function decideFirmRows(
     const refMessages = resolveRefs(cells, stored, ctx);
     const { status, ...fieldCells } = cells;
     const { body, messages } = firmBodyOf(firm ? { ...stored, ...fieldCells } : cells);
-    const problems = [...messages, ...refMessages];
+    const problems = [...choiceMessages, ...messages, ...refMessages];
     if (!firm) return createRow(d, problems, createFirmBody.safeParse(body), (create): FirmRowInput => ({ create }));
     const targetId = String(firm._id);
     return updateRow(d, problems, updateFirmBody.safeParse(body), {

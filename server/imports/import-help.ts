@@ -11,10 +11,12 @@ import {
 } from '../../models/enums.js';
 import type { ImportKind } from '../../models/enums.js';
 import { CURRENCIES } from '../rounds/index.js';
+import type { Lang } from '../lib/money.js';
 import { COLUMNS, EXPLAINED_COLUMNS } from './import-columns.js';
+import { CHOICE_COLUMNS, choiceLabel } from './choice-cells.js';
+import { columnLabel } from './column-labels.js';
 
-// The upload page's column reference: each column with its label key, an explanation key where one is needed, and the
-// values an enumerated column accepts.
+// The upload page's column reference.
 export type ColumnHelp = { column: string; label: string; hint?: string; values?: readonly string[] };
 
 const VALUES: Record<ImportKind, Record<string, readonly string[]>> = {
@@ -38,19 +40,16 @@ const VALUES: Record<ImportKind, Record<string, readonly string[]>> = {
   rounds: { stage: ROUND_STAGES, instrument: INSTRUMENTS, status: ROUND_STATUSES, currency: Object.keys(CURRENCIES) },
 };
 
-function labelKey(kind: ImportKind, column: string): string {
-  if (kind === 'firms') return `firms.fields.${column}`;
-  if (kind === 'investors') return `investors.${column}`;
-  return column === 'roundId' || column === 'firmBrn' || column === 'firmName'
-    ? `imports.columnLabels.${column}`
-    : `rounds.fields.${column}`;
-}
-
-export function columnHelp(kind: ImportKind): ColumnHelp[] {
-  return COLUMNS[kind].map((column) => ({
-    column,
-    label: labelKey(kind, column),
-    hint: EXPLAINED_COLUMNS[kind].includes(column) ? `imports.columns.${kind}.${column}` : undefined,
-    values: VALUES[kind][column],
-  }));
+// Each column with the header a template in the reader's language writes (codes are read too), an explanation where
+// one is needed, and the labels of the values an enumerated column accepts.
+export function columnHelp(kind: ImportKind, lang: Lang): ColumnHelp[] {
+  return COLUMNS[kind].map((column) => {
+    const choice = CHOICE_COLUMNS[kind][column];
+    return {
+      column,
+      label: columnLabel(kind, column, lang),
+      hint: EXPLAINED_COLUMNS[kind].includes(column) ? `imports.columns.${kind}.${column}` : undefined,
+      values: VALUES[kind][column]?.map((v) => (choice ? choiceLabel(choice.vocabulary, v, lang) : v)),
+    };
+  });
 }

@@ -4,7 +4,8 @@ import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { PersonModel } from '../../models/person.model.js';
 import type { CsvRow } from './csv-file.js';
 import { parseParticipantsCell } from './cell-values.js';
-import { brnKey, lookupNames, OBJECT_ID } from './match-rules.js';
+import { participantsFromColumns } from './participant-columns.js';
+import { brnKey, lookupNames, OBJECT_ID, personRefOf } from './match-rules.js';
 import type { FirmContext, ExistingFirm } from './firm-rows.js';
 import type { InvestorContext, ExistingInvestor } from './investor-rows.js';
 import type { RoundContext, ExistingRound } from './round-rows.js';
@@ -61,7 +62,26 @@ export async function firmContext(rows: CsvRow[]): Promise<FirmContext> {
     ),
   ];
   const people = personCells.length ? await PersonModel.find({ _id: { $in: personCells } }, { _id: 1 }).lean() : [];
-  return { firms, investors, personIds: new Set(people.map((p) => String(p._id))) };
+  // Contact people named as the export writes them ("name <email>", or a name): by email or by name.
+  const refs = cells
+    .map((c) => c.contactPerson?.trim())
+    .filter((v): v is string => Boolean(v) && !OBJECT_ID.test(v ?? ''))
+    .map(personRefOf);
+  const emails = [...new Set(refs.map((r) => r.email).filter((v): v is string => Boolean(v)))];
+  const names = [
+    ...new Set(
+      refs
+        .filter((r) => !r.email)
+        .map((r) => r.name)
+        .filter((v): v is string => Boolean(v)),
+    ),
+  ];
+  const or = [
+    ...(emails.length ? [{ email: { $in: emails } }] : []),
+    ...(names.length ? [{ name: { $in: names } }] : []),
+  ];
+  const namedPeople = or.length ? await PersonModel.find({ $or: or }, { name: 1, email: 1 }).lean() : [];
+  return { firms, investors, personIds: new Set(people.map((p) => String(p._id))), people: namedPeople };
 }
 
 export async function investorContext(rows: CsvRow[]): Promise<InvestorContext> {
@@ -78,7 +98,10 @@ export async function roundContext(rows: CsvRow[]): Promise<RoundContext> {
   const rounds = firms.length
     ? await FundingRoundModel.find({ firm: { $in: firms.map((f) => String(f._id)) } }).lean<ExistingRound[]>()
     : [];
-  const participantNames = cells.flatMap((c) => parseParticipantsCell(c.participants).participants.map((p) => p.name));
+  const participantNames = cells.flatMap((c) => [
+    ...parseParticipantsCell(c.participants).participants.map((p) => p.name),
+    ...participantsFromColumns(c).map((p) => p.name),
+  ]);
   const storedIds = rounds.flatMap((r) => (r.participants ?? []).map((p) => String(p.investor)));
   return { firms, rounds, investors: await investorsReferred(participantNames, storedIds) };
 }

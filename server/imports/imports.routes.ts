@@ -5,8 +5,7 @@ import { requireRole, STAFF } from '../auth/index.js';
 import { validate } from '../lib/validate.js';
 import { AppError } from '../lib/app-error.js';
 import { MAX_BYTES } from './csv-file.js';
-import { batchParams, templateParams } from './imports.schemas.js';
-import { csrfOnlyBody } from '../lib/form-fields.js';
+import { applyBody, batchParams, templateParams, templateQuery } from './imports.schemas.js';
 import * as imports from './imports.controller.js';
 
 // The one route that takes a multipart body (the app-wide CSRF guard refuses multipart elsewhere).
@@ -39,12 +38,21 @@ const parseUpload: RequestHandler = (req, res, next) => {
 // The app-wide CSRF check skips multipart requests: the token is checked here, once multer has read the fields.
 
 importsRouter.get('/firms/import', staff, imports.uploadForm);
-importsRouter.get('/firms/import/template/:kind.csv', staff, validate({ params: templateParams }), imports.template);
+importsRouter.get(
+  '/firms/import/template/:kind.csv',
+  staff,
+  validate({ params: templateParams, query: templateQuery }, { strictQuery: true }),
+  imports.template,
+);
 importsRouter.post(IMPORT_UPLOAD_PATH, staff, parseUpload, csrfAfterUpload, imports.preview);
 importsRouter.get('/firms/import/:batchId', staff, validate({ params: batchParams }), imports.show);
+importsRouter.get('/firms/import/:batchId/mapping', staff, validate({ params: batchParams }), imports.mappingForm);
+// The mapping and kind forms re-render themselves with the reason when their body does not fit.
+importsRouter.post('/firms/import/:batchId/mapping', staff, validate({ params: batchParams }), imports.saveMapping);
+importsRouter.post('/firms/import/:batchId/kind', staff, validate({ params: batchParams }), imports.switchKind);
 importsRouter.post(
   '/firms/import/:batchId/apply',
   staff,
-  validate({ params: batchParams, body: csrfOnlyBody }),
+  validate({ params: batchParams, body: applyBody }),
   imports.apply,
 );

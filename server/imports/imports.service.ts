@@ -1,15 +1,28 @@
 import { Types } from 'mongoose';
 import { ImportBatchModel } from '../../models/import-batch.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { PersonModel } from '../../models/person.model.js';
+import { nameIn } from '../lib/names.js';
+import type { Lang } from '../lib/money.js';
+import { referencedIds, type StoredRowIn } from './import-display.js';
 import type { ImportKind } from '../../models/enums.js';
 import { AppError, NotFound } from '../lib/app-error.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { decodeCsv, readCsv, type CsvFileError, type CsvRow, type CsvTable } from './csv-file.js';
-import { COLUMNS, IGNORABLE_COLUMNS } from './import-columns.js';
+import {
+  decodeCsv,
+  parseCsv,
+  tableOf,
+  type CsvFileError,
+  type CsvRow,
+  type CsvSource,
+  type CsvTable,
+} from './csv-file.js';
+import { betterKind, missingRequired, recogniseHeaders } from './header-recognition.js';
 import { decideFirmRows, type FirmRowInput } from './firm-rows.js';
 import { decideInvestorRows, type InvestorRowInput } from './investor-rows.js';
 import { decideRoundRows, type RoundRowInput } from './round-rows.js';
 import { firmContext, investorContext, roundContext } from './import-lookups.service.js';
-import { countsOf, type ImportCounts, type RowDecision } from './row-decision.js';
+import { countsOf, type ImportCounts, type RowDecision, type RowMessage } from './row-decision.js';
 import { ImportJournal, type JournalEntry } from './import-undo.service.js';
 import { planRow, writeRow, type ImportRun, type RowPlan } from './import-writes.service.js';
 import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.service.js';
@@ -49,37 +62,123 @@ const storedRows = (rows: CsvRow[], decisions: AnyDecision[], written: Map<numbe
 
 export type PreviewResult = { batchId: string } | { error: CsvFileError };
 
-// Reads and checks every row and stores the batch with its decisions; writes nothing else.
+// The guessed column of each header position ('' = not imported) and whether the person must look at it: a header
+// still unknown, a required column missing, or another kind the file fits better.
+export function guessMapping(kind: ImportKind, headers: readonly string[]) {
+  const matches = recogniseHeaders(kind, headers);
+  const mapping = matches.map((m) => (m.status === 'column' ? m.column : ''));
+  const suggestedKind = betterKind(kind, headers);
+  const needsMapping =
+    matches.some((m) => m.status === 'unknown') || missingRequired(kind, mapping).length > 0 || !!suggestedKind;
+  return { mapping, needsMapping, suggestedKind };
+}
+
+// The rows of a file read with a mapping, checked: what a previewed batch stores.
+async function checkedRows(kind: ImportKind, source: CsvSource, mapping: readonly string[]) {
+  const table = tableOf(
+    source,
+    mapping.map((c) => c || undefined),
+  );
+  if ('error' in table) return table;
+  const missing = missingRequired(kind, table.columns);
+  if (missing.length) return { error: { message: 'imports.fileErrors.missingColumn', params: { column: missing[0] } } };
+  const decisions = await decide(kind, table);
+  const rows = storedRows(table.rows, decisions);
+  return {
+    columns: table.columns,
+    ignoredColumns: table.ignoredColumns,
+    rows,
+    counts: countsOf(decisions),
+    needsMapping: false,
+  };
+}
+
+const sourceBytes = (source: CsvSource) => Buffer.byteLength(JSON.stringify(source));
+
+// Reads the file and stores it as a batch: checked row by row when every header is recognised, else waiting for the
+// person's mapping of the columns. Writes nothing else.
 export async function previewImport(
   upload: { kind: ImportKind; filename: string; bytes: Uint8Array },
   actor: Actor,
 ): Promise<PreviewResult> {
   const { text, encoding } = decodeCsv(upload.bytes);
-  const table = readCsv(text, COLUMNS[upload.kind], IGNORABLE_COLUMNS[upload.kind]);
-  if ('error' in table) return table;
-  const decisions = await decide(upload.kind, table);
-  const rows = storedRows(table.rows, decisions);
-  if (Buffer.byteLength(JSON.stringify(rows)) > MAX_STORED_BYTES)
-    return { error: { message: 'imports.fileErrors.tooLarge' } };
-  const batch = await ImportBatchModel.create({
+  const source = parseCsv(text);
+  if ('error' in source) return source;
+  const guess = guessMapping(upload.kind, source.headers);
+  const base = {
     kind: upload.kind,
     filename: upload.filename.slice(0, 200),
     encoding,
     by: actor.id,
     byEmail: actor.email,
-    status: 'previewed',
-    columns: table.columns,
-    ignoredColumns: table.ignoredColumns,
-    rows,
-    counts: countsOf(decisions),
-  });
+    status: 'previewed' as const,
+    source,
+    mapping: guess.mapping,
+    suggestedKind: guess.suggestedKind,
+  };
+  if (guess.needsMapping) {
+    if (sourceBytes(source) > MAX_STORED_BYTES / 2) return { error: { message: 'imports.fileErrors.tooLarge' } };
+    const batch = await ImportBatchModel.create({ ...base, needsMapping: true });
+    return { batchId: String(batch._id) };
+  }
+  const checked = await checkedRows(upload.kind, source, guess.mapping);
+  if ('error' in checked) return checked;
+  if (Buffer.byteLength(JSON.stringify(checked.rows)) + sourceBytes(source) > MAX_STORED_BYTES)
+    return { error: { message: 'imports.fileErrors.tooLarge' } };
+  const batch = await ImportBatchModel.create({ ...base, ...checked });
   return { batchId: String(batch._id) };
+}
+
+export type MappingResult = { ok: true } | { error: CsvFileError } | { notMappable: true };
+
+// Checks the stored file again with the person's mapping (or, for another kind, with that kind's guess): the batch
+// becomes a preview of that reading. Only a batch not yet applied can be read again.
+export async function remapImport(
+  batchId: string,
+  choice: { kind: ImportKind; mapping?: readonly string[] },
+): Promise<MappingResult> {
+  const batch = await ImportBatchModel.findById(batchId, { journal: 0, rows: 0 }).lean();
+  if (!batch) throw NotFound('import');
+  if (batch.status !== 'previewed' || !batch.source) return { notMappable: true };
+  const source = { headers: batch.source.headers, records: batch.source.records as CsvSource['records'] };
+  const guess = choice.mapping ? undefined : guessMapping(choice.kind, source.headers);
+  const mapping = choice.mapping ? source.headers.map((_, i) => choice.mapping![i] ?? '') : guess!.mapping;
+  const waiting = { kind: choice.kind, mapping, suggestedKind: guess?.suggestedKind, needsMapping: true };
+  if (guess?.needsMapping) {
+    await ImportBatchModel.updateOne(
+      { _id: batch._id, status: 'previewed' },
+      { $set: { ...waiting, rows: [], columns: [], ignoredColumns: [], counts: countsOf([]) } },
+    );
+    return { ok: true };
+  }
+  const checked = await checkedRows(choice.kind, source, mapping);
+  if ('error' in checked) return checked;
+  if (Buffer.byteLength(JSON.stringify(checked.rows)) + sourceBytes(source) > MAX_STORED_BYTES)
+    return { error: { message: 'imports.fileErrors.tooLarge' } };
+  await ImportBatchModel.updateOne(
+    { _id: batch._id, status: 'previewed' },
+    { $set: { ...checked, kind: choice.kind, mapping }, $unset: { suggestedKind: 1 } },
+  );
+  return { ok: true };
 }
 
 export async function getBatch(id: string) {
   const batch = await ImportBatchModel.findById(id, { journal: 0 }).lean();
   if (!batch) throw NotFound('import');
   return batch;
+}
+
+// The names of the records a batch's rows refer to by id (a TIPS operator, a contact person), keyed by lowercase id.
+export async function referencedNames(rows: readonly StoredRowIn[], lang: Lang): Promise<Map<string, string>> {
+  const { investors, people } = referencedIds(rows);
+  const names = new Map<string, string>();
+  if (investors.length)
+    for (const i of await InvestorOrgModel.find({ _id: { $in: investors } }, { nameKo: 1, nameEn: 1 }).lean())
+      names.set(String(i._id), nameIn(i, lang));
+  if (people.length)
+    for (const p of await PersonModel.find({ _id: { $in: people } }, { name: 1 }).lean())
+      names.set(String(p._id), p.name);
+  return names;
 }
 
 export type ApplyDeps = {
@@ -97,7 +196,12 @@ export type ApplyResult =
   // The re-check found errors or other decisions than the preview: nothing written, the preview is updated.
   | { outcome: 'changed' }
   // Applied, failed or being applied already: not applied again.
-  | { outcome: 'alreadyDone' };
+  | { outcome: 'alreadyDone' }
+  // Its columns still wait for the person's mapping: nothing checked, nothing written.
+  | { outcome: 'needsMapping' };
+
+// skipErrors: write the valid rows and leave out the rows with errors (the same rows as the preview showed).
+export type ApplyOptions = { skipErrors?: boolean };
 
 const sameDecision = (
   stored: { action: string; targetId?: Types.ObjectId | null; changes?: unknown[] },
@@ -110,10 +214,16 @@ const sameDecision = (
 // Re-checks every row, then writes them in order through the feature services with the import's id; if any write
 // fails, undoes what was written (there are no transactions) and reports the failure. The batch is held under a lease
 // renewed while this runs: if the process dies, the lease lapses and recovery undoes the batch.
-export function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {}): Promise<ApplyResult> {
+export function applyImport(
+  batchId: string,
+  actor: Actor,
+  deps: ApplyDeps = {},
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
   return trackApply(async (controller) => {
-    const batch = await ImportBatchModel.findById(batchId, { journal: 0 }).lean();
+    const batch = await ImportBatchModel.findById(batchId, { journal: 0, source: 0 }).lean();
     if (!batch) throw NotFound('import');
+    if (batch.needsMapping && batch.status === 'previewed') return { outcome: 'needsMapping' };
     // Claiming the batch (previewed or interrupted → applying) takes its next lease: a second apply finds it taken.
     const claimable = (status: string) => status === 'previewed' || status === 'interrupted';
     const lease = claimable(batch.status)
@@ -125,11 +235,13 @@ export function applyImport(batchId: string, actor: Actor, deps: ApplyDeps = {})
         { _id: batch._id },
         {
           $set: { status: 'applying', journal: [], claims: (batch.claims ?? 0) + 1, leaseOwner: lease.owner },
-          $unset: { failure: 1, failureLine: 1, undoComplete: 1, finishedAt: 1 },
+          // The file as uploaded is needed no more (its rows are stored checked); the batch is rewritten on every journal
+          // write, so it stays small.
+          $unset: { failure: 1, failureLine: 1, undoComplete: 1, finishedAt: 1, source: 1 },
         },
       );
       lease.start();
-      return await applyClaimed(batch, actor, deps, lease, controller.signal);
+      return await applyClaimed(batch, actor, deps, lease, controller.signal, options.skipErrors === true);
     } finally {
       lease.stop();
     }
@@ -141,7 +253,14 @@ type ClaimedBatch = {
   kind: ImportKind;
   filename: string;
   status: string;
-  rows: { line: number; cells?: unknown; action: string; targetId?: Types.ObjectId | null; changes?: unknown[] }[];
+  rows: {
+    line: number;
+    cells?: unknown;
+    action: string;
+    targetId?: Types.ObjectId | null;
+    changes?: unknown[];
+    messages?: unknown[];
+  }[];
 };
 
 async function applyClaimed(
@@ -150,10 +269,15 @@ async function applyClaimed(
   deps: ApplyDeps,
   lease: ImportLease,
   signal: AbortSignal,
+  skipErrors: boolean,
 ): Promise<ApplyResult> {
   const rows = batch.rows.map((r) => ({ line: r.line, cells: (r.cells ?? {}) as Record<string, string> }));
   const decisions = await decide(batch.kind, { rows, extraCells: [] });
-  if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i], d))) {
+  // Rows with errors are skipped only when asked, and only those the preview showed as errors (they stay skipped even
+  // if they would pass now); any other row whose decision changed since means the person has not seen what would be
+  // written.
+  const skipped = (i: number) => skipErrors && batch.rows[i].action === 'error';
+  if (decisions.some((d, i) => !skipped(i) && (d.action === 'error' || !sameDecision(batch.rows[i], d)))) {
     await lease.close({
       $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) },
     });
@@ -161,7 +285,7 @@ async function applyClaimed(
   }
   const run: ImportRun = { kind: batch.kind, importId: batch._id, label: `${batch.kind} · ${batch.filename}`, actor };
   const journal = new ImportJournal(lease);
-  const toWrite = [...decisions.entries()].filter(([, d]) => d.input);
+  const toWrite = [...decisions.entries()].filter(([i, d]) => d.input && !skipped(i));
   const size = ImportJournal.chunkSize(toWrite.length);
   const written = new Map<number, string>();
   // Entries written ahead for rows not written yet: left out of an undo in this process (nothing to undo there).
@@ -196,14 +320,27 @@ async function applyClaimed(
       { err, line: current?.line, interrupted: signal.aborted || err instanceof ImportLeaseLost, from: batch.status },
     );
   }
-  const counts = countsOf(decisions);
+  // A skipped row keeps the errors the preview showed.
+  const applied: AnyDecision[] = decisions.map((d, i) =>
+    skipped(i)
+      ? {
+          ...d,
+          action: 'error',
+          input: undefined,
+          changes: [],
+          messages: (batch.rows[i].messages ?? []) as RowMessage[],
+        }
+      : d,
+  );
+  const counts = countsOf(applied);
   const done = await lease.close({
     $set: {
       status: 'applied',
       appliedAt: new Date(),
       finishedAt: new Date(),
+      skipErrors: counts.error > 0,
       counts,
-      rows: storedRows(rows, decisions, written),
+      rows: storedRows(rows, applied, written),
     },
   });
   // Taken over at the last moment (this process stalled past its lease): the other process undoes it.

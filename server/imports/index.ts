@@ -5,4 +5,7 @@ export { drainImportApplies } from './running-applies.js';
 export { firmCellsOf } from './firm-rows.js';
 export { investorCellsOf } from './investor-rows.js';
 export { roundCellsOf } from './round-rows.js';
+export { participantColumnCells, participantHeaderList, type ParticipantHeaderMode } from './participant-columns.js';
+export { CHOICE_COLUMNS, choiceLabel, type Vocabulary } from './choice-cells.js';
 export { FIRM_COLUMNS, FIRM_READONLY_COLUMNS, INVESTOR_COLUMNS, ROUND_COLUMNS } from './import-columns.js';
+export { columnLabel, localeText } from './column-labels.js';

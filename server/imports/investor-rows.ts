@@ -12,6 +12,7 @@ import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { booleanCell, joinMulti, splitMulti } from './cell-values.js';
 import { INVESTOR_COLUMNS } from './import-columns.js';
+import { choiceCells } from './choice-cells.js';
 import type { InvestorRef } from './match-rules.js';
 import {
   createRow,
@@ -44,7 +45,8 @@ function investorBodyOf(cells: Record<string, string>): { body: Record<string, u
   for (const column of MULTI) if (column in cells) body[column] = splitMulti(cells[column]);
   if ('bifcBased' in cells) {
     const b = booleanCell(cells.bifcBased);
-    if (b === undefined) messages.push({ field: 'bifcBased', message: 'imports.errors.boolean' });
+    if (b === undefined)
+      messages.push({ field: 'bifcBased', message: 'imports.errors.boolean', params: { value: cells.bifcBased } });
     body.bifcBased = b ? 'true' : undefined;
   }
   return { body, messages };
@@ -74,8 +76,10 @@ export function decideInvestorRows(
     d.label = nameIn({ nameKo: row.cells.nameKo?.trim(), nameEn: row.cells.nameEn?.trim() }, 'en');
     const existing = matchInvestor(row.cells, ctx);
     const stored = existing ? investorCellsOf(existing) : {};
-    const merged = { ...stored, ...row.cells };
-    const { body, messages } = investorBodyOf(merged);
+    const choices = choiceCells('investors', row.cells);
+    const merged = { ...stored, ...choices.cells };
+    const { body, messages: cellMessages } = investorBodyOf(merged);
+    const messages = [...choices.messages, ...cellMessages];
     if (!existing)
       return createRow(d, messages, createInvestorBody.safeParse(body), (create): InvestorRowInput => ({ create }));
     // Renaming onto another organisation's name.

@@ -40,6 +40,25 @@ export function investorNamed<I extends InvestorRef>(investors: readonly I[], na
   return investors.find((i) => i.nameKey === key) ?? investors.find((i) => i.nameKo?.trim() === trimmed);
 }
 
+// A contact person cell as the export writes it ("김담당 <kim@example.kr>", or the name alone) or as typed (an email).
+export function personRefOf(cell: string): { email?: string; name?: string } {
+  const v = cell.trim();
+  const m = /^(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>$/.exec(v);
+  if (m) return { email: m[2].toLowerCase(), name: m[1].trim() || undefined };
+  if (/^[^\s@<>]+@[^\s@<>]+$/.test(v)) return { email: v.toLowerCase() };
+  return { name: v || undefined };
+}
+
+export type PersonRef = { _id: unknown; name?: string | null; email?: string | null };
+
+// The person a contact cell means: by email (unique), else by a name only one person has.
+export function personNamed<P extends PersonRef>(people: readonly P[], cell: string): P | undefined {
+  const { email, name } = personRefOf(cell);
+  if (email) return people.find((p) => p.email === email);
+  const named = name ? people.filter((p) => p.name === name) : [];
+  return named.length === 1 ? named[0] : undefined;
+}
+
 // The names a set of rows refers to, for one database query: name keys and Korean names.
 export function lookupNames(names: Iterable<string | undefined>): { keys: string[]; raw: string[] } {
   const raw = [...new Set([...names].map((n) => n?.trim()).filter((n): n is string => Boolean(n)))];

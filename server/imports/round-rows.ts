@@ -3,6 +3,8 @@ import { nameIn } from '../lib/names.js';
 import type { CsvTable } from './csv-file.js';
 import { dayCell, formatParticipantsCell, parseParticipantsCell } from './cell-values.js';
 import { ROUND_FIELD_COLUMNS } from './import-columns.js';
+import { choiceCells } from './choice-cells.js';
+import { participantsFromColumns } from './participant-columns.js';
 import { brnKey, firmsNamed, investorNamed, type FirmRef, type InvestorRef } from './match-rules.js';
 import {
   createRow,
@@ -71,7 +73,11 @@ function roundBodyOf(
     if (column === 'participants' || cells[column] === undefined) continue;
     body[column] = column === 'announcedOn' || column === 'closedOn' ? dayCell(cells[column]) : cells[column];
   }
-  const { participants, invalid } = parseParticipantsCell(cells.participants);
+  // Participant columns (participant1, participant1AmountKrw, participant1Lead …) when the file has them, else the cell.
+  const columns = Object.keys(cells).some((c) => /^participant\d+/.test(c));
+  const { participants, invalid } = columns
+    ? { participants: participantsFromColumns(cells), invalid: [] }
+    : parseParticipantsCell(cells.participants);
   for (const part of invalid)
     messages.push({ field: 'participants', message: 'imports.errors.participantFormat', params: { part } });
   body.participants = participants.map((p) => {
@@ -94,6 +100,8 @@ export function decideRoundRows(
   const keys: (string | undefined)[] = [];
   const decisions = table.rows.map((row) => {
     const d: RowDecision<RoundRowInput> = newDecision(row);
+    const choices = choiceCells('rounds', row.cells);
+    row = { ...row, cells: choices.cells };
     const day = dayCell(row.cells.closedOn) || dayCell(row.cells.announcedOn);
     const { firm, message } = matchFirm(row.cells, ctx.firms);
     const firmLabel = firm ? nameIn(firm, 'ko') : row.cells.firmName?.trim() || row.cells.firmBrn?.trim() || '';
@@ -124,7 +132,7 @@ export function decideRoundRows(
     const stored = existing ? roundCellsOf(existing, nameOf) : {};
     const { body, messages } = roundBodyOf({ ...stored, ...row.cells }, ctx.investors);
     // Without its firm a row always carries the message saying so, and fails.
-    const problems = [...(message ? [message] : []), ...messages];
+    const problems = [...(message ? [message] : []), ...choices.messages, ...messages];
     const firmId = firm ? String(firm._id) : '';
     const parsed = roundBody.safeParse(body);
     if (!existing) return createRow(d, problems, parsed, (create): RoundRowInput => ({ firmId, create }));

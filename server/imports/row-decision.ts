@@ -123,7 +123,10 @@ function failed<Input>(
   problems: RowMessage[],
   parsed: z.ZodSafeParseResult<unknown>,
 ): RowDecision<Input> {
-  fail(d, ...problems, ...(parsed.success ? [] : messagesOf(parsed.error)));
+  // A field already reported (an unknown choice, a yes/no that is neither) is not reported again by the schema.
+  const reported = new Set(problems.map((p) => p.field).filter(Boolean));
+  const schema = parsed.success ? [] : messagesOf(parsed.error).filter((m) => !m.field || !reported.has(m.field));
+  fail(d, ...problems, ...schema);
   return d;
 }
 

@@ -5,6 +5,7 @@ export {
   investorNames,
   nameKeyOf,
   createInvestor,
+  getInvestor,
   updateInvestor,
   investorsCursor,
   type InvestorOption,

@@ -1,5 +1,5 @@
 import { UserModel } from '../../models/user.model.js';
-import { historyOf } from '../audit/index.js';
+import { auditRefs, historyOf } from '../audit/index.js';
 import { contactsOfInvestor } from '../people/index.js';
 import { matchesOfInvestor } from '../matches/index.js';
 import { getInvestor, roundsJoined } from './investors.service.js';
@@ -29,5 +29,15 @@ export async function investorProfile(id: string) {
     historyOf(id),
   ]);
   const contacts = people.map((p) => ({ ...p, hasLogin: Boolean(p.email) && logins.has(p.email!.toLowerCase()) }));
-  return { org, funds: org.funds ?? [], totals: fundTotals(org.funds ?? []), contacts, rounds, matches, entries };
+  const historyRefs = await auditRefs(entries);
+  return {
+    org,
+    funds: org.funds ?? [],
+    totals: fundTotals(org.funds ?? []),
+    contacts,
+    rounds,
+    matches,
+    entries,
+    historyRefs,
+  };
 }

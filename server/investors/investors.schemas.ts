@@ -18,7 +18,8 @@ import { objectId } from '../lib/validate.js';
 const csrf = { _csrf: z.string().optional() };
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-// GET /investors — every filter lives in the query string; anything unexpected is a 400.
+// GET /investors — every filter lives in the query string; validate() ignores unknown parameters and drops a bad value
+// with a notice.
 export const listQuery = z.strictObject({
   q: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()),
   type: z.preprocess(blankToUndefined, z.enum(INVESTOR_TYPES).optional()),

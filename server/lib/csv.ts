@@ -4,10 +4,21 @@ import { seoulToday } from './dates.js';
 
 // The one way the app writes CSV for download (exports, the deal flow, reports).
 
-// Download headers; the file is named "<name>-YYYYMMDD.csv" (today in Seoul).
-export function csvHeaders(res: Response, name: string): void {
+// RFC 5987 ext-value characters: encodeURIComponent leaves ' ( ) * as they are, which the attr-char set excludes.
+const rfc5987 = (text: string) =>
+  encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+// Download headers; the file is named "<name>-YYYYMMDD.csv" (today in Seoul). With a localName (in the page's language,
+// e.g. 기업목록) browsers save it as "<localName>-YYYY-MM-DD.csv" (filename*, RFC 5987/6266); the ASCII name stays as the
+// fallback for clients without it.
+export function csvHeaders(res: Response, name: string, localName?: string): void {
+  const today = seoulToday();
+  const ascii = `attachment; filename="${name}-${today.replaceAll('-', '')}.csv"`;
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${name}-${seoulToday().replaceAll('-', '')}.csv"`);
+  res.setHeader(
+    'Content-Disposition',
+    localName ? `${ascii}; filename*=UTF-8''${rfc5987(`${localName}-${today}.csv`)}` : ascii,
+  );
   res.setHeader('Cache-Control', 'no-store');
 }
 

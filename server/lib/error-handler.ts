@@ -48,6 +48,7 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
       res.end();
       return;
     }
+    if (err instanceof AppError && err.code === 'bad_cursor' && firstPageInstead(req, res)) return;
     res.status(status);
     const code =
       err instanceof AppError
@@ -99,6 +100,18 @@ export function errorHandler(opts: { showStack: boolean }): ErrorRequestHandler 
       default: () => res.type('txt').send(fallbackText(status, e)),
     });
   };
+}
+
+// A list's page link that does not fit the list (edited, cut short, from another sort) shows the list's first page with
+// a notice instead of a refusal: a GET of a signed-in user is sent there (the page cursors removed), the notice flashed.
+function firstPageInstead(req: Request, res: Response): boolean {
+  if (req.method !== 'GET' || !req.session || typeof req.t !== 'function') return false;
+  const url = new URL(req.originalUrl, 'http://localhost');
+  url.searchParams.delete('after');
+  url.searchParams.delete('before');
+  req.session.flash = [...(req.session.flash ?? []), { kind: 'warning', message: req.t('query.cursorIgnored') }];
+  res.redirect(303, url.pathname + url.search);
+  return true;
 }
 
 function view(status: number): string {

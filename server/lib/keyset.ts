@@ -66,8 +66,9 @@ function afterCursor(field: string, dir: Direction, cursor: Cursor): Record<stri
   return { $or: branches };
 }
 
-// A page link's cursor that does not fit the list's sort (edited, truncated, from another sort) is a 400, not a 500.
-function pageCursor(token: string | undefined, kind: CursorKind) {
+// A page link's cursor that does not fit the list's sort (edited, truncated, from another sort) is a 400, not a 500
+// (a page request is then sent to the list's first page with a notice: server/lib/error-handler.ts).
+export function pageCursor(token: string | undefined, kind: CursorKind) {
   if (!token) return undefined;
   const cursor = decodeCursor(token, kind);
   if (!cursor)

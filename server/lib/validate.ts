@@ -56,12 +56,15 @@ const badTextIssues = (fields: string[]) =>
 
 // Parses params, query and body with zod into res.locals.input (Express 5's req.query is read-only); the handler after it
 // declares the same schemas in its response type (Validated<S>) and reads the parsed input typed.
-// Params and query that fail are a 400/404; body failures are left to the controller (form re-render) via res.locals.bodyErrors,
+// A query parameter the schema does not know (a messenger's fbclid, utm_*) is ignored; one with a value that does not fit
+// is dropped and the page says so (a notice naming the filter in the user's language), so a list shows unfiltered for
+// it rather than refusing. With strictQuery (a file or API answer, where no notice can be shown) a bad value is a 400.
+// Params that fail are a 404; body failures are left to the controller (form re-render) via res.locals.bodyErrors,
 // and the body is then not parsed: with formView, read input.body only without bodyErrors (handleForm does so).
 // A field with NUL or undecodable text fails like any other invalid field, whatever its schema.
 export function validate<S extends Schemas>(
   schemas: S,
-  opts: { formView?: boolean } = {},
+  opts: { formView?: boolean; strictQuery?: boolean } = {},
 ): RequestHandler<Request['params'], unknown, unknown, Request['query'], InputLocals<S>> {
   return (req, res, next) => {
     const input: Record<keyof Schemas, unknown> = { params: req.params, query: {}, body: {} };
@@ -73,9 +76,10 @@ export function validate<S extends Schemas>(
     const badQuery = fieldsWithBadText(req.query);
     if (badQuery.length) throw new AppError(400, 'bad_query', describeIssues(badTextIssues(badQuery)));
     if (schemas.query) {
-      const r = schemas.query.safeParse(req.query);
-      if (!r.success) throw new AppError(400, 'bad_query', describeIssues(r.error.issues));
+      const r = parseQuery(schemas.query, req.query, opts.strictQuery ?? false);
+      if (!r.ok) throw new AppError(400, 'bad_query', describeIssues(r.issues));
       input.query = r.data;
+      if (r.ignored.length) noteIgnoredFilters(req, res, r.ignored);
     }
     if (schemas.body) {
       const r = schemas.body.safeParse(req.body ?? {});
@@ -94,6 +98,40 @@ export function validate<S extends Schemas>(
     res.locals.input = input as ValidInput<S>;
     next();
   };
+}
+
+type QueryParse = { ok: true; data: unknown; ignored: string[] } | { ok: false; issues: z.core.$ZodIssue[] };
+
+// The query's keys the schema knows (all of them when it is not an object schema).
+function knownKeys(schema: z.ZodType, query: Record<string, unknown>): Record<string, unknown> {
+  if (!(schema instanceof z.ZodObject)) return query;
+  const shape = schema.shape as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(query).filter(([k]) => Object.hasOwn(shape, k)));
+}
+
+// Unknown keys dropped; then each key an issue points at (a bad value, a refinement across keys) is dropped and named in
+// `ignored` until what is left parses. An issue about the whole query that no key explains stays a failure.
+export function parseQuery(schema: z.ZodType, query: unknown, strictValues: boolean): QueryParse {
+  let rest = knownKeys(schema, query && typeof query === 'object' ? (query as Record<string, unknown>) : {});
+  const ignored: string[] = [];
+  for (;;) {
+    const r = schema.safeParse(rest);
+    if (r.success) return { ok: true, data: r.data, ignored };
+    const keys = new Set(r.error.issues.map((i) => i.path[0]).filter((k): k is string => typeof k === 'string'));
+    const culprits = [...keys].filter((k) => Object.hasOwn(rest, k));
+    if (strictValues || !culprits.length) return { ok: false, issues: r.error.issues };
+    ignored.push(...culprits);
+    rest = Object.fromEntries(Object.entries(rest).filter(([k]) => !culprits.includes(k)));
+  }
+}
+
+// The notice at the top of the page naming the filters that were ignored (query.params.<key>, the key itself otherwise).
+function noteIgnoredFilters(req: Request, res: Response, keys: string[]): void {
+  const t = req.t;
+  if (typeof t !== 'function') return;
+  const names = keys.map((k) => t(`query.params.${k}`, { defaultValue: k }));
+  const flash = Array.isArray(res.locals.flash) ? res.locals.flash : [];
+  res.locals.flash = [...flash, { kind: 'warning', message: t('query.ignored', { names: names.join(', ') }) }];
 }
 
 function withBadText(fieldErrors: FieldErrors, fields: string[]): FieldErrors {

@@ -6,6 +6,13 @@ import { toLang } from './i18n.js';
 import { withQuery } from './query-string.js';
 import { enumOfField, labelOf, optionsOf, type EnumName } from './labels.js';
 import { nameIn, secondNameIn } from './names.js';
+import {
+  changeRows,
+  displayEntry,
+  type AuditChangeIn,
+  type AuditEntryIn,
+  type AuditRefs,
+} from '../audit/audit-display.js';
 
 // Formatting helpers and page context for every view (no queries, no rules).
 function pageLocals(req: Request) {
@@ -29,6 +36,12 @@ function pageLocals(req: Request) {
     enumOfField,
     nameIn,
     secondNameIn,
+    // Audit entries and their changes in words (names, labels, formatted won; no ids or versions).
+    audit: {
+      entry: (e: AuditEntryIn, refs: AuditRefs = {}) => displayEntry(e, { t: req.t, lang, refs }),
+      changes: (entity: string, changes: AuditChangeIn[] | null | undefined, refs: AuditRefs = {}) =>
+        changeRows(entity, changes, { t: req.t, lang, refs }),
+    },
     errors,
     values,
   };

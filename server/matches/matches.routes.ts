@@ -20,7 +20,12 @@ const form = { formView: true };
 
 matchesRouter.get('/matches', staff, validate({ query: boardQuery }), matches.board);
 matchesRouter.get('/matches/list', staff, validate({ query: matchListQuery }), matches.list);
-matchesRouter.get('/matches/export.csv', staff, validate({ query: matchListQuery }), matches.exportCsv);
+matchesRouter.get(
+  '/matches/export.csv',
+  staff,
+  validate({ query: matchListQuery }, { strictQuery: true }),
+  matches.exportCsv,
+);
 matchesRouter.get('/matches/mine', staff, matches.mine);
 matchesRouter.post('/matches', staff, validate({ body: createMatchBody }, form), detail.create);
 matchesRouter.get('/matches/:id', staff, validate({ params: idParams }), detail.show);

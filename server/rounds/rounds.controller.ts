@@ -38,26 +38,47 @@ function roundValues(r: StoredRound = {}): FormValues {
   return { ...toRoundFields({ status: 'closed', ...r }), participants };
 }
 
-// Room for more participants (no JavaScript needed to add rows).
-function withBlankRows(values: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...values,
-    participants: [...filledRows(values.participants), ...Array.from({ length: BLANK_PARTICIPANT_ROWS }, () => ({}))],
-  };
+// The most rows the form shows (the schema takes at most 50 participants).
+const MAX_PARTICIPANT_ROWS = 51;
+
+// Room for more participants: the filled rows, then blank ones (at least `blanks`).
+function withBlankRows(values: Record<string, unknown>, blanks = BLANK_PARTICIPANT_ROWS): Record<string, unknown> {
+  const filled = filledRows(values.participants);
+  const count = Math.max(0, Math.min(blanks, MAX_PARTICIPANT_ROWS - filled.length));
+  return { ...values, participants: [...filled, ...Array.from({ length: count }, () => ({}))] };
+}
+
+// The rows a posted form had, filled or not.
+function postedRowCount(v: unknown): number {
+  return Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0;
+}
+
+// "Add a participant" (a submit button, so it works without JavaScript): the form comes back as typed with one more
+// empty row, focused; nothing is saved. True when the post was that button.
+async function addParticipantRow(req: Request, res: AppResponse<FirmLocals>, round?: Round): Promise<boolean> {
+  const typed = (req.body ?? {}) as Record<string, unknown>;
+  if (typed.addParticipant === undefined) return false;
+  const { addParticipant: _button, ...values } = typed;
+  const filled = filledRows(values.participants).length;
+  const blanks = Math.max(1, postedRowCount(values.participants) - filled + 1);
+  await renderRoundForm(req, res, { round, values, status: 200, errors: {}, focusRow: filled }, blanks);
+  return true;
 }
 
 async function renderRoundForm(
   req: Request,
   res: AppResponse<FirmLocals>,
-  locals: { round?: Round } & Partial<FormState> & { values: Record<string, unknown> },
+  locals: { round?: Round; focusRow?: number } & Partial<FormState> & { values: Record<string, unknown> },
+  blanks?: number,
 ) {
   const title = `${locals.round ? req.t('rounds.edit') : req.t('rounds.new')} · ${nameIn(res.locals.firm, res.locals.lang)}`;
   renderForm(res, 'rounds/form', {
     title,
     investors: await investorOptions(),
     currencies: Object.keys(CURRENCIES),
+    focusRow: undefined,
     ...locals,
-    values: withBlankRows(locals.values),
+    values: withBlankRows(locals.values, blanks),
   });
 }
 
@@ -77,6 +98,7 @@ export async function newForm(req: Request, res: RoundPage<{ params: typeof idPa
 // POST /firms/:id/rounds — a round recorded from a match is linked to it, and the user goes back to the match
 export async function create(req: Request, res: RoundPage<{ params: typeof idParams; body: typeof newRoundBody }>) {
   const { id } = res.locals.input.params;
+  if (await addParticipantRow(req, res)) return;
   await handleForm(res, {
     render: (state) => renderRoundForm(req, res, state),
     save: async ({ match, ...input }) => {
@@ -111,6 +133,7 @@ export async function editForm(req: Request, res: RoundPage<{ params: typeof rou
 export async function update(req: Request, res: RoundPage<{ params: typeof roundParams; body: typeof editRoundBody }>) {
   const { id, roundId } = res.locals.input.params;
   const round = await rounds.getRound(id, roundId);
+  if (await addParticipantRow(req, res, round)) return;
   await handleForm(res, {
     render: (state) => renderRoundForm(req, res, { round, ...state }),
     save: (input) => rounds.updateRound(id, roundId, input, actorOf(req)),

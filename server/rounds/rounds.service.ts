@@ -48,27 +48,16 @@ async function assertInvestorsExist(ids: string[]): Promise<void> {
 
 type Participants = { investor: unknown; amountKrw?: number | null; lead?: boolean | null }[];
 
-// Participants read in the audit log as "BNK Venture Capital 1500000000 (lead)": names looked up once per change.
-async function participantLabels(...lists: (Participants | undefined)[]) {
-  const ids = lists.flatMap((l) => (l ?? []).map((p) => String(p.investor)));
-  const names = new Map((await investorNames(ids)).map((o) => [String(o._id), nameIn(o, 'en', String(o._id))]));
-  return (l: Participants | undefined) =>
-    (l ?? [])
-      .map((p) =>
-        `${names.get(String(p.investor)) ?? String(p.investor)} ${p.amountKrw ?? ''}${p.lead ? ' (lead)' : ''}`.trim(),
-      )
-      .join('; ');
-}
+// Participants are kept in the audit log as { investor, amountKrw, lead }: the log's page names each investor in the
+// page's language and formats the amount (server/audit/audit-display.ts).
+const auditedParticipants = (l: Participants) =>
+  l.map((p) => ({ investor: String(p.investor), amountKrw: p.amountKrw ?? null, lead: Boolean(p.lead) }));
 
 const AUDIT_OMIT = new Set(['_id', '__v', 'firm', 'createdAt', 'updatedAt', 'importId']);
-async function roundChanges(
-  before: { participants?: Participants | null },
-  after: { participants?: Participants | null },
-) {
-  const label = await participantLabels(before.participants ?? [], after.participants ?? []);
+function roundChanges(before: { participants?: Participants | null }, after: { participants?: Participants | null }) {
   const shape = ({ participants, ...rest }: { participants?: Participants | null }) => ({
     ...flatten(rest),
-    participants: label(participants ?? []),
+    participants: auditedParticipants(participants ?? []),
   });
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
@@ -92,7 +81,7 @@ export async function createRound(
     firm: firm._id,
     entityLabel: `${nameIn(firm, 'ko')} · ${input.stage}`,
     action: 'create',
-    changes: await roundChanges({}, record),
+    changes: roundChanges({}, record),
     version: versionOf(round),
     importId: opts.importId,
   });
@@ -114,7 +103,7 @@ export async function updateRound(
   if (version !== versionOf(before)) throw await editConflictSince(roundId, version);
   const record = toRoundRecord(fields);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const changes = await roundChanges(before, record);
+  const changes = roundChanges(before, record);
   const warning = checkParticipants(record).warning;
   if (!changes.length) return { warning, changes };
   const { $set, $unset } = splitSetUnset(record);
@@ -150,7 +139,7 @@ export async function deleteRound(firmId: string, roundId: string, actor: Actor)
     firm: before.firm,
     entityLabel: before.stage,
     action: 'delete',
-    changes: await roundChanges(before, {}),
+    changes: roundChanges(before, {}),
   });
 }
 

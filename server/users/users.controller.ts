@@ -6,6 +6,8 @@ import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.
 import { updateUserBody, type changePasswordBody, type createUserBody } from './users.schemas.js';
 import type { AppResponse, idParams, Validated } from '../lib/validate.js';
 import { actorOf } from '../audit/index.js';
+import * as links from './account-links.service.js';
+import { deliverToAdmin, type AccountLinkDeps, type ShownLink } from './account-link-delivery.js';
 
 type Account = Awaited<ReturnType<typeof users.getUser>>;
 // investorOrg: the stored ObjectId or the id as typed; either prints as the hex id.
@@ -14,31 +16,32 @@ type AccountFields = {
   role: string;
   investorOrg?: { toString(): string } | null;
   active?: boolean | string | null;
-  password?: string;
 };
 
-// An account (stored, or as typed) as the edit form's values; a password is never shown, only typed.
+// An account (stored, or as typed) as the edit form's values. Nobody types another person's password: an invitation
+// or reset link lets them choose their own.
 const userValues = (u: AccountFields) => ({
   name: u.name,
   role: u.role,
   investorOrg: u.investorOrg ? String(u.investorOrg) : '',
   active: String(u.active ?? true),
-  password: u.password ?? '',
 });
 const versioned = (user: Account): Versioned => ({ version: versionOf(user), values: userValues(user) });
 
-// The typed password never goes back into the page.
+// The user's page: the edit form, and (an existing account) its sign-in link, with the one just issued to copy.
 async function renderUserForm(
   res: AppResponse,
-  locals: { account?: Account } & Partial<FormState> & { values: Record<string, unknown> },
+  locals: { account?: Account; shown?: ShownLink } & Partial<FormState> & { values: Record<string, unknown> },
 ) {
   const title = locals.account ? locals.account.email : res.req.t('users.new');
-  renderForm(res, 'users/form', {
-    title,
-    orgs: await investorOptions(),
-    ...locals,
-    values: { ...locals.values, password: '' },
-  });
+  const link = locals.account ? await links.latestLinkOf(String(locals.account._id)) : null;
+  renderForm(res, 'users/form', { title, orgs: await investorOptions(), link, shown: undefined, ...locals });
+}
+
+// The user's page as it is stored, with a link just issued (server/users/account-links.controller.ts).
+export async function renderAccountPage(res: AppResponse, id: string, shown?: ShownLink) {
+  const account = await users.getUser(id);
+  await renderUserForm(res, { account, shown, values: editFormValues(versioned(account)) });
 }
 
 // GET /admin/users — all accounts
@@ -51,16 +54,23 @@ export async function newForm(req: Request, res: AppResponse) {
   await renderUserForm(res, { values: { role: 'staff' } });
 }
 
-// POST /admin/users — create an account
-export async function create(req: Request, res: Validated<{ body: typeof createUserBody }>) {
-  await handleForm(res, {
-    render: (state) => renderUserForm(res, state),
-    save: (input) => users.createUser(input, actorOf(req)),
-    done: () => {
-      flash(res, 'success', req.t('users.created'));
-      res.redirect('/admin/users');
-    },
-  });
+// POST /admin/users — create an account without a password and invite its user: the user's page shows the invitation
+// link to copy (the only time it is shown), emailed too when email is configured
+export function create(deps: AccountLinkDeps) {
+  return async (req: Request, res: Validated<{ body: typeof createUserBody }>) => {
+    let created: string | undefined;
+    await handleForm(res, {
+      render: (state) => renderUserForm(res, state),
+      save: (input) => users.createUser(input, actorOf(req)),
+      done: (user) => {
+        created = String(user._id);
+      },
+    });
+    if (!created) return;
+    const shown = await deliverToAdmin(req, deps, await links.issueInvitation(created, actorOf(req)));
+    res.locals.flash = [...(res.locals.flash ?? []), { kind: 'success', message: req.t('users.created') }];
+    await renderAccountPage(res, created, shown);
+  };
 }
 
 // GET /admin/users/:id/edit — edit role, name, active; carries the version it was loaded at

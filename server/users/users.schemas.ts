@@ -13,7 +13,6 @@ export const createUserBody = z
     name: z.string().trim().min(1, { error: 'validation.required' }).max(120),
     role: z.enum(ROLES, { error: 'validation.role' }),
     investorOrg: optionalId,
-    password: z.string().min(12, { error: 'validation.passwordLength' }).max(200),
   })
   .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), {
     path: ['investorOrg'],
@@ -29,10 +28,6 @@ export const updateUserBody = z
     role: z.enum(ROLES, { error: 'validation.role' }),
     investorOrg: optionalId,
     active: z.enum(['true', 'false']).optional(),
-    password: z.preprocess(
-      (v) => (v === '' ? undefined : v),
-      z.string().min(12, { error: 'validation.passwordLength' }).max(200).optional(),
-    ),
   })
   .refine((u) => u.role !== 'investor' || Boolean(u.investorOrg), {
     path: ['investorOrg'],
@@ -43,12 +38,33 @@ export const updateUserBody = z
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 
+// The password rules, the same wherever a password is chosen: at least 12 characters, typed twice alike.
+const newPassword = z.string().min(12, { error: 'validation.passwordLength' }).max(200);
+const samePasswordTwice: [
+  (b: { newPassword: string; confirmPassword: string }) => boolean,
+  { path: string[]; error: string },
+] = [(b) => b.newPassword === b.confirmPassword, { path: ['confirmPassword'], error: 'account.passwordsDiffer' }];
+
 // A user's own password change: the current password, and the new one twice.
 export const changePasswordBody = z
   .strictObject({
     ...csrf,
     currentPassword: z.string().min(1, { error: 'validation.required' }).max(200),
-    newPassword: z.string().min(12, { error: 'validation.passwordLength' }).max(200),
+    newPassword,
     confirmPassword: z.string().max(200),
   })
-  .refine((b) => b.newPassword === b.confirmPassword, { path: ['confirmPassword'], error: 'account.passwordsDiffer' });
+  .refine(...samePasswordTwice);
+
+// Setting a password through an invitation or reset link: the new one twice.
+export const setPasswordBody = z
+  .strictObject({ ...csrf, newPassword, confirmPassword: z.string().max(200) })
+  .refine(...samePasswordTwice);
+
+// A one-time link's token as it comes in the URL; whether it works is the service's to say (an odd one is "unknown").
+export const linkParams = z.strictObject({ token: z.string().max(200) });
+
+// "Forgot password": the address to send a reset link to.
+export const forgotBody = z.strictObject({
+  ...csrf,
+  email: z.email({ error: 'validation.email' }).trim().toLowerCase().max(254),
+});

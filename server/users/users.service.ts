@@ -7,7 +7,7 @@ import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { endSessionsOf } from '../sessions/index.js';
 
-function toSessionUser(u: {
+export function toSessionUser(u: {
   _id: Types.ObjectId;
   email: string;
   name: string;
@@ -28,6 +28,7 @@ function toSessionUser(u: {
 // 'deactivated' only with the right password: a wrong one reads the same for every account, so attackers learn no account state.
 export async function checkCredentials(email: string, password: string): Promise<CredentialCheck> {
   const user = await UserModel.findOne({ email: email.trim().toLowerCase() }).lean();
+  // An invited account has no password until its invitation is accepted: nothing matches it.
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok) return { outcome: 'wrong' };
   if (!user.active) return { outcome: 'deactivated' };
@@ -53,17 +54,20 @@ export async function findActiveUserById(id: string): Promise<SessionUser | unde
   return user?.active ? toSessionUser(user) : undefined;
 }
 
+// Every account, with `invited` for those still without a password of their own (the hash itself never leaves here).
 export async function listUsers() {
-  const users = await UserModel.find({}, { passwordHash: 0 }).sort({ email: 1 }).limit(500).lean();
-  return users;
+  const users = await UserModel.find({}).sort({ email: 1 }).limit(500).lean();
+  return users.map(({ passwordHash, ...u }) => ({ ...u, invited: !passwordHash }));
 }
 
 export async function getUser(id: string) {
-  const user = await UserModel.findById(id, { passwordHash: 0 }).lean();
-  if (!user) throw NotFound('user');
-  return user;
+  const found = await UserModel.findById(id).lean();
+  if (!found) throw NotFound('user');
+  const { passwordHash, ...user } = found;
+  return { ...user, invited: !passwordHash };
 }
 
+// A new account has no password: the invitation link the caller issues next lets the invitee set their own.
 export async function createUser(input: CreateUserInput, actor: Actor | null) {
   const existing = await UserModel.exists({ email: input.email });
   if (existing) throw Conflict('email taken', { email: ['validation.emailTaken'] });
@@ -72,7 +76,6 @@ export async function createUser(input: CreateUserInput, actor: Actor | null) {
     name: input.name,
     role: input.role,
     investorOrg: input.role === 'investor' ? input.investorOrg : undefined,
-    passwordHash: await hashPassword(input.password),
     active: true,
   });
   await recordAudit({
@@ -104,10 +107,6 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
     { name: before.name, role: before.role, active: before.active, investorOrg: before.investorOrg },
     { name: set.name, role: set.role, active: set.active, investorOrg: set.investorOrg },
   );
-  if (input.password) {
-    set.passwordHash = await hashPassword(input.password);
-    changes.push({ field: 'password', before: '••••', after: '•••• (changed)' });
-  }
   if (!changes.length) return;
   const saved = await UserModel.findOneAndUpdate({ _id: id, ...atVersion(version) }, nextVersion(set), {
     returnDocument: 'after',
@@ -122,13 +121,8 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
     changes,
     version: versionOf(saved),
   });
-  // A reset password, another role or a deactivation takes effect at once: the user's open sessions end.
-  if (
-    input.password ||
-    set.role !== before.role ||
-    String(investorOrg ?? '') !== String(before.investorOrg ?? '') ||
-    !active
-  ) {
+  // Another role or a deactivation takes effect at once: the user's open sessions end.
+  if (set.role !== before.role || String(investorOrg ?? '') !== String(before.investorOrg ?? '') || !active) {
     await endSessionsOf(String(before._id));
   }
 }

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { Transporter } from 'nodemailer';
 import supertest from 'supertest';
 import { createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
@@ -14,11 +15,20 @@ export async function buildTestApp(
   env: Record<string, string> = {},
   limits: LoginLimits = defaultLoginLimits,
   extraRoutes?: (app: Express) => void,
+  // A capturing transport (test/helpers/mail.ts) in place of the SMTP server the env names.
+  mailTransport?: Transporter,
 ): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const limiter = new LoginLimiter(limits);
   await limiter.init();
-  const { app } = createApp({ config, logger: createLogger('silent'), i18n: await createI18n(), limiter, extraRoutes });
+  const { app } = createApp({
+    config,
+    logger: createLogger('silent'),
+    i18n: await createI18n(),
+    limiter,
+    extraRoutes,
+    mailTransport,
+  });
   return {
     app,
     config,
@@ -51,7 +61,7 @@ export function agentOf(app: Express): Agent {
 export async function loginAs(
   app: Express,
   role: Role,
-  overrides: { email?: string; investorOrg?: string } = {},
+  overrides: { email?: string; investorOrg?: string; name?: string } = {},
 ): Promise<Agent & { userId: string; email: string }> {
   const user = await makeUser({ role, ...overrides });
   const agent = agentOf(app);
@@ -83,10 +93,14 @@ export function formBody(obj: Record<string, unknown>): string {
 }
 
 // The app for one describe block: built before its tests, closed after. Reads like the TestApp it stands for.
-export function useTestApp(env: Record<string, string> = {}, limits: LoginLimits = defaultLoginLimits): TestApp {
+export function useTestApp(
+  env: Record<string, string> = {},
+  limits: LoginLimits = defaultLoginLimits,
+  mailTransport?: Transporter,
+): TestApp {
   let built: TestApp | undefined;
   before(async () => {
-    built = await buildTestApp(env, limits);
+    built = await buildTestApp(env, limits, undefined, mailTransport);
   });
   after(() => built?.close());
   const current = () => {

@@ -125,4 +125,17 @@ describe('signing in and out', () => {
     const res = await attempt(agent, user.email, TEST_PASSWORD);
     expect(res.headers.location).to.equal('/');
   });
+
+  it('when the sign-in page is shown, then it offers "forgot password" with labelled fields', async () => {
+    const page = await agentOf(t.app).get('/login');
+    expect(page.text).to.contain('<a href="/account/forgot" id="forgot-link">비밀번호를 잊으셨나요?</a>');
+    const en = await agentOf(t.app).get('/login').set('Cookie', 'lang=en');
+    expect(en.text).to.contain('Forgot your password?');
+  });
+
+  it('when an invited account has no password yet, then no password signs it in', async () => {
+    await UserModel.create({ email: 'invited@x.example', name: 'Invited', role: 'staff' });
+    expect((await attempt(agentOf(t.app), 'invited@x.example', '')).status).to.equal(422);
+    expect((await attempt(agentOf(t.app), 'invited@x.example', TEST_PASSWORD)).status).to.equal(401);
+  });
 });

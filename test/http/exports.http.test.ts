@@ -14,6 +14,7 @@ import { createRound } from '../../server/rounds/rounds.service.js';
 import { roundBody } from '../../server/rounds/rounds.schemas.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import { FIRM_EXPORT_COLUMNS, ROUND_EXPORT_COLUMNS } from '../../server/exports/exports.service.js';
+import { participantHeaderList } from '../../server/imports/participant-columns.js';
 
 const BRN = (n: number) => brnWithCheckDigit(String(617_870_000 + n));
 
@@ -147,14 +148,14 @@ describe('CSV export', () => {
   });
 
   describe('firms', () => {
-    it('when staff export the list, then it is a UTF-8 CSV with a BOM, the import columns, Korean intact, archived firms left out', async () => {
+    it('when staff export the list for re-import, then it is a UTF-8 CSV with a BOM, the import columns, Korean intact, archived firms left out', async () => {
       const { pay, bnk } = await seed();
       const staff = await loginAs(t.app, 'staff');
-      const res = await download(staff, '/firms/export.csv');
+      const res = await download(staff, '/firms/export.csv?format=codes');
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).to.equal(
-        `attachment; filename="firms-${seoulToday().replaceAll('-', '')}.csv"`,
+        `attachment; filename="firms-codes-${seoulToday().replaceAll('-', '')}.csv"; filename*=UTF-8''firms-for-import-${seoulToday()}.csv`,
       );
       // Streamed: no length known in advance.
       expect(res.headers['content-length']).to.equal(undefined);
@@ -165,10 +166,9 @@ describe('CSV export', () => {
       // List order (by sort name): "haeundae pay", "광안렌딩"; the archived firm is not there.
       expect(records.map((r) => r.nameKo)).to.deep.equal(['해운대페이', '광안렌딩']);
       // From a Korean page, the export follows the Korean list: 가나다 order of the Korean names.
-      expect(recordsOf((await download(staff, '/firms/export.csv', 'ko')).body).map((r) => r.nameKo)).to.deep.equal([
-        '광안렌딩',
-        '해운대페이',
-      ]);
+      expect(
+        recordsOf((await download(staff, '/firms/export.csv?format=codes', 'ko')).body).map((r) => r.nameKo),
+      ).to.deep.equal(['광안렌딩', '해운대페이']);
       expect(records[0]).to.deep.include({
         nameEn: 'Haeundae Pay',
         brn: BRN(1),
@@ -197,7 +197,7 @@ describe('CSV export', () => {
       const pitch = "x;=cmd|' /C calc'!A0;";
       await makeFirm({ nameKo: '세미콜론테크', nameEn: '@SUM(1;2)', brn: BRN(7), pitch, headcount: '12' });
       const staff = await loginAs(t.app, 'staff');
-      const text = (await download(staff, '/firms/export.csv')).body.toString('utf8');
+      const text = (await download(staff, '/firms/export.csv?format=codes')).body.toString('utf8');
       const line = text.split('\r\n')[1];
       expect(line).to.contain(`"${pitch.replaceAll('"', '""')}"`);
       // A cell starting like a formula keeps its ' prefix, and is quoted too.
@@ -215,19 +215,23 @@ describe('CSV export', () => {
     it('when the list is filtered, then the export has the same firms; archived ones only when asked for', async () => {
       await seed();
       const staff = await loginAs(t.app, 'staff');
-      const lending = recordsOf((await download(staff, '/firms/export.csv?sector=lending&sort=name&after=abc')).body);
+      const lending = recordsOf(
+        (await download(staff, '/firms/export.csv?format=codes&sector=lending&sort=name&after=abc')).body,
+      );
       expect(lending.map((r) => r.nameKo)).to.deep.equal(['광안렌딩']);
-      const search = recordsOf((await download(staff, '/firms/export.csv?q=%ED%95%B4%EC%9A%B4%EB%8C%80')).body);
+      const search = recordsOf(
+        (await download(staff, '/firms/export.csv?format=codes&q=%ED%95%B4%EC%9A%B4%EB%8C%80')).body,
+      );
       expect(search.map((r) => r.nameKo)).to.deep.equal(['해운대페이']);
-      const archived = recordsOf((await download(staff, '/firms/export.csv?archived=1')).body);
+      const archived = recordsOf((await download(staff, '/firms/export.csv?format=codes&archived=1')).body);
       expect(archived.map((r) => [r.nameKo, r.archived])).to.deep.equal([['폐업테크', 'true']]);
       expect((await staff.get('/firms/export.csv?sector=banking')).status).to.equal(400);
     });
 
-    it('when an export is imported again unchanged, then every row is unchanged', async () => {
+    it('when an export for re-import is imported again unchanged, then every row is unchanged', async () => {
       await seed();
       const staff = await loginAs(t.app, 'staff');
-      const exported = (await download(staff, '/firms/export.csv')).body;
+      const exported = (await download(staff, '/firms/export.csv?format=codes')).body;
       const res = await upload(staff, 'firms', exported);
       expect(res.status, res.text.match(/class="error">.*?<\/li>/g)?.join('\n')).to.equal(200);
       expect(actionsOf(res.text)).to.deep.equal(['unchanged', 'unchanged']);
@@ -237,10 +241,13 @@ describe('CSV export', () => {
     it('when the export is edited and imported, then just the edited cell changes', async () => {
       const { pay } = await seed();
       const staff = await loginAs(t.app, 'staff');
-      const exported = (await download(staff, '/firms/export.csv')).body.toString('utf8').replace('14,', '15,');
+      const exported = (await download(staff, '/firms/export.csv?format=codes')).body
+        .toString('utf8')
+        .replace('14,', '15,');
       const res = await upload(staff, 'firms', Buffer.from(exported, 'utf8'));
       expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged']);
-      expect(res.text).to.include('<code>headcount</code>: <del>14</del> → <ins>15</ins>');
+      // The preview names the field in the page's words (its markup belongs to the import page).
+      expect(res.text).to.match(/<del>14<\/del> → <ins>15<\/ins>/);
       const token = await staff.csrf();
       await staff
         .post(`${/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1]}`)
@@ -251,16 +258,17 @@ describe('CSV export', () => {
   });
 
   describe('rounds', () => {
-    it('when staff export the rounds, then each has its firm registration number and name and the participants cell in the import format', async () => {
+    it('when staff export the rounds for re-import, then each has its firm registration number and name and its participants in column groups', async () => {
       await seed();
       const staff = await loginAs(t.app, 'staff');
-      const res = await download(staff, '/firms/rounds/export.csv');
+      const res = await download(staff, '/firms/rounds/export.csv?format=codes');
       expect(res.headers['content-disposition']).to.equal(
-        `attachment; filename="rounds-${seoulToday().replaceAll('-', '')}.csv"`,
+        `attachment; filename="rounds-codes-${seoulToday().replaceAll('-', '')}.csv"; filename*=UTF-8''funding-rounds-for-import-${seoulToday()}.csv`,
       );
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const records = recordsOf(res.body);
-      expect(Object.keys(records[0])).to.deep.equal(ROUND_EXPORT_COLUMNS);
+      // As many participant groups as the round with the most participants (two).
+      expect(Object.keys(records[0])).to.deep.equal([...ROUND_EXPORT_COLUMNS, ...participantHeaderList(2, 'codes')]);
       expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([
         [BRN(1), '해운대페이', 'seed'],
         [BRN(1), '해운대페이', 'bridge'],
@@ -270,16 +278,26 @@ describe('CSV export', () => {
         amountKrw: '1500000000',
         closedOn: '2024-06-30',
         note: '첫 투자',
-        participants: 'BNK Venture Capital:1000000000:lead; 동백엔젤클럽:500000000',
+        participant1: 'BNK Venture Capital',
+        participant1AmountKrw: '1000000000',
+        participant1Lead: 'true',
+        participant2: '동백엔젤클럽',
+        participant2AmountKrw: '500000000',
+        participant2Lead: '',
       });
-      expect(records[1]).to.deep.include({ currency: 'USD', amountForeign: '150000.50', participants: '' });
+      expect(records[1]).to.deep.include({
+        currency: 'USD',
+        amountForeign: '150000.50',
+        participant1: '',
+        participant2: '',
+      });
       expect(records[2]).to.deep.include({ valuationCapKrw: '5000000000', discountPct: '20' });
     });
 
-    it('when the rounds export is imported again, then every row is unchanged', async () => {
+    it('when the rounds export for re-import is imported again, then every row is unchanged', async () => {
       await seed();
       const staff = await loginAs(t.app, 'staff');
-      const res = await upload(staff, 'rounds', (await download(staff, '/firms/rounds/export.csv')).body);
+      const res = await upload(staff, 'rounds', (await download(staff, '/firms/rounds/export.csv?format=codes')).body);
       expect(res.status, res.text.match(/class="error">.*?<\/li>/g)?.join('\n')).to.equal(200);
       expect(actionsOf(res.text)).to.deep.equal(['unchanged', 'unchanged', 'unchanged']);
     });
@@ -287,7 +305,7 @@ describe('CSV export', () => {
     it("when a round's date is corrected in the exported file, then re-importing updates that round instead of adding one", async () => {
       const { pay } = await seed();
       const staff = await loginAs(t.app, 'staff');
-      const csv = (await download(staff, '/firms/rounds/export.csv')).body
+      const csv = (await download(staff, '/firms/rounds/export.csv?format=codes')).body
         .toString('utf8')
         .replace('2024-06-30', '2024-07-01');
       const res = await upload(staff, 'rounds', Buffer.from(csv, 'utf8'));
@@ -313,12 +331,17 @@ describe('CSV export', () => {
       }));
       await FundingRoundModel.insertMany(docs);
       const staff = await loginAs(t.app, 'staff');
-      const records = recordsOf((await download(staff, '/firms/rounds/export.csv')).body);
+      const records = recordsOf((await download(staff, '/firms/rounds/export.csv?format=codes')).body);
       expect(records).to.have.length(1_237);
       const grants = records.filter((r) => r.stage === 'grant');
       expect(new Set(grants.map((r) => r.amountKrw)).size).to.equal(1_234);
       expect(
-        grants.every((r) => r.firmName === '해운대페이' && r.participants.startsWith('BNK Venture Capital:')),
+        grants.every(
+          (r) =>
+            r.firmName === '해운대페이' &&
+            r.participant1 === 'BNK Venture Capital' &&
+            r.participant1AmountKrw === r.amountKrw,
+        ),
       ).to.equal(true);
     });
   });

@@ -150,7 +150,13 @@ describe('CSV import', () => {
         expect(res.text).to.include(`name="kind" value="${kind}"`);
         expect(res.text).to.include(`/firms/import/template/${kind}.csv`);
       }
-      expect(res.text).to.include('<code>sectorsSecondary</code>').and.include('<code>participants</code>');
+      // Columns by the headers a person reads (the codes beside them), values by their labels.
+      expect(res.text).to.include('<strong>기타 분야</strong>').and.include('<strong>참여 투자사</strong>');
+      expect(res.text).to.include('지급결제, 디지털자산');
+      for (const kind of ['firms', 'investors', 'rounds']) {
+        expect(res.text).to.include(`/firms/import/template/${kind}.csv?lang=ko`);
+        expect(res.text).to.include(`/firms/import/template/${kind}.csv?lang=en`);
+      }
     });
 
     it('when a template is downloaded, then it is UTF-8 with a BOM, a header and an example row that previews without errors', async () => {
@@ -169,7 +175,7 @@ describe('CSV import', () => {
       expect(actionsOf(preview.text)).to.deep.equal({ 2: 'create' });
     });
 
-    it('when the upload has no file, an unknown kind, or no known columns, then the form comes back (422) with the reason', async () => {
+    it('when the upload has no file or an unknown kind, then the form comes back (422) with the reason; with no known column, the mapping step follows', async () => {
       const staff = await loginAs(t.app, 'staff');
       let token = await staff.csrf();
       const noFile = await staff.post('/firms/import').field('_csrf', token).field('kind', 'firms');
@@ -182,10 +188,11 @@ describe('CSV import', () => {
         .field('kind', 'people')
         .attach('file', Buffer.from(FIRMS_CSV), 'x.csv');
       expect(badKind.status).to.equal(422);
-      const noColumns = await upload(await inEnglish(staff), 'firms', 'Company,Number\nA,1\n');
-      expect(noColumns.status).to.equal(422);
-      expect(noColumns.text).to.include('The first row has none of the expected column names.');
       expect(await ImportBatchModel.countDocuments({})).to.equal(0);
+      const noColumns = await upload(await inEnglish(staff), 'firms', 'Foo,Bar\nA,1\n');
+      expect(noColumns.status).to.equal(200);
+      expect(noColumns.text).to.include('Match the columns').and.include('2 columns were not recognised.');
+      expect(await FirmModel.countDocuments({})).to.equal(0);
     });
 
     it('when the file is larger than 5 MB, then it is refused with the reason and not read', async () => {
@@ -208,8 +215,12 @@ describe('CSV import', () => {
       expect(actionsOf(res.text)).to.deep.equal({ 2: 'update', 3: 'create', 4: 'create' });
       expect(countOf(res.text, 'create')).to.equal(2);
       expect(countOf(res.text, 'update')).to.equal(1);
-      expect(res.text).to.include('<code>pitch</code>: <del>정산 자동화</del> → <ins>새 소개</ins>');
-      expect(res.text).to.include('<code>headcount</code>: <del>∅</del> → <ins>12</ins>');
+      expect(res.text).to.include('<strong>한 줄 소개</strong>: <del>정산 자동화</del> → <ins>새 소개</ins>');
+      expect(res.text).to.include('<strong>인원</strong>: <del>∅</del> → <ins>12</ins>');
+      // A new row shows what it will store, in labels: 동백체인's sector and status.
+      const row3 = /data-line="3"[\s\S]*?<\/tr>/.exec(res.text)![0];
+      expect(row3).to.include('<strong>주 분야</strong>: 디지털자산').and.include('<strong>상태</strong>: 입주');
+      expect(row3).to.not.include('digital-assets');
       expect(batchIdOf(res.text)).to.match(/^[0-9a-f]{24}$/);
       // Nothing written: the firm as it was, no new firms, no audit entries; the batch is stored as previewed.
       expect(await FirmModel.countDocuments({})).to.equal(1);
@@ -233,9 +244,16 @@ describe('CSV import', () => {
       expect(res.status).to.equal(422);
       expect(actionsOf(res.text)).to.deep.equal({ 2: 'create', 3: 'create', 4: 'create', 5: 'error' });
       expect(res.text).to.include('1개 행에 오류가 있습니다.');
-      expect(res.text).to.include('<code>brn</code>: 올바른 사업자등록번호가 아닙니다');
-      expect(res.text).to.include('<code>sectorPrimary</code>: 주 분야를 선택하세요.');
-      expect(batchIdOf(res.text)).to.equal(undefined);
+      expect(res.text).to.include('<strong>사업자등록번호</strong>: 올바른 사업자등록번호가 아닙니다');
+      // The value found and the allowed values, in labels.
+      expect(res.text).to.include(
+        '<strong>주 분야</strong>: “banking”은(는) 고를 수 있는 값이 아닙니다. 가능한 값: 지급결제, 디지털자산',
+      );
+      // The row with errors comes first.
+      expect(res.text.indexOf('data-line="5"')).to.be.lessThan(res.text.indexOf('data-line="2"'));
+      // No "apply all"; only "apply the valid rows and skip the one with errors".
+      expect(res.text).to.not.include('data-apply="all"');
+      expect(res.text).to.include('오류 없는 3개 행만 적용하고 오류가 있는 1개 행은 건너뛰기');
       const batch = await ImportBatchModel.findOne({}).lean();
       const forced = await applyBatch(staff, String(batch!._id));
       expect(forced.status).to.equal(303);

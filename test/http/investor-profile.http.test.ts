@@ -477,7 +477,7 @@ describe('investor profiles (deal flow)', () => {
       });
       await post(staff, `/investors/${org._id}/funds`, { name: 'Not In CSV', sizeKrw: '10억' });
       // Act: export.
-      const exported = await download(staff, '/investors/export.csv');
+      const exported = await download(staff, '/investors/export.csv?format=codes');
       // Assert: the thesis as codes and won.
       expect(exported.status).to.equal(200);
       const records = recordsOf(exported.body);

@@ -449,16 +449,25 @@ describe('investor organisations', () => {
       expect(rowIds((await staff.get(next)).text)).to.have.length(5);
     });
 
-    it('when the query has a bad value or an unknown parameter, then it is a 400', async () => {
+    it('when the query has a bad value or an unknown parameter, then it is ignored: bad values with a notice, bad page links go to the first page', async () => {
       const staff = await loginAs(t.app, 'staff');
-      expect((await staff.get('/investors?type=hedge-fund')).status).to.equal(400);
-      expect((await staff.get('/investors?bifc=maybe')).status).to.equal(400);
-      expect((await staff.get('/investors?after=not*a*cursor')).status).to.equal(400);
-      expect(
-        (await staff.get(`/investors?after=${Buffer.from('["x","nope"]').toString('base64url')}`)).status,
-      ).to.equal(400);
-      expect((await staff.get('/investors?sort[$ne]=1')).status).to.equal(400);
-      expect((await staff.get('/investors?q=a&q=b')).status).to.equal(400);
+      for (const [qs, notice] of [
+        ['type=hedge-fund', '유형'],
+        ['bifc=maybe', 'BIFC 거점'],
+        ['q=a&q=b', '검색어'],
+      ] as const) {
+        const res = await staff.get(`/investors?${qs}`);
+        expect(res.status, qs).to.equal(200);
+        expect(res.text, qs).to.contain(`알 수 없는 필터 값을 무시했습니다: ${notice}`);
+      }
+      const unknown = await staff.get('/investors?sort[$ne]=1&fbclid=abc');
+      expect(unknown.status).to.equal(200);
+      expect(unknown.text).to.not.contain('알 수 없는 필터 값');
+      for (const after of ['not*a*cursor', Buffer.from('["x","nope"]').toString('base64url')]) {
+        const res = await staff.get(`/investors?after=${after}`);
+        expect(res.status, after).to.equal(303);
+        expect(res.headers.location).to.equal('/investors');
+      }
     });
   });
 

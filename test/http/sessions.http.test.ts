@@ -83,15 +83,25 @@ describe('sessions: nothing stored before sign-in, reads by _id only', () => {
 describe('sessions end when a password or role changes', () => {
   const t = useTestApp();
 
-  it("when an admin resets a user's password, then that user's open sessions end at once", async () => {
+  it("when a user's password is reset through an admin's reset link, then that user's open sessions end at once", async () => {
     const admin = await loginAs(t.app, 'admin');
     const staff = await loginAs(t.app, 'staff');
     expect((await staff.get('/firms')).status).to.equal(200);
-    const token = await admin.csrf();
-    const res = await admin
-      .post(`/admin/users/${staff.userId}`)
+    const issued = await admin
+      .post(`/admin/users/${staff.userId}/reset-link`)
       .type('form')
-      .send({ _csrf: token, name: 'Staff', role: 'staff', active: 'true', password: 'a brand new password' });
+      .send({ _csrf: await admin.csrf() });
+    const path = /\/account\/reset\/[A-Za-z0-9_-]{43}/.exec(issued.text)![0];
+    const holder = agentOf(t.app);
+    const form = await holder.get(path);
+    const res = await holder
+      .post(path)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        newPassword: 'a brand new password',
+        confirmPassword: 'a brand new password',
+      });
     expect(res.status).to.equal(302);
     expect((await staff.get('/firms')).headers.location).to.equal('/login');
     expect((await admin.get('/admin/users')).status).to.equal(200);

@@ -61,10 +61,30 @@ const RULES: Record<string, Rule> = {
   'GET /admin/users/new': { allowed: ADMIN },
   'POST /admin/users': {
     allowed: ADMIN,
-    body: { email: 'new@x.example', name: 'N', role: 'viewer', password: 'long enough password' },
+    body: { email: 'new@x.example', name: 'N', role: 'viewer' },
   },
   'GET /admin/users/:id/edit': { allowed: ADMIN },
   'POST /admin/users/:id': { allowed: ADMIN, body: { name: 'Renamed', role: 'viewer', active: 'true' } },
+  // Sign-in links: the fixture user has a password, so a new invitation is refused (back to their page) and a reset link is
+  // issued; withdrawing answers with the user's page either way.
+  'POST /admin/users/:id/invitation': { allowed: ADMIN },
+  'POST /admin/users/:id/reset-link': { allowed: ADMIN },
+  'POST /admin/users/:id/revoke-link': { allowed: ADMIN },
+  // For whoever holds a link; the fixture ":token" is no link, so each answers the "link does not work" page (410).
+  'GET /account/invite/:token': { allowed: 'everyone', also: [410] },
+  'POST /account/invite/:token': {
+    allowed: 'everyone',
+    body: { newPassword: 'a long enough password', confirmPassword: 'a long enough password' },
+    also: [410],
+  },
+  'GET /account/reset/:token': { allowed: 'everyone', also: [410] },
+  'POST /account/reset/:token': {
+    allowed: 'everyone',
+    body: { newPassword: 'a long enough password', confirmPassword: 'a long enough password' },
+    also: [410],
+  },
+  'GET /account/forgot': { allowed: 'everyone' },
+  'POST /account/forgot': { allowed: 'everyone', body: { email: 'nobody@x.example' } },
   'GET /audit': { allowed: ADMIN },
   'GET /account/password': { allowed: SIGNED_IN },
   // A wrong current password: the form comes back with its error.
@@ -86,6 +106,7 @@ const RULES: Record<string, Rule> = {
   'POST /firms/:id/delete': { allowed: ADMIN },
   'POST /firms/:id/notes': { allowed: STAFF, body: { body: 'hello' } },
   'GET /firms/:id/rounds/new': { allowed: STAFF },
+  'GET /firms/:id/history': { allowed: STAFF },
   'POST /firms/:id/rounds': {
     allowed: STAFF,
     body: { stage: 'seed', instrument: 'rcps', status: 'open', amountKrw: '1억' },
@@ -107,12 +128,17 @@ const RULES: Record<string, Rule> = {
   'POST /firms/import': { allowed: STAFF, body: { kind: 'firms' }, also: [422] },
   'GET /firms/import/:batchId': { allowed: STAFF },
   'POST /firms/import/:batchId/apply': { allowed: STAFF },
+  'GET /firms/import/:batchId/mapping': { allowed: STAFF },
+  // Mapping the fixture batch's columns (every one ignored) is refused with the reason: let through, nothing imported.
+  'POST /firms/import/:batchId/mapping': { allowed: STAFF, body: { columns: '' }, also: [422] },
+  'POST /firms/import/:batchId/kind': { allowed: STAFF, body: { kind: 'firms' } },
   'GET /firms/export.csv': { allowed: STAFF },
   'GET /firms/rounds/export.csv': { allowed: STAFF },
   'GET /investors': { allowed: STAFF },
   'GET /investors/new': { allowed: STAFF },
   'POST /investors': { allowed: STAFF, body: { nameEn: 'Access Ventures', type: 'vc' } },
   'GET /investors/:id': { allowed: STAFF },
+  'GET /investors/:id/history': { allowed: STAFF },
   'GET /investors/:id/edit': { allowed: STAFF },
   'POST /investors/:id': { allowed: STAFF, body: { nameEn: 'Renamed Ventures', type: 'vc', _version: '0' } },
   'POST /investors/:id/archive': { allowed: STAFF },

@@ -77,10 +77,15 @@ describe('bad input gets a clear 4xx page', () => {
       ['an operator object as the cursor value', `/firms?sort=name&after=${cursor([{ $gt: '' }, ZERO_ID])}`],
       ['a number cursor on the investor list', `/investors?after=${cursor([42, ZERO_ID])}`],
     ] as const) {
-      it(`when the list gets ${what}, then it is a 400 page`, async () => {
+      it(`when the list gets ${what}, then it leads to the list's first page with a notice`, async () => {
         await makeFirm();
         await makeInvestorOrg();
-        expectClearRefusal(await staff.get(path).set('Accept', 'text/html'), 400);
+        const res = await staff.get(path).set('Accept', 'text/html');
+        expect(res.status, res.text).to.equal(303);
+        expect(res.headers.location).to.not.match(/after=|before=/);
+        const first = await staff.get(res.headers.location).set('Accept', 'text/html');
+        expect(first.status).to.equal(200);
+        expect(first.text).to.contain('첫 페이지를 보여 드립니다');
       });
     }
 

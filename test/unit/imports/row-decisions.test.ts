@@ -97,9 +97,13 @@ describe('deciding what each import row does', () => {
       expect(d.action).to.equal('error');
       expect(d.messages).to.deep.include.members([
         { field: 'brn', message: 'firms.errors.brn' },
-        { field: 'sectorPrimary', message: 'firms.errors.sector' },
+        {
+          field: 'sectorPrimary',
+          message: 'imports.errors.choice',
+          params: { value: 'banking', vocabulary: 'sectors' },
+        },
         { field: 'founded', message: 'validation.date' },
-        { field: 'fundraisingRaising', message: 'imports.errors.boolean' },
+        { field: 'fundraisingRaising', message: 'imports.errors.boolean', params: { value: 'maybe' } },
       ]);
     });
 
@@ -167,9 +171,13 @@ describe('deciding what each import row does', () => {
       expect(update.changes).to.deep.equal([{ field: 'type', before: 'vc', after: 'cvc' }]);
     });
 
-    it('when the type is missing or unknown, then the row is an error', () => {
+    it('when the type is missing or unknown, then the row is an error (an unknown one names the value found)', () => {
       const [d] = decideInvestorRows(rows({ nameEn: 'New Fund', type: 'hedge' }), { investors: [] });
-      expect(d.messages).to.deep.equal([{ field: 'type', message: 'investors.errors.type' }]);
+      expect(d.messages).to.deep.equal([
+        { field: 'type', message: 'imports.errors.choice', params: { value: 'hedge', vocabulary: 'investorTypes' } },
+      ]);
+      const [missing] = decideInvestorRows(rows({ nameEn: 'New Fund', type: '' }), { investors: [] });
+      expect(missing.messages).to.deep.equal([{ field: 'type', message: 'investors.errors.type' }]);
     });
   });
 

@@ -1,0 +1,283 @@
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.model.js';
+import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
+import {
+  AUDIT_BUCKET_SIZE,
+  AUDIT_SUBSET_SIZE,
+  bucketCount,
+  dayBucketId,
+  seoulDayOf,
+  seqOf,
+  subjectBucketId,
+  subjectsOf,
+  timelineOverflow,
+  type ViewEntry,
+} from './audit-view-keys.js';
+
+// The write side of the audit log's derived views: the day buckets and their index (the audit log page), the timeline
+// subset and month buckets of each record (record pages and their full history). The flat audit entry is written first
+// and stays the record of truth; every write here is addressed by `_id` alone (FerretDB v1 scans for anything else) and
+// idempotent by entry ($addToSet of the same entry copy), so a retry or rebuildAuditViews() repairs a write cut short.
+// No transactions on FerretDB: an entry's place in a bucket comes from an atomic running count ($inc), not from a
+// conditional write.
+
+type IndexDoc = { _id: string; count?: Record<string, number>; years?: string[] };
+type TimelineDoc = { _id: string; entries: ViewEntry[]; count?: Record<string, number> };
+type BucketDoc = { _id: string; entries: ViewEntry[] };
+
+// The driver's collections (Mongoose would cast the entries' Mixed values for nothing): string _ids throughout.
+// Typed loosely for the driver (the entries are copies, not the collection's own shape); reads are cast below.
+const raw = (m: { collection: unknown }) => m.collection as Collection<{ _id: string } & Document>;
+const dayIndex = () => raw(AuditDayIndexModel);
+const timelines = () => raw(AuditTimelineModel);
+const buckets = () => raw(AuditBucketModel);
+
+const YEARS_ID = 'years';
+// Marks views built from the whole flat log by this computation (ensureAuditViews rebuilds when it is missing or older).
+const BUILT_ID = 'built';
+const VIEWS_COMPUTATION = 1;
+const SUBJECT_CONCURRENCY = 8;
+const REBUILD_BATCH = 5000;
+
+// The copy of an audit entry the views hold: the stored fields in one fixed order (so $addToSet sees a retried copy as
+// the same value), without Mongoose's version key or empty optional fields.
+export function viewEntryOf(doc: Record<string, unknown>): ViewEntry {
+  const out: Record<string, unknown> = {};
+  for (const k of [
+    '_id',
+    'at',
+    'actor',
+    'actorEmail',
+    'entity',
+    'entityId',
+    'entityLabel',
+    'action',
+    'changes',
+    'version',
+    'importId',
+    'firm',
+  ]) {
+    const v = doc[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  if (!out.changes) out.changes = [];
+  out.changes = (out.changes as Record<string, unknown>[]).map((c) => {
+    const change: Record<string, unknown> = { field: c.field };
+    if (c.before !== undefined) change.before = c.before;
+    if (c.after !== undefined) change.after = c.after;
+    return change;
+  });
+  return out as ViewEntry;
+}
+
+// One entry just appended to the flat log (recordAudit): its day bucket, and each subject's timeline and month bucket.
+export async function appendEntryToViews(e: ViewEntry): Promise<void> {
+  const day = seoulDayOf(e.at);
+  await Promise.all([
+    addToDay(e, day),
+    dayIndex().updateOne({ _id: YEARS_ID }, { $addToSet: { years: day.slice(0, 4) } }, { upsert: true }),
+    ...subjectsOf(e).map((s) => addToSubject(e, s, day.slice(0, 7))),
+  ]);
+}
+
+async function addToDay(e: ViewEntry, day: string) {
+  const index = await dayIndex().findOneAndUpdate(
+    { _id: day.slice(0, 4) },
+    { $inc: { [`count.${day}`]: 1 } },
+    { upsert: true, returnDocument: 'after' },
+  );
+  const ordinal = (index as IndexDoc | null)?.count?.[day] ?? 1;
+  await buckets().updateOne({ _id: dayBucketId(day, seqOf(ordinal)) }, { $addToSet: { entries: e } }, { upsert: true });
+}
+
+// $push with $slice would keep the subset bounded in one write, but FerretDB v1 ignores $slice (and $sort) in $push
+// (checked on v1.24.2: the array keeps every element), and a write conditional on a version would scan the collection.
+// So the entry is added unconditionally and whoever sees the timeline past AUDIT_SUBSET_TRIM_AT removes the oldest
+// copies with $pullAll (exact values; `$pull` with a condition is a no-op on FerretDB v1), which concurrent appends
+// cannot disturb.
+async function addToSubject(e: ViewEntry, subject: string, month: string) {
+  const timeline = (await timelines().findOneAndUpdate(
+    { _id: subject },
+    { $addToSet: { entries: e }, $inc: { [`count.${month}`]: 1 } },
+    { upsert: true, returnDocument: 'after' },
+  )) as TimelineDoc | null;
+  const ordinal = timeline?.count?.[month] ?? 1;
+  await buckets().updateOne(
+    { _id: subjectBucketId(subject, month, seqOf(ordinal)) },
+    { $addToSet: { entries: e } },
+    { upsert: true },
+  );
+  await trimTimeline(subject, timeline?.entries ?? []);
+}
+
+async function trimTimeline(subject: string, entries: ViewEntry[]) {
+  const drop = timelineOverflow(entries);
+  if (drop.length) await timelines().updateOne({ _id: subject }, { $pullAll: { entries: drop } } as Document);
+}
+
+// Runs `work` over `items`, `limit` at a time.
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  const worker = async () => {
+    while (i < items.length) await work(items[i++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const groupBy = <T>(items: T[], key: (t: T) => string) => {
+  const m = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = m.get(k);
+    if (list) list.push(t);
+    else m.set(k, [t]);
+  }
+  return m;
+};
+
+// The entries a bulk append puts in each bucket, and whether it opens the bucket (holds its first ordinal).
+type Planned = { entries: ViewEntry[]; opens: boolean };
+
+// Given the running count after adding `list.length` entries, the bucket each entry of `list` goes into.
+function assign(list: ViewEntry[], countAfter: number, idOf: (seq: number) => string, into: Map<string, Planned>) {
+  const first = countAfter - list.length + 1;
+  list.forEach((e, i) => {
+    const ordinal = first + i;
+    const id = idOf(seqOf(ordinal));
+    const bucket = into.get(id) ?? { entries: [], opens: false };
+    bucket.entries.push(e);
+    if ((ordinal - 1) % AUDIT_BUCKET_SIZE === 0) bucket.opens = true;
+    into.set(id, bucket);
+  });
+}
+
+// Buckets this append opens are inserted (FerretDB inserts a batch in one go, while each update is a lookup and a
+// rewrite); the rest are added to. An insert that meets a bucket someone else opened meanwhile is redone as an update.
+async function writeBuckets(into: Map<string, Planned>) {
+  const update = (_id: string, entries: ViewEntry[]): AnyBulkWriteOperation<{ _id: string } & Document> => ({
+    updateOne: { filter: { _id }, update: { $addToSet: { entries: { $each: entries } } }, upsert: true },
+  });
+  const planned = [...into];
+  const ops = planned.map(([_id, p]) =>
+    p.opens ? { insertOne: { document: { _id, entries: p.entries } } } : update(_id, p.entries),
+  );
+  for (let i = 0; i < ops.length; i += 1000) {
+    try {
+      await buckets().bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+    } catch (err) {
+      const failed = (err as { writeErrors?: { index: number; code: number }[] }).writeErrors;
+      if (!failed?.length || failed.some((w) => w.code !== 11000)) throw err;
+      const retry = failed.map((w) => {
+        const [_id, p] = planned[i + w.index];
+        return update(_id, p.entries);
+      });
+      await buckets().bulkWrite(retry, { ordered: false });
+    }
+  }
+}
+
+// Many entries already in the flat log (a bulk write, a rebuild): one counting write per year and per subject, then one
+// bulkWrite for every bucket touched. Cost grows with the buckets touched, not the entries: give it large batches.
+export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const sorted = [...entries].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || (String(a._id) < String(b._id) ? -1 : 1),
+  );
+  const into = new Map<string, Planned>();
+  const byDay = groupBy(sorted, (e) => seoulDayOf(e.at));
+  const byYear = groupBy([...byDay.keys()], (d) => d.slice(0, 4));
+  await dayIndex().updateOne(
+    { _id: YEARS_ID },
+    { $addToSet: { years: { $each: [...byYear.keys()] } } },
+    { upsert: true },
+  );
+  await Promise.all(
+    [...byYear].map(async ([year, days]) => {
+      const inc = Object.fromEntries(days.map((d) => [`count.${d}`, byDay.get(d)!.length]));
+      const index = (await dayIndex().findOneAndUpdate(
+        { _id: year },
+        { $inc: inc },
+        { upsert: true, returnDocument: 'after' },
+      )) as IndexDoc | null;
+      for (const d of days) assign(byDay.get(d)!, index?.count?.[d] ?? 0, (seq) => dayBucketId(d, seq), into);
+    }),
+  );
+  const bySubject = new Map<string, ViewEntry[]>();
+  for (const e of sorted)
+    for (const s of subjectsOf(e)) {
+      const list = bySubject.get(s);
+      if (list) list.push(e);
+      else bySubject.set(s, [e]);
+    }
+  await pool([...bySubject], SUBJECT_CONCURRENCY, async ([subject, list]) => {
+    const byMonth = groupBy(list, (e) => seoulDayOf(e.at).slice(0, 7));
+    const inc = Object.fromEntries([...byMonth].map(([m, l]) => [`count.${m}`, l.length]));
+    const timeline = (await timelines().findOneAndUpdate(
+      { _id: subject },
+      { $addToSet: { entries: { $each: list.slice(-AUDIT_SUBSET_SIZE) } }, $inc: inc },
+      { upsert: true, returnDocument: 'after' },
+    )) as TimelineDoc | null;
+    for (const [m, l] of byMonth) assign(l, timeline?.count?.[m] ?? 0, (seq) => subjectBucketId(subject, m, seq), into);
+    await trimTimeline(subject, timeline?.entries ?? []);
+  });
+  await writeBuckets(into);
+}
+
+// Recomputes every derived view from the flat log (after a restore, a seed, or to repair a write cut short). Not for use
+// while the app writes: it empties the views first.
+export async function rebuildAuditViews(): Promise<void> {
+  await Promise.all([dayIndex().deleteMany({}), timelines().deleteMany({}), buckets().deleteMany({})]);
+  let batch: ViewEntry[] = [];
+  for await (const doc of AuditEntryModel.collection.find({})) {
+    batch.push(viewEntryOf(doc));
+    if (batch.length >= REBUILD_BATCH) {
+      await appendEntriesToViews(batch);
+      batch = [];
+    }
+  }
+  await appendEntriesToViews(batch);
+  await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
+}
+
+// At start-up: builds the views once when they are missing (a database from before them, a restored old backup) or were
+// written by an older computation. Returns the number of entries then read, or undefined when nothing was needed.
+export async function ensureAuditViews(): Promise<number | undefined> {
+  const marker = (await dayIndex().findOne({ _id: BUILT_ID })) as { computation?: number } | null;
+  if (marker?.computation === VIEWS_COMPUTATION) return undefined;
+  await rebuildAuditViews();
+  return AuditEntryModel.estimatedDocumentCount();
+}
+
+// ---- reads (all by _id) ----
+
+export async function readTimeline(subject: string): Promise<TimelineDoc | null> {
+  return (await timelines().findOne({ _id: subject })) as TimelineDoc | null;
+}
+
+export async function readYears(): Promise<string[]> {
+  const doc = (await dayIndex().findOne({ _id: YEARS_ID })) as IndexDoc | null;
+  return [...(doc?.years ?? [])].sort();
+}
+
+export async function readDayCounts(year: string): Promise<Record<string, number>> {
+  return ((await dayIndex().findOne({ _id: year })) as IndexDoc | null)?.count ?? {};
+}
+
+// The entries of the buckets of several units (days or a record's months), each unit's count giving its buckets.
+export async function readBuckets(
+  units: { unit: string; count: number; idOf: (seq: number) => string }[],
+): Promise<Map<string, ViewEntry[]>> {
+  const out = new Map<string, ViewEntry[]>();
+  await Promise.all(
+    units.map(async ({ unit, count, idOf }) => {
+      const ids = Array.from({ length: bucketCount(count) }, (_, i) => idOf(i + 1));
+      const docs = (await Promise.all(ids.map((_id) => buckets().findOne({ _id })))) as (BucketDoc | null)[];
+      out.set(
+        unit,
+        docs.flatMap((d) => d?.entries ?? []),
+      );
+    }),
+  );
+  return out;
+}
