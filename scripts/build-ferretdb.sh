@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds FerretDB v1.24.2 (SQLite backend) from its Go module source, with two fixes: $group computing only its first
-# accumulator, and conditional writes racing each other. Output: data/tools/ferretdb (reused when present).
+# Builds FerretDB v1.24.2 (SQLite backend) from its Go module source, with three fixes: $group computing only its first
+# accumulator, conditional writes racing each other, and `_id` lookups that never use the `_id` index. Output: data/tools/ferretdb (reused when present).
 set -euo pipefail
 VERSION=v1.24.2
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -63,6 +63,12 @@ for cmd in update:MsgUpdate findandmodify:MsgFindAndModify delete:MsgDelete; do
   mv "$file.fixed" "$file"
   grep -q 'writeMu.Lock()' "$file" || { echo "ferretdb: write lock not applied to $file" >&2; exit 1; }
 done
+# Queries by _id are written as `_ferretdb_sjson->'$._id'`, but the table's unique index is on `_ferretdb_sjson->'_id'`:
+# SQLite matches index expressions by their text, so every _id read, update and delete walked the whole table (a page
+# reading one session, one user and one bucket by _id cost as much as a scan of each). Same value, the indexed spelling.
+meta=$src/internal/backends/sqlite/metadata/metadata.go
+perl -0pi -e 's/IDColumn = DefaultColumn \+ "->\x27\$\._id\x27"/IDColumn = DefaultColumn + "->\x27_id\x27"/' "$meta"
+grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$meta" || { echo "ferretdb: FIX NOT APPLIED: _id index expression in $meta" >&2; exit 1; }
 echo "ferretdb: [3/4] compiling (go build)"
 (cd "$src" && go build -o "$bin.tmp" ./cmd/ferretdb)
 mv "$bin.tmp" "$bin"
