@@ -96,7 +96,13 @@ async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`the app exited (${child.exitCode ?? child.signalCode}) while starting`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await pause(300);
   }
   throw new Error('the app did not answer /healthz within 180 s');
@@ -204,7 +210,8 @@ async function main(): Promise<number> {
       const t0 = Date.now();
       await generate({ firms, seed: 42 });
       console.log(`bench: seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    } else if (present !== firms && !uriFromEnv) console.warn(`bench: the database holds ${present} firms, not ${firms}`);
+    } else if (present !== firms && !uriFromEnv)
+      console.warn(`bench: the database holds ${present} firms, not ${firms}`);
     const size = await FirmModel.estimatedDocumentCount();
     await disconnectDb();
 
@@ -220,7 +227,8 @@ async function main(): Promise<number> {
     let later = '/audit';
     for (let i = 0; i < 5; i += 1) later = nextLink(await sessions.admin.get(later)) ?? later;
     if (!firmIds.length || !investorIds.length) throw new Error('no firms or investors on the list pages');
-    if (later === '/audit') throw new Error('the audit log has no later page');
+    if (later === '/audit')
+      console.warn('bench: the audit log has no later page (no audit entries?): that page is left out');
 
     const pages: Page[] = [
       { name: 'baseline', role: 'staff', paths: ['/__bench/baseline'] },
@@ -237,7 +245,7 @@ async function main(): Promise<number> {
       { name: 'investor portal', role: 'investor', paths: ['/portal'] },
       { name: 'reports', role: 'viewer', paths: ['/reports'] },
       { name: 'audit log, first page', role: 'admin', paths: ['/audit'] },
-      { name: 'audit log, later page', role: 'admin', paths: [later] },
+      ...(later === '/audit' ? [] : [{ name: 'audit log, later page', role: 'admin' as Role, paths: [later] }]),
       { name: 'firm CSV export', role: 'staff', paths: ['/firms/export.csv'] },
     ];
     const results: Record<string, PageResult> = {};
@@ -247,7 +255,7 @@ async function main(): Promise<number> {
       `\nbench: ${size} firms, ${connections} connections, ${duration} s a page; ${os.cpus().length} × ${os.cpus()[0]?.model}; database ${db.description}\n`,
     );
     const head = ['page', 'rps', 'p50 ms', 'p95 ms', 'cmds/req', 'db ms', 'app ms', 'app/base', 'peak RSS MB'];
-    console.log(head.map((h, i) => (i ? h.padStart(10) : h.padEnd(24))).join(''));
+    console.log(head.map((h, i) => (i ? h.padStart(12) : h.padEnd(24))).join(''));
     for (const page of pages) {
       const m = await measure(base, app, sessions[page.role].cookie(), page, duration, connections);
       if (page.name === 'baseline') baselineApp = m.appMs;
@@ -266,7 +274,7 @@ async function main(): Promise<number> {
       };
       results[page.name] = r;
       const cells = [r.rps, r.p50Ms, r.p95Ms, r.commands, r.dbMs, r.appMs, r.appRatio, r.peakRssMb].map((v, i) =>
-        (i === 6 || i === 3 ? v.toFixed(1) : v.toFixed(0)).padStart(10),
+        (i === 6 || i === 3 ? v.toFixed(1) : v.toFixed(0)).padStart(12),
       );
       console.log(page.name.padEnd(24) + cells.join(''));
     }
@@ -291,7 +299,9 @@ async function main(): Promise<number> {
     );
     console.log(`\nwrote bench/results.json`);
     if (failures.length) {
-      console.log(`\nbench FAILED:\n  ${failures.join('\n  ')}\n--- app output (tail) ---\n${app.output().slice(-3000)}`);
+      console.log(
+        `\nbench FAILED:\n  ${failures.join('\n  ')}\n--- app output (tail) ---\n${app.output().slice(-3000)}`,
+      );
       return 1;
     }
     return 0;

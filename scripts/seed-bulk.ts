@@ -70,7 +70,8 @@ export function seedOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     const raw = value(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number, not ${raw}`);
+    if (!Number.isInteger(n) || n < (name === 'audit-per-firm' ? 0 : 1))
+      throw new Error(`--${name} needs a positive whole number, not ${raw}`);
     return n;
   };
   const firms = int('firms', 60);
@@ -142,7 +143,8 @@ const DAY_MS = 86_400_000;
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 const dayOf = (n: number) => new Date(Math.round(n) * DAY_MS).toISOString().slice(0, 10);
 const momentOn = (day: string, r: Random) => new Date(Date.parse(`${day}T00:00:00Z`) + r.int(0, 9 * 3600) * 1000);
-const between = (r: Random, from: string, to: string) => dayOf(r.int(dayNumber(from), Math.max(dayNumber(from), dayNumber(to))));
+const between = (r: Random, from: string, to: string) =>
+  dayOf(r.int(dayNumber(from), Math.max(dayNumber(from), dayNumber(to))));
 
 // Names in the manner of the demo data (server/seed/demo-data.ts): a Busan place and a line of business.
 const PLACES: [string, string][] = [
@@ -465,7 +467,8 @@ export async function generate(opts: {
       ...stamps(momentOn(applied, r)),
       __v: 0,
     });
-    for (const s of history) auditEntry(id, label, 'firm', id, 'status', s.at, [{ field: 'status', before: null, after: s.status }]);
+    for (const s of history)
+      auditEntry(id, label, 'firm', id, 'status', s.at, [{ field: 'status', before: null, after: s.status }]);
 
     // Founders and people.
     for (let k = 0, n = r.int(1, 3); k < n; k += 1) {
@@ -479,7 +482,9 @@ export async function generate(opts: {
         ...stamps(momentOn(applied, r)),
         __v: 0,
       });
-      auditEntry(id, label, 'person', pid, 'create', momentOn(applied, r), [{ field: 'name', before: null, after: 'x' }]);
+      auditEntry(id, label, 'person', pid, 'create', momentOn(applied, r), [
+        { field: 'name', before: null, after: 'x' },
+      ]);
     }
 
     // About five rounds from the years before it applied onwards, the last one open when it falls after the data's end.
@@ -503,7 +508,8 @@ export async function generate(opts: {
         _id: rid,
         firm: id,
         stage,
-        instrument: stage === 'seed' || stage === 'pre-seed' ? 'safe' : r.pick(['rcps', 'convertible-bond', 'common'] as const),
+        instrument:
+          stage === 'seed' || stage === 'pre-seed' ? 'safe' : r.pick(['rcps', 'convertible-bond', 'common'] as const),
         amountKrw,
         currency: 'KRW',
         preMoneyKrw: amountKrw * r.int(4, 10),
@@ -525,7 +531,14 @@ export async function generate(opts: {
       const owner = r.pick(staff);
       const reach = r.int(1, MATCH_LADDER.length);
       let at = dayNumber(between(r, applied, LAST_DAY));
-      const steps: { stage: MatchStage; at: Date; cycle: number; by: Types.ObjectId; byName: string; reason?: string }[] = [];
+      const steps: {
+        stage: MatchStage;
+        at: Date;
+        cycle: number;
+        by: Types.ObjectId;
+        byName: string;
+        reason?: string;
+      }[] = [];
       for (let s = 0; s < reach && dayOf(at) <= LAST_DAY; s += 1) {
         steps.push({ stage: MATCH_LADDER[s], at: momentOn(dayOf(at), r), cycle: 1, by: owner._id, byName: owner.name });
         at += r.int(5, 40);
@@ -573,7 +586,15 @@ export async function generate(opts: {
       const author = r.pick(staff);
       const nid = idOf('note', noteN++);
       const at = momentOn(between(r, applied, LAST_DAY), r);
-      notes.push({ _id: nid, firm: id, body: r.pick(NOTE_TEXTS), by: author._id, byEmail: author.email, ...stamps(at), __v: 0 });
+      notes.push({
+        _id: nid,
+        firm: id,
+        body: r.pick(NOTE_TEXTS),
+        by: author._id,
+        byEmail: author.email,
+        ...stamps(at),
+        __v: 0,
+      });
       auditEntry(id, label, 'note', nid, 'create', at, [{ field: 'body', before: null, after: 'note' }]);
     }
 
@@ -593,7 +614,10 @@ export async function generate(opts: {
         _id: idOf('person', personN++),
         name: personName(r),
         title: 'Partner',
-        email: i === 0 && k === 0 ? BENCH_ACCOUNTS.investor : `c${personN}@${org.nameKey.replace(/[^a-z0-9]+/g, '')}.example`,
+        email:
+          i === 0 && k === 0
+            ? BENCH_ACCOUNTS.investor
+            : `c${personN}@${org.nameKey.replace(/[^a-z0-9]+/g, '')}.example`,
         firms: [],
         investorOrg: org._id,
         investorRole: r.pick(['partner', 'principal', 'associate'] as const),
@@ -608,7 +632,9 @@ export async function generate(opts: {
   const byFirm = new Map<string, typeof rounds>();
   for (const round of rounds) byFirm.set(String(round.firm), [...(byFirm.get(String(round.firm)) ?? []), round]);
   for (const firm of firms)
-    firm.totals = computeFirmTotals((byFirm.get(String(firm._id)) ?? []) as unknown as Parameters<typeof computeFirmTotals>[0]);
+    firm.totals = computeFirmTotals(
+      (byFirm.get(String(firm._id)) ?? []) as unknown as Parameters<typeof computeFirmTotals>[0],
+    );
 
   const writer = auditWriter(opts.flatAudit ?? false);
   let t = Date.now();
@@ -627,6 +653,8 @@ export async function generate(opts: {
     await insert(NoteModel, notes);
   });
   // In the order generated (firm by firm): a batch then touches the timelines of a few firms' records, not of all.
+  // --audit-per-firm 0: none at all.
+  if (auditPerFirm === 0) auditDocs.length = 0;
   await phase(`${auditDocs.length} audit entries (${writer.name})`, async () => {
     await writer.write(auditDocs);
     await writer.finish();
@@ -658,7 +686,9 @@ async function main(): Promise<number> {
   const db = await openDatabase(opts);
   try {
     await connectDb(db.uri);
-    console.log(`seed: ${opts.firms} firms (seed ${opts.seed}) into ${opts.uri ? 'the database at --uri/MONGODB_URI' : opts.dataDir} (${db.kind})`);
+    console.log(
+      `seed: ${opts.firms} firms (seed ${opts.seed}) into ${opts.uri ? 'the database at --uri/MONGODB_URI' : opts.dataDir} (${db.kind})`,
+    );
     if ((await FirmModel.estimatedDocumentCount()) > 0 || (await UserModel.estimatedDocumentCount()) > 0) {
       if (!opts.force) {
         console.error('seed: the database is not empty; --force drops it first');

@@ -5,6 +5,7 @@ import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
 import {
   AUDIT_BUCKET_SIZE,
   AUDIT_SUBSET_SIZE,
+  AUDIT_SUBSET_TRIM_AT,
   bucketCount,
   dayBucketId,
   seoulDayOf,
@@ -225,18 +226,56 @@ export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> 
 }
 
 // Recomputes every derived view from the flat log (after a restore, a seed, or to repair a write cut short). Not for use
-// while the app writes: it empties the views first.
+// while the app writes: it empties the views first. One pass over the log in time order, the counts and timelines kept
+// in memory (a timeline holds at most AUDIT_SUBSET_SIZE entries), and only inserts: buckets are written as they fill,
+// the indexes and timelines at the end.
 export async function rebuildAuditViews(): Promise<void> {
   await Promise.all([dayIndex().deleteMany({}), timelines().deleteMany({}), buckets().deleteMany({})]);
-  let batch: ViewEntry[] = [];
-  for await (const doc of AuditEntryModel.collection.find({})) {
-    batch.push(viewEntryOf(doc));
-    if (batch.length >= REBUILD_BATCH) {
-      await appendEntriesToViews(batch);
-      batch = [];
+  const dayCounts = new Map<string, number>();
+  const subjects = new Map<string, { count: Record<string, number>; entries: ViewEntry[] }>();
+  // Buckets still filling, with the day or month they are of: the log is read in time order, so a bucket of an earlier
+  // day (month) than the entry read last is complete and is written then, keeping memory to the open ones.
+  const open = new Map<string, { unit: string; entries: ViewEntry[] }>();
+  const flush = async (day: string | undefined) => {
+    const done = [...open].filter(([, b]) => !day || b.unit < (b.unit.length === 10 ? day : day.slice(0, 7)));
+    for (let i = 0; i < done.length; i += 500)
+      await buckets().insertMany(done.slice(i, i + 500).map(([_id, b]) => ({ _id, entries: b.entries })));
+    for (const [id] of done) open.delete(id);
+  };
+  const place = (id: string, unit: string, e: ViewEntry) => {
+    const bucket = open.get(id) ?? { unit, entries: [] };
+    bucket.entries.push(e);
+    open.set(id, bucket);
+  };
+  let read = 0;
+  for await (const doc of AuditEntryModel.collection.find({}).sort({ at: 1, _id: 1 })) {
+    const e = viewEntryOf(doc);
+    const day = seoulDayOf(e.at);
+    const month = day.slice(0, 7);
+    const n = (dayCounts.get(day) ?? 0) + 1;
+    dayCounts.set(day, n);
+    place(dayBucketId(day, seqOf(n)), day, e);
+    for (const s of subjectsOf(e)) {
+      const subject = subjects.get(s) ?? { count: {}, entries: [] };
+      subject.count[month] = (subject.count[month] ?? 0) + 1;
+      subject.entries.push(e);
+      if (subject.entries.length > AUDIT_SUBSET_TRIM_AT) subject.entries = subject.entries.slice(-AUDIT_SUBSET_SIZE);
+      subjects.set(s, subject);
+      place(subjectBucketId(s, month, seqOf(subject.count[month])), month, e);
     }
+    if (++read % REBUILD_BATCH === 0) await flush(day);
   }
-  await appendEntriesToViews(batch);
+  await flush(undefined);
+  const byYear = groupBy([...dayCounts.keys()], (d) => d.slice(0, 4));
+  await dayIndex().insertMany([
+    ...[...byYear].map(([year, days]) => ({
+      _id: year,
+      count: Object.fromEntries(days.map((d) => [d, dayCounts.get(d)])),
+    })),
+    { _id: YEARS_ID, years: [...byYear.keys()] },
+  ]);
+  const docs = [...subjects].map(([_id, s]) => ({ _id, entries: s.entries.slice(-AUDIT_SUBSET_SIZE), count: s.count }));
+  for (let i = 0; i < docs.length; i += 500) await timelines().insertMany(docs.slice(i, i + 500));
   await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
 }
 

@@ -36,7 +36,7 @@ export const CHOICE_COLUMNS: Record<ImportKind, Record<string, { vocabulary: Voc
   },
 };
 
-export function valueKey(cell: string): string {
+function valueKey(cell: string): string {
   return cell
     .normalize('NFKC')
     .toLowerCase()
@@ -47,19 +47,10 @@ export function valueKey(cell: string): string {
 const SYNONYMS: Partial<Record<Vocabulary, Record<string, readonly string[]>>> = {
   sectors: {
     payments: ['결제', '페이먼트', '지급', '간편결제', 'payment', '핀테크결제'],
-    'digital-assets': [
-      '디지털자산',
-      '가상자산',
-      '블록체인',
-      '암호화폐',
-      '가상화폐',
-      'digitalasset',
-      'blockchain',
-      'crypto',
-    ],
+    'digital-assets': ['디지털자산', '가상자산', '블록체인', '암호화폐', '가상화폐', 'digitalasset', 'blockchain'],
     lending: ['대출', 'p2p', 'p2p대출', '온라인투자연계금융', '여신'],
     insurtech: ['보험', '인슈어테크'],
-    wealthtech: ['자산관리', 'wm', '로보어드바이저', '투자', 'wealth'],
+    wealthtech: ['자산관리', 'wm', '로보어드바이저', 'wealth'],
     regtech: ['레그테크', '규제기술'],
     'security-identity': ['보안', '인증', '보안인증', 'security', 'identity'],
     'data-ai': ['데이터', 'ai', '인공지능', '데이터ai', 'data', 'dataai'],
@@ -186,7 +177,7 @@ export function choiceOf(vocabulary: Vocabulary, cell: string): string | undefin
 }
 
 // Several values in one cell: separated by ; | or a comma (no label holds one).
-export function splitChoices(cell: string): string[] {
+function splitChoices(cell: string): string[] {
   return cell
     .split(/[;|,，、]/)
     .map((s) => s.trim())

@@ -311,7 +311,7 @@ function lexiconOf(kind: ImportKind) {
 export type HeaderMatch =
   { header: string; status: 'column'; column: string } | { header: string; status: 'ignored' | 'blank' | 'unknown' };
 
-export function participantCode(n: number, field: 'name' | 'amountKrw' | 'lead'): string {
+function participantCode(n: number, field: 'name' | 'amountKrw' | 'lead'): string {
   return field === 'name'
     ? `participant${n}`
     : field === 'amountKrw'
@@ -358,12 +358,7 @@ export function missingRequired(kind: ImportKind, columns: readonly (string | un
   return REQUIRED[kind].filter((group) => !group.some((c) => columns.includes(c))).map((group) => group[0]);
 }
 
-// The columns a kind's mapping may choose from (participant columns are recognised, not chosen).
-export function mappableColumns(kind: ImportKind): readonly string[] {
-  return COLUMNS[kind];
-}
-
-export type HeaderFit = { kind: ImportKind; known: number; unknown: number; missing: number };
+type HeaderFit = { kind: ImportKind; known: number; unknown: number; missing: number };
 
 function fitOf(kind: ImportKind, headers: readonly string[]): HeaderFit {
   const matches = recogniseHeaders(kind, headers);

@@ -47,7 +47,7 @@ const ID_COLUMNS = new Set(['tipsOperator', 'contactPerson']);
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 // What a new row stores: its filled cells as the import reads them (choices as codes, yes/no, dates), in file order.
-export function storedCells(kind: ImportKind, raw: Record<string, string>): { field: string; value: string }[] {
+function storedCells(kind: ImportKind, raw: Record<string, string>): { field: string; value: string }[] {
   const { cells } = choiceCells(kind, raw);
   return Object.entries(cells)
     .filter(([, v]) => v.trim() !== '')
@@ -111,7 +111,7 @@ export function cellText(
 }
 
 // The allowed values of a vocabulary as the reader's labels.
-export function allowedLabels(vocabulary: Vocabulary, lang: Lang): string {
+function allowedLabels(vocabulary: Vocabulary, lang: Lang): string {
   return valuesOfVocabulary(vocabulary)
     .map((v) => choiceLabel(vocabulary, v, lang))
     .join(', ');

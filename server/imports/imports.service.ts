@@ -64,7 +64,7 @@ export type PreviewResult = { batchId: string } | { error: CsvFileError };
 
 // The guessed column of each header position ('' = not imported) and whether the person must look at it: a header
 // still unknown, a required column missing, or another kind the file fits better.
-export function guessMapping(kind: ImportKind, headers: readonly string[]) {
+function guessMapping(kind: ImportKind, headers: readonly string[]) {
   const matches = recogniseHeaders(kind, headers);
   const mapping = matches.map((m) => (m.status === 'column' ? m.column : ''));
   const suggestedKind = betterKind(kind, headers);

@@ -9,7 +9,7 @@ import { freePort } from '../../server/db/ferretdb.js';
 // The browser tests' machinery: the built app as a child process in production mode, Debian's chromium driven by
 // playwright-core, axe-core on every page a journey passes, and screenshots at the key steps.
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(projectRoot, 'test', 'e2e', 'screenshots');
 
 export type Lang = 'ko' | 'en';

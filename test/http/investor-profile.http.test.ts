@@ -502,7 +502,7 @@ describe('investor profiles (deal flow)', () => {
       const edited = exported.body.toString('utf8').replace('"rcps"', '"rcps; safe"');
       const res = await upload(staff, 'investors', Buffer.from(edited, 'utf8'));
       expect(actionsOf(res.text)).to.deep.equal(['update', 'unchanged']);
-      expect(res.text).to.include('<code>thesisInstruments</code>: <del>rcps</del> → <ins>rcps; safe</ins>');
+      expect(res.text).to.include('<strong>Thesis: instruments</strong>: <del>RCPS</del> → <ins>RCPS, SAFE</ins>');
       const token = await staff.csrf();
       await staff
         .post(/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1])
@@ -520,7 +520,8 @@ describe('investor profiles (deal flow)', () => {
       const csv =
         'nameEn,type,thesisSectors,ticketMinKrw,ticketMaxKrw\r\nGood Capital,vc,payments; lending,1억,\r\nBad Capital,vc,crypto,,\r\nBackwards Capital,vc,,10억,1억\r\n';
       const res = await upload(staff, 'investors', Buffer.from(csv, 'utf8'));
-      expect(actionsOf(res.text)).to.deep.equal(['create', 'error', 'error']);
+      // The preview lists the rows with errors first.
+      expect(actionsOf(res.text)).to.deep.equal(['error', 'error', 'create']);
       expect(res.text).to.include('The largest ticket cannot be below the smallest.');
       const help = await staff.get('/firms/import').set('Accept-Language', 'en');
       expect(help.text)

@@ -43,7 +43,7 @@ function modelOfCollection(name: string) {
   return Object.values(mongoose.models).find((m) => m.collection.collectionName === name);
 }
 
-const indexesOf = (model: mongoose.Model<unknown>): IndexKeys[] =>
+const indexesOf = (model: { schema: mongoose.Schema }): IndexKeys[] =>
   model.schema.indexes().map(([keys]) => Object.entries(keys).map(([f, d]) => [f, Number(d)] as [string, number]));
 
 // Each read of a growing collection that no declared index serves, described for the failure message.
@@ -87,7 +87,8 @@ describe('query shape of the hot pages', function () {
     return agent;
   }
 
-  const firm0 = async () => String((await mongoose.connection.db!.collection('firms').findOne({}, { sort: { _id: 1 } }))!._id);
+  const firm0 = async () =>
+    String((await mongoose.connection.db!.collection('firms').findOne({}, { sort: { _id: 1 } }))!._id);
   const org0 = async () =>
     String((await mongoose.connection.db!.collection('investororgs').findOne({}, { sort: { _id: 1 } }))!._id);
 

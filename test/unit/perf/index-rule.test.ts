@@ -24,13 +24,20 @@ const AUDIT_INDEXES: IndexKeys[] = [
 
 describe('index rule (ESR)', () => {
   it('when equality fields and the sort follow an index in order, then it is served', () => {
-    const v = servedBy(FIRM_INDEXES, { filter: { archived: false, status: 'resident' }, sort: { sortName: 1, _id: 1 } });
+    const v = servedBy(FIRM_INDEXES, {
+      filter: { archived: false, status: 'resident' },
+      sort: { sortName: 1, _id: 1 },
+    });
     expect(v).to.deep.equal({ served: true, index: FIRM_INDEXES[1] });
   });
 
   it('when the sort runs against the index, then it is served read backwards; a mixed direction is not', () => {
-    expect(servedBy(FIRM_INDEXES, { filter: { archived: false }, sort: { sortName: -1, _id: -1 } }).served).to.equal(true);
-    expect(servedBy(FIRM_INDEXES, { filter: { archived: false }, sort: { sortName: -1, _id: 1 } }).served).to.equal(false);
+    expect(servedBy(FIRM_INDEXES, { filter: { archived: false }, sort: { sortName: -1, _id: -1 } }).served).to.equal(
+      true,
+    );
+    expect(servedBy(FIRM_INDEXES, { filter: { archived: false }, sort: { sortName: -1, _id: 1 } }).served).to.equal(
+      false,
+    );
   });
 
   it('when a keyset page asks for the rows after a cursor, then each $or branch is served by the same index', () => {
