@@ -36,7 +36,7 @@ const storedRows = (rows: CsvRow[], decisions: AnyDecision[], written: Map<numbe
     const firm = firmOf(d);
     return {
       line: d.line,
-      cells: rows[i].cells,
+      cells: rows[i]!.cells, // one decision per row
       action: d.action,
       key: d.key,
       label: d.label,
@@ -153,7 +153,7 @@ async function applyClaimed(
 ): Promise<ApplyResult> {
   const rows = batch.rows.map((r) => ({ line: r.line, cells: (r.cells ?? {}) as Record<string, string> }));
   const decisions = await decide(batch.kind, { rows, extraCells: [] });
-  if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i], d))) {
+  if (decisions.some((d) => d.action === 'error') || decisions.some((d, i) => !sameDecision(batch.rows[i]!, d))) {
     await lease.close({
       $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) },
     });
