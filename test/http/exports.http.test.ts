@@ -189,7 +189,7 @@ describe('CSV export', () => {
         archived: '',
       });
       // A cell Excel would run as a formula is guarded.
-      expect(records[0].pitch).to.equal("'=수수료 0원");
+      expect(records[0]?.pitch).to.equal("'=수수료 0원");
       expect(String(pay._id)).to.be.a('string');
     });
 
@@ -260,7 +260,7 @@ describe('CSV export', () => {
       );
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const records = recordsOf(res.body);
-      expect(Object.keys(records[0])).to.deep.equal(ROUND_EXPORT_COLUMNS);
+      expect(Object.keys(records[0] ?? {})).to.deep.equal(ROUND_EXPORT_COLUMNS);
       expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([
         [BRN(1), '해운대페이', 'seed'],
         [BRN(1), '해운대페이', 'bridge'],
@@ -318,7 +318,7 @@ describe('CSV export', () => {
       const grants = records.filter((r) => r.stage === 'grant');
       expect(new Set(grants.map((r) => r.amountKrw)).size).to.equal(1_234);
       expect(
-        grants.every((r) => r.firmName === '해운대페이' && r.participants.startsWith('BNK Venture Capital:')),
+        grants.every((r) => r.firmName === '해운대페이' && r.participants?.startsWith('BNK Venture Capital:')),
       ).to.equal(true);
     });
   });
