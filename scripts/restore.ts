@@ -8,14 +8,14 @@ import { restoreDatabase } from '../server/backup/index.js';
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
-  const files = args.filter((a) => a !== '--force');
-  if (files.length !== 1 || files[0].startsWith('-')) {
+  const [file, ...more] = args.filter((a) => a !== '--force');
+  if (file === undefined || more.length || file.startsWith('-')) {
     console.error('usage: npm run restore -- <file.ndjson.gz> [--force]');
     return 64;
   }
   const config = loadConfig();
   const log = (m: string) => console.error(m);
-  const result = await withAppDatabase(config, (db) => restoreDatabase(db, path.resolve(files[0]), { force }), log);
+  const result = await withAppDatabase(config, (db) => restoreDatabase(db, path.resolve(file), { force }), log);
   for (const [name, n] of Object.entries(result.counts)) console.log(`  ${name.padEnd(20)} ${n}`);
   console.log(`restored ${result.documents} documents in ${(result.ms / 1000).toFixed(1)} s`);
   return 0;

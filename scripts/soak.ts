@@ -18,7 +18,8 @@ function option(name: string, fallback: number): number {
   const args = process.argv.slice(2);
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return fallback;
-  const raw = args[i].includes('=') ? args[i].split('=')[1] : args[i + 1];
+  const arg = args[i]!;
+  const raw = arg.includes('=') ? arg.split('=')[1] : args[i + 1];
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number, not ${raw}`);
   return n;
@@ -49,7 +50,7 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 // CPU time the process has used so far, in clock ticks (1/100 s on Linux).
 function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); // after "pid (comm) "
   return Number(fields[11]) + Number(fields[12]);
 }
 
@@ -141,7 +142,7 @@ class CookieJar {
   private readonly cookies = new Map<string, string>();
   take(res: Response): void {
     for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
+      const pair = c.split(';')[0]!; // split gives at least one piece
       const eq = pair.indexOf('=');
       if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
     }
@@ -164,7 +165,7 @@ function hiddenFields(html: string, action: string): Record<string, string> {
   const form = new RegExp(`<form[^>]*action="${action.replace(/[/?]/g, '\\$&')}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
   if (!form) throw new Error(`no form posting to ${action} on the page`);
   const fields: Record<string, string> = {};
-  for (const [input] of form[1].matchAll(/<input\b[^>]*>/g)) {
+  for (const [input] of form[1]!.matchAll(/<input\b[^>]*>/g)) {
     if (!/type="hidden"/.test(input)) continue;
     const name = /name="([^"]*)"/.exec(input)?.[1];
     if (name) fields[decodeHtml(name)] = decodeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? '');
@@ -205,9 +206,11 @@ async function signIn(base: string): Promise<Session> {
   const login = hiddenFields(await get('/login'), '/login');
   const status = await post('/login', { ...login, email: DEMO.email, password: DEMO.password });
   if (status !== 302) throw new Error(`sign-in as ${DEMO.email} answered ${status}, not 302`);
-  const firmIds = [...new Set([...(await get('/firms')).matchAll(/href="\/firms\/([0-9a-f]{24})"/g)].map((m) => m[1]))];
+  const firmIds = [
+    ...new Set([...(await get('/firms')).matchAll(/href="\/firms\/([0-9a-f]{24})"/g)].map((m) => m[1]!)),
+  ];
   const investorIds = [
-    ...new Set([...(await get('/investors')).matchAll(/href="\/investors\/([0-9a-f]{24})"/g)].map((m) => m[1])),
+    ...new Set([...(await get('/investors')).matchAll(/href="\/investors\/([0-9a-f]{24})"/g)].map((m) => m[1]!)),
   ];
   if (!firmIds.length || !investorIds.length) throw new Error('no demo firms or investors found on the list pages');
   const noteFields = hiddenFields(await get(`/firms/${firmIds[0]}`), `/firms/${firmIds[0]}/notes`);
@@ -229,7 +232,11 @@ type Pick = { kind: string; method: 'GET' | 'POST'; path: string; body?: string 
 // The mix, drawn at random for every request (so a short run has its posts too): 8 in 10 page reads, 1 a note (302),
 // 1 an invalid registration (422). Each response is counted under its kind.
 function requestMix(s: Session, tally: Tally): autocannon.Request[] {
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => {
+    const x = xs[Math.floor(Math.random() * xs.length)];
+    if (x === undefined) throw new Error('nothing to pick from');
+    return x;
+  };
   let note = 0;
   const kinds: (() => Pick)[] = [
     () => ({ kind: 'GET /', method: 'GET', path: '/' }),
@@ -429,7 +436,7 @@ function report({ result, tally, rss, memory, cpuMs, healthy }: Measurements): s
   );
   if (!Number.isNaN(rss.dbStart)) console.log(`FerretDB RSS  ${mb(rss.dbStart)} → ${mb(rss.dbEnd)}`);
   console.log(
-    `CPU per req.  app ${perRequest(cpuMs.app)}${Number.isNaN(cpuMs.db) ? '' : `, FerretDB ${perRequest(cpuMs.db)}`} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`,
+    `CPU per req.  app ${perRequest(cpuMs.app)}${Number.isNaN(cpuMs.db) ? '' : `, FerretDB ${perRequest(cpuMs.db)}`} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`,
   );
   console.log(`after         /healthz ${healthy ? 'ok' : 'FAILED'}`);
   return [

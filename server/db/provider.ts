@@ -57,8 +57,9 @@ export async function startDatabase(
         dbName: opts.dbName,
       });
     } catch (err) {
-      problems.push(`mongod could not start: ${(err as Error).message}`);
-      opts.log(problems[problems.length - 1]);
+      const problem = `mongod could not start: ${(err as Error).message}`;
+      problems.push(problem);
+      opts.log(problem);
     }
   } else {
     problems.push('no mongod could be downloaded or found');

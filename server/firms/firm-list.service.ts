@@ -40,7 +40,7 @@ export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' |
     .filter(Boolean)
     .slice(0, 5);
   for (const w of words) and.push({ searchTokens: { $regex: `^${escapeRegex(w)}` } });
-  return and.length === 1 ? and[0] : { $and: and };
+  return and.length === 1 ? archived : { $and: and };
 }
 
 export type ListLang = 'ko' | 'en';

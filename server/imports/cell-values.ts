@@ -28,7 +28,7 @@ export function booleanCell(cell: string | undefined): boolean | undefined {
 export function dayCell(cell: string | undefined): string {
   const v = (cell ?? '').trim();
   const m = /^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$/.exec(v);
-  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : v;
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : v;
 }
 
 export type ParticipantCell = { name: string; amount?: string; lead: boolean };
@@ -49,13 +49,13 @@ export function parseParticipantsCell(cell: string | undefined): {
     .filter(Boolean)) {
     const pieces = part.split(':').map((s) => s.trim());
     let lead = false;
-    if (pieces.length > 1 && LEAD_WORDS.has(pieces[pieces.length - 1].toLowerCase())) {
+    if (pieces.length > 1 && LEAD_WORDS.has(pieces[pieces.length - 1]!.toLowerCase())) {
       lead = true;
       pieces.pop();
     }
     let amount: string | undefined;
     if (pieces.length > 1) {
-      const last = pieces[pieces.length - 1];
+      const last = pieces[pieces.length - 1]!;
       if (last === '' || parseKrw(last) !== undefined) {
         amount = last || undefined;
         pieces.pop();

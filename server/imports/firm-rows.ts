@@ -171,7 +171,7 @@ export function decideFirmRows(
 function markFirmDuplicates(decisions: RowDecision<FirmRowInput>[], cells: Record<string, string>[]): void {
   const seen: { line: number; target?: string; brn?: string; name: string }[] = [];
   decisions.forEach((d, i) => {
-    const c = cells[i];
+    const c = cells[i]!; // one decision per row
     const me = {
       line: d.line,
       target: d.targetId,

@@ -58,7 +58,7 @@ export async function firmContext(rows: CsvRow[]): Promise<FirmContext> {
     ...new Set(
       cells
         .map((c) => c.contactPerson?.trim().toLowerCase())
-        .filter((v): v is string => Boolean(v) && OBJECT_ID.test(v)),
+        .filter((v): v is string => v !== undefined && OBJECT_ID.test(v)),
     ),
   ];
   const people = personCells.length ? await PersonModel.find({ _id: { $in: personCells } }, { _id: 1 }).lean() : [];

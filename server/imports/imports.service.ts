@@ -49,7 +49,7 @@ const storedRows = (rows: CsvRow[], decisions: AnyDecision[], written: Map<numbe
     const firm = firmOf(d);
     return {
       line: d.line,
-      cells: rows[i].cells,
+      cells: rows[i]!.cells, // one decision per row
       action: d.action,
       key: d.key,
       label: d.label,

@@ -96,9 +96,10 @@ export function decideInvestorRows(
   });
   markDuplicates(
     decisions,
-    decisions.map((d, i) =>
-      d.targetId ? `id:${d.targetId}` : keyOf(table.rows[i].cells) ? `key:${keyOf(table.rows[i].cells)}` : undefined,
-    ),
+    decisions.map((d, i) => {
+      const key = keyOf(table.rows[i]!.cells); // one decision per row
+      return d.targetId ? `id:${d.targetId}` : key ? `key:${key}` : undefined;
+    }),
     'nameEn',
   );
   extraCellsCheck(decisions, table.extraCells);

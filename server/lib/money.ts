@@ -47,7 +47,7 @@ const MICRO = 1_000_000n; // decimals like "1.5억" are summed exactly in millio
 function toMicro(num: string): bigint | undefined {
   const [int, frac = ''] = num.split('.');
   if (frac.length > 6) return undefined;
-  return BigInt(int) * MICRO + BigInt(frac.padEnd(6, '0'));
+  return BigInt(int!) * MICRO + BigInt(frac.padEnd(6, '0'));
 }
 
 // Parses a won amount as people type it: "1,250,000,000", "₩5억", "12억 5,000만원", "1.5억", "5천만", "３억" (full-width).
@@ -71,10 +71,10 @@ export function parseKrw(input: string): number | undefined {
       pending = toMicro(m[1]);
       if (pending === undefined) return undefined;
     } else if (m[2] !== undefined) {
-      group += (pending ?? MICRO) * MINOR[m[2]];
+      group += (pending ?? MICRO) * MINOR[m[2]]!;
       pending = undefined;
     } else {
-      const unit = MAJOR[m[3]];
+      const unit = MAJOR[m[3]!]!; // the token matched, and not as a number or 천/백/십
       if (lastMajor !== undefined && unit >= lastMajor) return undefined;
       lastMajor = unit;
       group += pending ?? 0n;

@@ -27,7 +27,7 @@ export type StageChange = { stage: MatchStage; at: Date; cycle: number };
 
 // The stage a match on hold returns to: the last one it was in before it was put on hold.
 export function stageBeforeHold(history: readonly StageChange[]): MatchStage | undefined {
-  for (let i = history.length - 1; i >= 0; i--) if (history[i].stage !== 'on-hold') return history[i].stage;
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.stage !== 'on-hold') return history[i]!.stage;
   return undefined;
 }
 
@@ -67,8 +67,8 @@ export function daysInStage(history: readonly StageChange[], now: Date): number 
 export function stageDurations(history: readonly StageChange[]): { stage: MatchStage; days: number }[] {
   const out: { stage: MatchStage; days: number }[] = [];
   for (let i = 0; i + 1 < history.length; i++) {
-    const a = history[i];
-    const b = history[i + 1];
+    const a = history[i]!;
+    const b = history[i + 1]!;
     if (a.cycle !== b.cycle) continue;
     out.push({ stage: a.stage, days: (b.at.getTime() - a.at.getTime()) / DAY_MS });
   }

@@ -73,7 +73,7 @@ export const apiAccess: RequestHandler = async (req, res, next) => {
   let key: string;
   if (header !== undefined) {
     const bearer = /^Bearer +([A-Za-z0-9_-]{1,200})$/.exec(header.trim());
-    const id = bearer ? await tokenInUse(bearer[1]) : undefined;
+    const id = bearer ? await tokenInUse(bearer[1]!) : undefined;
     if (!id) return refuse(res, 401, 'invalid_token', 'unknown or revoked token');
     key = `token_${id}`;
   } else if (req.user) {

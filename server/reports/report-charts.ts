@@ -42,12 +42,9 @@ const base = (yKrw = false, lang: Lang = 'ko'): Option => ({
   },
 });
 
-const label = (c: Ctx, key: string) =>
-  columnLabel(
-    c.table.name,
-    c.table.columns.find((col) => col.key === key)!,
-    c.t,
-  );
+// Charts name the columns they draw, and each is one of its table's.
+const column = (c: Ctx, key: string) => c.table.columns.find((col) => col.key === key)!;
+const label = (c: Ctx, key: string) => columnLabel(c.table.name, column(c, key), c.t);
 const quarters = (c: Ctx) => c.table.rows.map((r) => quarterLabel(String(r.quarter), c.t));
 
 const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
@@ -101,7 +98,7 @@ const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
     ],
   }),
   funnel: (c) => {
-    const col = c.table.columns[0];
+    const col = column(c, 'stage');
     const rows = c.table.rows.filter((r) => r.stage !== 'on-hold' && r.stage !== 'passed').reverse();
     return {
       ...base(),
@@ -121,7 +118,7 @@ const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
 };
 
 function breakdown(c: Ctx, key: 'sector' | 'stage'): Option {
-  const col = c.table.columns[0];
+  const col = column(c, key);
   const rows = [...c.table.rows].reverse();
   return {
     ...base(),

@@ -36,7 +36,7 @@ export async function reportFor(asOfRaw: string | undefined, lang: Lang, names: 
   const sources: ReportSources = {
     asOf,
     start: earliest ?? addMonths(asOf, -24),
-    quartersFrom: [twelveQuarters, firstData < asOf ? firstData : asOf].sort()[1],
+    quartersFrom: [twelveQuarters, firstData < asOf ? firstData : asOf].sort()[1]!,
     targets: targets.map((t) => ({ ...t, name: nameIn(t, lang) })),
     valueOn: (metric, day) => metricValueOn(metric, day, { ledger, bifcFunds: funds }),
     ledger,

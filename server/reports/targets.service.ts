@@ -190,7 +190,7 @@ export async function seedTargetsIfNone(opts: SeedTargetOptions): Promise<number
       entityId: t._id,
       entityLabel: nameIn(t, 'ko'),
       action: 'create',
-      changes: diffFields({}, audited(targets[i])),
+      changes: diffFields({}, audited(targets[i]!)),
       version: versionOf(t),
     });
   }

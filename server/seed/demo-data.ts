@@ -102,10 +102,11 @@ const NEWCOMERS: [string, string, Sector, string][] = [
   ['기후보험', 'ClimateCover', 'insurtech', 'Typhoon cover for coastal businesses'],
   ['AI재무', 'FinanceAI', 'data-ai', 'Cash-flow forecasting for SMEs'],
 ];
-const ALUMNI: [string, string, Sector, string][] = [
-  ['초량페이', 'Choryang Pay', 'payments', 'Prepaid cards for market vendors'],
-  ['영도체인', 'Yeongdo Chain', 'digital-assets', 'Ledger for port logistics documents'],
-  ['남포크레딧', 'Nampo Credit', 'lending', 'Micro-loans for street food vendors'],
+// Each with how it left.
+const ALUMNI: [string, string, Sector, string, FirmStatus][] = [
+  ['초량페이', 'Choryang Pay', 'payments', 'Prepaid cards for market vendors', 'graduated'],
+  ['영도체인', 'Yeongdo Chain', 'digital-assets', 'Ledger for port logistics documents', 'exited'],
+  ['남포크레딧', 'Nampo Credit', 'lending', 'Micro-loans for street food vendors', 'withdrawn'],
 ];
 
 const APPLICANTS: [string, string, Sector, string, FirmStatus][] = [
@@ -119,7 +120,6 @@ const APPLICANTS: [string, string, Sector, string, FirmStatus][] = [
 const pad = (n: number) => String(n).padStart(2, '0');
 // The day in month m (1 = January 2023) of the demo calendar.
 const demoDay = (m: number, d: number) => `${2023 + Math.floor((m - 1) / 12)}-${pad(((m - 1) % 12) + 1)}-${pad(d)}`;
-const leaving: FirmStatus[] = ['graduated', 'exited', 'withdrawn'];
 
 // Every firm with its status history: the 19 residents of the baseline admitted over 2023–2024 (four of them leave
 // later), newcomers about every month since, alumni who left before the baseline, and a few applicants.
@@ -132,7 +132,7 @@ export function demoFirms(): DemoFirm[] {
     history: [FirmStatus, string][],
     tags: string[],
   ): DemoFirm => {
-    const [status, since] = history[history.length - 1];
+    const [status, since] = history[history.length - 1]!; // every demo firm has a history
     return { nameKo, nameEn, sector, pitch, status, since, tags, history };
   };
   const resident = (admitted: string, resident: string, left?: [FirmStatus, string]): [FirmStatus, string][] => [
@@ -174,13 +174,13 @@ export function demoFirms(): DemoFirm[] {
       ['bifc'],
     ),
   );
-  const alumni = ALUMNI.map(([nameKo, nameEn, sector, pitch], i) =>
+  const alumni = ALUMNI.map(([nameKo, nameEn, sector, pitch, left], i) =>
     firm(
       nameKo,
       nameEn,
       sector,
       pitch,
-      resident(demoDay(1 + i * 2, 20), demoDay(2 + i * 2, 15), [leaving[i], demoDay(14 + i * 3, 28)]),
+      resident(demoDay(1 + i * 2, 20), demoDay(2 + i * 2, 15), [left, demoDay(14 + i * 3, 28)]),
       [],
     ),
   );

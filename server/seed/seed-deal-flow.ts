@@ -34,6 +34,7 @@ function matchDocument(m: DemoMatch, firm: Firm, org: Org, staff: { _id: Types.O
     })),
   );
   const last = history[history.length - 1];
+  if (!last) throw new Error(`demo match of firm ${m.firm} with ${m.investor} has no stage history`);
   const open = isOpen(last.stage);
   return {
     firm: firm._id,
@@ -59,9 +60,10 @@ export async function seedDealFlow(investors: readonly Org[], firms: readonly Fi
   const staff = await UserModel.findOne({ email: 'staff@example.org' }, { name: 1 }).lean();
   if (!staff) return;
 
-  const matches = DEMO_MATCHES.filter((m) => firms[m.firm] && byName.has(m.investor)).map((m) =>
-    matchDocument(m, firms[m.firm], org(m.investor), staff),
-  );
+  const matches = DEMO_MATCHES.flatMap((m) => {
+    const firm = firms[m.firm];
+    return firm && byName.has(m.investor) ? [matchDocument(m, firm, org(m.investor), staff)] : [];
+  });
   await MatchModel.insertMany(matches);
   const lastContact = new Map<string, Date>();
   for (const m of matches) {

@@ -82,7 +82,7 @@ async function seedDemo(): Promise<void> {
       ...a,
       passwordHash,
       active: true,
-      investorOrg: a.role === 'investor' ? investors[0]._id : undefined,
+      investorOrg: a.role === 'investor' ? investors[0]!._id : undefined,
     })),
   );
   const now = new Date();
@@ -109,7 +109,7 @@ async function seedDemo(): Promise<void> {
       searchTokens: searchTokensOf(base),
       sectorPrimary: f.sector,
       stage: residentFrom
-        ? (['seed', 'pre-a', 'series-a'] as const)[Math.max(0, demoRounds(i, residentFrom).length - 1)]
+        ? (['seed', 'pre-a', 'series-a'] as const)[Math.max(0, demoRounds(i, residentFrom).length - 1)]! // at most 3 rounds
         : 'pre-seed',
       founded: `20${String(18 + (i % 7)).padStart(2, '0')}-0${(i % 9) + 1}-15`,
       headcount: 4 + ((i * 7) % 40),
@@ -128,7 +128,7 @@ async function seedDemo(): Promise<void> {
         selectedOn && selectedOn <= DEMO_LAST_DAY
           ? {
               track: 'tips',
-              operator: investors[3]._id,
+              operator: investors[3]!._id,
               recommendedOn: addMonths(residentFrom!, 3),
               selectedOn,
               grantKrw: 500_000_000,
@@ -147,7 +147,7 @@ async function seedDemo(): Promise<void> {
   const FOUNDERS = ['김민지', '이준호', '박서연', '최도윤', '정하은', '강지훈', '조수아', '윤시우', '장예린', '임현우'];
   await PersonModel.insertMany(
     inserted.map((firm, i) => ({
-      name: FOUNDERS[i % FOUNDERS.length],
+      name: FOUNDERS[i % FOUNDERS.length]!,
       title: 'CEO',
       email: `founder${i + 1}@${(firm.nameEn ?? 'firm').toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`,
       firms: [{ firm: firm._id, role: 'founder' }],
@@ -157,11 +157,11 @@ async function seedDemo(): Promise<void> {
   // them like any edit does; then the reports' monthly summaries built from everything written here.
   const firmsData = demoFirms();
   for (const [i, firm] of inserted.entries()) {
-    const residentFrom = firmsData[i].history.find(([status]) => status === 'resident')?.[1];
+    const residentFrom = firmsData[i]!.history.find(([status]) => status === 'resident')?.[1];
     const plan = residentFrom ? demoRounds(i, residentFrom) : [];
     if (!plan.length) continue;
-    const lead = investors[i % investors.length]._id;
-    const other = investors[(i + 2) % investors.length]._id;
+    const lead = investors[i % investors.length]!._id;
+    const other = investors[(i + 2) % investors.length]!._id;
     const rounds = await FundingRoundModel.insertMany(
       plan.map((r) => ({
         firm: firm._id,

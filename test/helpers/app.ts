@@ -42,7 +42,7 @@ export async function buildTestApp(
 export function csrfFrom(html: string): string {
   const m = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!m) throw new Error('no CSRF token on the page');
-  return m[1];
+  return m[1]!;
 }
 
 export type Agent = ReturnType<typeof supertest.agent> & { csrf: () => Promise<string> };

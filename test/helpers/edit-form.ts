@@ -16,7 +16,7 @@ export function clashRow(html: string, field: string): string | undefined {
   const m = new RegExp(`<tr data-field="${field}">([\\s\\S]*?)</tr>`).exec(html);
   return m
     ? unescapeHtml(
-        m[1]
+        m[1]!
           .replace(/<[^>]+>/g, ' ')
           .replace(/\s+/g, ' ')
           .trim(),

@@ -6,11 +6,11 @@ import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { appendAuditEntries, historyOf, historyOfFirm, seoulDayStart, seoulDayEnd } from '../../server/audit/index.js';
 import type { Role } from '../../models/enums.js';
 
-const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]);
+const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]!);
 // A page link of the pager (views/partials/pager.ejs), whatever the order of its attributes.
 const pageHref = (html: string, rel: 'next' | 'prev') => {
   const tag = new RegExp(`<a [^>]*rel="${rel}"[^>]*>`).exec(html)?.[0];
-  return tag ? /href="([^"]+)"/.exec(tag)![1].replace(/&amp;/g, '&') : undefined;
+  return tag ? /href="([^"]+)"/.exec(tag)![1]!.replace(/&amp;/g, '&') : undefined;
 };
 const nextHref = (html: string) => pageHref(html, 'next');
 
@@ -180,7 +180,7 @@ describe('audit log', () => {
       // Newest first.
       const stored = await AuditEntryModel.find({ entity: 'firm' }).lean();
       const atOf = new Map(stored.map((e) => [String(e._id), e.at.getTime()]));
-      for (let i = 1; i < seen.length; i++) expect(atOf.get(seen[i - 1])!).to.be.at.least(atOf.get(seen[i])!);
+      for (let i = 1; i < seen.length; i++) expect(atOf.get(seen[i - 1]!)!).to.be.at.least(atOf.get(seen[i]!)!);
     });
 
     it('when paging forward twice and then back, then the earlier page comes back with the same rows, newest first, filters kept', async () => {
@@ -278,8 +278,8 @@ describe('audit log', () => {
       ]);
       const entries = await historyOf(String(id));
       expect(entries.map((e) => e.action)).to.deep.equal(['archive', 'update', 'create']);
-      expect(entries[0].entityId).to.equal(String(id));
-      expect(typeof entries[0]._id).to.equal('string');
+      expect(entries[0]?.entityId).to.equal(String(id));
+      expect(typeof entries[0]?._id).to.equal('string');
       expect(await historyOf(String(id), 2)).to.have.length(2);
       expect(await historyOf('not-an-id')).to.deep.equal([]);
     });
@@ -295,7 +295,7 @@ describe('audit log', () => {
       ]);
       const entries = await historyOfFirm(String(firm));
       expect(entries.map((e) => e._id)).to.deep.equal([round, note, own]);
-      expect(entries[0].firm).to.equal(String(firm));
+      expect(entries[0]?.firm).to.equal(String(firm));
     });
 
     it('the history partial shows the changes escaped on the investor page', async () => {

@@ -69,7 +69,7 @@ describe('signing in and out', () => {
     const after = /tipstown\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))![1];
     expect(after).to.be.a('string');
     expect(after).to.not.equal(before);
-    expect(res.headers['set-cookie'].toString()).to.match(/HttpOnly/i);
+    expect(String(res.headers['set-cookie'])).to.match(/HttpOnly/i);
   });
 
   it('when an account fails repeatedly from one IP, then even the right password from that IP is refused for a while (429)', async () => {

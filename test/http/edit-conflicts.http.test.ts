@@ -157,7 +157,7 @@ describe('edit conflicts: one design for firms, investors, rounds, people and us
         expect(stored[c.shared.field]).to.equal(c.shared.first);
         expect(stored[c.other.field]).to.equal(c.other.stored);
         expect(stored.__v).to.equal(Number(formB._version) + 2);
-        const next = await second.get(late.headers.location).set('Accept-Language', 'en');
+        const next = await second.get(late.headers.location!).set('Accept-Language', 'en');
         expect(next.text).to.contain('both sets of changes were combined and saved');
         // Each save is in the audit log with the version it made, the second one with only its own change.
         const updates = await AuditEntryModel.find({ action: 'update', version: { $gt: Number(formB._version) } })

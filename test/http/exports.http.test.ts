@@ -189,7 +189,7 @@ describe('CSV export', () => {
         archived: '',
       });
       // A cell Excel would run as a formula is guarded.
-      expect(records[0].pitch).to.equal("'=수수료 0원");
+      expect(records[0]?.pitch).to.equal("'=수수료 0원");
       expect(String(pay._id)).to.be.a('string');
     });
 

@@ -36,7 +36,7 @@ async function seedFirms(n = 60) {
   await FirmModel.insertMany(docs);
 }
 
-const namesOn = (html: string) => [...html.matchAll(/<strong>(Firm \d{3})<\/strong>/g)].map((m) => m[1]);
+const namesOn = (html: string) => [...html.matchAll(/<strong>(Firm \d{3})<\/strong>/g)].map((m) => m[1]!);
 const nextLink = (html: string) => /href="([^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 const prevLink = (html: string) => /href="([^"]+)" rel="prev"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 
@@ -62,7 +62,7 @@ describe('firm list: search, filters, sort and pagination', () => {
     expect(seen).to.deep.equal([...seen].sort());
     expect(pages).to.have.length(Math.ceil(59 / PAGE_SIZE));
     // Back from the second page gives the first page again.
-    const second = await staff.get(pages[1]).set('Accept-Language', 'en');
+    const second = await staff.get(pages[1]!).set('Accept-Language', 'en');
     const back = await staff.get(prevLink(second.text)!).set('Accept-Language', 'en');
     expect(namesOn(back.text)).to.deep.equal(seen.slice(0, PAGE_SIZE));
     expect(back.text).to.contain('59 in total');

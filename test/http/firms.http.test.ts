@@ -41,7 +41,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(firm!.tags).to.deep.equal(['bifc', 'blockchain']);
     expect(firm!.fundraising!.targetKrw).to.equal(1_250_000_000);
     expect(res.headers.location).to.equal(`/firms/${firm!._id}`);
-    const page = await staff.get(res.headers.location);
+    const page = await staff.get(res.headers.location!);
     expect(page.text).to.contain('광안페이');
     expect(page.text).to.contain('12억 5,000만원');
     const audit = await AuditEntryModel.findOne({ entityId: firm!._id, action: 'create' }).lean();
@@ -141,7 +141,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
         .replace(/&amp;/g, '&');
     const formOf = async (agent: typeof alice) => {
       const html = (await agent.get(`/firms/${firm._id}/edit`)).text;
-      const base = JSON.parse(unescape(/name="_base" value="([^"]*)"/.exec(html)![1])) as Record<string, string>;
+      const base = JSON.parse(unescape(/name="_base" value="([^"]*)"/.exec(html)![1]!)) as Record<string, string>;
       return { ...base, _base: JSON.stringify(base), _version: /name="_version" value="(\d+)"/.exec(html)![1] };
     };
     const aliceForm = await formOf(alice);
@@ -164,11 +164,11 @@ describe('firms: registering, editing and walking the pipeline', () => {
     // Saving the merged form keeps both people's work.
     const merged = Object.fromEntries(
       [...late.text.matchAll(/<input id="f-(\w+)" type="(?:text|date|url)" name="(\w+)" value="([^"]*)"/g)].map((m) => [
-        m[2],
-        unescape(m[3]),
+        m[2]!,
+        unescape(m[3]!),
       ]),
     );
-    const base2 = unescape(/name="_base" value="([^"]*)"/.exec(late.text)![1]);
+    const base2 = unescape(/name="_base" value="([^"]*)"/.exec(late.text)![1]!);
     const v2 = /name="_version" value="(\d+)"/.exec(late.text)![1];
     const again = await bob
       .post(`/firms/${firm._id}`)
@@ -346,7 +346,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
       .send({ _csrf: token, name: 'Minji Kim', email: 'MINJI@startup.example', role: 'advisor' });
     const people = await PersonModel.find().lean();
     expect(people).to.have.length(1);
-    expect(people[0].firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
+    expect(people[0]?.firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
     expect((await staff.get(`/firms/${b._id}`)).text).to.contain('Kim Minji');
     const again = await staff
       .post(`/firms/${a._id}/people`)

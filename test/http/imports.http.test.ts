@@ -168,7 +168,7 @@ describe('CSV import', () => {
       expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
       expect(lines).to.have.length(2);
-      expect(lines[0].startsWith('nameKo,nameEn,brn,sectorPrimary')).to.equal(true);
+      expect(lines[0]?.startsWith('nameKo,nameEn,brn,sectorPrimary')).to.equal(true);
       expect(lines[1]).to.include('부산페이');
       const preview = await upload(staff, 'firms', bytes);
       expect(preview.status).to.equal(200);
@@ -275,7 +275,7 @@ describe('CSV import', () => {
       const res = await applyBatch(staff, id);
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal(`/firms/import/${id}`);
-      const page = await staff.get(res.headers.location);
+      const page = await staff.get(res.headers.location!);
       expect(page.text).to.include('가져오기 완료: 2건 추가, 1건 수정, 0건 변경 없음.');
       const firms = await FirmModel.find({}).sort({ brn: 1 }).lean();
       expect(firms.map((f) => [f.nameKo, f.status, f.pitch])).to.deep.equal([
@@ -283,9 +283,9 @@ describe('CSV import', () => {
         ['동백체인', 'resident', '커스터디, 토큰'],
         ['광안렌딩', 'applicant', 'P2P 대출'],
       ]);
-      expect(firms[0].headcount).to.equal(12);
-      expect(String(firms[0]._id)).to.equal(String(existing._id));
-      expect(firms[0].importId).to.equal(undefined);
+      expect(firms[0]?.headcount).to.equal(12);
+      expect(String(firms[0]?._id)).to.equal(String(existing._id));
+      expect(firms[0]?.importId).to.equal(undefined);
       expect(firms.slice(1).map((f) => String(f.importId))).to.deep.equal([id, id]);
       for (const f of firms) expect(page.text).to.include(`href="/firms/${f._id}"`);
       const entries = await AuditEntryModel.find({ importId: new Types.ObjectId(id) }).lean();
@@ -310,7 +310,7 @@ describe('CSV import', () => {
       await applyBatch(staff, id);
       const again = await applyBatch(staff, id);
       expect(again.status).to.equal(303);
-      const page = await staff.get(again.headers.location);
+      const page = await staff.get(again.headers.location!);
       expect(page.text).to.include('이미 적용되었거나 실패한 가져오기입니다.');
       expect(await FirmModel.countDocuments({})).to.equal(3);
       expect(await AuditEntryModel.countDocuments({ entity: 'import' })).to.equal(1);
@@ -362,7 +362,7 @@ describe('CSV import', () => {
       });
       const res = await applyBatch(staff, id);
       expect(res.status).to.equal(303);
-      const page = await staff.get(res.headers.location);
+      const page = await staff.get(res.headers.location!);
       expect(page.text).to.include('검사 후 저장된 데이터가 바뀌었습니다.');
       expect(actionsOf(page.text)).to.deep.equal({ 2: 'create', 3: 'create', 4: 'update' });
       expect(await FirmModel.countDocuments({})).to.equal(1);
@@ -384,7 +384,7 @@ describe('CSV import', () => {
       expect(stored).to.have.length(50);
       const byBrn = new Map(stored.map((f) => [f.brn, f]));
       for (const f of firms) expect(byBrn.get(f.brn)?.nameKo).to.equal(f.nameKo);
-      const first = byBrn.get(firms[0].brn)!;
+      const first = byBrn.get(firms[0]!.brn)!;
       expect(first).to.deep.include({
         nameEn: 'Busan Fintech 1',
         sectorPrimary: 'payments',
@@ -397,7 +397,7 @@ describe('CSV import', () => {
       expect(first.tags).to.deep.equal(['bifc', '부산']);
       expect(first.sectorsSecondary).to.deep.equal(['regtech', 'security-identity']);
       expect(first.fundraising).to.deep.include({ raising: true, targetKrw: 1_500_000_000 });
-      expect(byBrn.get(firms[1].brn)!.fundraising!.raising).to.equal(false);
+      expect(byBrn.get(firms[1]!.brn)!.fundraising!.raising).to.equal(false);
       expect(await FirmModel.countDocuments({ nameKo: { $regex: '^해운페이' } })).to.equal(1);
     });
   });

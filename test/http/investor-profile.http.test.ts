@@ -245,13 +245,13 @@ describe('investor profiles (deal flow)', () => {
       expect(page.text).to.match(/Fund size: <del>—<\/del> → <ins>₩50B<\/ins>/);
 
       // Act: edit the first one from its form.
-      const fundId = String(stored!.funds[0]._id);
+      const fundId = String(stored!.funds[0]!._id);
       const form = loadedForm((await staff.get(`/investors/${org._id}/funds/${fundId}/edit`)).text);
       expect(form).to.include({ name: 'BIFC 핀테크 1호', sizeKrw: '50000000000', bifcStartupFund: 'true' });
       const edited = await post(staff, `/investors/${org._id}/funds/${fundId}`, { ...form, dryPowderKrw: '80억' });
       expect(edited.status).to.equal(302);
       stored = await InvestorOrgModel.findById(org._id).lean();
-      expect(stored!.funds[0].dryPowderKrw).to.equal(8_000_000_000);
+      expect(stored!.funds[0]?.dryPowderKrw).to.equal(8_000_000_000);
       const editEntry = await AuditEntryModel.findOne({
         entityId: org._id,
         'changes.field': 'fund.dryPowderKrw',
@@ -302,7 +302,7 @@ describe('investor profiles (deal flow)', () => {
         { _id: theirs._id },
         { $push: { funds: { name: 'Their Fund', sizeKrw: 1_000_000_000 } } },
       );
-      const fundId = String((await InvestorOrgModel.findById(theirs._id).lean())!.funds[0]._id);
+      const fundId = String((await InvestorOrgModel.findById(theirs._id).lean())!.funds[0]!._id);
       const before = await InvestorOrgModel.find({}).sort({ _id: 1 }).lean();
       const staff = await loginAs(t.app, 'staff');
       // Act + Assert
@@ -481,7 +481,7 @@ describe('investor profiles (deal flow)', () => {
       // Assert: the thesis as codes and won.
       expect(exported.status).to.equal(200);
       const records = recordsOf(exported.body);
-      expect(Object.keys(records[0])).to.deep.equal(INVESTOR_EXPORT_COLUMNS);
+      expect(Object.keys(records[0] ?? {})).to.deep.equal(INVESTOR_EXPORT_COLUMNS);
       expect(records[0]).to.deep.include({
         nameEn: 'Busan Ventures',
         bifcBased: 'true',
@@ -505,7 +505,7 @@ describe('investor profiles (deal flow)', () => {
       expect(res.text).to.include('<strong>Thesis: instruments</strong>: <del>RCPS</del> → <ins>RCPS, SAFE</ins>');
       const token = await staff.csrf();
       await staff
-        .post(/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1])
+        .post(/action="(\/firms\/import\/[0-9a-f]{24}\/apply)"/.exec(res.text)![1]!)
         .type('form')
         .send({ _csrf: token });
       const stored = await InvestorOrgModel.findById(org._id).lean();

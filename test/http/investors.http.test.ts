@@ -13,7 +13,7 @@ const rowIds = (html: string) => [...html.matchAll(/data-investor="([0-9a-f]{24}
 // A page link of the pager (views/partials/pager.ejs), whatever the order of its attributes.
 const hrefOf = (html: string, rel: 'next' | 'prev') => {
   const tag = new RegExp(`<a [^>]*rel="${rel}"[^>]*>`).exec(html)?.[0];
-  return tag ? /href="([^"]+)"/.exec(tag)![1].replace(/&amp;/g, '&') : undefined;
+  return tag ? /href="([^"]+)"/.exec(tag)![1]!.replace(/&amp;/g, '&') : undefined;
 };
 const versionOf = (html: string) => /name="_version" value="(\d+)"/.exec(html)?.[1];
 // The field's block (label, input and its error) in a rendered form.
@@ -94,10 +94,10 @@ describe('investor organisations', () => {
       const audit = await AuditEntryModel.find({ entityId: org!._id }).lean();
       expect(audit).to.have.length(1);
       expect(audit[0]).to.include({ entity: 'investor', action: 'create', actorEmail: staff.email, version: 0 });
-      expect(audit[0].changes).to.deep.include({ field: 'nameEn', before: null, after: 'Busan Ventures' });
-      expect(audit[0].changes).to.deep.include({ field: 'bifcBased', before: null, after: true });
+      expect(audit[0]?.changes).to.deep.include({ field: 'nameEn', before: null, after: 'Busan Ventures' });
+      expect(audit[0]?.changes).to.deep.include({ field: 'bifcBased', before: null, after: true });
 
-      const page = await staff.get(res.headers.location).set('Accept-Language', 'en');
+      const page = await staff.get(res.headers.location!).set('Accept-Language', 'en');
       expect(page.status).to.equal(200);
       expect(page.text).to.contain('Busan Ventures');
       expect(page.text).to.contain('TIPS operator');
@@ -325,8 +325,8 @@ describe('investor organisations', () => {
         ['archive', 1],
         ['restore', 2],
       ]);
-      expect(entries[0].changes).to.deep.include({ field: 'archived', before: false, after: true });
-      expect(entries[1].changes).to.deep.include({ field: 'archived', before: true, after: false });
+      expect(entries[0]?.changes).to.deep.include({ field: 'archived', before: false, after: true });
+      expect(entries[1]?.changes).to.deep.include({ field: 'archived', before: true, after: false });
     });
 
     it('when an archived investor is archived again, then nothing is written twice', async () => {

@@ -27,12 +27,12 @@ const dayFrom = (days: number) => seoulToday(new Date(Date.now() + days * DAY));
 function boardColumns(html: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const part of html.split('<section class="board-col').slice(1)) {
-    const stage = /data-stage="([^"]+)"/.exec(part)![1];
+    const stage = /data-stage="([^"]+)"/.exec(part)![1]!;
     out[stage] = [
       ...part.matchAll(
         /<li class="match-card[^"]*" data-match="[^"]+"[^>]*>\s*<a href="\/matches\/[^"]+"><strong>([^<]+)<\/strong>/g,
       ),
-    ].map((m) => m[1]);
+    ].map((m) => m[1]!);
   }
   return out;
 }
@@ -346,7 +346,7 @@ describe('deal flow (staff pages)', () => {
     expect(moved.status).to.equal(302);
     expect(moved.headers.location).to.equal(`/firms/${firmId}/rounds/new?match=${id}`);
 
-    const form = await staff.get(moved.headers.location).set('Accept-Language', 'en');
+    const form = await staff.get(moved.headers.location!).set('Accept-Language', 'en');
     expect(form.status).to.equal(200);
     expect(form.text).to.contain(`<input type="hidden" name="match" value="${id}">`);
     expect(form.text).to.match(

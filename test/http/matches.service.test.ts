@@ -86,7 +86,7 @@ describe('matches: the pipeline rules against the database', () => {
     ]);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).to.have.length(1);
-    expect((refused[0].reason as AppError).code).to.equal('edit_conflict');
+    expect((refused[0]?.reason as AppError | undefined)?.code).to.equal('edit_conflict');
     expect((await getMatch(id)).history).to.have.length(2);
   });
 

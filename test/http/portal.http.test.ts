@@ -250,7 +250,7 @@ describe('investor portal', () => {
       expect((await matchOfA())!.stage).to.equal('suggested');
       const sent = await notices('interest');
       expect(sent.map((n) => String(n.user))).to.include(String(w.staff._id));
-      const profile = text((await page(investorA, res.headers.location, 'en')).text);
+      const profile = text((await page(investorA, res.headers.location!, 'en')).text);
       expect(profile).to.contain('the TIPS Town team now knows your organisation is interested');
       expect(profile).to.contain('Suggested');
     });
@@ -263,7 +263,7 @@ describe('investor portal', () => {
       expect(match!.stage).to.equal('intro-requested');
       expect(match!.history.map((h) => h.stage)).to.deep.equal(['suggested', 'intro-requested']);
       expect(await notices('intro-request')).to.have.length.greaterThan(0);
-      expect(text((await page(investorA, res.headers.location)).text)).to.contain('소개 자리를 마련해 드리겠습니다');
+      expect(text((await page(investorA, res.headers.location!)).text)).to.contain('소개 자리를 마련해 드리겠습니다');
       // B's match on the same firm did not move.
       expect((await MatchModel.findOne({ firm: w.ids.withAll, investor: w.orgB }).lean())!.stage).to.equal('suggested');
     });

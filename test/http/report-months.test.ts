@@ -24,7 +24,7 @@ const DAYS = (() => {
   for (let d = FIRST; d <= seoulToday(); d = addDays(d, 9)) out.push(d);
   return out;
 })();
-const day = fc.integer({ min: 0, max: DAYS.length - 1 }).map((i) => DAYS[i]);
+const day = fc.integer({ min: 0, max: DAYS.length - 1 }).map((i) => DAYS[i]!);
 
 // A status history as the pipeline records it: applicant, then moves on non-decreasing days; residency may end and
 // start again.
@@ -62,7 +62,7 @@ const index = fc.nat({ max: 20 });
 const initialFirm = fc.record({
   kind: fc.constant('insertFirm' as const),
   history: fc.tuple(day, day, fc.option(day, { nil: undefined })).map(([a, b, c]): [FirmStatus, string][] => {
-    const [d1, d2, d3] = [a, b, c ?? a].sort();
+    const [d1, d2, d3] = [a, b, c ?? a].sort() as [string, string, string];
     return c === undefined
       ? [
           ['applicant', d1],

@@ -133,10 +133,10 @@ const targetRow = (json: Json, metric: string) => json.rows.find((r) => r.metric
 function pageTable(html: string, name: string): string[][] {
   const m = new RegExp(`<table class="report-table" id="table-${name}">([\\s\\S]*?)</table>`).exec(html);
   if (!m) throw new Error(`no table ${name} on the page`);
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(m[1])![1];
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(m[1]!)![1]!;
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) =>
-      c[1]
+    [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) =>
+      c[1]!
         .replace(/<[^>]+>/g, '')
         .replace(/&amp;/g, '&')
         .trim(),
@@ -232,7 +232,7 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
         json.rows.forEach((row, i) => {
           json.columns.forEach((col, j) => {
             const v = row[col.key];
-            if (typeof v === 'number') expect(Number(csv[i + 1][j]), `${name} ${col.key}`).to.equal(v);
+            if (typeof v === 'number') expect(Number(csv[i + 1]?.[j]), `${name} ${col.key}`).to.equal(v);
           });
         });
       }
@@ -327,7 +327,7 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
         'Gamma Lend',
       ]);
       const cohortJson = await api(viewer, '/api/v1/reports/cohort?as_of=2025-12-31');
-      expect(Object.keys(cohortJson.rows[0]).sort()).to.deep.equal([
+      expect(Object.keys(cohortJson.rows[0] ?? {}).sort()).to.deep.equal([
         'name',
         'raisedKrw',
         'rounds',
@@ -523,7 +523,7 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       expect(saved!.milestones).to.deep.equal([]);
       const audit = await AuditEntryModel.find({ entity: 'target' }).sort({ at: 1 }).lean();
       expect(audit.map((e) => e.action)).to.deep.equal(['create', 'update']);
-      expect(audit[1].changes.map((c) => c.field)).to.include.members(['metric', 'baseline.value', 'target.value']);
+      expect(audit[1]?.changes.map((c) => c.field)).to.include.members(['metric', 'baseline.value', 'target.value']);
       const dashboard = await admin.get('/reports').set('Accept-Language', 'en');
       expect(dashboard.text).to.contain('40 resident firms');
       expect(dashboard.text).to.contain('BIFC startup fund capital');

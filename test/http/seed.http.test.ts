@@ -41,7 +41,7 @@ describe('first start', () => {
       baseline: { value: 19, on: '2024-12-31' },
       target: { value: 60, on: '2026-12-31' },
     });
-    expect(targets[1].baseline.value).to.equal(140_000_000_000);
+    expect(targets[1]?.baseline.value).to.equal(140_000_000_000);
     expect(await metricOn('bifc-fund-capital', '2024-12-31')).to.equal(140_000_000_000);
     expect(await metricOn('resident-firms', '2024-12-31')).to.equal(19);
     expect(await ReportMonthModel.countDocuments()).to.be.greaterThan(24);

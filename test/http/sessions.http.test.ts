@@ -25,7 +25,7 @@ describe('session upkeep', () => {
     // Right after the sweep, every pooled connection still answers its own query (an unacknowledged delete would not).
     const firms = await Promise.all(['A', 'B', 'C'].map((n) => makeFirm({ nameEn: `Sweep ${n}` })));
     for (let i = 0; i < 20; i++) {
-      const f = firms[i % 3];
+      const f = firms[i % 3]!;
       expect((await FirmModel.findById(f._id).lean())!.nameEn).to.equal(f.nameEn);
     }
   });

@@ -116,8 +116,8 @@ export async function startAppProcess(env: Record<string, string>, dataDir = fre
   };
 
   const ferretdbPid = () => {
-    const all = [...output.matchAll(/FerretDB running \(pid (\d+)\)/g)];
-    return all.length ? Number(all[all.length - 1][1]) : undefined;
+    const last = [...output.matchAll(/FerretDB running \(pid (\d+)\)/g)].pop();
+    return last ? Number(last[1]) : undefined;
   };
 
   try {
@@ -158,7 +158,7 @@ export function browser(baseUrl: string) {
       },
     });
     for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
+      const pair = c.split(';')[0]!; // split gives at least one piece
       const eq = pair.indexOf('=');
       cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }

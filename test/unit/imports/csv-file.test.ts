@@ -36,7 +36,7 @@ describe('reading a CSV file', () => {
       const table = readCsv('nameKo;nameEn\r\n부산페이;"Busan; Pay"\r\n', COLUMNS);
       expect(table).to.not.have.property('error');
       if ('error' in table) return;
-      expect(table.rows[0].cells).to.deep.equal({ nameKo: '부산페이', nameEn: 'Busan; Pay' });
+      expect(table.rows[0]?.cells).to.deep.equal({ nameKo: '부산페이', nameEn: 'Busan; Pay' });
     });
 
     it('when cells are quoted with line breaks and the file ends in blank lines, then rows are numbered as in the spreadsheet', () => {
@@ -45,7 +45,7 @@ describe('reading a CSV file', () => {
       if ('error' in table) throw new Error(table.error.message);
       // Header = row 1; the empty row 3 is skipped but still counted; the trailing empty rows are dropped.
       expect(table.rows.map((r) => r.line)).to.deep.equal([2, 4]);
-      expect(table.rows[0].cells.description).to.equal('첫 줄\r\n둘째 줄');
+      expect(table.rows[0]?.cells.description).to.equal('첫 줄\r\n둘째 줄');
     });
 
     it('when header names differ in case or have unknown or read-only columns, then known ones are matched and the unknown reported', () => {
@@ -53,7 +53,7 @@ describe('reading a CSV file', () => {
       if ('error' in table) throw new Error(table.error.message);
       expect(table.columns).to.deep.equal(['nameKo', 'brn']);
       expect(table.ignoredColumns).to.deep.equal(['Remarks']);
-      expect(table.rows[0].cells).to.deep.equal({ nameKo: 'A', brn: '' });
+      expect(table.rows[0]?.cells).to.deep.equal({ nameKo: 'A', brn: '' });
     });
 
     it('when a row has more filled cells than the header, then that row is flagged', () => {

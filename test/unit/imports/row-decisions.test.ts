@@ -36,9 +36,9 @@ describe('deciding what each import row does', () => {
         rows({ nameKo: '동백체인', brn: BRN_B, sectorPrimary: 'digital-assets', status: 'resident' }),
         { firms: [], ...noRefs },
       );
-      expect(d.action).to.equal('create');
-      expect(d.key).to.equal(BRN_B);
-      expect(d.input).to.have.nested.property('create.status', 'resident');
+      expect(d?.action).to.equal('create');
+      expect(d?.key).to.equal(BRN_B);
+      expect(d?.input).to.have.nested.property('create.status', 'resident');
     });
 
     it('when the registration number matches, then only the changed fields are listed, and columns left out keep their values', () => {
@@ -47,9 +47,9 @@ describe('deciding what each import row does', () => {
         firms: [firm],
         ...noRefs,
       });
-      expect(d.action).to.equal('update');
-      expect(d.targetId).to.equal(String(firm._id));
-      expect(d.changes).to.deep.equal([{ field: 'pitch', before: '정산 자동화', after: '새 소개' }]);
+      expect(d?.action).to.equal('update');
+      expect(d?.targetId).to.equal(String(firm._id));
+      expect(d?.changes).to.deep.equal([{ field: 'pitch', before: '정산 자동화', after: '새 소개' }]);
     });
 
     it('when the row says what is stored already (an export read back), then it is unchanged', () => {
@@ -61,8 +61,8 @@ describe('deciding what each import row does', () => {
         fundraisingTargetKrw: '3000000000',
       });
       const [d] = decideFirmRows(rows({ ...firmCellsOf(firm), status: 'resident' }), { firms: [firm], ...noRefs });
-      expect(d.messages).to.deep.equal([]);
-      expect(d.action).to.equal('unchanged');
+      expect(d?.messages).to.deep.equal([]);
+      expect(d?.action).to.equal('unchanged');
     });
 
     it('when a row has no registration number, then it matches by Korean or English name, and an empty number keeps the stored one', () => {
@@ -71,13 +71,13 @@ describe('deciding what each import row does', () => {
         rows({ nameKo: '부산페이', brn: '' }, { nameEn: 'BUSAN PAY', headcount: '9' }),
         { firms: [firm], ...noRefs },
       );
-      expect(byKo.action).to.equal('unchanged');
-      expect(byEn.action).to.equal('error');
-      expect(byEn.messages[0]).to.include({ message: 'imports.errors.duplicateInFile' });
+      expect(byKo?.action).to.equal('unchanged');
+      expect(byEn?.action).to.equal('error');
+      expect(byEn?.messages[0]).to.include({ message: 'imports.errors.duplicateInFile' });
       const [alone] = decideFirmRows(rows({ nameEn: 'busan pay', headcount: '9' }), { firms: [firm], ...noRefs });
-      expect(alone.action).to.equal('update');
-      expect(alone.targetId).to.equal(String(firm._id));
-      expect(alone.changes).to.deep.equal([
+      expect(alone?.action).to.equal('update');
+      expect(alone?.targetId).to.equal(String(firm._id));
+      expect(alone?.changes).to.deep.equal([
         { field: 'nameEn', before: 'Busan Pay', after: 'busan pay' },
         { field: 'headcount', before: '', after: '9' },
       ]);
@@ -94,8 +94,8 @@ describe('deciding what each import row does', () => {
         }),
         { firms: [], ...noRefs },
       );
-      expect(d.action).to.equal('error');
-      expect(d.messages).to.deep.include.members([
+      expect(d?.action).to.equal('error');
+      expect(d?.messages).to.deep.include.members([
         { field: 'brn', message: 'firms.errors.brn' },
         {
           field: 'sectorPrimary',
@@ -116,7 +116,7 @@ describe('deciding what each import row does', () => {
         { firms: [], ...noRefs },
       );
       expect(ds.map((d) => d.action)).to.deep.equal(['create', 'error']);
-      expect(ds[1].messages[0]).to.deep.equal({
+      expect(ds[1]?.messages[0]).to.deep.equal({
         field: 'brn',
         message: 'imports.errors.duplicateInFile',
         params: { line: 2 },
@@ -137,8 +137,8 @@ describe('deciding what each import row does', () => {
         ),
         { firms: [], investors: [investor], personIds: new Set() },
       );
-      expect(ds[0].input).to.have.nested.property('create.tipsOperator', String(investor._id));
-      expect(ds[1].messages).to.deep.equal([
+      expect(ds[0]?.input).to.have.nested.property('create.tipsOperator', String(investor._id));
+      expect(ds[1]?.messages).to.deep.equal([
         { field: 'tipsOperator', message: 'imports.errors.unknownInvestor', params: { name: 'Nobody Capital' } },
       ]);
     });
@@ -168,7 +168,7 @@ describe('deciding what each import row does', () => {
       const [update] = decideInvestorRows(rows({ nameEn: 'BNK Venture Capital', type: 'cvc' }), {
         investors: [stored],
       });
-      expect(update.changes).to.deep.equal([{ field: 'type', before: 'vc', after: 'cvc' }]);
+      expect(update?.changes).to.deep.equal([{ field: 'type', before: 'vc', after: 'cvc' }]);
     });
 
     it('when the type is missing or unknown, then the row is an error (an unknown one names the value found)', () => {
@@ -222,15 +222,15 @@ describe('deciding what each import row does', () => {
         rows({ ...base, participants: 'BNK Venture Capital:1500000000:lead; 동백파트너스:10억' }),
         ctx,
       );
-      expect(d.action).to.equal('update');
-      expect(d.changes).to.deep.equal([
+      expect(d?.action).to.equal('update');
+      expect(d?.changes).to.deep.equal([
         {
           field: 'participants',
           before: 'BNK Venture Capital:1500000000:lead',
           after: 'BNK Venture Capital:1500000000:lead; 동백파트너스:1000000000',
         },
       ]);
-      expect(d.input).to.deep.nested.include({ firmId: String(firm._id), roundId: String(round._id) });
+      expect(d?.input).to.deep.nested.include({ firmId: String(firm._id), roundId: String(round._id) });
     });
 
     it('when the same round is read back, then it is unchanged; another date creates a round', () => {
@@ -249,10 +249,10 @@ describe('deciding what each import row does', () => {
         rows({ ...base, firmBrn: BRN_B }, { ...base, closedOn: '2025-02-01', participants: 'Ghost Capital:100' }),
         ctx,
       );
-      expect(ds[0].messages).to.deep.equal([
+      expect(ds[0]?.messages).to.deep.equal([
         { field: 'firmBrn', message: 'imports.errors.unknownFirm', params: { name: BRN_B } },
       ]);
-      expect(ds[1].messages).to.deep.equal([
+      expect(ds[1]?.messages).to.deep.equal([
         { field: 'participants', message: 'imports.errors.unknownInvestor', params: { name: 'Ghost Capital' } },
       ]);
     });
@@ -262,7 +262,7 @@ describe('deciding what each import row does', () => {
         rows({ ...base, closedOn: '2025-03-01', amountKrw: '100', participants: 'BNK Venture Capital:200' }),
         ctx,
       );
-      expect(d.messages).to.deep.equal([{ field: 'participants', message: 'rounds.errors.participantsExceedAmount' }]);
+      expect(d?.messages).to.deep.equal([{ field: 'participants', message: 'rounds.errors.participantsExceedAmount' }]);
     });
   });
 });

@@ -28,7 +28,7 @@ describe('labels of allowed values', () => {
     const options = optionsOf('initialFirmStatuses', keyT, '—');
     expect(options[0]).to.deep.equal({ value: '', label: '—' });
     expect(options.slice(1).map((o) => o.value)).to.deep.equal([...INITIAL_FIRM_STATUSES]);
-    expect(options[1].label).to.equal('<enums.firmStatuses.applicant>');
+    expect(options[1]?.label).to.equal('<enums.firmStatuses.applicant>');
   });
 
   it('gives firm and round stages the same label key, so a stage reads the same everywhere', () => {
@@ -78,7 +78,7 @@ describe('templates', () => {
     for (const file of templates(viewsDir)) {
       const text = readFileSync(file, 'utf8');
       for (const [list] of text.matchAll(/\[\s*(['"])[^'"]*\1(?:\s*,\s*(['"])[^'"]*\2)+\s*\]/g)) {
-        const items = [...list.matchAll(/['"]([^'"]*)['"]/g)].map((m) => m[1]);
+        const items = [...list.matchAll(/['"]([^'"]*)['"]/g)].map((m) => m[1]!);
         const vocabulary = ENUM_NAMES.find(
           (name) => items.filter((v) => (valuesOf(name) as readonly string[]).includes(v)).length >= 2,
         );

@@ -47,7 +47,7 @@ describe('cohort counting rule (resident on day D)', () => {
   it('a past day keeps its count when the firm later leaves (the history only grows)', () => {
     const firms = [{ statusHistory: admittedThenResident }, { statusHistory: h(['resident', '2023-05-01']) }];
     const before = countResidentOn(firms, '2025-01-01');
-    firms[0].statusHistory = [...admittedThenResident, ...h(['exited', '2026-03-01'])];
+    firms[0]!.statusHistory = [...admittedThenResident, ...h(['exited', '2026-03-01'])];
     expect(countResidentOn(firms, '2025-01-01')).to.equal(before);
     expect(countResidentOn(firms, '2026-03-02')).to.equal(1);
   });

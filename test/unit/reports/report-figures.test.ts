@@ -45,8 +45,8 @@ describe("report figures from firms (the monthly summaries' unit)", () => {
       day.map((start) => {
         const days = [start, ...moves.map(([, d]) => d)].sort();
         const entries: StatusEntry[] = [
-          { status: 'applicant', on: days[0] },
-          ...moves.map(([status], i) => ({ status, on: days[i + 1] })),
+          { status: 'applicant', on: days[0]! },
+          ...moves.map(([status], i) => ({ status, on: days[i + 1]! })),
         ];
         return entries;
       }),
@@ -186,12 +186,12 @@ describe('the deal-flow funnel on a day', () => {
     ];
     const rows = Object.fromEntries(funnelOn(matches, '2025-04-30').map((r) => [r.stage, r]));
     expect(rows.suggested).to.include({ reached: 3, current: 1 });
-    expect(rows['intro-requested'].reached).to.equal(2);
+    expect(rows['intro-requested']?.reached).to.equal(2);
     expect(rows.introduced).to.include({ reached: 2, pctOfIntroduced: 100 });
     expect(rows.invested).to.include({ reached: 1, current: 1, pctOfIntroduced: 50 });
     expect(rows.passed).to.include({ reached: 1, current: 1, pctOfIntroduced: null });
-    expect(rows.introduced.medianDays).to.equal(10);
-    expect(rows.suggested.medianDays).to.equal(5.5);
+    expect(rows.introduced?.medianDays).to.equal(10);
+    expect(rows.suggested?.medianDays).to.equal(5.5);
     // The same day read later, after more moves, is the same; a day before the investment is different.
     expect(funnelOn([...matches, match(['suggested', '2025-06-01'])], '2025-04-30')).to.deep.equal(
       funnelOn(matches, '2025-04-30'),
@@ -245,8 +245,8 @@ describe('report tables and charts', () => {
       '2025-06-15',
     ]);
     expect(rows.map((r) => r.residents)).to.deep.equal([1, 2, 2, 2, 2, 2, 1]);
-    expect(rows[0].targetLine).to.equal(1);
-    expect(rows[3].targetLine).to.equal(4);
+    expect(rows[0]?.targetLine).to.equal(1);
+    expect(rows[3]?.targetLine).to.equal(4);
   });
 
   it('splits capital by round stage per quarter, the quarter of the day counted up to the day', () => {
@@ -260,7 +260,7 @@ describe('report tables and charts', () => {
   });
 
   it('gives a projection as a day, met or not on pace, shown as words on the page and in CSV', () => {
-    const row = buildTable('targets', sources).rows[0];
+    const row = buildTable('targets', sources).rows[0]!;
     // One resident on the day and one a year before (firm a since 2024-06-01): no growth over 12 months.
     expect(row.projected).to.equal('not-on-pace');
     const col = { key: 'projected', kind: 'projection' as const };
