@@ -68,8 +68,7 @@ async function main(): Promise<void> {
   const limiter = new LoginLimiter();
   await limiter.init();
   const i18n = await createI18n();
-  const extraRoutes =
-    config.env === 'test' ? mountTestRoutes : config.bench.baseline ? mountBenchBaseline : undefined;
+  const extraRoutes = config.env === 'test' ? mountTestRoutes : config.bench.baseline ? mountBenchBaseline : undefined;
   const { app } = createApp({ config, logger, i18n, limiter, extraRoutes });
   const stopSweeper = startSessionSweeper();
   // Another instance's apply that stopped renewing its lease (a crash) is undone while this one runs.

@@ -91,7 +91,7 @@ export async function historyOfFirm(firmId: string, limit = AUDIT_SUBSET_SIZE): 
 async function subjectSource(subject: string): Promise<UnitSource<ViewEntry>> {
   const counts = (await readTimeline(subject))?.count ?? {};
   const months = Object.keys(counts)
-    .filter((m) => counts[m] > 0)
+    .filter((m) => (counts[m] ?? 0) > 0)
     .sort();
   return {
     unitOf: (at) => seoulDayOf(at).slice(0, 7),
@@ -127,7 +127,7 @@ async function daySource(): Promise<UnitSource<ViewEntry>> {
         if (from && (dir === -1 ? y > from.slice(0, 4) : y < from.slice(0, 4))) continue;
         const c = await countsOf(y);
         const days = Object.keys(c)
-          .filter((d) => c[d] > 0)
+          .filter((d) => (c[d] ?? 0) > 0)
           .sort();
         if (dir === -1) days.reverse();
         for (const d of days) if (!from || (dir === -1 ? d <= from : d >= from)) yield d;

@@ -121,7 +121,7 @@ async function trimTimeline(subject: string, entries: ViewEntry[]) {
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
   const worker = async () => {
-    while (i < items.length) await work(items[i++]);
+    while (i < items.length) await work(items[i++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
@@ -170,7 +170,7 @@ async function writeBuckets(into: Map<string, Planned>) {
       const failed = (err as { writeErrors?: { index: number; code: number }[] }).writeErrors;
       if (!failed?.length || failed.some((w) => w.code !== 11000)) throw err;
       const retry = failed.map((w) => {
-        const [_id, p] = planned[i + w.index];
+        const [_id, p] = planned[i + w.index]!;
         return update(_id, p.entries);
       });
       await buckets().bulkWrite(retry, { ordered: false });

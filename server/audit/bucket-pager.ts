@@ -96,10 +96,11 @@ export async function bucketPage<T extends ViewEntry>(opts: {
   let next: string | undefined;
   let prev: string | undefined;
   if (dir === -1) {
-    next = full ? encodeCursor(last.at, last._id) : boundaryAt ? encodeCursor(boundaryAt, ZERO_ID) : undefined;
+    next = full && last ? encodeCursor(last.at, last._id) : boundaryAt ? encodeCursor(boundaryAt, ZERO_ID) : undefined;
     prev = after ? (first ? encodeCursor(first.at, first._id) : cursorToken) : undefined;
   } else {
-    prev = full ? encodeCursor(first.at, first._id) : boundaryAt ? encodeCursor(boundaryAt, ZERO_ID) : undefined;
+    prev =
+      full && first ? encodeCursor(first.at, first._id) : boundaryAt ? encodeCursor(boundaryAt, ZERO_ID) : undefined;
     next = last ? encodeCursor(last.at, last._id) : cursorToken;
   }
   return { rows, next, prev, searchedTo: boundaryAt };

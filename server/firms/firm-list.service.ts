@@ -24,7 +24,8 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // The list filter: equality on indexed fields, and search words as anchored prefixes on searchTokens (an index serves each).
 export function firmListFilter(q: Omit<FirmListQuery, 'sort' | 'dir' | 'after' | 'before'>): Record<string, unknown> {
-  const and: Record<string, unknown>[] = [{ archived: q.archived === '1' }];
+  const archived = { archived: q.archived === '1' };
+  const and: Record<string, unknown>[] = [archived];
   if (q.status === 'pipeline') and.push({ status: { $in: [...PIPELINE_STATUSES] } });
   else if (q.status) and.push({ status: q.status });
   if (q.sector) and.push({ $or: [{ sectorPrimary: q.sector }, { sectorsSecondary: q.sector }] });

@@ -355,7 +355,7 @@ const REQUIRED: Record<ImportKind, readonly (readonly string[])[]> = {
 
 // The required groups a mapping leaves without a column (each group named by its first column).
 export function missingRequired(kind: ImportKind, columns: readonly (string | undefined)[]): string[] {
-  return REQUIRED[kind].filter((group) => !group.some((c) => columns.includes(c))).map((group) => group[0]);
+  return REQUIRED[kind].filter((group) => !group.some((c) => columns.includes(c))).map((group) => group[0]!);
 }
 
 type HeaderFit = { kind: ImportKind; known: number; unknown: number; missing: number };

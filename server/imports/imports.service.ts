@@ -80,8 +80,8 @@ async function checkedRows(kind: ImportKind, source: CsvSource, mapping: readonl
     mapping.map((c) => c || undefined),
   );
   if ('error' in table) return table;
-  const missing = missingRequired(kind, table.columns);
-  if (missing.length) return { error: { message: 'imports.fileErrors.missingColumn', params: { column: missing[0] } } };
+  const [missing] = missingRequired(kind, table.columns);
+  if (missing) return { error: { message: 'imports.fileErrors.missingColumn', params: { column: missing } } };
   const decisions = await decide(kind, table);
   const rows = storedRows(table.rows, decisions);
   return {
@@ -276,8 +276,8 @@ async function applyClaimed(
   // Rows with errors are skipped only when asked, and only those the preview showed as errors (they stay skipped even
   // if they would pass now); any other row whose decision changed since means the person has not seen what would be
   // written.
-  const skipped = (i: number) => skipErrors && batch.rows[i].action === 'error';
-  if (decisions.some((d, i) => !skipped(i) && (d.action === 'error' || !sameDecision(batch.rows[i], d)))) {
+  const skipped = (i: number) => skipErrors && batch.rows[i]?.action === 'error';
+  if (decisions.some((d, i) => !skipped(i) && (d.action === 'error' || !sameDecision(batch.rows[i]!, d)))) {
     await lease.close({
       $set: { status: 'previewed', rows: storedRows(rows, decisions), counts: countsOf(decisions) },
     });
@@ -328,7 +328,7 @@ async function applyClaimed(
           action: 'error',
           input: undefined,
           changes: [],
-          messages: (batch.rows[i].messages ?? []) as RowMessage[],
+          messages: (batch.rows[i]?.messages ?? []) as RowMessage[],
         }
       : d,
   );

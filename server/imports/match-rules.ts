@@ -44,7 +44,7 @@ export function investorNamed<I extends InvestorRef>(investors: readonly I[], na
 export function personRefOf(cell: string): { email?: string; name?: string } {
   const v = cell.trim();
   const m = /^(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>$/.exec(v);
-  if (m) return { email: m[2].toLowerCase(), name: m[1].trim() || undefined };
+  if (m) return { email: m[2]!.toLowerCase(), name: m[1]!.trim() || undefined };
   if (/^[^\s@<>]+@[^\s@<>]+$/.test(v)) return { email: v.toLowerCase() };
   return { name: v || undefined };
 }
