@@ -28,7 +28,7 @@ async function median(label: string, run: () => Promise<unknown>, times = 5) {
     ms.push(performance.now() - s);
   }
   ms.sort((a, b) => a - b);
-  console.log(`${label.padEnd(58)} ${ms[Math.floor(times / 2)].toFixed(1).padStart(8)} ms`);
+  console.log(`${label.padEnd(58)} ${ms[Math.floor(times / 2)]!.toFixed(1).padStart(8)} ms`);
 }
 
 const db = await startDatabase({
@@ -39,7 +39,7 @@ const db = await startDatabase({
 });
 try {
   await mongoose.connect(db.uri);
-  console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0].toFixed(1)}; ${N} entries`);
+  console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}; ${N} entries`);
   const firms = Array.from({ length: 60 }, () => new Types.ObjectId());
   const rounds = firms.flatMap((f) => Array.from({ length: 5 }, () => ({ id: new Types.ObjectId(), firm: f })));
   const investors = Array.from({ length: 180 }, () => new Types.ObjectId());
@@ -56,20 +56,20 @@ try {
         at,
         actor,
         entity: 'firm' as const,
-        entityId: firms[rand(60)],
+        entityId: firms[rand(60)]!,
         action: 'update' as const,
         changes,
         entityLabel: 'Firm',
       };
     if (kind < 7) {
-      const r = rounds[rand(rounds.length)];
+      const r = rounds[rand(rounds.length)]!;
       return { at, actor, entity: 'round' as const, entityId: r.id, firm: r.firm, action: 'update' as const, changes };
     }
     return {
       at,
       actor,
       entity: 'investor' as const,
-      entityId: investors[rand(180)],
+      entityId: investors[rand(180)]!,
       action: 'update' as const,
       changes,
     };
@@ -113,7 +113,7 @@ try {
   await median('firm "all history" first page', () => recordHistory(firm, {}, { ownOnly: false }));
   console.log('-- writes');
   await median('recordAudit (flat + day + timeline + month)', () =>
-    recordAudit({ actor: null, entity: 'round', entityId: rounds[3].id, firm: rounds[3].firm, action: 'update' }),
+    recordAudit({ actor: null, entity: 'round', entityId: rounds[3]!.id, firm: rounds[3]!.firm, action: 'update' }),
   );
   s = performance.now();
   await rebuildAuditViews();

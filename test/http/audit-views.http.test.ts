@@ -15,14 +15,14 @@ import {
   recordAudit,
 } from '../../server/audit/index.js';
 
-const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]);
+const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]!);
 const pageHref = (html: string, rel: 'next' | 'prev') => {
   const tag = new RegExp(`<a [^>]*rel="${rel}"[^>]*>`).exec(html)?.[0];
-  return tag ? /href="([^"]+)"/.exec(tag)![1].replace(/&amp;/g, '&') : undefined;
+  return tag ? /href="([^"]+)"/.exec(tag)![1]!.replace(/&amp;/g, '&') : undefined;
 };
 // The entries of a history list (views/partials/history.ejs): their times, which are unique in these tests.
 const historyTimes = (html: string) =>
-  [...html.matchAll(/<li>\s*<div class="muted"><time datetime="([^"]+)"/g)].map((m) => m[1]);
+  [...html.matchAll(/<li>\s*<div class="muted"><time datetime="([^"]+)"/g)].map((m) => m[1]!);
 
 const FLAT = AuditEntryModel.collection.collectionName;
 const VIEWS = [AuditBucketModel, AuditDayIndexModel, AuditTimelineModel].map((m) => m.collection.collectionName);
@@ -135,8 +135,8 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     expect(seen).to.have.length(71);
     expect(new Set(seen).size).to.equal(71);
     expect([...seen].sort().reverse()).to.deep.equal(seen);
-    const back = await staff.get(pageHref(pages[pages.length - 1], 'prev')!).set('Accept-Language', 'en');
-    expect(historyTimes(back.text)).to.deep.equal(historyTimes(pages[pages.length - 2]));
+    const back = await staff.get(pageHref(pages[pages.length - 1]!, 'prev')!).set('Accept-Language', 'en');
+    expect(historyTimes(back.text)).to.deep.equal(historyTimes(pages[pages.length - 2] ?? ''));
     expect((await staff.get(`/firms/${new Types.ObjectId()}/history`)).status).to.equal(404);
   });
 
@@ -205,13 +205,13 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
       return seed % n;
     };
     // Enough for a trimmed timeline (firm 0 gets more than 75) and a day past one bucket.
-    const firmOf = () => firms[rand(8) === 0 ? 1 : 0];
+    const firmOf = () => firms[rand(8) === 0 ? 1 : 0]!;
     for (let i = 0; i < 110; i++) {
       const own = rand(3) === 0;
       await recordAudit({
         actor: { id: String(others[0]), email: `u${rand(3)}@test.example` },
         entity: own ? 'firm' : 'round',
-        entityId: own ? firmOf() : others[rand(5)],
+        entityId: own ? firmOf() : others[rand(5)]!,
         firm: own ? undefined : firmOf(),
         action: 'update',
         version: i,
@@ -222,8 +222,8 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
         at: new Date(Date.UTC(2024, rand(12), 1 + rand(27), rand(24))),
         actor: null,
         entity: 'note' as const,
-        entityId: others[rand(5)],
-        firm: firms[0],
+        entityId: others[rand(5)]!,
+        firm: firms[0]!,
         action: 'create' as const,
         version: 1000 + i,
       })),
@@ -245,9 +245,7 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
 
   it('when a database has audit entries from before the views, then start-up builds them once and the firm page shows the history', async () => {
     const firm = await makeFirm({ nameEn: 'Old Times' });
-    await mongoose.connection.db!.collection(VIEWS[0]).deleteMany({});
-    await mongoose.connection.db!.collection(VIEWS[1]).deleteMany({});
-    await mongoose.connection.db!.collection(VIEWS[2]).deleteMany({});
+    for (const name of VIEWS) await mongoose.connection.db!.collection(name).deleteMany({});
     expect(await historyOfFirm(String(firm._id))).to.deep.equal([]);
     expect(await ensureAuditViews()).to.equal(1);
     expect((await historyOfFirm(String(firm._id))).map((e) => e.action)).to.deep.equal(['create']);

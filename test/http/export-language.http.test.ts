@@ -30,7 +30,7 @@ const recordsOf = (bytes: Buffer) =>
   parse<Record<string, string>>(bytes.toString('utf8'), { bom: true, columns: true });
 const headersOf = (bytes: Buffer): string[] => {
   const lines: string[][] = parse(bytes.toString('utf8'), { bom: true, to_line: 1 });
-  return lines[0];
+  return lines[0] ?? [];
 };
 
 async function upload(agent: Agent, kind: string, bytes: Buffer) {
@@ -150,7 +150,8 @@ describe('CSV export in the page language', () => {
       );
       expect(headersOf(res.body)).to.deep.equal(FIRM_EXPORT_COLUMNS.map((c) => columnLabel('firms', c, 'ko')));
       const [lend, chain] = recordsOf(res.body);
-      const cell = (row: Record<string, string>, column: string) => row[columnLabel('firms', column, 'ko')];
+      const cell = (row: Record<string, string> | undefined, column: string) =>
+        row?.[columnLabel('firms', column, 'ko')];
       expect(cell(lend, 'nameKo')).to.equal('광안렌딩');
       expect(cell(chain, 'sectorPrimary')).to.equal('디지털자산');
       expect(cell(chain, 'stage')).to.equal('시드');
@@ -230,7 +231,8 @@ describe('CSV export in the page language', () => {
       ]);
       expect(headersOf(res.body).slice(-3)).to.deep.equal(['참여 투자사 3', '참여 금액 3 (원)', '리드 3']);
       const [seedRound, safeRound] = recordsOf(res.body);
-      const cell = (row: Record<string, string>, column: string) => row[columnLabel('rounds', column, 'ko')];
+      const cell = (row: Record<string, string> | undefined, column: string) =>
+        row?.[columnLabel('rounds', column, 'ko')];
       expect(cell(seedRound, 'firmName')).to.equal('해운대체인');
       expect(cell(seedRound, 'stage')).to.equal('시드');
       expect(cell(seedRound, 'status')).to.equal('완료');
@@ -332,13 +334,13 @@ describe('CSV export in the page language', () => {
         expect(res.status).to.equal(200);
         const filter = path.split('?')[1];
         const links = [...res.text.matchAll(/<a class="button" href="([^"]*export\.csv[^"]*)"[^>]*>([^<]*)</g)].map(
-          (m) => [m[1].replaceAll('&amp;', '&'), m[2]],
+          (m) => [m[1]!.replaceAll('&amp;', '&'), m[2]],
         );
         expect(links).to.have.length(2);
-        expect(links[0][0]).to.include(filter).and.not.include('format=');
-        expect(links[0][1]).to.equal('CSV 내보내기');
-        expect(links[1][0]).to.include(filter).and.include('format=codes');
-        expect(links[1][1]).to.equal('가져오기용 CSV (코드)');
+        expect(links[0]?.[0]).to.include(filter).and.not.include('format=');
+        expect(links[0]?.[1]).to.equal('CSV 내보내기');
+        expect(links[1]?.[0]).to.include(filter).and.include('format=codes');
+        expect(links[1]?.[1]).to.equal('가져오기용 CSV (코드)');
       });
   });
 

@@ -268,7 +268,10 @@ describe('CSV export', () => {
       expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const records = recordsOf(res.body);
       // As many participant groups as the round with the most participants (two).
-      expect(Object.keys(records[0])).to.deep.equal([...ROUND_EXPORT_COLUMNS, ...participantHeaderList(2, 'codes')]);
+      expect(Object.keys(records[0] ?? {})).to.deep.equal([
+        ...ROUND_EXPORT_COLUMNS,
+        ...participantHeaderList(2, 'codes'),
+      ]);
       expect(records.map((r) => [r.firmBrn, r.firmName, r.stage])).to.deep.equal([
         [BRN(1), '해운대페이', 'seed'],
         [BRN(1), '해운대페이', 'bridge'],

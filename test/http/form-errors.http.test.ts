@@ -6,9 +6,9 @@ import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 function summaryOf(html: string) {
   const box = /<div class="error-summary"([^>]*)>([\s\S]*?)<\/div>/.exec(html);
   if (!box) return undefined;
-  const links = [...box[2].matchAll(/<a href="#([^"]+)">([\s\S]*?)<\/a>/g)].map((m) => ({
-    target: m[1],
-    text: m[2].replace(/<[^>]+>/g, '').trim(),
+  const links = [...box[2]!.matchAll(/<a href="#([^"]+)">([\s\S]*?)<\/a>/g)].map((m) => ({
+    target: m[1]!,
+    text: m[2]!.replace(/<[^>]+>/g, '').trim(),
   }));
   return { attrs: box[1], links, at: box.index };
 }

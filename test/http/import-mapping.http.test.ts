@@ -40,7 +40,7 @@ const actionsOf = (html: string) =>
 // The mapping form's choice per column of the file, in order.
 const selectedOf = (html: string) =>
   [...html.matchAll(/<select id="m-c-\d+" name="columns">([\s\S]*?)<\/select>/g)].map(
-    (m) => /<option value="([^"]*)" selected>/.exec(m[1])?.[1],
+    (m) => /<option value="([^"]*)" selected>/.exec(m[1]!)?.[1],
   );
 
 async function applyAll(agent: Agent, id: string, skipErrors = false) {

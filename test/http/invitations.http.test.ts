@@ -13,7 +13,7 @@ const NEW_PASSWORD = 'my own long password';
 function shownLink(html: string): string {
   const m = /id="issued-link" type="url" value="[^"]*?(\/account\/(?:invite|reset)\/[A-Za-z0-9_-]{43})"/.exec(html);
   if (!m) throw new Error('no link shown on the page');
-  return m[1];
+  return m[1]!;
 }
 
 async function invite(admin: Agent, email: string, lang?: 'en') {
@@ -234,11 +234,11 @@ describe('invitations by email (SMTP configured)', () => {
     expect(res.text).to.contain('It has also been emailed to mailed@example.org.');
     expect(mail.sent).to.have.length(1);
     const [message] = mail.sent;
-    expect(message.to).to.equal('mailed@example.org');
-    expect(message.from).to.contain('crm@test.invalid');
-    expect(message.subject).to.equal('Your invitation to TIPS Town CRM');
-    expect(message.text).to.contain('Hello 김초대,');
-    const url = linkIn(message.text);
+    expect(message?.to).to.equal('mailed@example.org');
+    expect(message?.from).to.contain('crm@test.invalid');
+    expect(message?.subject).to.equal('Your invitation to TIPS Town CRM');
+    expect(message?.text).to.contain('Hello 김초대,');
+    const url = linkIn(message?.text ?? '');
     expect(url.startsWith('http://crm.test/account/invite/')).to.equal(true);
     // The page shows the same link as the email.
     expect(res.text).to.contain(url);
@@ -249,7 +249,7 @@ describe('invitations by email (SMTP configured)', () => {
     const admin = await loginAs(t.app, 'admin');
     await invite(admin, 'korean@example.org');
     expect(mail.sent).to.have.length(1);
-    expect(mail.sent[0].subject).to.equal('TIPS Town CRM 초대');
-    expect(mail.sent[0].text).to.contain('김초대님, 안녕하세요.');
+    expect(mail.sent[0]?.subject).to.equal('TIPS Town CRM 초대');
+    expect(mail.sent[0]?.text).to.contain('김초대님, 안녕하세요.');
   });
 });

@@ -73,7 +73,7 @@ describe('list URLs with parameters the app does not know or values it cannot us
     ]) {
       const res = await staff.get(url);
       expect(res.status, url).to.equal(303);
-      const first = await staff.get(res.headers.location);
+      const first = await staff.get(res.headers.location!);
       expect(first.status, url).to.equal(200);
       expect(first.text, url).to.contain('이 페이지 링크는 더 이상 맞지 않아 첫 페이지를 보여 드립니다.');
     }
@@ -104,7 +104,7 @@ describe('list URLs with parameters the app does not know or values it cannot us
       const staff = await loginAs(t.app, 'staff');
       const res = await staff.get('/firms?q=hidden');
       expect(res.text).to.contain('보관된 기업 2곳이 검색어와 일치합니다');
-      const link = /<a href="([^"]+)">보기<\/a>/.exec(res.text)![1].replaceAll('&amp;', '&');
+      const link = /<a href="([^"]+)">보기<\/a>/.exec(res.text)![1]!.replaceAll('&amp;', '&');
       expect(link).to.contain('archived=1').and.contain('q=hidden');
       expect(namesOn((await staff.get(link).set('Accept-Language', 'en')).text)).to.have.members([
         'Hidden Ledger One',

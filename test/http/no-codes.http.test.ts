@@ -124,7 +124,7 @@ function problemsOf(text: string, lang: Lang, words: Vocabulary, withoutTyped = 
 
 const context = (text: string, problem: string) => {
   const needle = /"([^"]+)"|id (\w+)/.exec(problem);
-  const at = needle ? text.indexOf(needle[1] ?? needle[2]) : -1;
+  const at = needle ? text.indexOf((needle[1] ?? needle[2])!) : -1;
   return at < 0 ? '' : `…${text.slice(Math.max(0, at - 60), at + 60)}…`;
 };
 
@@ -137,7 +137,7 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
   const investors = [];
   for (const [i, type] of INVESTOR_TYPES.entries())
     investors.push(await makeInvestorOrg({ nameKo: `가람투자${i}`, nameEn: `Garam Invest ${i}`, type }));
-  const investor = investors[0];
+  const investor = investors[0]!;
   await InvestorOrgModel.updateOne(
     { _id: investor._id },
     {
@@ -172,7 +172,7 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
           'tips.track': TIPS_TRACKS[i % TIPS_TRACKS.length],
           'tips.status': TIPS_STATUSES[i % TIPS_STATUSES.length],
           'tips.successCriteria': [TIPS_SUCCESS_CRITERIA[i % TIPS_SUCCESS_CRITERIA.length]],
-          'tips.operator': investors[8]._id,
+          'tips.operator': investors[8]!._id,
           'tips.grantKrw': 500_000_000,
           fundraising: {
             raising: true,
@@ -189,13 +189,13 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
     );
     firms.push(firm);
   }
-  const firm = firms[0];
+  const firm = firms[0]!;
   const actor = { id: users.staff.userId, email: users.staff.email };
 
   const people = [];
   for (const [i, role] of PERSON_ROLES.entries())
     people.push(await PersonModel.create({ name: `홍길동${i}`, firms: [{ firm: firm._id, role }] }));
-  await FirmModel.updateOne({ _id: firm._id }, { $set: { contactPerson: people[0]._id } });
+  await FirmModel.updateOne({ _id: firm._id }, { $set: { contactPerson: people[0]!._id } });
   const contacts = [];
   for (const [i, investorRole] of INVESTOR_CONTACT_ROLES.entries())
     contacts.push(await PersonModel.create({ name: `김담당${i}`, investorOrg: investor._id, investorRole }));
@@ -224,7 +224,7 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
     const reason = stage === 'passed' ? PASS_REASONS[0] : undefined;
     matches.push(
       await MatchModel.create({
-        firm: firms[i]._id,
+        firm: firms[i]!._id,
         investor: investor._id,
         stage,
         open: stage !== 'passed' && stage !== 'invested',
@@ -233,15 +233,15 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
         owner: new Types.ObjectId(users.staff.userId),
         nextStep: '다음 미팅',
         dueOn: '2026-03-01',
-        round: stage === 'invested' ? rounds[0]._id : undefined,
+        round: stage === 'invested' ? rounds[0]!._id : undefined,
       }),
     );
   }
   // Every pass reason on some closed match (the same pair cannot hold two matches, so other investors).
   for (const [i, reason] of PASS_REASONS.entries())
     await MatchModel.create({
-      firm: firms[i % firms.length]._id,
-      investor: investors[1 + (i % (investors.length - 1))]._id,
+      firm: firms[i % firms.length]!._id,
+      investor: investors[1 + (i % (investors.length - 1))]!._id,
       stage: 'passed',
       open: false,
       stageSince: new Date(),
@@ -267,7 +267,7 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
       kind,
       firm: firm._id,
       investor: investor._id,
-      match: matches[0]._id,
+      match: matches[0]!._id,
       params: { stage: 'meeting', reason: 'valuation', byName: '이운영' },
     });
 
@@ -283,14 +283,14 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
       action: 'update',
       changes: [
         { field: 'stage', before: 'seed', after: 'pre-a' },
-        { field: 'tips.operator', before: null, after: String(investors[8]._id) },
+        { field: 'tips.operator', before: null, after: String(investors[8]!._id) },
         { field: 'fundraising.targetKrw', before: null, after: 2_000_000_000 },
       ],
       version: 3,
     },
     {
       entity: 'person',
-      entityId: contacts[0]._id,
+      entityId: contacts[0]!._id,
       entityLabel: '김담당0',
       action: 'update',
       changes: [{ field: 'investorOrg', before: String(new Types.ObjectId()), after: String(investor._id) }],
@@ -321,7 +321,7 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
     },
     {
       entity: 'match',
-      entityId: matches[3]._id,
+      entityId: matches[3]!._id,
       entityLabel: 'x',
       action: 'update',
       changes: [
@@ -338,11 +338,11 @@ async function makeFixture(users: Record<'staff' | 'admin', { userId: string; em
 // A GET route's path with its parameters filled from the fixture, and who may open it.
 function visit(path: string, fx: Fixture, users: { investorUserId: string }): { url: string; who: Who } | undefined {
   const ids: Record<string, string> = {
-    roundId: String(fx.rounds[3]._id),
-    personId: String(fx.people[0]._id),
-    contactId: String(fx.contacts[0]._id),
+    roundId: String(fx.rounds[3]!._id),
+    personId: String(fx.people[0]!._id),
+    contactId: String(fx.contacts[0]!._id),
     fundId: fx.fundId,
-    targetId: String(fx.targets[0]._id),
+    targetId: String(fx.targets[0]!._id),
     // An invitation or reset link that is not (or no longer) valid: the page that says so.
     token: 'no-such-token',
   };
@@ -350,7 +350,7 @@ function visit(path: string, fx: Fixture, users: { investorUserId: string }): { 
     if (p.startsWith('/portal/firms/')) return String(fx.sharedFirm._id);
     if (p.startsWith('/firms/')) return String(fx.firm._id);
     if (p.startsWith('/investors/')) return String(fx.investor._id);
-    if (p.startsWith('/matches/')) return String(fx.matches[3]._id);
+    if (p.startsWith('/matches/')) return String(fx.matches[3]!._id);
     if (p.startsWith('/admin/users/')) return users.investorUserId;
     return undefined;
   };

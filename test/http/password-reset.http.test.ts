@@ -56,9 +56,9 @@ describe('forgot password (SMTP configured)', () => {
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('해당 이메일의 계정이 있으면');
     expect(mail.sent).to.have.length(1);
-    expect(mail.sent[0].to).to.equal('forgetful@example.org');
-    expect(mail.sent[0].subject).to.equal('TIPS Town CRM 새 비밀번호 정하기');
-    const url = linkIn(mail.sent[0].text);
+    expect(mail.sent[0]?.to).to.equal('forgetful@example.org');
+    expect(mail.sent[0]?.subject).to.equal('TIPS Town CRM 새 비밀번호 정하기');
+    const url = linkIn(mail.sent[0]?.text ?? '');
     expect(url.startsWith('http://crm.test/account/reset/')).to.equal(true);
     const path = new URL(url).pathname;
     expect(await databaseText()).to.not.contain(path.split('/').pop()!);
@@ -97,14 +97,14 @@ describe('forgot password (SMTP configured)', () => {
     expect(mail.sent).to.have.length(2);
     // Only the newest link works.
     const [first, second] = mail.sent.map((m) => new URL(linkIn(m.text)).pathname);
-    expect((await agentOf(t.app).get(first)).status).to.equal(410);
-    expect((await agentOf(t.app).get(second)).status).to.equal(200);
+    expect((await agentOf(t.app).get(first!)).status).to.equal(410);
+    expect((await agentOf(t.app).get(second!)).status).to.equal(200);
   });
 
   it('when the reset link is over an hour old, then it says it has expired and offers to ask for a new one', async () => {
     const user = await makeUser({ email: 'slow@example.org' });
     await askForReset(agentOf(t.app), user.email);
-    const path = new URL(linkIn(mail.sent[0].text)).pathname;
+    const path = new URL(linkIn(mail.sent[0]?.text ?? '')).pathname;
     await AccountLinkModel.updateOne({ user: user._id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     const page = await agentOf(t.app).get(path);
     expect(page.status).to.equal(410);
@@ -148,7 +148,7 @@ describe('password reset without email (SMTP not configured)', () => {
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('비밀번호 재설정 링크');
     expect(res.text).to.contain('이메일이 설정되지 않아');
-    const path = /id="issued-link" type="url" value="[^"]*?(\/account\/reset\/[A-Za-z0-9_-]{43})"/.exec(res.text)![1];
+    const path = /id="issued-link" type="url" value="[^"]*?(\/account\/reset\/[A-Za-z0-9_-]{43})"/.exec(res.text)![1]!;
     expect(mail.sent).to.have.length(0);
     const holder = agentOf(t.app);
     expect((await setPassword(holder, path)).status).to.equal(302);

@@ -6,7 +6,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 // The investor rows of the round form: how many, and the investor chosen in each.
 function participantRows(html: string): string[] {
   return [...html.matchAll(/<select name="participants\[(\d+)\]\[investor\]"[^>]*>([\s\S]*?)<\/select>/g)].map(
-    (m) => /<option value="([^"]*)" selected>/.exec(m[2])?.[1] ?? '',
+    (m) => /<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '',
   );
 }
 

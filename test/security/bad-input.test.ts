@@ -83,7 +83,7 @@ describe('bad input gets a clear 4xx page', () => {
         const res = await staff.get(path).set('Accept', 'text/html');
         expect(res.status, res.text).to.equal(303);
         expect(res.headers.location).to.not.match(/after=|before=/);
-        const first = await staff.get(res.headers.location).set('Accept', 'text/html');
+        const first = await staff.get(res.headers.location!).set('Accept', 'text/html');
         expect(first.status).to.equal(200);
         expect(first.text).to.contain('첫 페이지를 보여 드립니다');
       });

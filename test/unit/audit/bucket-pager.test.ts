@@ -94,7 +94,7 @@ describe('audit views: keys and the bucket pager', () => {
     expect(drop).to.have.length(AUDIT_SUBSET_TRIM_AT + 1 - AUDIT_SUBSET_SIZE);
     expect(drop).to.deep.equal(list.slice(0, drop.length));
     expect(timelineOverflow(list.slice(0, AUDIT_SUBSET_TRIM_AT))).to.deep.equal([]);
-    expect(uniqueNewestFirst([list[0], list[1], list[0]])).to.deep.equal([list[1], list[0]]);
+    expect(uniqueNewestFirst([list[0]!, list[1]!, list[0]!])).to.deep.equal([list[1], list[0]]);
   });
 
   it('when paging the whole log both ways, then every entry shows exactly once, newest first, and the pages match', async () => {

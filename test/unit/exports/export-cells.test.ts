@@ -47,7 +47,7 @@ describe('export cells', () => {
       founded: '2021-03-15',
       tipsTrack: '',
     });
-    expect(row.sectorsSecondary.split('; ')).to.have.length(2);
+    expect(row.sectorsSecondary?.split('; ')).to.have.length(2);
     expect(row.sectorsSecondary).to.not.match(/[a-z]/);
   });
 

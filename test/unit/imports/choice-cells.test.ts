@@ -123,14 +123,14 @@ describe('an import in words', () => {
       { lang: 'ko', t },
     );
     expect(rows.map((r) => r.line)).to.deep.equal([3, 2]);
-    expect(rows[0].messages).to.deep.equal([
+    expect(rows[0]?.messages).to.deep.equal([
       {
         field: '상태',
         text: 'imports.errors.choice{"value":"끝","vocabulary":"roundStatuses","allowed":"예정, 진행 중, 완료, 취소"}',
       },
     ]);
-    expect(rows[1].changes).to.deep.equal([{ field: '단계', before: '시드', after: '프리 시리즈 A' }]);
-    expect(rows[1].key).to.match(/^부산페이 · 시드 · 2024/);
+    expect(rows[1]?.changes).to.deep.equal([{ field: '단계', before: '시드', after: '프리 시리즈 A' }]);
+    expect(rows[1]?.key).to.match(/^부산페이 · 시드 · 2024/);
   });
 });
 

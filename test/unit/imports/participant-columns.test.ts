@@ -77,9 +77,9 @@ describe('participant columns', () => {
 
   it('when a lead cell says TRUE, 리드 or lead, then the participant leads', () => {
     for (const lead of ['TRUE', '리드', 'lead', 'Yes', '1'])
-      expect(participantsFromColumns({ participant1: 'A', participant1Lead: lead })[0].lead, lead).to.equal(true);
+      expect(participantsFromColumns({ participant1: 'A', participant1Lead: lead })[0]?.lead, lead).to.equal(true);
     for (const lead of ['', 'FALSE', 'No'])
-      expect(participantsFromColumns({ participant1: 'A', participant1Lead: lead })[0].lead, lead).to.equal(false);
+      expect(participantsFromColumns({ participant1: 'A', participant1Lead: lead })[0]?.lead, lead).to.equal(false);
   });
 
   it('when participants are written as columns, then each mode uses its words and pads to the file width, and reads back', () => {

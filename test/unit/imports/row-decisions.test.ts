@@ -173,11 +173,11 @@ describe('deciding what each import row does', () => {
 
     it('when the type is missing or unknown, then the row is an error (an unknown one names the value found)', () => {
       const [d] = decideInvestorRows(rows({ nameEn: 'New Fund', type: 'hedge' }), { investors: [] });
-      expect(d.messages).to.deep.equal([
+      expect(d?.messages).to.deep.equal([
         { field: 'type', message: 'imports.errors.choice', params: { value: 'hedge', vocabulary: 'investorTypes' } },
       ]);
       const [missing] = decideInvestorRows(rows({ nameEn: 'New Fund', type: '' }), { investors: [] });
-      expect(missing.messages).to.deep.equal([{ field: 'type', message: 'investors.errors.type' }]);
+      expect(missing?.messages).to.deep.equal([{ field: 'type', message: 'investors.errors.type' }]);
     });
   });
 
