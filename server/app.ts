@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { csrfProtection } from './lib/csrf.js';
-import { AppSessionStore, SESSION_COOKIE } from './sessions/index.js';
+import { AppSessionStore, SESSION_COOKIE, saveSessionBeforeRedirect } from './sessions/index.js';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
@@ -107,6 +107,7 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes, mailTran
   const accounts = { checkCredentials, findActiveUserById, recordLogin };
   const passport = configurePassport(accounts);
   app.use(passport.session());
+  app.use(saveSessionBeforeRedirect);
   app.use(userLocals);
 
   app.use(csrfProtection({ secret: config.sessionSecret, secureCookies: config.secureCookies, uploadPaths }));
