@@ -34,7 +34,8 @@ function option(name: string, fallback: number): number {
   const args = process.argv.slice(2);
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return fallback;
-  const raw = args[i].includes('=') ? args[i].split('=')[1] : args[i + 1];
+  const arg = args[i]!;
+  const raw = arg.includes('=') ? arg.split('=')[1] : args[i + 1];
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number, not ${raw}`);
   return n;
@@ -113,7 +114,7 @@ async function signIn(base: string, email: string) {
   const cookies = new Map<string, string>();
   const take = (res: Response) => {
     for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
+      const pair = c.split(';')[0]!;
       const eq = pair.indexOf('=');
       cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
     }
@@ -260,6 +261,7 @@ async function main(): Promise<number> {
       const m = await measure(base, app, sessions[page.role].cookie(), page, duration, connections);
       if (page.name === 'baseline') baselineApp = m.appMs;
       if (m.errors) failures.push(`${page.name}: ${m.errors} errors or timeouts`);
+      if (!m.requests) failures.push(`${page.name}: no response within the ${duration} s run`);
       if (m.unexpected) failures.push(`${page.name}: ${m.unexpected} responses other than 2xx`);
       const r: PageResult = {
         p50Ms: m.p50Ms,
@@ -305,6 +307,9 @@ async function main(): Promise<number> {
       return 1;
     }
     return 0;
+  } catch (err) {
+    if (app) console.error(`--- app output (tail) ---\n${app.output().slice(-3000)}`);
+    throw err;
   } finally {
     if (app && app.child.exitCode === null && app.child.signalCode === null) {
       const exited = new Promise((r) => app!.child.once('exit', r));

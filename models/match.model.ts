@@ -53,6 +53,8 @@ const matchSchema = new Schema(
 );
 matchSchema.index({ firm: 1, investor: 1 }, { unique: true });
 matchSchema.index({ investor: 1, open: 1 });
+// An organisation's matches, latest move first (the investor portal).
+matchSchema.index({ investor: 1, stageSince: -1 });
 matchSchema.index({ open: 1, stage: 1, dueOn: 1, _id: 1 });
 matchSchema.index({ open: 1, owner: 1, dueOn: 1, _id: 1 });
 matchSchema.index({ open: 1, dueOn: 1, _id: 1 });

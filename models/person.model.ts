@@ -28,8 +28,9 @@ const personSchema = new Schema(
 );
 // One person per email address (sparse: people without email are allowed).
 personSchema.index({ email: 1 }, { unique: true, sparse: true });
-personSchema.index({ 'firms.firm': 1 });
-personSchema.index({ investorOrg: 1 });
+// A firm's people and an organisation's contacts, listed by name (the firm and investor pages).
+personSchema.index({ 'firms.firm': 1, name: 1 });
+personSchema.index({ investorOrg: 1, name: 1 });
 
 export type Person = InferSchemaType<typeof personSchema>;
 export const PersonModel = mongoose.model('Person', personSchema);

@@ -64,7 +64,8 @@ export function seedOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const value = (name: string) => {
     const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
     if (i < 0) return undefined;
-    return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+    const arg = argv[i]!;
+    return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
   };
   const int = (name: string, fallback: number) => {
     const raw = value(name);
@@ -122,12 +123,12 @@ function randomOf(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const some = <T>(xs: readonly T[], lo: number, hi: number): T[] => {
     const n = Math.min(xs.length, int(lo, hi));
     const copy = [...xs];
     const out: T[] = [];
-    while (out.length < n) out.push(copy.splice(Math.floor(next() * copy.length), 1)[0]);
+    while (out.length < n) out.push(copy.splice(Math.floor(next() * copy.length), 1)[0]!);
     return out;
   };
   return { next, int, pick, some };
@@ -281,8 +282,8 @@ export async function generate(opts: {
 
   // Investor organisations: three per firm.
   const orgs = Array.from({ length: opts.firms * 3 }, (_, i) => {
-    const [placeKo, placeEn] = PLACES[i % PLACES.length];
-    const [wordKo, wordEn] = INVESTOR_WORDS[Math.floor(i / PLACES.length) % INVESTOR_WORDS.length];
+    const [placeKo, placeEn] = PLACES[i % PLACES.length]!;
+    const [wordKo, wordEn] = INVESTOR_WORDS[Math.floor(i / PLACES.length) % INVESTOR_WORDS.length]!;
     const round = Math.floor(i / (PLACES.length * INVESTOR_WORDS.length));
     const suffix = round ? ` ${round + 1}` : '';
     const nameEn = `${placeEn} ${wordEn}${suffix}`;
@@ -326,7 +327,7 @@ export async function generate(opts: {
   const users = [
     { role: 'admin', email: BENCH_ACCOUNTS.admin, name: 'Bench Admin' },
     { role: 'staff', email: BENCH_ACCOUNTS.staff, name: 'Bench Staff' },
-    { role: 'investor', email: BENCH_ACCOUNTS.investor, name: 'Bench Investor', investorOrg: orgs[0]._id },
+    { role: 'investor', email: BENCH_ACCOUNTS.investor, name: 'Bench Investor', investorOrg: orgs[0]!._id },
     { role: 'viewer', email: BENCH_ACCOUNTS.viewer, name: 'Bench Viewer' },
     ...staffNames.map((name, i) => ({ role: 'staff', email: `staff${i + 1}@bench.example`, name })),
   ].map((u, i) => ({
@@ -380,8 +381,8 @@ export async function generate(opts: {
   for (let i = 0; i < opts.firms; i += 1) {
     const id = idOf('firm', i);
     const firstAudit = auditN;
-    const [placeKo, placeEn] = PLACES[i % PLACES.length];
-    const [tradeKo, tradeEn, sector, pitch] = TRADES[Math.floor(i / PLACES.length) % TRADES.length];
+    const [placeKo, placeEn] = PLACES[i % PLACES.length]!;
+    const [tradeKo, tradeEn, sector, pitch] = TRADES[Math.floor(i / PLACES.length) % TRADES.length]!;
     const cycle = Math.floor(i / (PLACES.length * TRADES.length));
     const suffix = cycle ? ` ${cycle + 1}` : '';
     const names = { nameKo: `${placeKo}${tradeKo}${suffix}`, nameEn: `${placeEn} ${tradeEn}${suffix}` };
@@ -412,7 +413,7 @@ export async function generate(opts: {
         }
       }
     }
-    const last = history[history.length - 1];
+    const last = history[history.length - 1]!;
     const founded = between(r, '2015-01-01', dayOf(dayNumber(applied) - 60));
     const tags = r.some(TAGS, 1, 3);
     const tipsSelected = residentFrom && r.next() < 0.35 ? addMonths(residentFrom, r.int(4, 12)) : undefined;
@@ -420,7 +421,7 @@ export async function generate(opts: {
       tipsSelected && tipsSelected <= LAST_DAY
         ? {
             track: 'tips',
-            operator: orgs[i * 3 + 2]._id,
+            operator: orgs[i * 3 + 2]!._id,
             recommendedOn: addMonths(residentFrom!, 2),
             selectedOn: tipsSelected,
             grantKrw: 500_000_000,
@@ -428,7 +429,7 @@ export async function generate(opts: {
         : {};
     const raising = r.next() < 0.45;
     const base = { ...names, pitch, tags, brn: brnWithCheckDigit(String(602810000 + i * 137)), tips };
-    const firmOrgs = [orgs[i * 3], orgs[i * 3 + 1], orgs[i * 3 + 2]];
+    const firmOrgs = [orgs[i * 3]!, orgs[i * 3 + 1]!, orgs[i * 3 + 2]!] as const;
     firms.push({
       _id: id,
       ...base,
@@ -457,7 +458,7 @@ export async function generate(opts: {
         openToInvestors: raising && r.next() < 0.6,
       },
       sharing: {
-        orgs: r.next() < 0.3 ? [orgs[0]._id, firmOrgs[0]._id] : [],
+        orgs: r.next() < 0.3 ? [orgs[0]!._id, firmOrgs[0]._id] : [],
         summaryKo: `${names.nameKo}: ${pitch}`,
         summaryEn: `${names.nameEn}: ${pitch}`,
       },
@@ -540,10 +541,16 @@ export async function generate(opts: {
         reason?: string;
       }[] = [];
       for (let s = 0; s < reach && dayOf(at) <= LAST_DAY; s += 1) {
-        steps.push({ stage: MATCH_LADDER[s], at: momentOn(dayOf(at), r), cycle: 1, by: owner._id, byName: owner.name });
+        steps.push({
+          stage: MATCH_LADDER[s]!,
+          at: momentOn(dayOf(at), r),
+          cycle: 1,
+          by: owner._id,
+          byName: owner.name,
+        });
         at += r.int(5, 40);
       }
-      if (r.next() < 0.25 && dayOf(at) <= LAST_DAY && steps[steps.length - 1].stage !== 'invested')
+      if (r.next() < 0.25 && dayOf(at) <= LAST_DAY && steps[steps.length - 1]!.stage !== 'invested')
         steps.push({
           stage: 'passed',
           at: momentOn(dayOf(at), r),
@@ -552,7 +559,7 @@ export async function generate(opts: {
           byName: owner.name,
           reason: r.pick(PASS_REASONS),
         });
-      const lastStep = steps[steps.length - 1];
+      const lastStep = steps[steps.length - 1]!;
       const open = lastStep.stage !== 'passed' && lastStep.stage !== 'invested';
       const mid = idOf('match', matchN++);
       matches.push({
@@ -567,10 +574,10 @@ export async function generate(opts: {
         owner: owner._id,
         nextStep: open ? 'Send the data room link' : undefined,
         dueOn: open ? dayOf(dayNumber(LAST_DAY) + r.int(-30, 30)) : undefined,
-        notes: [{ body: 'Intro call went well.', at: steps[0].at, by: owner._id, byName: owner.name }],
+        notes: [{ body: 'Intro call went well.', at: steps[0]!.at, by: owner._id, byName: owner.name }],
         firmSector: sector,
         investorType: org.type,
-        ...stamps(steps[0].at),
+        ...stamps(steps[0]!.at),
         __v: steps.length - 1,
       });
       const key = String(org._id);

@@ -55,7 +55,9 @@ export function buildApp(): void {
   if (res.status === 0) return;
   const message = `npm run build failed:\n${res.stdout}\n${res.stderr}`;
   if (process.env.CI || !existsSync(path.join(projectRoot, 'dist', 'server', 'index.js'))) throw new Error(message);
-  console.warn(`[e2e] ${message.trim()}\n[e2e] running on what tsc emitted anyway`);
+  const lines = message.trim().split('\n');
+  const shown = lines.slice(0, 15).join('\n') + (lines.length > 15 ? `\n… (${lines.length - 15} more lines)` : '');
+  console.warn(`[e2e] ${shown}\n[e2e] running on what tsc emitted anyway`);
 }
 
 export type BuiltApp = { baseUrl: string; output: () => string; stop: () => Promise<void> };

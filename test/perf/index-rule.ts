@@ -88,7 +88,7 @@ export function indexServes(keys: IndexKeys, clause: Clause, sort: Record<string
   if (clause.bad.length) return false;
   let pos = 0;
   const eq = new Set(clause.eq);
-  while (pos < keys.length && eq.has(keys[pos][0])) eq.delete(keys[pos++][0]);
+  while (pos < keys.length && eq.has(keys[pos]![0])) eq.delete(keys[pos++]![0]);
   if (eq.size) return false;
   const sortKeys = Object.entries(sort).filter(([f]) => !clause.eq.has(f));
   let sign = 0;
@@ -102,7 +102,7 @@ export function indexServes(keys: IndexKeys, clause: Clause, sort: Record<string
   }
   const sorted = new Set(sortKeys.map(([f]) => f));
   const range = new Set([...clause.range].filter((f) => !clause.eq.has(f) && !sorted.has(f)));
-  while (pos < keys.length && range.has(keys[pos][0])) range.delete(keys[pos++][0]);
+  while (pos < keys.length && range.has(keys[pos]![0])) range.delete(keys[pos++]![0]);
   return range.size === 0;
 }
 

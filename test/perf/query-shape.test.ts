@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
-import { FundingRoundModel, NoteModel } from '../../models/index.js';
+import { FundingRoundModel, MatchModel, NoteModel, UserModel } from '../../models/index.js';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD, generate } from '../../scripts/seed-bulk.js';
 import { agentOf, csrfFrom, useTestApp, type Agent } from '../helpers/app.js';
 import { captureCommands, type CapturedCommand } from '../helpers/commands.js';
@@ -165,14 +165,22 @@ describe('query shape of the hot pages', function () {
     await NoteModel.insertMany(Array.from({ length: 27 }, (_, i) => ({ firm, body: `note ${i}` })));
   }
 
+  // My follow-ups lists the signed-in staff member's matches: all of them, so the page has rows at both sizes.
+  async function allMatchesOwnedByStaff() {
+    const staff = await UserModel.findOne({ email: BENCH_ACCOUNTS.staff }, { _id: 1 }).lean();
+    await MatchModel.updateMany({}, { $set: { owner: staff!._id } });
+  }
+
   it('when the hot pages are read with 3 firms, then each answers', async () => {
     await generate({ firms: 3, seed: 7, auditPerFirm: 40 });
+    await allMatchesOwnedByStaff();
     await readAll('few');
   });
 
   it('when the hot pages are read with 30 firms and 30 rounds on one firm, then each answers', async () => {
     await generate({ firms: 30, seed: 7, auditPerFirm: 40 });
     await manyRowsOnFirst();
+    await allMatchesOwnedByStaff();
     await readAll('many');
   });
 
