@@ -112,8 +112,17 @@ firmSchema.index({ archived: 1, 'tips.status': 1, sortName: 1, _id: 1 });
 firmSchema.index({ archived: 1, 'tips.status': 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, 'fundraising.raising': 1, sortName: 1, _id: 1 });
 firmSchema.index({ archived: 1, 'fundraising.raising': 1, sortNameKo: 1, _id: 1 });
-firmSchema.index({ tags: 1, sortName: 1 });
-firmSchema.index({ searchTokens: 1 });
+// Tags and secondary sectors (the sector filter's second $or branch) are arrays: multikey indexes in the list's order.
+firmSchema.index({ archived: 1, tags: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, tags: 1, sortNameKo: 1, _id: 1 });
+firmSchema.index({ archived: 1, sectorsSecondary: 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, sectorsSecondary: 1, sortNameKo: 1, _id: 1 });
+// Residents by amount raised (the dashboard's card links here).
+firmSchema.index({ archived: 1, status: 1, 'totals.raisedKrw': 1, _id: 1 });
+// Search: a prefix of any name token is a range on searchTokens, after the list's sort (ESR); the count needs no sort.
+firmSchema.index({ archived: 1, searchTokens: 1 });
+firmSchema.index({ archived: 1, sortName: 1, _id: 1, searchTokens: 1 });
+firmSchema.index({ archived: 1, sortNameKo: 1, _id: 1, searchTokens: 1 });
 firmSchema.index({ 'statusHistory.status': 1 });
 // The investor portal: firms shared with everyone, and firms shared with one organisation.
 firmSchema.index({ archived: 1, 'fundraising.openToInvestors': 1, sortName: 1, _id: 1 });
