@@ -6,11 +6,12 @@
 // bench/results.json; exits 1 on any error or unexpected status.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../server/lib/paths.js';
+import { freePort } from '../server/db/ferretdb.js';
+import { option } from '../scripts/lib/cli.js';
 import { connectDb, disconnectDb } from '../server/db/connection.js';
 import { TIMING_MARK } from '../server/db/db-timing.js';
 import { FirmModel } from '../models/index.js';
@@ -29,26 +30,6 @@ type PageResult = {
   peakRssMb: number;
   requests: number;
 };
-
-function option(name: string, fallback: number): number {
-  const args = process.argv.slice(2);
-  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return fallback;
-  const arg = args[i]!;
-  const raw = arg.includes('=') ? arg.split('=')[1] : args[i + 1];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number, not ${raw}`);
-  return n;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

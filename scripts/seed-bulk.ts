@@ -21,6 +21,7 @@ import {
   INVESTOR_REGIONS,
   INVESTOR_TYPES,
   PASS_REASONS,
+  ROUND_STAGES,
   SECTORS,
   type FirmStatus,
   type MatchStage,
@@ -33,6 +34,7 @@ import { projectRoot } from '../server/lib/paths.js';
 import { hashPassword } from '../server/auth/index.js';
 import { brnWithCheckDigit, derivedFirmFields } from '../server/firms/index.js';
 import { computeFirmTotals } from '../server/rounds/index.js';
+import { PIPELINE } from '../server/matches/index.js';
 import { addMonths, ensureReportMonths, metricOn, seedTargetsIfNone } from '../server/reports/index.js';
 import * as audit from '../server/audit/index.js';
 
@@ -194,16 +196,9 @@ const NOTE_TEXTS = [
   '레지던시 연장 신청서 접수 완료.',
   'Introduced to two regional banks for a proof of concept.',
 ];
-const ROUND_LADDER: RoundStage[] = ['pre-seed', 'seed', 'pre-a', 'series-a', 'series-b', 'series-c-plus'];
-const MATCH_LADDER: MatchStage[] = [
-  'suggested',
-  'intro-requested',
-  'introduced',
-  'meeting',
-  'due-diligence',
-  'term-sheet',
-  'invested',
-];
+// The equity ladder a firm climbs (the rest of ROUND_STAGES are side rounds).
+const ROUND_LADDER: readonly RoundStage[] = ROUND_STAGES.slice(0, 6);
+const MATCH_LADDER = PIPELINE;
 
 const personName = (r: Random) => `${r.pick(FAMILY)}${r.pick(GIVEN)}`;
 
@@ -240,16 +235,15 @@ function auditWriter(flat: boolean): AuditWriter {
   if (append)
     return {
       name: 'appendAuditEntries',
-      // Its input is what recordAudit takes, with the moment.
-      write: (entries) =>
-        inChunks(entries, (chunk) =>
-          append(
-            chunk.map(({ _id, actor, actorEmail, ...e }) => ({
-              ...e,
-              actor: actor ? { id: String(actor), email: actorEmail } : null,
-            })),
-          ),
-        ),
+      // Its input is what recordAudit takes, with the moment; all in one call (it batches by itself, and its cost grows
+      // with the calls: each continues the day buckets the previous one left open).
+      write: async (entries) =>
+        void (await append(
+          entries.map(({ _id, actor, actorEmail, ...e }) => ({
+            ...e,
+            actor: actor ? { id: String(actor), email: actorEmail } : null,
+          })),
+        )),
       finish: () => Promise.resolve(),
     };
   return {

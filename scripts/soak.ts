@@ -3,36 +3,17 @@
 // memory at the start and end; exits 1 on any error, any non-2xx/3xx apart from the intended 409/422, or RSS growth ≥ 20 %.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../server/lib/paths.js';
+import { freePort } from '../server/db/ferretdb.js';
+import { option } from './lib/cli.js';
 
 const DEMO = { email: 'staff@example.org', password: 'tipstown-demo' };
 const INTENDED = new Set([409, 422]);
 const MAX_RSS_GROWTH = 0.2;
 const SEARCHES = ['pay', '부산', 'chain', 'fin', '블록', 'data', 'b'];
-
-function option(name: string, fallback: number): number {
-  const args = process.argv.slice(2);
-  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return fallback;
-  const arg = args[i]!;
-  const raw = arg.includes('=') ? arg.split('=')[1] : args[i + 1];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number, not ${raw}`);
-  return n;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 // kB of resident memory, from /proc (Linux).
 function rssKb(pid: number): number {
