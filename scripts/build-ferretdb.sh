@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -63,6 +63,23 @@ for cmd in update:MsgUpdate findandmodify:MsgFindAndModify delete:MsgDelete; do
   mv "$file.fixed" "$file"
   grep -q 'writeMu.Lock()' "$file" || { echo "ferretdb: write lock not applied to $file" >&2; exit 1; }
 done
+# `update` closes each statement's query only when the whole command returns (a `defer` inside the loop over its
+# statements), and a statement that matched a document (read with a limit of one) leaves its SQLite rows open, each
+# holding one of the pool's 100 connections: the 100th matching statement of one command (a bulkWrite of updateOnes)
+# then waits for a connection forever, holding writeMu, and every other write and, once the pool is empty, every query
+# of every client waits behind it (idle CPU; ping still answers). Each statement's query is closed as soon as it is done.
+upd=$handler/msg_update.go
+perl -0 -e '
+  local $/; my $s = <STDIN>;
+  my $old = "\t\tresult, err := common.UpdateDocument(ctx, c, \"update\", iter, &u)\n\t\tif err != nil {\n";
+  my $new = "\t\tresult, err := common.UpdateDocument(ctx, c, \"update\", iter, &u)\n\t\tcloser.Close()\n\t\tif err != nil {\n";
+  my $n = () = $s =~ /\Q$old\E/g;
+  if ($n != 1) { print STDERR "ferretdb: FIX NOT APPLIED: msg_update.go has the UpdateDocument call $n times\n"; exit 1 }
+  $s =~ s/\Q$old\E/$new/;
+  print $s;
+' < "$upd" > "$upd.fixed"
+mv "$upd.fixed" "$upd"
+grep -q '^		closer.Close()$' "$upd" || { echo "ferretdb: FIX NOT APPLIED: update query close in $upd" >&2; exit 1; }
 # Queries by _id are written as `_ferretdb_sjson->'$._id'`, but the table's unique index is on `_ferretdb_sjson->'_id'`:
 # SQLite matches index expressions by their text, so every _id read, update and delete walked the whole table (a page
 # reading one session, one user and one bucket by _id cost as much as a scan of each). Same value, the indexed spelling.

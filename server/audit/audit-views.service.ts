@@ -40,6 +40,8 @@ const BUILT_ID = 'built';
 const VIEWS_COMPUTATION = 1;
 const SUBJECT_CONCURRENCY = 8;
 const REBUILD_BATCH = 5000;
+// Entries per insert or bulkWrite of views (a bucket or timeline document holds up to 100 of them).
+const WRITE_BATCH_ENTRIES = 5000;
 
 // The copy of an audit entry the views hold: the stored fields in one fixed order (so $addToSet sees a retried copy as
 // the same value), without Mongoose's version key or empty optional fields.
@@ -155,22 +157,26 @@ function assign(list: ViewEntry[], countAfter: number, idOf: (seq: number) => st
 
 // Buckets this append opens are inserted (FerretDB inserts a batch in one go, while each update is a lookup and a
 // rewrite); the rest are added to. An insert that meets a bucket someone else opened meanwhile is redone as an update.
+// Batches are cut by entries, not by buckets (a batch of full buckets is a large message).
 async function writeBuckets(into: Map<string, Planned>) {
   const update = (_id: string, entries: ViewEntry[]): AnyBulkWriteOperation<{ _id: string } & Document> => ({
     updateOne: { filter: { _id }, update: { $addToSet: { entries: { $each: entries } } }, upsert: true },
   });
   const planned = [...into];
-  const ops = planned.map(([_id, p]) =>
-    p.opens ? { insertOne: { document: { _id, entries: p.entries } } } : update(_id, p.entries),
-  );
-  for (let i = 0; i < ops.length; i += 1000) {
+  for (let start = 0; start < planned.length;) {
+    let end = start;
+    for (let size = 0; end < planned.length && (end === start || size < WRITE_BATCH_ENTRIES); end += 1)
+      size += planned[end]![1].entries.length;
+    const batch = planned.slice(start, end);
+    start = end;
+    const ops = batch.map(([_id, p]) =>
+      p.opens ? { insertOne: { document: { _id, entries: p.entries } } } : update(_id, p.entries),
+    );
     try {
-      await buckets().bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+      await buckets().bulkWrite(ops, { ordered: false });
     } catch (err) {
-      const failed = (err as { writeErrors?: { index: number; code: number }[] }).writeErrors;
-      if (!failed?.length || failed.some((w) => w.code !== 11000)) throw err;
-      const retry = failed.map((w) => {
-        const [_id, p] = planned[i + w.index]!;
+      const retry = duplicatesOf(err).map((index) => {
+        const [_id, p] = batch[index]!;
         return update(_id, p.entries);
       });
       await buckets().bulkWrite(retry, { ordered: false });
@@ -178,8 +184,61 @@ async function writeBuckets(into: Map<string, Planned>) {
   }
 }
 
-// Many entries already in the flat log (a bulk write, a rebuild): one counting write per year and per subject, then one
-// bulkWrite for every bucket touched. Cost grows with the buckets touched, not the entries: give it large batches.
+// The positions of the writes that met an existing `_id` in an unordered batch; rethrows any other failure.
+function duplicatesOf(err: unknown): number[] {
+  const failed = (err as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } })
+    .writeErrors;
+  const list = Array.isArray(failed) ? failed : failed ? [failed] : [];
+  if (!list.length || list.some((w) => w.code !== 11000)) throw err;
+  return list.map((w) => w.index);
+}
+
+// Entries per Seoul month of a subject's entries.
+const monthCounts = (byMonth: Map<string, ViewEntry[]>) =>
+  Object.fromEntries([...byMonth].map(([m, l]) => [m, l.length]));
+
+// The timelines of subjects that have none yet are inserted whole, a batch at a time (their counts start at zero, so
+// their buckets' places are known). Returns the subjects whose timeline exists already (the insert met its `_id`).
+async function insertNewTimelines(
+  bySubject: Map<string, { list: ViewEntry[]; byMonth: Map<string, ViewEntry[]> }>,
+  into: Map<string, Planned>,
+): Promise<string[]> {
+  const subjects = [...bySubject.keys()];
+  const existing: string[] = [];
+  const batch: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const docs = batch.map((_id) => {
+      const { list, byMonth } = bySubject.get(_id)!;
+      return { _id, entries: list.slice(-AUDIT_SUBSET_SIZE), count: monthCounts(byMonth) };
+    });
+    let taken = new Set<number>();
+    try {
+      await timelines().insertMany(docs, { ordered: false });
+    } catch (err) {
+      taken = new Set(duplicatesOf(err));
+    }
+    batch.forEach((subject, i) => {
+      if (taken.has(i)) return void existing.push(subject);
+      for (const [m, l] of bySubject.get(subject)!.byMonth)
+        assign(l, l.length, (seq) => subjectBucketId(subject, m, seq), into);
+    });
+    batch.length = 0;
+    size = 0;
+  };
+  for (const subject of subjects) {
+    batch.push(subject);
+    size += Math.min(AUDIT_SUBSET_SIZE, bySubject.get(subject)!.list.length);
+    if (size >= WRITE_BATCH_ENTRIES) await flush();
+  }
+  await flush();
+  return existing;
+}
+
+// Many entries already in the flat log (a bulk write, a rebuild): one counting write per year, new timelines inserted
+// whole and one write per existing timeline, then the buckets: new ones inserted, one update per bucket continued.
+// Cost grows with the timelines and buckets that exist already, not with the entries: give it large batches.
 export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> {
   if (!entries.length) return;
   const sorted = [...entries].sort(
@@ -204,15 +263,19 @@ export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> 
       for (const d of days) assign(byDay.get(d)!, index?.count?.[d] ?? 0, (seq) => dayBucketId(d, seq), into);
     }),
   );
-  const bySubject = new Map<string, ViewEntry[]>();
+  const lists = new Map<string, ViewEntry[]>();
   for (const e of sorted)
     for (const s of subjectsOf(e)) {
-      const list = bySubject.get(s);
+      const list = lists.get(s);
       if (list) list.push(e);
-      else bySubject.set(s, [e]);
+      else lists.set(s, [e]);
     }
-  await pool([...bySubject], SUBJECT_CONCURRENCY, async ([subject, list]) => {
-    const byMonth = groupBy(list, (e) => seoulDayOf(e.at).slice(0, 7));
+  const bySubject = new Map(
+    [...lists].map(([s, list]) => [s, { list, byMonth: groupBy(list, (e) => seoulDayOf(e.at).slice(0, 7)) }]),
+  );
+  const existing = await insertNewTimelines(bySubject, into);
+  await pool(existing, SUBJECT_CONCURRENCY, async (subject) => {
+    const { list, byMonth } = bySubject.get(subject)!;
     const inc = Object.fromEntries([...byMonth].map(([m, l]) => [`count.${m}`, l.length]));
     const timeline = (await timelines().findOneAndUpdate(
       { _id: subject },
@@ -223,6 +286,15 @@ export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> 
     await trimTimeline(subject, timeline?.entries ?? []);
   });
   await writeBuckets(into);
+}
+
+// A bulk write into an empty log (the demo-data generator on a new database) leaves complete views, as every later
+// write keeps them: marked so, or the next start-up would rebuild them all over again (ensureAuditViews).
+export async function markViewsCompleteIfLogEmpty(): Promise<void> {
+  const marker = (await dayIndex().findOne({ _id: BUILT_ID })) as { computation?: number } | null;
+  if (marker?.computation === VIEWS_COMPUTATION) return;
+  if ((await AuditEntryModel.estimatedDocumentCount()) > 0) return;
+  await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
 }
 
 // Recomputes every derived view from the flat log (after a restore, a seed, or to repair a write cut short). Not for use

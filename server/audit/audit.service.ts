@@ -2,7 +2,16 @@ import type { Types } from 'mongoose';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { AuditAction } from '../../models/enums.js';
 import type { FieldChange } from './audit-diff.js';
-import { appendEntriesToViews, appendEntryToViews, viewEntryOf } from './audit-views.service.js';
+import {
+  appendEntriesToViews,
+  appendEntryToViews,
+  markViewsCompleteIfLogEmpty,
+  viewEntryOf,
+} from './audit-views.service.js';
+import type { ViewEntry } from './audit-view-keys.js';
+
+const FLAT_BATCH = 5000;
+const VIEW_BATCH = 50_000;
 
 export type Actor = { id: string; email: string };
 
@@ -41,13 +50,21 @@ export async function recordAudit(entry: AuditRecord, at: Date = new Date()): Pr
   await appendEntryToViews(viewEntryOf(doc.toObject()));
 }
 
-// Many entries at once (the demo-data generator, bulk writes), each with its own time (default now): one insertMany,
-// then the views grouped per bucket in one bulkWrite. Give it large batches: the cost grows with the buckets touched.
+// Many entries at once (the demo-data generator, bulk writes), each with its own time (default now): the flat entries
+// by insertMany, then the views of up to VIEW_BATCH of them at a time (appendEntriesToViews: its cost grows with the
+// buckets and timelines that exist already, so the larger the batch the cheaper each entry). Give it large batches.
 export async function appendAuditEntries(entries: (AuditRecord & { at?: Date })[]): Promise<void> {
+  if (!entries.length) return;
+  await markViewsCompleteIfLogEmpty();
   const now = new Date();
-  for (let i = 0; i < entries.length; i += 5000) {
-    const docs = await AuditEntryModel.insertMany(entries.slice(i, i + 5000).map((e) => flatEntry(e, e.at ?? now)));
-    await appendEntriesToViews(docs.map((d) => viewEntryOf(d.toObject())));
+  for (let v = 0; v < entries.length; v += VIEW_BATCH) {
+    const views: ViewEntry[] = [];
+    for (let i = v; i < Math.min(v + VIEW_BATCH, entries.length); i += FLAT_BATCH) {
+      const chunk = entries.slice(i, Math.min(i + FLAT_BATCH, v + VIEW_BATCH, entries.length));
+      const docs = await AuditEntryModel.insertMany(chunk.map((e) => flatEntry(e, e.at ?? now)));
+      for (const d of docs) views.push(viewEntryOf(d.toObject()));
+    }
+    await appendEntriesToViews(views);
   }
 }
 

@@ -172,6 +172,25 @@ describe('conditional writes of one document at once (the FerretDB build seriali
   });
 });
 
+describe('many updates in one command (the audit views and imports write bulkWrites of updates)', () => {
+  it('when one bulkWrite updates 250 existing documents, then it answers and all are updated (FerretDB needs the project fix)', async () => {
+    const col = mongoose.connection.collection<{ _id: string; v: number }>('bulk_update_check');
+    await col.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: `k${i}`, v: 0 })));
+    const ops = Array.from({ length: 250 }, (_, i) => ({
+      updateOne: { filter: { _id: `k${i}` }, update: { $inc: { v: 1 } } },
+    }));
+    // Unfixed, the 100th statement waits forever for an SQLite connection (the earlier ones keep theirs).
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      col.bulkWrite(ops).then((r) => r.modifiedCount),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve('no answer in 10 s'), 10_000))),
+    ]);
+    clearTimeout(timer);
+    expect(outcome).to.equal(250);
+    expect(await col.countDocuments({ v: 1 })).to.equal(250);
+  });
+});
+
 describe('reads by _id (every page reads sessions, users and audit views this way)', () => {
   it('when a document is found by _id, then the server uses the _id index (FerretDB needs the project fix)', async () => {
     await Thing.insertMany(Array.from({ length: 20 }, (_, i) => ({ g: `id-${i}`, v: i })));

@@ -251,4 +251,22 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     expect((await historyOfFirm(String(firm._id))).map((e) => e.action)).to.deep.equal(['create']);
     expect(await ensureAuditViews()).to.equal(undefined);
   });
+
+  it('when the demo-data generator writes in bulk into an empty log, then start-up does not build the views again; into an older log, it does', async () => {
+    const db = mongoose.connection.db!;
+    for (const name of AUDIT_COLLECTIONS) await db.collection(name).deleteMany({});
+    const firm = new Types.ObjectId();
+    const at = new Date('2026-11-02T01:00:00Z');
+    await appendAuditEntries([
+      { actor: null, entity: 'firm', entityId: firm, action: 'create', at },
+      { actor: null, entity: 'firm', entityId: firm, action: 'update', at: new Date(at.getTime() + 1000) },
+    ]);
+    expect(await ensureAuditViews()).to.equal(undefined);
+    expect((await historyOfFirm(String(firm))).map((e) => e.action)).to.deep.equal(['update', 'create']);
+
+    for (const name of VIEWS) await db.collection(name).deleteMany({});
+    await appendAuditEntries([{ actor: null, entity: 'firm', entityId: firm, action: 'archive', at: new Date() }]);
+    expect(await ensureAuditViews()).to.equal(3);
+    expect((await historyOfFirm(String(firm))).map((e) => e.action)).to.deep.equal(['archive', 'update', 'create']);
+  });
 });
