@@ -84,6 +84,9 @@ const importBatchSchema = new Schema(
       error: { type: Number, default: 0 },
     },
     journal: { type: [journalSchema], default: [] },
+    // While applying: the rows written so far (stored with each chunk) of the rows to write; the batch page shows them.
+    appliedRows: { type: Number },
+    totalRows: { type: Number },
     // Why applying failed (after the undo), and the spreadsheet row whose write failed.
     failure: { type: String },
     failureLine: { type: Number },

@@ -15,7 +15,8 @@ import { ImportLeaseLost, type ImportLease } from './import-lease.service.js';
 // - update and touch entries are written ahead: a chunk of rows is read and its entries stored on the batch before any
 //   of those rows is written (one push per chunk: each push rewrites the batch document, rows included, so one push
 //   per write would make large files quadratic);
-// - inserts are stored with the next chunk, and until then found by the import id every inserted record carries.
+// - inserts are stored with the next chunk, and until then found by the import id every inserted record carries
+//   (firms, written in bulk, are given their ids before the chunk and journalled ahead with it).
 
 type JournalEntity = 'firm' | 'round' | 'investor';
 export type JournalEntry = {
@@ -27,15 +28,18 @@ export type JournalEntry = {
   doc?: Record<string, unknown>;
 };
 
+type Progress = { appliedRows: number; totalRows: number };
+
 export class ImportJournal {
   readonly entries: JournalEntry[] = [];
   private saved = 0;
   // Pushes go through the lease: only while it holds the batch.
   constructor(private readonly lease: ImportLease) {}
 
-  // Rows per chunk: about twenty pushes per import whatever its size, chunks of 25 rows at least.
+  // Rows per chunk: 250 (one bulk write and one journal push each); about twenty pushes for a file larger than 5,000
+  // rows, so the pushes, each rewriting the batch document, stay few.
   static chunkSize(writes: number): number {
-    return Math.max(25, Math.ceil(writes / 20));
+    return Math.max(250, Math.ceil(writes / 20));
   }
 
   // An insert, known once written: kept until the next push.
@@ -44,15 +48,17 @@ export class ImportJournal {
   }
 
   // The entries of the next chunk's writes, stored (with the inserts recorded since the last push) before they happen.
-  async writeAhead(entries: JournalEntry[]): Promise<void> {
+  // progress: the rows written so far and the rows to write, stored on the batch with the push (its page shows them).
+  async writeAhead(entries: JournalEntry[], progress?: Progress): Promise<void> {
     this.entries.push(...entries);
-    await this.save();
+    await this.save(progress);
   }
 
-  async save(): Promise<void> {
+  async save(progress?: Progress): Promise<void> {
     const pending = this.entries.slice(this.saved);
-    if (!pending.length) return;
-    if (!(await this.lease.update({ $push: { journal: { $each: pending } } })))
+    if (!pending.length && !progress) return;
+    const push = pending.length ? { $push: { journal: { $each: pending } } } : {};
+    if (!(await this.lease.update({ ...push, ...(progress ? { $set: progress } : {}) })))
       throw new ImportLeaseLost('the import was taken over by another process');
     this.saved = this.entries.length;
   }
@@ -127,6 +133,31 @@ async function updatePreImage(
     entry: { op: 'update', entity: updated.entity, entityId: stored._id, before: preImage(stored, next, updated) },
     version: Number(stored.__v ?? 0),
   };
+}
+
+// The pre-images of a chunk's updates of one kind, read with one $in query (the stored documents come back too, for the
+// audit entries of the bulk write).
+export async function preImagesOf(
+  entity: 'firm' | 'investor',
+  items: readonly { id: string; next: object }[],
+): Promise<Map<string, { entry: JournalEntry; version: number; stored: Doc }>> {
+  const updated = UPDATED[entity];
+  const ids = [...new Set(items.map((i) => i.id))].map((id) => new Types.ObjectId(id));
+  const docs = ids.length
+    ? await collectionOf[entity].find<Doc & { _id: Types.ObjectId }>({ _id: { $in: ids } }).toArray()
+    : [];
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const out = new Map<string, { entry: JournalEntry; version: number; stored: Doc }>();
+  for (const { id, next } of items) {
+    const stored = byId.get(id);
+    if (!stored) throw new Error(`${entity} ${id} no longer exists`);
+    out.set(id, {
+      entry: { op: 'update', entity, entityId: stored._id, before: preImage(stored, next, updated) },
+      version: Number(stored.__v ?? 0),
+      stored,
+    });
+  }
+  return out;
 }
 
 export const firmPreImage = (firmId: string, nextRecord: object) => updatePreImage(UPDATED.firm, firmId, nextRecord);

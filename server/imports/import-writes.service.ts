@@ -1,8 +1,14 @@
 import { Types } from 'mongoose';
 import type { ImportKind } from '../../models/enums.js';
+import { FirmModel } from '../../models/firm.model.js';
+import type { FirmStatus } from '../../models/enums.js';
 import { Conflict } from '../lib/app-error.js';
-import type { Actor } from '../audit/index.js';
-import { createFirm, toFirmRecord, updateFirm } from '../firms/index.js';
+import { isDuplicateKey } from '../db/db-errors.js';
+import { nextVersion, splitSetUnset } from '../lib/edit-conflict.js';
+import { seoulToday } from '../lib/dates.js';
+import { nameIn } from '../lib/names.js';
+import { appendAuditEntries, diffFields, flatten, type Actor } from '../audit/index.js';
+import { createFirm, toFirmRecord, updateFirm, type CreateFirmInput, type UpdateFirmInput } from '../firms/index.js';
 import { createInvestor, toInvestorRecord, updateInvestor } from '../investors/index.js';
 import { createRound, updateRound } from '../rounds/index.js';
 import type { FirmRowInput } from './firm-rows.js';
@@ -12,6 +18,7 @@ import {
   firmPreImage,
   firmTouch,
   investorPreImage,
+  preImagesOf,
   roundPreImage,
   type ImportJournal,
   type JournalEntry,
@@ -96,4 +103,169 @@ async function writeRound({ actor, importId }: ImportRun, row: RoundRowInput, jo
   }
   await updateRound(row.firmId, row.roundId, row.update, actor, { importId });
   return row.roundId;
+}
+
+// Firms are written a chunk at a time: one $in read of the stored firms the chunk updates (their pre-images and
+// versions, journalled ahead with the ids the new firms will get), one insertMany, one bulkWrite of the updates and
+// one bulk append of their audit entries. Each update names the version it read (filter on _id and __v): a firm edited
+// since is not matched, and fewer matches than updates fails the chunk (undone like any failed write). The monthly
+// report summaries of the firms written are refreshed once at the end of the apply (refreshReportMonthsOf).
+export type FirmChunkRow = { line: number; input: FirmRowInput };
+export type FirmChunkPlan = {
+  entries: JournalEntry[];
+  // Per row: the id the new firm gets, or the stored firm with the version read.
+  rows: { id: Types.ObjectId; create?: CreateFirmInput; update?: UpdateFirmInput; version?: number; stored?: Doc }[];
+};
+type Doc = Record<string, unknown>;
+
+// Fields that are derived or internal: not shown as changes in the audit log (as the firms service does).
+const HIDDEN = new Set(['sortName', 'sortNameKo', 'searchTokens', 'tips.status']);
+const visibleChanges = (before: Doc, after: Doc) => diffFields(before, after).filter((c) => !HIDDEN.has(c.field));
+
+function pick(doc: Doc, shape: Doc): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(shape)) {
+    const stored = doc[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && !('toHexString' in v)
+        ? pick((stored ?? {}) as Doc, v as Doc)
+        : stored;
+  }
+  return out;
+}
+
+export async function planFirmChunk(rows: readonly FirmChunkRow[]): Promise<FirmChunkPlan> {
+  const updates = rows.flatMap(({ input }) =>
+    'create' in input ? [] : [{ id: input.targetId, next: toFirmRecord(input.update) }],
+  );
+  const images = await preImagesOf('firm', updates);
+  const planned: FirmChunkPlan['rows'] = rows.map(({ input }) => {
+    if ('create' in input) return { id: new Types.ObjectId(), create: input.create };
+    const image = images.get(input.targetId)!; // read above, or preImagesOf threw
+    return { id: image.entry.entityId, update: input.update, version: image.version, stored: image.stored };
+  });
+  // The new firms' ids go into the journal before they are inserted: an undo after a crash deletes them.
+  const inserts: JournalEntry[] = planned
+    .filter((p) => p.create)
+    .map((p) => ({ op: 'insert', entity: 'firm', entityId: p.id }));
+  return { entries: [...[...images.values()].map((i) => i.entry), ...inserts], rows: planned };
+}
+
+export async function writeFirmChunk({ actor, importId }: ImportRun, plan: FirmChunkPlan): Promise<Set<number>> {
+  const now = new Date();
+  const today = seoulToday(now);
+  const audits = new Map<number, Parameters<typeof appendAuditEntries>[0][number]>();
+  const docs = plan.rows.flatMap(({ id, create }, j) => {
+    if (!create) return [];
+    const { status, _csrf, ...fields } = create;
+    const record = toFirmRecord(fields);
+    const history = [{ status: 'applicant' as FirmStatus, on: today, at: now, by: actor?.id, byEmail: actor?.email }];
+    if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id, byEmail: actor?.email });
+    audits.set(j, {
+      actor,
+      entity: 'firm',
+      entityId: id,
+      firm: id,
+      entityLabel: nameIn(record, 'ko'),
+      action: 'create',
+      version: 0,
+      changes: visibleChanges({}, flatten({ ...record, status })),
+      importId,
+    });
+    return [{ _id: id, ...record, status, statusHistory: history, lastActivityAt: now, importId }];
+  });
+  const updates = plan.rows.flatMap(({ id, update, version, stored }, j) => {
+    if (!update) return [];
+    const { _version, _csrf, _base, ...fields } = update;
+    const record = toFirmRecord(fields);
+    const before = pick(stored ?? {}, record);
+    const changes = visibleChanges(flatten(before), flatten(record));
+    audits.set(j, {
+      actor,
+      entity: 'firm',
+      entityId: id,
+      firm: id,
+      entityLabel: nameIn(record, 'ko'),
+      action: 'update',
+      changes,
+      version: (version ?? 0) + 1,
+      importId,
+    });
+    const { $set, $unset } = splitSetUnset(record);
+    return [
+      {
+        updateOne: {
+          // By _id alone: FerretDB finds a document by its _id only when the filter is nothing else (with __v added
+          // it reads the whole collection, per update). The version is checked after the write (below).
+          filter: { _id: id },
+          update: nextVersion({ ...$set, lastActivityAt: now }, $unset),
+        },
+      },
+    ];
+  });
+  // The rows in order: inserts first (one insertMany), then updates (one bulkWrite); on a failure, which were written.
+  const order = [
+    ...plan.rows.flatMap((r, j) => (r.create ? [j] : [])),
+    ...plan.rows.flatMap((r, j) => (r.update ? [j] : [])),
+  ];
+  const written = new Set<number>();
+  // The audit entries of the rows written, in row order (also when the chunk failed partway).
+  const audit = () =>
+    appendAuditEntries(plan.rows.flatMap((_, j) => (written.has(j) && audits.has(j) ? [audits.get(j)!] : [])));
+  try {
+    if (docs.length) await FirmModel.insertMany(docs, { ordered: true });
+    order.slice(0, docs.length).forEach((j) => written.add(j));
+    if (updates.length) {
+      await FirmModel.bulkWrite(updates, { ordered: true });
+      // Optimistic concurrency: each firm must now be at the version read + 1 and carry this write's activity time;
+      // a firm edited by someone else since the read is reported as changed (the chunk fails and is undone).
+      const updated = plan.rows.filter((r) => r.update);
+      const after = await FirmModel.find(
+        { _id: { $in: updated.map((r) => r.id) } },
+        { __v: 1, lastActivityAt: 1 },
+      ).lean();
+      const ok = new Set(
+        after
+          .filter((f) => {
+            const row = updated.find((r) => String(r.id) === String(f._id));
+            return row && f.__v === (row.version ?? 0) + 1 && f.lastActivityAt?.getTime() === now.getTime();
+          })
+          .map((f) => String(f._id)),
+      );
+      if (ok.size < updates.length) {
+        const failed = order.slice(docs.length).find((j) => !ok.has(String(plan.rows[j]!.id)));
+        order.slice(docs.length).forEach((j) => ok.has(String(plan.rows[j]!.id)) && written.add(j));
+        await audit();
+        throw new FirmChunkFailure(Conflict('firm edited by someone else meanwhile'), written, failed);
+      }
+    }
+    order.forEach((j) => written.add(j));
+  } catch (err) {
+    if (err instanceof FirmChunkFailure) throw err;
+    // An ordered bulk write stops at its first error: the ones before it were written.
+    const index =
+      (err as { writeErrors?: { index?: number }[] }).writeErrors?.[0]?.index ?? (err as { index?: number }).index;
+    const offset = written.size;
+    if (index !== undefined) order.slice(offset, offset + index).forEach((j) => written.add(j));
+    const failedRow = index !== undefined ? order[offset + index] : undefined;
+    const cause = isDuplicateKey(err)
+      ? Conflict('duplicate registration number', { brn: ['firms.errors.brnTaken'] })
+      : err;
+    await audit();
+    throw new FirmChunkFailure(cause, written, failedRow);
+  }
+  await audit();
+  return written;
+}
+
+// A chunk that failed partway: the rows (indexes in the chunk) written before the failure and the one that failed.
+export class FirmChunkFailure extends Error {
+  override name = 'FirmChunkFailure';
+  constructor(
+    override readonly cause: unknown,
+    readonly written: ReadonlySet<number>,
+    readonly failedRow?: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
 }

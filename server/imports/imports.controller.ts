@@ -16,7 +16,15 @@ import {
   type templateQuery,
 } from './imports.schemas.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
-import { applyImport, getBatch, previewImport, referencedNames, remapImport } from './imports.service.js';
+import {
+  applyImport,
+  BACKGROUND_ROWS,
+  getBatch,
+  previewImport,
+  referencedNames,
+  remapImport,
+  rowsToWrite,
+} from './imports.service.js';
 import { displayRows, fieldLabel, mappingColumns } from './import-display.js';
 import { missingRequired, recogniseHeader } from './header-recognition.js';
 import { columnLabel } from './column-labels.js';
@@ -143,6 +151,8 @@ async function renderBatch(req: Request, res: AppResponse, id: string, forcedSta
     batch,
     rows,
     skippedLines: batch.rows.filter((r) => r.action === 'error').map((r) => r.line),
+    // While it is being applied or undone, the page reloads itself (no JavaScript) to show the progress.
+    refreshSeconds: batch.status === 'applying' || batch.status === 'undoing' ? 2 : undefined,
   });
 }
 
@@ -198,7 +208,19 @@ export async function switchKind(req: Request, res: Validated<{ params: typeof b
 export async function apply(req: Request, res: Validated<{ params: typeof batchParams; body: typeof applyBody }>) {
   const id = res.locals.input.params.batchId;
   const skipErrors = res.locals.input.body.skipErrors === 'true';
-  const result = await applyImport(id, actorOf(req), {}, { skipErrors });
+  const batch = await getBatch(id);
+  // A large file is applied in the background of this process, under the batch's lease like any apply (a shutdown
+  // drains or undoes it; a crash leaves the lease to lapse and recovery undoes it): the request returns once the batch
+  // is applying, to its page, which shows the rows written so far and reloads itself until the end.
+  let applying!: () => void;
+  const started = new Promise<'applying'>((resolve) => (applying = () => resolve('applying')));
+  const running = applyImport(id, actorOf(req), { onApplying: applying }, { skipErrors });
+  if (rowsToWrite(batch.rows) > BACKGROUND_ROWS) {
+    running.catch((err: unknown) => req.log?.error({ err }, `import ${id}: the apply in the background failed`));
+    const first = await Promise.race([started, running]);
+    if (first === 'applying') return res.redirect(303, `/firms/import/${id}`);
+  }
+  const result = await running;
   if (result.outcome === 'failed') return renderBatch(req, res, id, 500);
   if (result.outcome === 'applied') flash(res, 'success', req.t('imports.result.appliedFlash', result.counts));
   if (result.outcome === 'changed') flash(res, 'warning', req.t('imports.changedSincePreview'));

@@ -24,7 +24,17 @@ import { decideRoundRows, type RoundRowInput } from './round-rows.js';
 import { firmContext, investorContext, roundContext } from './import-lookups.service.js';
 import { countsOf, type ImportCounts, type RowDecision, type RowMessage } from './row-decision.js';
 import { ImportJournal, type JournalEntry } from './import-undo.service.js';
-import { planRow, writeRow, type ImportRun, type RowPlan } from './import-writes.service.js';
+import {
+  FirmChunkFailure,
+  planFirmChunk,
+  planRow,
+  writeFirmChunk,
+  writeRow,
+  type FirmChunkPlan,
+  type ImportRun,
+  type RowPlan,
+} from './import-writes.service.js';
+import { refreshReportMonthsOf } from '../reports/index.js';
 import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.service.js';
 import { undoHeldBatch } from './import-recovery.service.js';
 import { trackApply } from './running-applies.js';
@@ -186,6 +196,8 @@ export type ApplyDeps = {
   beforeWrite?: (writeIndex: number) => void | Promise<void>;
   // The lease held on the batch while applying (tests shorten it).
   lease?: LeaseTiming;
+  // Called once the batch is claimed and marked applying (the page can show its progress from then on).
+  onApplying?: () => void;
 };
 
 export type ApplyResult =
@@ -214,6 +226,12 @@ const sameDecision = (
 // Re-checks every row, then writes them in order through the feature services with the import's id; if any write
 // fails, undoes what was written (there are no transactions) and reports the failure. The batch is held under a lease
 // renewed while this runs: if the process dies, the lease lapses and recovery undoes the batch.
+// Rows to write above which the page's apply runs in the background (the request returns at once to a progress page).
+export const BACKGROUND_ROWS = 300;
+
+export const rowsToWrite = (rows: readonly { action: string }[]) =>
+  rows.filter((r) => r.action === 'create' || r.action === 'update').length;
+
 export function applyImport(
   batchId: string,
   actor: Actor,
@@ -234,13 +252,21 @@ export function applyImport(
       await ImportBatchModel.updateOne(
         { _id: batch._id },
         {
-          $set: { status: 'applying', journal: [], claims: (batch.claims ?? 0) + 1, leaseOwner: lease.owner },
+          $set: {
+            status: 'applying',
+            journal: [],
+            claims: (batch.claims ?? 0) + 1,
+            leaseOwner: lease.owner,
+            appliedRows: 0,
+            totalRows: rowsToWrite(batch.rows),
+          },
           // The file as uploaded is needed no more (its rows are stored checked); the batch is rewritten on every journal
           // write, so it stays small.
           $unset: { failure: 1, failureLine: 1, undoComplete: 1, finishedAt: 1, source: 1 },
         },
       );
       lease.start();
+      deps.onApplying?.();
       return await applyClaimed(batch, actor, deps, lease, controller.signal, options.skipErrors === true);
     } finally {
       lease.stop();
@@ -292,8 +318,20 @@ async function applyClaimed(
   const ahead = new Set<JournalEntry>();
   let current: AnyDecision | undefined;
   try {
+    if (batch.kind === 'firms') {
+      await applyFirmChunks(run, toWrite, size, {
+        journal,
+        ahead,
+        written,
+        deps,
+        signal,
+        lease,
+        at: (d) => (current = d),
+      });
+      await refreshReportMonthsOf(written.values());
+    }
     const touched = new Set<string>();
-    for (let start = 0; start < toWrite.length; start += size) {
+    for (let start = 0; batch.kind !== 'firms' && start < toWrite.length; start += size) {
       const chunk: { i: number; d: AnyDecision; plan: RowPlan }[] = [];
       for (const [i, d] of toWrite.slice(start, start + size)) {
         current = d;
@@ -359,6 +397,65 @@ async function applyClaimed(
     ],
   });
   return { outcome: 'applied', counts };
+}
+
+type ChunkRun = {
+  journal: ImportJournal;
+  ahead: Set<JournalEntry>;
+  written: Map<number, string>;
+  deps: ApplyDeps;
+  signal: AbortSignal;
+  lease: ImportLease;
+  // The row being written (its line is reported when the write fails).
+  at: (d: AnyDecision) => void;
+};
+
+// Firm rows in chunks: the chunk's stored firms read at once and their pre-images journalled ahead, then the chunk
+// written in bulk (import-writes.service.ts). The batch's progress (rows written) is stored with each chunk's journal
+// push. With a beforeWrite hook (tests), each row is written on its own after its call, so a test can stop at a row.
+async function applyFirmChunks(
+  run: ImportRun,
+  toWrite: [number, AnyDecision][],
+  size: number,
+  c: ChunkRun,
+): Promise<void> {
+  const total = toWrite.length;
+  for (let start = 0; start < total; start += size) {
+    const rows = toWrite.slice(start, start + size);
+    const plan = await planFirmChunk(rows.map(([, d]) => ({ line: d.line, input: d.input as FirmRowInput })));
+    plan.entries.forEach((e) => c.ahead.add(e));
+    await c.journal.writeAhead(plan.entries, { appliedRows: c.written.size, totalRows: total });
+    const step = c.deps.beforeWrite ? 1 : rows.length;
+    for (let k = 0; k < rows.length; k += step) {
+      const part = rows.slice(k, k + step);
+      for (const [, d] of part) {
+        c.at(d);
+        await c.deps.beforeWrite?.(c.written.size);
+      }
+      c.signal.throwIfAborted();
+      c.lease.assertHeld();
+      const partPlan = { entries: plan.entries, rows: plan.rows.slice(k, k + step) };
+      let done: ReadonlySet<number>;
+      try {
+        done = await writeFirmChunk(run, partPlan);
+      } catch (err) {
+        if (!(err instanceof FirmChunkFailure)) throw err;
+        err.written.forEach((j) => settle(c, rows[k + j]!, plan.rows[k + j]!));
+        const failed = rows[k + (err.failedRow ?? 0)];
+        if (failed) c.at(failed[1]);
+        throw err.cause;
+      }
+      done.forEach((j) => settle(c, rows[k + j]!, plan.rows[k + j]!));
+    }
+  }
+  await c.journal.save({ appliedRows: c.written.size, totalRows: total });
+}
+
+// A row written: its journal entries (written ahead: the update's pre-image, or the new firm's id) name a write that
+// happened, so an undo in this process includes them.
+function settle(c: ChunkRun, [i]: [number, AnyDecision], row: FirmChunkPlan['rows'][number]): void {
+  for (const e of c.ahead) if (String(e.entityId) === String(row.id)) c.ahead.delete(e);
+  c.written.set(i, String(row.id));
 }
 
 // Undoes what the journal says was written and records the end: failed (a row could not be written) or interrupted

@@ -105,14 +105,19 @@ function groupByMonth(entries: readonly Entry[]): Map<string, Entry[]> {
   return out;
 }
 
-// One month with this firm's entries replaced; retried when another refresh rewrote the month in between.
-async function replaceFirmEntries(month: string, firmId: string, entries: readonly Entry[]): Promise<void> {
+// One month with these firms' entries replaced; retried when another refresh rewrote the month in between.
+async function replaceFirmEntries(
+  month: string,
+  firmIds: string | ReadonlySet<string>,
+  entries: readonly Entry[],
+): Promise<void> {
+  const ids = typeof firmIds === 'string' ? new Set([firmIds]) : firmIds;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const doc = await ReportMonthModel.findById(month).lean();
     const stored = ((doc?.entries ?? []) as StoredEntry[]).map(fromStored);
-    const mine = stored.filter((e) => e.firm === firmId);
+    const mine = stored.filter((e) => ids.has(e.firm));
     if (canonical(mine) === canonical(entries) && (!doc || doc.v === SUMMARY_VERSION)) return;
-    const next = [...stored.filter((e) => e.firm !== firmId), ...entries].sort(byDayThenFirm);
+    const next = [...stored.filter((e) => !ids.has(e.firm)), ...entries].sort(byDayThenFirm);
     const set = { figures: compact(sumFigures(next.map((e) => e.f))), entries: next.map(toStored), v: SUMMARY_VERSION };
     if (!doc) {
       if (!next.length) return;
@@ -158,6 +163,41 @@ export async function refreshReportMonths(firmId: string | Types.ObjectId): Prom
   const byMonth = groupByMonth(entries);
   const months = [...new Set([...had.map((d) => String(d._id)), ...byMonth.keys()])].sort();
   for (const month of months) await replaceFirmEntries(month, id, byMonth.get(month) ?? []);
+}
+
+// refreshReportMonths for many firms at once (a bulk import): one $in read per collection for all of them, then one
+// rewrite per month where any of them has or had entries.
+export async function refreshReportMonthsOf(firmIds: Iterable<string | Types.ObjectId>): Promise<void> {
+  const ids = [...new Set([...firmIds].map(String))].filter((id) => Types.ObjectId.isValid(id));
+  if (!ids.length) return;
+  const oids = ids.map((id) => new Types.ObjectId(id));
+  const [firms, had] = await Promise.all([
+    FirmModel.find({ _id: { $in: oids } }, FIRM_FIELDS).lean<FirmDoc[]>(),
+    ReportMonthModel.find({ 'entries.firm': { $in: oids } }, { _id: 1 }).lean(),
+  ]);
+  const resident = firms
+    .filter((f) => f.statusHistory.some((s) => s.status === 'resident'))
+    .map((f) => new Types.ObjectId(String(f._id)));
+  const [rounds, audits] = resident.length
+    ? await Promise.all([
+        FundingRoundModel.find({ firm: { $in: resident } }, ROUND_FIELDS).lean<RoundDoc[]>(),
+        AuditEntryModel.find(
+          { entityId: { $in: resident }, entity: 'firm', 'changes.field': 'headcount' },
+          AUDIT_FIELDS,
+        ).lean<AuditDoc[]>(),
+      ])
+    : [[], []];
+  const roundsOf = new Map<string, RoundDoc[]>();
+  for (const r of rounds) roundsOf.set(String(r.firm), [...(roundsOf.get(String(r.firm)) ?? []), r]);
+  const auditsOf = new Map<string, AuditDoc[]>();
+  for (const a of audits) auditsOf.set(String(a.entityId), [...(auditsOf.get(String(a.entityId)) ?? []), a]);
+  const entries = firms.flatMap((f) =>
+    firmEntries(factsOf(f, roundsOf.get(String(f._id)) ?? [], auditsOf.get(String(f._id)) ?? [])),
+  );
+  const byMonth = groupByMonth(entries);
+  const months = [...new Set([...had.map((d) => String(d._id)), ...byMonth.keys()])].sort();
+  const set = new Set(ids);
+  for (const month of months) await replaceFirmEntries(month, set, byMonth.get(month) ?? []);
 }
 
 // The summaries recounted from scratch: every firm, every round, every headcount change. For the start-up rebuild and

@@ -304,6 +304,47 @@ describe('CSV import', () => {
       expect((await ImportBatchModel.findById(id).lean())!.status).to.equal('applied');
     });
 
+    it('when a large file is applied, then the request returns at once to a page that shows the rows written and reloads itself until it is applied', async function () {
+      this.timeout(120_000);
+      const staff = await loginAs(t.app, 'staff');
+      const rows = Array.from({ length: 400 }, (_, i) => `대량기업${i},Bulk ${i},${BRN(100 + i)},payments`);
+      const id = batchIdOf(
+        (await upload(staff, 'firms', ['nameKo,nameEn,brn,sectorPrimary', ...rows].join('\n'))).text,
+      )!;
+      const res = await applyBatch(staff, id);
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal(`/firms/import/${id}`);
+      // Answered while the apply runs (or just after it ended): the page shows where it is.
+      const first = await staff.get(res.headers.location!);
+      if ((await ImportBatchModel.findById(id).lean())!.status === 'applying') {
+        expect(first.text).to.match(/\d+ \/ 400 행 적용됨/);
+        expect(first.text).to.include('<meta http-equiv="refresh" content="2">');
+      }
+      let page = first;
+      for (let i = 0; i < 200 && !page.text.includes('가져오기 완료'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        page = await staff.get(`/firms/import/${id}`);
+      }
+      expect(page.text).to.include('가져오기 완료').and.not.include('http-equiv="refresh"');
+      expect(await FirmModel.countDocuments({ importId: new Types.ObjectId(id) })).to.equal(400);
+      expect(await AuditEntryModel.countDocuments({ importId: new Types.ObjectId(id), action: 'create' })).to.equal(
+        400,
+      );
+    });
+
+    it('when a batch is being applied, then its page shows how many rows are written of how many and reloads itself', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const id = batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!;
+      await ImportBatchModel.updateOne(
+        { _id: id },
+        { $set: { status: 'applying', appliedRows: 1250, totalRows: 5000 } },
+      );
+      const page = await staff.get(`/firms/import/${id}`);
+      expect(page.text).to.include('1,250 / 5,000 행 적용됨').and.include('<meta http-equiv="refresh" content="2">');
+      const english = await (await inEnglish(staff)).get(`/firms/import/${id}`);
+      expect(english.text).to.include('1,250 of 5,000 rows applied');
+    });
+
     it('when the same batch is applied twice, then the second apply writes nothing', async () => {
       const staff = await loginAs(t.app, 'staff');
       const id = batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!;

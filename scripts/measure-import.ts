@@ -1,0 +1,94 @@
+// npx tsx scripts/measure-import.ts [--base 600] [--rows 1000,5000] [--data-dir data] — a measurement, not a test: a
+// throw-away embedded database with --base firms (inserted in bulk, with a rich audit log of their creation), then for
+// each size a generated startups CSV (half new firms, half updates of stored firms by registration number) is
+// previewed and applied through the import service. Prints the preview and apply times and the rows per second.
+import mongoose, { Types } from 'mongoose';
+import os from 'node:os';
+import path from 'node:path';
+import { startDatabase } from '../server/db/provider.js';
+import { projectRoot } from '../server/lib/paths.js';
+import '../models/index.js';
+import { FirmModel } from '../models/firm.model.js';
+import { appendAuditEntries } from '../server/audit/index.js';
+import { brnWithCheckDigit, derivedFirmFields } from '../server/firms/index.js';
+import { applyImport, getBatch, previewImport } from '../server/imports/imports.service.js';
+
+const option = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const BASE = Number(option('base') ?? 600);
+const SIZES = (option('rows') ?? '1000,5000').split(',').map(Number);
+const dataDir = option('data-dir') ?? path.join(projectRoot, 'data');
+
+let serial = 0;
+const brn = () => brnWithCheckDigit(String(100_000_000 + ++serial * 7919).slice(-9));
+
+const db = await startDatabase({ dataDir, dbName: 'measure_import', ephemeral: true, log: () => {} });
+try {
+  await mongoose.connect(db.uri);
+  console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}`);
+  const actor = { id: String(new Types.ObjectId()), email: 'staff@example.org' };
+  const now = new Date();
+  const base = Array.from({ length: BASE }, (_, i) => {
+    const names = { nameKo: `기존기업${i}`, nameEn: `Stored Firm ${i}` };
+    return {
+      ...names,
+      ...derivedFirmFields({ ...names, tips: {} }),
+      brn: brn(),
+      sectorPrimary: 'payments',
+      status: 'resident',
+      statusHistory: [{ status: 'applicant', on: '2024-01-02', at: now }],
+      lastActivityAt: now,
+    };
+  });
+  const stored = await FirmModel.insertMany(base);
+  await appendAuditEntries(
+    stored.flatMap((f) =>
+      Array.from({ length: 30 }, () => ({
+        actor,
+        entity: 'firm' as const,
+        entityId: f._id,
+        firm: f._id,
+        action: 'update' as const,
+        changes: [{ field: 'headcount', before: 1, after: 2 }],
+      })),
+    ),
+  );
+  console.log(`seeded ${BASE} firms, ${BASE * 30} audit entries`);
+  let round = 0;
+  for (const size of SIZES) {
+    round += 1;
+    const lines = ['nameKo,nameEn,brn,sectorPrimary,headcount,status'];
+    // Every other row updates a stored firm (each at most once), the rest are new firms.
+    for (let i = 0; i < size; i++) {
+      const existing = i % 2 === 1 && i < 2 * BASE ? base[(i - 1) / 2] : undefined;
+      if (existing) lines.push(`${existing.nameKo},${existing.nameEn},${existing.brn},payments,${10 + round},resident`);
+      else lines.push(`신규${round}-${i},New ${round}-${i},${brn()},payments,5,applicant`);
+    }
+    const bytes = new TextEncoder().encode(lines.join('\n'));
+    let t = performance.now();
+    const preview = await previewImport({ kind: 'firms', filename: `bench-${size}.csv`, bytes }, actor);
+    const previewMs = performance.now() - t;
+    if (!('batchId' in preview)) throw new Error(JSON.stringify(preview));
+    const before = await getBatch(preview.batchId);
+    t = performance.now();
+    const result = await applyImport(preview.batchId, actor);
+    // A background apply answers at once: wait for the batch to leave 'applying'.
+    let batch = await getBatch(preview.batchId);
+    while (batch.status === 'applying') {
+      await new Promise((r) => setTimeout(r, 200));
+      batch = await getBatch(preview.batchId);
+    }
+    const applyMs = performance.now() - t;
+    const written = before.counts.create + before.counts.update;
+    console.log(
+      `${String(size).padStart(5)} rows (${before.counts.create} new, ${before.counts.update} updates, ${before.counts.error} errors): ` +
+        `preview ${(previewMs / 1000).toFixed(1)} s, apply ${(applyMs / 1000).toFixed(1)} s → ${batch.status} ` +
+        `(${result.outcome}), ${(written / (applyMs / 1000)).toFixed(1)} rows/s; firms now ${await FirmModel.countDocuments()}`,
+    );
+  }
+} finally {
+  await mongoose.disconnect();
+  await db.stop();
+}
