@@ -81,9 +81,10 @@ try {
       batch = await getBatch(preview.batchId);
     }
     const applyMs = performance.now() - t;
-    const written = before.counts.create + before.counts.update;
+    const counts = before.counts ?? { create: 0, update: 0, error: 0 };
+    const written = counts.create + counts.update;
     console.log(
-      `${String(size).padStart(5)} rows (${before.counts.create} new, ${before.counts.update} updates, ${before.counts.error} errors): ` +
+      `${String(size).padStart(5)} rows (${counts.create} new, ${counts.update} updates, ${counts.error} errors): ` +
         `preview ${(previewMs / 1000).toFixed(1)} s, apply ${(applyMs / 1000).toFixed(1)} s → ${batch.status} ` +
         `(${result.outcome}), ${(written / (applyMs / 1000)).toFixed(1)} rows/s; firms now ${await FirmModel.countDocuments()}`,
     );
