@@ -24,7 +24,7 @@ export type AuditEntryIn = {
 
 // What a referenced record is called: a firm, investor or target its two names, a person or user their name or email,
 // a round its stage and firm, a match its firm and investor.
-export type AuditRef = {
+type AuditRef = {
   nameKo?: string | null;
   nameEn?: string | null;
   name?: string | null;
@@ -35,7 +35,7 @@ export type AuditRef = {
 };
 export type AuditRefs = Record<string, AuditRef>;
 
-export type DisplayTranslate = (key: string, options?: Record<string, unknown>) => string;
+type DisplayTranslate = (key: string, options?: Record<string, unknown>) => string;
 export type DisplayCtx = { t: DisplayTranslate; lang: Lang; refs: AuditRefs };
 
 export type ChangeRow = { field: string; before: string; after: string } | { sentence: string };
@@ -54,7 +54,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const IMPORT_COUNTS = ['created', 'updated', 'unchanged'] as const;
 
-export const isHexId = (v: unknown): v is string => typeof v === 'string' && HEX_ID.test(v);
+const isHexId = (v: unknown): v is string => typeof v === 'string' && HEX_ID.test(v);
 // An ObjectId (mongoose's or the driver's) is known by its method, so this module imports no database code.
 const isObjectId = (v: object): v is { toHexString(): string } =>
   'toHexString' in v && typeof v.toHexString === 'function';
@@ -127,7 +127,7 @@ function participants(v: unknown, ctx: DisplayCtx): string {
 }
 
 // One stored value of a field, as a person reads it.
-export function showValue(entity: string, field: string, v: unknown, ctx: DisplayCtx): string {
+function showValue(entity: string, field: string, v: unknown, ctx: DisplayCtx): string {
   if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return empty(ctx);
   if (field === 'participants') return participants(v, ctx);
   if (Array.isArray(v)) return v.map((x) => showValue(entity, field, x, ctx)).join(', ');
@@ -157,7 +157,7 @@ export function showValue(entity: string, field: string, v: unknown, ctx: Displa
   return s;
 }
 
-export function fieldLabel(field: string, ctx: DisplayCtx): string {
+function fieldLabel(field: string, ctx: DisplayCtx): string {
   const own = ctx.t(`fieldLabels.${field}`, { defaultValue: '' });
   if (own && typeof own === 'string') return own;
   // An unknown nested field reads as its last part's label (fund.sizeKrw → sizeKrw), else as its words.
@@ -194,7 +194,7 @@ export function changeRows(entity: string, changes: AuditChangeIn[] | null | und
 
 // What an entry is about, in words: the referenced record's name now, else what was stored with the entry, with any
 // code in it (a round's stage, an import's kind) read as its label.
-export function recordName(e: AuditEntryIn, ctx: DisplayCtx): string {
+function recordName(e: AuditEntryIn, ctx: DisplayCtx): string {
   const stored = e.entityLabel ?? '';
   const parts = stored.split(' · ');
   const now = refName(ctx.refs[String(e.entityId).toLowerCase()], ctx);

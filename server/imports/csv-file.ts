@@ -36,7 +36,7 @@ export function unguardCell(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
-export type CsvRecord = { line: number; cells: string[] };
+type CsvRecord = { line: number; cells: string[] };
 // The file as read: its header row and its non-empty rows (numbered as in the spreadsheet, header = row 1).
 export type CsvSource = { headers: string[]; records: CsvRecord[] };
 

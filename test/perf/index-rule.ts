@@ -57,7 +57,7 @@ function fieldCondition(field: string, cond: unknown, into: Clause): void {
 const copy = (c: Clause): Clause => ({ eq: new Set(c.eq), range: new Set(c.range), bad: [...c.bad] });
 
 // The filter as the clauses an index must serve: one, or one per `$or` branch (nested ones multiplied out).
-export function clausesOf(filter: Record<string, unknown> = {}): Clause[] {
+function clausesOf(filter: Record<string, unknown> = {}): Clause[] {
   let clauses: Clause[] = [{ eq: new Set(), range: new Set(), bad: [] }];
   for (const [key, cond] of Object.entries(filter)) {
     if (key === '$and' && Array.isArray(cond)) {
@@ -84,7 +84,7 @@ function merge(a: Clause, b: Clause): Clause {
 }
 
 // Whether the index's keys serve one clause with the sort.
-export function indexServes(keys: IndexKeys, clause: Clause, sort: Record<string, number> = {}): boolean {
+function indexServes(keys: IndexKeys, clause: Clause, sort: Record<string, number> = {}): boolean {
   if (clause.bad.length) return false;
   let pos = 0;
   const eq = new Set(clause.eq);
