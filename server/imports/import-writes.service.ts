@@ -154,24 +154,32 @@ export async function planFirmChunk(rows: readonly FirmChunkRow[]): Promise<Firm
 export async function writeFirmChunk({ actor, importId }: ImportRun, plan: FirmChunkPlan): Promise<Set<number>> {
   const now = new Date();
   const today = seoulToday(now);
-  const audits = new Map<number, Parameters<typeof appendAuditEntries>[0][number]>();
+  type AuditInput = Parameters<typeof appendAuditEntries>[0][number];
+  const audits = new Map<number, AuditInput>();
+  const firmEntry = (
+    id: Types.ObjectId,
+    record: ReturnType<typeof toFirmRecord>,
+    action: 'create' | 'update',
+    changes: AuditInput['changes'],
+    version: number,
+  ): AuditInput => ({
+    actor,
+    entity: 'firm',
+    entityId: id,
+    firm: id,
+    entityLabel: nameIn(record, 'ko'),
+    action,
+    changes,
+    version,
+    importId,
+  });
   const docs = plan.rows.flatMap(({ id, create }, j) => {
     if (!create) return [];
     const { status, _csrf, ...fields } = create;
     const record = toFirmRecord(fields);
     const history = [{ status: 'applicant' as FirmStatus, on: today, at: now, by: actor?.id, byEmail: actor?.email }];
     if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id, byEmail: actor?.email });
-    audits.set(j, {
-      actor,
-      entity: 'firm',
-      entityId: id,
-      firm: id,
-      entityLabel: nameIn(record, 'ko'),
-      action: 'create',
-      version: 0,
-      changes: visibleChanges({}, flatten({ ...record, status })),
-      importId,
-    });
+    audits.set(j, firmEntry(id, record, 'create', visibleChanges({}, flatten({ ...record, status })), 0));
     return [{ _id: id, ...record, status, statusHistory: history, lastActivityAt: now, importId }];
   });
   const updates = plan.rows.flatMap(({ id, update, version, stored }, j) => {
@@ -180,17 +188,7 @@ export async function writeFirmChunk({ actor, importId }: ImportRun, plan: FirmC
     const record = toFirmRecord(fields);
     const before = pick(stored ?? {}, record);
     const changes = visibleChanges(flatten(before), flatten(record));
-    audits.set(j, {
-      actor,
-      entity: 'firm',
-      entityId: id,
-      firm: id,
-      entityLabel: nameIn(record, 'ko'),
-      action: 'update',
-      changes,
-      version: (version ?? 0) + 1,
-      importId,
-    });
+    audits.set(j, firmEntry(id, record, 'update', changes, (version ?? 0) + 1));
     const { $set, $unset } = splitSetUnset(record);
     return [
       {

@@ -117,3 +117,24 @@ export function useTestApp(
     close: () => current().close(),
   };
 }
+
+// Uploads a CSV to the import as the upload form does (the token first: a request built before the session cookie
+// exists would go without it); the answer is the preview page.
+export async function uploadCsv(
+  agent: Agent,
+  kind: string,
+  csv: string | Buffer,
+  filename = `${kind}.csv`,
+  lang?: 'ko' | 'en',
+) {
+  const token = await agent.csrf();
+  const req = agent.post('/firms/import');
+  return (lang ? req.set('Accept-Language', lang) : req)
+    .field('_csrf', token)
+    .field('kind', kind)
+    .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), filename);
+}
+
+// The action the preview shows for each row, in order.
+export const previewActionsOf = (html: string) =>
+  [...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => m[2]);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, loginAs, uploadCsv, previewActionsOf } from '../helpers/app.js';
 import { download } from '../helpers/download.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -33,11 +33,8 @@ const headersOf = (bytes: Buffer): string[] => {
   return lines[0] ?? [];
 };
 
-async function upload(agent: Agent, kind: string, bytes: Buffer) {
-  const token = await agent.csrf();
-  return agent.post('/firms/import').field('_csrf', token).field('kind', kind).attach('file', bytes, `${kind}.csv`);
-}
-const actionsOf = (html: string) => [...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => m[2]);
+const upload = uploadCsv;
+const actionsOf = previewActionsOf;
 const errorsOf = (html: string) => html.match(/class="error">.*?<\/li>/g)?.join('\n') ?? html.slice(0, 2000);
 
 // Data that uses coded values, yes/no fields, references and amounts, so every kind of cell is written.

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs, uploadCsv, previewActionsOf } from '../helpers/app.js';
 import { download } from '../helpers/download.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -33,11 +33,8 @@ function splitOutsideQuotes(line: string, delimiter: string): string[] {
 const recordsOf = (bytes: Buffer) =>
   parse<Record<string, string>>(bytes.toString('utf8'), { bom: true, columns: true });
 
-async function upload(agent: Agent, kind: string, bytes: Buffer) {
-  const token = await agent.csrf();
-  return agent.post('/firms/import').field('_csrf', token).field('kind', kind).attach('file', bytes, `${kind}.csv`);
-}
-const actionsOf = (html: string) => [...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => m[2]);
+const upload = uploadCsv;
+const actionsOf = previewActionsOf;
 
 async function makeFirm(over: Record<string, unknown> = {}) {
   return createFirm(createFirmBody.parse({ sectorPrimary: 'payments', ...over }), null);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, loginAs, type Agent, uploadCsv } from '../helpers/app.js';
 import { download } from '../helpers/download.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -12,14 +12,7 @@ import { createFirmBody } from '../../server/firms/firms.schemas.js';
 
 const BRN = (n: number) => brnWithCheckDigit(String(617_870_000 + n));
 
-async function upload(agent: Agent, kind: string, csv: string | Buffer, filename = `${kind}.csv`) {
-  const token = await agent.csrf();
-  return agent
-    .post('/firms/import')
-    .field('_csrf', token)
-    .field('kind', kind)
-    .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), filename);
-}
+const upload = uploadCsv;
 
 async function post(agent: Agent, path: string, body: Record<string, string | string[]>) {
   const token = await agent.csrf();

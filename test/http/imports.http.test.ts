@@ -1,7 +1,7 @@
 import { expectGuarded } from '../helpers/access.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, loginAs, type Agent, uploadCsv } from '../helpers/app.js';
 import { download } from '../helpers/download.js';
 import { makeInvestorOrg } from '../helpers/factories.js';
 import { excelFirmsCsv } from '../fixtures/cp949.js';
@@ -20,15 +20,7 @@ import { applyImport, previewImport } from '../../server/imports/index.js';
 
 const BRN = (n: number) => brnWithCheckDigit(String(617_860_000 + n));
 
-async function upload(agent: Agent, kind: string, csv: string | Buffer, filename = `${kind}.csv`) {
-  // The token first: a request built before the session cookie exists would go without it.
-  const token = await agent.csrf();
-  return agent
-    .post('/firms/import')
-    .field('_csrf', token)
-    .field('kind', kind)
-    .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), filename);
-}
+const upload = uploadCsv;
 
 async function inEnglish(agent: Agent): Promise<Agent> {
   const token = await agent.csrf();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, loginAs, type Agent, uploadCsv, previewActionsOf } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { loadedForm, clashRow } from '../helpers/edit-form.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
@@ -47,16 +47,8 @@ async function download(agent: Agent, path: string): Promise<{ status: number; b
     });
   return { status: res.status, body: res.body as Buffer };
 }
-async function upload(agent: Agent, kind: string, bytes: Buffer) {
-  const token = await agent.csrf();
-  return agent
-    .post('/firms/import')
-    .set('Accept-Language', 'en')
-    .field('_csrf', token)
-    .field('kind', kind)
-    .attach('file', bytes, `${kind}.csv`);
-}
-const actionsOf = (html: string) => [...html.matchAll(/data-line="(\d+)" data-action="(\w+)"/g)].map((m) => m[2]);
+const upload = (agent: Agent, kind: string, bytes: Buffer) => uploadCsv(agent, kind, bytes, undefined, 'en');
+const actionsOf = previewActionsOf;
 const recordsOf = (bytes: Buffer) =>
   parse<Record<string, string>>(bytes.toString('utf8'), { bom: true, columns: true });
 

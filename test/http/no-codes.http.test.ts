@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { useTestApp, agentOf, formBody, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, agentOf, formBody, loginAs, type Agent, uploadCsv } from '../helpers/app.js';
 import { loadedForm, clashRow } from '../helpers/edit-form.js';
 import { listRoutes, routeKey } from '../helpers/routes.js';
-import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
+import { makeFirm, makeInvestorOrg, makeUser, nextBrn } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { PersonModel } from '../../models/person.model.js';
@@ -52,8 +52,7 @@ const NOT_PAGES: Record<string, string> = {
   'GET /reports/charts/:chart.svg': 'SVG chart (its labels are checked on /reports, which embeds the same text)',
   'GET /api/v1/reports/:table': 'JSON API for machines (codes are its contract)',
 };
-// A batch's pages (preview, mapping step, result) need an uploaded file: the import work of issue 11 reworks and tests
-// them, this test included once they settle.
+// A batch's pages (mapping step, preview, result) need an uploaded file: they are checked after the routes below.
 const isImportBatchPage = (key: string) => key.startsWith('GET /firms/import/:batchId');
 
 // Pages that document what to type into a file: column codes ("열 코드: headcount") and example figures
@@ -448,6 +447,36 @@ describe('no codes, raw ids or internal versions on any page (issue 11)', functi
         for (const p of problemsOf(text, lang, words, visibleText(res.text, false)))
           problems.push(`${url}: ${p} ${context(text, p)}`);
       }
+      // An import's pages: the mapping step (an unknown column), the preview (a new firm, a changed one, a row with
+      // errors) and the result after applying the valid rows, from a Korean spreadsheet.
+      const changed = await makeFirm({ nameKo: '바뀜기업', nameEn: 'Changed Corp', brn: nextBrn(), stage: 'seed' });
+      const rows = [
+        ['기업명', '사업자등록번호', '분야', '단계'],
+        ['새기업', nextBrn(), '디지털자산', '시드'],
+        ['바뀜기업', changed.brn!, '지급결제', '프리 시리즈 A'],
+        ['오류기업', '123-45-67890', '우주항공', '시드'],
+      ];
+      const csv = (extra: boolean) =>
+        rows.map((r, i) => [...r, ...(extra ? [i ? '메모' : '담당자 메모'] : [])].join(',')).join('\n');
+      const importPages: { url: string; html: string }[] = [];
+      const mapping = await uploadCsv(staff, 'firms', csv(true), 'mapping.csv', lang);
+      importPages.push({ url: 'mapping step', html: mapping.text });
+      const preview = await uploadCsv(staff, 'firms', csv(false), 'preview.csv', lang);
+      importPages.push({ url: 'preview', html: preview.text });
+      const batchId = /\/firms\/import\/([0-9a-f]{24})\/apply/.exec(preview.text)?.[1];
+      expect(batchId, 'the preview offers to apply').to.be.a('string');
+      await staff
+        .post(`/firms/import/${batchId}/apply`)
+        .type('form')
+        .send({ _csrf: await staff.csrf(), skipErrors: 'true' });
+      const result = await staff.get(`/firms/import/${batchId}`).set('Accept-Language', lang);
+      importPages.push({ url: 'result', html: result.text });
+      for (const { url, html } of importPages) {
+        const text = visibleText(html);
+        for (const p of problemsOf(text, lang, words, visibleText(html, false)))
+          problems.push(`import ${url}: ${p} ${context(text, p)}`);
+      }
+
       // Home as each role (an investor's is the portal, a viewer's the reports).
       for (const who of ['admin', 'investor'] as const) {
         const res = await agents[who].get('/').redirects(1).set('Accept-Language', lang);

@@ -17,8 +17,8 @@ const BOUNDED: Record<string, string> = {
   AuditDayIndex: 'one document per year of the audit log, read by _id',
 };
 
-// Known gaps, each with its reason and the fix it waits for. A gap that no longer shows fails the test too, so this list
-// stays true; anything not listed fails as usual.
+// Known gaps, each with its reason and the fix it waits for; anything not listed fails as usual. A growing page that no
+// longer grows fails the test too, so that list stays true.
 const KNOWN_UNSERVED: Record<string, string> = {
   'reports: find on matches {"filter":{}}':
     "the deal-flow funnel replays every match's stage history (cached per day for a minute); to be kept as counters with the monthly summaries",
@@ -207,10 +207,8 @@ describe('query shape of the hot pages', function () {
       unique.filter((p) => !isKnown(p, KNOWN_UNSERVED)),
       'reads no index serves',
     ).to.deep.equal([]);
-    expect(
-      Object.keys(KNOWN_UNSERVED).filter((k) => !unique.some((p) => p.startsWith(k))),
-      'known gaps that no longer show (remove them from KNOWN_UNSERVED)',
-    ).to.deep.equal([]);
+    // Not required to show: the funnel is cached per day for a minute, so a suite that read /reports just before sends
+    // no read of the matches here.
   });
 
   it('then no page sends more commands when it shows more rows', () => {
