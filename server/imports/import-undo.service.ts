@@ -160,7 +160,6 @@ export async function preImagesOf(
   return out;
 }
 
-export const firmPreImage = (firmId: string, nextRecord: object) => updatePreImage(UPDATED.firm, firmId, nextRecord);
 export const investorPreImage = (id: string, next: object) => updatePreImage(UPDATED.investor, id, next);
 
 export async function roundPreImage(id: string): Promise<JournalEntry> {

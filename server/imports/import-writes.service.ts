@@ -8,14 +8,13 @@ import { nextVersion, splitSetUnset } from '../lib/edit-conflict.js';
 import { seoulToday } from '../lib/dates.js';
 import { nameIn } from '../lib/names.js';
 import { appendAuditEntries, diffFields, flatten, type Actor } from '../audit/index.js';
-import { createFirm, toFirmRecord, updateFirm, type CreateFirmInput, type UpdateFirmInput } from '../firms/index.js';
+import { toFirmRecord, type CreateFirmInput, type UpdateFirmInput } from '../firms/index.js';
 import { createInvestor, toInvestorRecord, updateInvestor } from '../investors/index.js';
 import { createRound, updateRound } from '../rounds/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
 import {
-  firmPreImage,
   firmTouch,
   investorPreImage,
   preImagesOf,
@@ -29,17 +28,12 @@ import {
 // plan read, so a record edited meanwhile is refused rather than overwritten.
 
 export type ImportRun = { kind: ImportKind; importId: Types.ObjectId; label: string; actor: Actor };
-export type RowInput = FirmRowInput | InvestorRowInput | RoundRowInput;
+// Row by row: investors and rounds (firms go a chunk at a time, below).
+export type RowInput = InvestorRowInput | RoundRowInput;
 export type RowPlan = { entries: JournalEntry[]; version?: number };
 
 // touched: the firms whose activity time is journalled already (once per firm, before its first round is written).
 export async function planRow(run: ImportRun, input: RowInput, touched: Set<string>): Promise<RowPlan> {
-  if (run.kind === 'firms') {
-    const row = input as FirmRowInput;
-    if ('create' in row) return { entries: [] };
-    const { entry, version } = await firmPreImage(row.targetId, toFirmRecord(row.update));
-    return { entries: [entry], version };
-  }
   if (run.kind === 'investors') {
     const row = input as InvestorRowInput;
     if ('create' in row) return { entries: [] };
@@ -59,24 +53,8 @@ export async function planRow(run: ImportRun, input: RowInput, touched: Set<stri
 
 // Returns the id of the record written; an insert goes into the journal once it has its id.
 export function writeRow(run: ImportRun, input: RowInput, plan: RowPlan, journal: ImportJournal): Promise<string> {
-  if (run.kind === 'firms') return writeFirm(run, input as FirmRowInput, plan, journal);
   if (run.kind === 'investors') return writeInvestor(run, input as InvestorRowInput, plan, journal);
   return writeRound(run, input as RoundRowInput, journal);
-}
-
-async function writeFirm(
-  { actor, importId }: ImportRun,
-  row: FirmRowInput,
-  plan: RowPlan,
-  journal: ImportJournal,
-): Promise<string> {
-  if ('create' in row) {
-    const firm = await createFirm(row.create, actor, { importId });
-    journal.record({ op: 'insert', entity: 'firm', entityId: firm._id });
-    return String(firm._id);
-  }
-  await updateFirm(row.targetId, { ...row.update, _version: plan.version }, actor, { importId });
-  return row.targetId;
 }
 
 async function writeInvestor(
@@ -107,8 +85,8 @@ async function writeRound({ actor, importId }: ImportRun, row: RoundRowInput, jo
 
 // Firms are written a chunk at a time: one $in read of the stored firms the chunk updates (their pre-images and
 // versions, journalled ahead with the ids the new firms will get), one insertMany, one bulkWrite of the updates and
-// one bulk append of their audit entries. Each update names the version it read (filter on _id and __v): a firm edited
-// since is not matched, and fewer matches than updates fails the chunk (undone like any failed write). The monthly
+// one bulk append of their audit entries. Each update is addressed by _id alone (see writeFirmChunk) and checked after
+// the write: a firm not now at the version read + 1 fails the chunk (undone like any failed write). The monthly
 // report summaries of the firms written are refreshed once at the end of the apply (refreshReportMonthsOf).
 export type FirmChunkRow = { line: number; input: FirmRowInput };
 export type FirmChunkPlan = {

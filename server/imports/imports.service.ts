@@ -32,6 +32,7 @@ import {
   writeRow,
   type FirmChunkPlan,
   type ImportRun,
+  type RowInput,
   type RowPlan,
 } from './import-writes.service.js';
 import { refreshReportMonthsOf } from '../reports/index.js';
@@ -335,7 +336,8 @@ async function applyClaimed(
       const chunk: { i: number; d: AnyDecision; plan: RowPlan }[] = [];
       for (const [i, d] of toWrite.slice(start, start + size)) {
         current = d;
-        chunk.push({ i, d, plan: await planRow(run, d.input!, touched) });
+        // Investors and rounds only here (the loop skips firms).
+        chunk.push({ i, d, plan: await planRow(run, d.input as RowInput, touched) });
       }
       const entries = chunk.flatMap((c) => c.plan.entries);
       entries.forEach((e) => ahead.add(e));
@@ -346,7 +348,7 @@ async function applyClaimed(
         signal.throwIfAborted();
         lease.assertHeld();
         plan.entries.forEach((e) => ahead.delete(e));
-        written.set(i, await writeRow(run, d.input!, plan, journal));
+        written.set(i, await writeRow(run, d.input as RowInput, plan, journal));
       }
     }
     await journal.save();
