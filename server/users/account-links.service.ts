@@ -8,7 +8,7 @@ import { hashPassword, type SessionUser } from '../auth/index.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { endSessionsOf } from '../sessions/index.js';
 import { linkProblem, linkExpiry, type LinkProblem } from './account-link-rules.js';
-import { toSessionUser } from './users.service.js';
+import { PASSWORD_CHANGED, toSessionUser } from './users.service.js';
 
 // One-time account links: an invitation (the invitee sets their first password) or a password reset. The token is 32
 // random bytes (base64url, 43 characters); only its SHA-256 is stored, so the database never holds a working link.
@@ -167,7 +167,7 @@ export async function useLink(
     entityId: user._id,
     entityLabel: user.email,
     action: kind === 'invite' ? 'accept-invite' : 'reset-password',
-    changes: [{ field: 'password', before: '••••', after: '•••• (changed)' }],
+    changes: PASSWORD_CHANGED,
   });
   return { ok: true, user: toSessionUser(user) };
 }

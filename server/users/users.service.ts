@@ -7,6 +7,9 @@ import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 import { endSessionsOf } from '../sessions/index.js';
 
+// A password change in the audit log: that it changed, never the value.
+export const PASSWORD_CHANGED = [{ field: 'password', before: '••••', after: '•••• (changed)' }];
+
 export function toSessionUser(u: {
   _id: Types.ObjectId;
   email: string;
@@ -145,7 +148,7 @@ export async function changeOwnPassword(
     entityId: user._id,
     entityLabel: user.email,
     action: 'update',
-    changes: [{ field: 'password', before: '••••', after: '•••• (changed)' }],
+    changes: PASSWORD_CHANGED,
   });
   await endSessionsOf(userId, currentSessionId);
 }
