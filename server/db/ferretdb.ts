@@ -7,7 +7,7 @@ import { projectRoot } from '../lib/paths.js';
 import type { RunningDatabase, ProviderLog } from './provider.types.js';
 import { defaultRestartPolicy, planRestart, type RestartPolicy } from './restart-policy.js';
 
-const BUILD_STAMP = 'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close';
+const BUILD_STAMP = 'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown';
 
 function ferretdbBinary(dataDir: string): string {
   return path.join(dataDir, 'tools', 'ferretdb');

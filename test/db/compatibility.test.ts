@@ -205,3 +205,44 @@ describe('reads by _id (every page reads sessions, users and audit views this wa
     else expect(text).to.match(/IDHACK|EXPRESS_IXSCAN|IXSCAN/);
   });
 });
+
+describe('filters on indexed fields (every page reads a firm’s rounds, people, notes and matches this way)', () => {
+  const explainText = async (filter: object) =>
+    JSON.stringify(
+      await mongoose.connection.db!.command({ explain: { find: Thing.collection.collectionName, filter } }),
+    );
+  const isFerret = async () =>
+    'ferretdbVersion' in
+    (((await mongoose.connection.db!.command({ buildInfo: 1 })) as { ferretdbVersion?: string }) ?? {});
+
+  it('when a find filters an indexed field by equality or $in, then the server uses that index (FerretDB needs the project fix)', async () => {
+    await Thing.insertMany(Array.from({ length: 30 }, (_, i) => ({ g: `grp-${i % 3}`, v: i })));
+    for (const filter of [{ g: 'grp-1' }, { g: { $in: ['grp-1', 'grp-2'] } }, { g: 'grp-1', v: { $gte: 3 } }]) {
+      const text = await explainText(filter);
+      if (await isFerret()) expect(text, JSON.stringify(filter)).to.match(/SEARCH \S+ USING INDEX/);
+      else expect(text, JSON.stringify(filter)).to.match(/IXSCAN/);
+    }
+    expect(await Thing.countDocuments({ g: 'grp-1', v: { $gte: 3 } })).to.equal(9);
+    expect(await Thing.countDocuments({ g: { $in: ['grp-1', 'grp-2'] } })).to.equal(20);
+  });
+
+  it('when a filtered field holds an array, or a value with quotes, then the documents are still found as MongoDB finds them', async () => {
+    // the raw collection, since the schema would refuse an array where it declares a string
+    await Thing.collection.insertMany([
+      { g: 'plain', tags: ['red', 'blue'] },
+      { g: ['arr-1', 'arr-2'], v: 1 },
+      { g: 'say "hi" & <b>', v: 2 },
+      { g: '회사 "따옴표"', v: 3 },
+    ]);
+    expect(await Thing.countDocuments({ g: 'arr-2' })).to.equal(1);
+    expect(await Thing.countDocuments({ g: { $in: ['arr-1', 'nothing'] } })).to.equal(1);
+    expect(await Thing.countDocuments({ tags: 'blue' })).to.equal(1);
+    expect(await Thing.countDocuments({ g: 'say "hi" & <b>' })).to.equal(1);
+    expect(await Thing.countDocuments({ g: '회사 "따옴표"', v: 3 })).to.equal(1);
+    expect(await Thing.countDocuments({ $and: [{ g: 'plain' }, { tags: 'red' }] })).to.equal(1);
+    const one = await Thing.findOne({ g: 'plain' }).lean();
+    expect(await Thing.countDocuments({ _id: one!._id, g: 'plain' })).to.equal(1);
+    expect(await Thing.countDocuments({ _id: { $in: [one!._id] }, g: 'other' })).to.equal(0);
+    expect(await Thing.countDocuments({ g: 'plain', code: { $ne: 'zzz' } })).to.equal(1);
+  });
+});
