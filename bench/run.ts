@@ -1,4 +1,4 @@
-// npm run bench [-- --firms 60|600] [--duration 5] [--connections 4] — builds (the npm script), starts the built app in
+// npm run bench [-- --firms 60|600] [--duration 5] [--connections 4] [--pages "firm detail,reports"] — builds (the npm script), starts the built app in
 // production mode on a seeded database (data/bench-<N>, seeded first when empty; MONGODB_URI when set), signs in as staff,
 // admin, an investor and a viewer, and drives each key page with autocannon. Per page: requests per second, p50/p95 ms,
 // database commands, database and app ms per request (BENCH_TIMING=1: the app reports them per request), app time as a
@@ -11,14 +11,21 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../server/lib/paths.js';
 import { freePort } from '../server/db/ferretdb.js';
-import { option } from '../scripts/lib/cli.js';
+import { option, textOption } from '../scripts/lib/cli.js';
 import { connectDb, disconnectDb } from '../server/db/connection.js';
 import { TIMING_MARK } from '../server/db/db-timing.js';
 import { FirmModel } from '../models/index.js';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD, benchDataDir, generate, openDatabase } from '../scripts/seed-bulk.js';
 
 type Role = keyof typeof BENCH_ACCOUNTS;
-type Timing = { path: string; status: number; totalMs: number; dbMs: number; commands: number };
+type Timing = {
+  path: string;
+  status: number;
+  totalMs: number;
+  dbMs: number;
+  commands: number;
+  slowest: { command: string; ms: number } | null;
+};
 type PageResult = {
   p50Ms: number;
   p95Ms: number;
@@ -30,6 +37,15 @@ type PageResult = {
   peakRssMb: number;
   requests: number;
 };
+
+// The command that was a request's slowest most often, with its mean time when it was.
+function slowestCommand(timings: Timing[]): string {
+  const byCommand = new Map<string, number[]>();
+  for (const t of timings)
+    if (t.slowest) byCommand.set(t.slowest.command, [...(byCommand.get(t.slowest.command) ?? []), t.slowest.ms]);
+  const [command, times] = [...byCommand].sort((a, b) => b[1].length - a[1].length)[0] ?? ['—', [NaN]];
+  return `${command} ${mean(times).toFixed(0)} ms`;
+}
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -171,6 +187,7 @@ async function measure(base: string, app: App, cookie: string, page: Page, durat
     appMs: mean(timings.map((t) => t.totalMs - t.dbMs)),
     peakRssMb: peak,
     requests: latencies.length,
+    slowest: slowestCommand(timings),
     errors: result.errors + result.timeouts,
     unexpected,
   };
@@ -237,8 +254,13 @@ async function main(): Promise<number> {
       `\nbench: ${size} firms, ${connections} connections, ${duration} s a page; ${os.cpus().length} × ${os.cpus()[0]?.model}; database ${db.description}\n`,
     );
     const head = ['page', 'rps', 'p50 ms', 'p95 ms', 'cmds/req', 'db ms', 'app ms', 'app/base', 'peak RSS MB'];
-    console.log(head.map((h, i) => (i ? h.padStart(12) : h.padEnd(24))).join(''));
-    for (const page of pages) {
+    console.log(`${head.map((h, i) => (i ? h.padStart(12) : h.padEnd(24))).join('')}  slowest command`);
+    // --pages "firm detail,reports" measures only those pages (and the baseline), for a quick look at one change.
+    const only = textOption('pages', '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    for (const page of pages.filter((p) => !only.length || p.name === 'baseline' || only.includes(p.name))) {
       const m = await measure(base, app, sessions[page.role].cookie(), page, duration, connections);
       if (page.name === 'baseline') baselineApp = m.appMs;
       if (m.errors) failures.push(`${page.name}: ${m.errors} errors or timeouts`);
@@ -259,7 +281,7 @@ async function main(): Promise<number> {
       const cells = [r.rps, r.p50Ms, r.p95Ms, r.commands, r.dbMs, r.appMs, r.appRatio, r.peakRssMb].map((v, i) =>
         (i === 6 || i === 3 ? v.toFixed(1) : v.toFixed(0)).padStart(12),
       );
-      console.log(page.name.padEnd(24) + cells.join(''));
+      console.log(`${page.name.padEnd(24)}${cells.join('')}  ${m.slowest}`);
     }
     const machine = {
       cpus: os.cpus().length,
@@ -276,11 +298,14 @@ async function main(): Promise<number> {
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)])),
       ]),
     );
-    writeFileSync(
-      path.join(projectRoot, 'bench', 'results.json'),
-      `${JSON.stringify({ size, connections, durationS: duration, at: new Date().toISOString(), machine, pages: pagesOut }, null, 2)}\n`,
-    );
-    console.log(`\nwrote bench/results.json`);
+    if (only.length) console.log('\nbench/results.json left as it was (--pages measures a part)');
+    else {
+      writeFileSync(
+        path.join(projectRoot, 'bench', 'results.json'),
+        `${JSON.stringify({ size, connections, durationS: duration, at: new Date().toISOString(), machine, pages: pagesOut }, null, 2)}\n`,
+      );
+      console.log(`\nwrote bench/results.json`);
+    }
     if (failures.length) {
       console.log(
         `\nbench FAILED:\n  ${failures.join('\n  ')}\n--- app output (tail) ---\n${app.output().slice(-3000)}`,

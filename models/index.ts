@@ -16,3 +16,4 @@ export * from './target.model.js';
 export * from './report-month.model.js';
 export * from './api-token.model.js';
 export * from './account-link.model.js';
+export * from './computed.model.js';

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Builds FerretDB v1.24.2 (SQLite backend) from its Go module source, with five fixes: $group computing only its first
+# Builds FerretDB v1.24.2 (SQLite backend) from its Go module source, with six fixes and one setting: $group computing only its first
 # accumulator, conditional writes racing each other, `_id` lookups that never use the `_id` index, updates holding
-# their queries open, and filters never reaching the indexes. Output: data/tools/ferretdb (reused when present).
+# their queries open, filters never reaching the indexes, reads decoding whole documents; and resource tracking (a test-time leak detector) is off. Output: data/tools/ferretdb (reused when present).
 set -euo pipefail
 VERSION=v1.24.2
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -214,6 +214,26 @@ func pushdownWhere(filter *types.Document) (string, []any) {
 	}
 	return " WHERE " + strings.Join(terms, " AND "), args
 }
+
+// reducedDocument returns an SQL expression for the stored document with only the given top-level fields (values and
+// their schema entries), or "" when a name is not a plain field name. Used when the handler says which fields a read
+// needs (QueryParams.Fields): SQLite trims the JSON in C, and the handler decodes a small document.
+func reducedDocument(fields []string) string {
+	quoted := make([]string, len(fields))
+	for i, f := range fields {
+		if !pushdownField.MatchString(f) {
+			return ""
+		}
+		quoted[i] = "'" + f + "'"
+	}
+	in := strings.Join(quoted, ", ")
+	col := metadata.DefaultColumn
+	return "json_patch(" +
+		"(SELECT json_group_object(e.key, " + col + " -> e.key) FROM json_each(" + col + ") e WHERE e.key IN (" + in + ")), " +
+		"json_object('$s', json_object(" +
+		"'p', (SELECT json_group_object(e.key, json(e.value)) FROM json_each(" + col + ", '$.\"$s\".p') e WHERE e.key IN (" + in + ")), " +
+		"'$k', (SELECT json_group_array(e.value) FROM json_each(" + col + ", '$.\"$s\".\"$k\"') e WHERE e.value IN (" + in + ")))))"
+}
 GO
 perl -0 -e '
   local $/; my $s = <STDIN>;
@@ -228,6 +248,239 @@ perl -0 -e '
 ' < "$sqlite_backend/collection.go" > "$sqlite_backend/collection.go.fixed"
 mv "$sqlite_backend/collection.go.fixed" "$sqlite_backend/collection.go"
 [ "$(grep -c 'pushdownWhere(params.Filter)' "$sqlite_backend/collection.go")" = 2 ] || { echo "ferretdb: FIX NOT APPLIED: filter pushdown in collection.go" >&2; exit 1; }
+# Reads decode only the fields they need: the handler names them (fields.go: a find's filter, sort and inclusion
+# projection; a count's filter; a counting or grouping aggregation), and SQLite returns the stored document trimmed to
+# those (reducedDocument in pushdown.go). Decoding JSON in Go was most of every query's time, and most of a stored
+# document's text is its type schema: reading two names from 60 firms decoded 330 KB.
+replace_once() { # FILE OLD NEW: OLD must occur exactly once
+  OLD=$2 NEW=$3 perl -0 -e '
+    local $/; my $s = <STDIN>; my ($old, $new) = ($ENV{OLD}, $ENV{NEW});
+    my $n = () = $s =~ /\Q$old\E/g;
+    if ($n != 1) { print STDERR "ferretdb: FIX NOT APPLIED: $ARGV[0] has the expected text $n times (want 1)\n"; exit 1 }
+    $s =~ s/\Q$old\E/$new/; print $s;' "$1" < "$1" > "$1.fixed"
+  mv "$1.fixed" "$1"
+}
+cat > "$handler/fields.go" <<'GO'
+package handler
+
+// TIPS Town CRM build (scripts/build-ferretdb.sh): the top-level fields a read needs, so the SQLite backend decodes
+// only those instead of the whole stored document (decoding is most of a query's cost). A find needs the fields of
+// its filter, sort and inclusion projection; a count those of its filter; an aggregation that ends in $group or $count
+// after only $match, $sort, $skip and $limit those stages name. Anything else (an exclusion projection, $expr, $$ROOT,
+// other stages) gets the whole document, as before.
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/FerretDB/FerretDB/internal/handler/common"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+type fieldSet struct {
+	names map[string]struct{}
+	ok    bool
+}
+
+func newFieldSet() *fieldSet {
+	return &fieldSet{names: map[string]struct{}{"_id": {}}, ok: true}
+}
+
+func (s *fieldSet) addPath(path string) {
+	top, _, _ := strings.Cut(path, ".")
+	if top == "" || strings.HasPrefix(top, "$") {
+		s.ok = false
+		return
+	}
+	s.names[top] = struct{}{}
+}
+
+func (s *fieldSet) addFilter(filter *types.Document) {
+	if filter == nil {
+		return
+	}
+	for _, k := range filter.Keys() {
+		v := must.NotFail(filter.Get(k))
+		switch k {
+		case "$comment":
+		case "$and", "$or", "$nor":
+			arr, isArr := v.(*types.Array)
+			if !isArr {
+				s.ok = false
+				return
+			}
+			for i := 0; i < arr.Len(); i++ {
+				sub, isDoc := must.NotFail(arr.Get(i)).(*types.Document)
+				if !isDoc {
+					s.ok = false
+					return
+				}
+				s.addFilter(sub)
+			}
+		default:
+			s.addPath(k) // $expr, $where, $text… make the set unusable
+		}
+	}
+}
+
+func (s *fieldSet) addSort(sort *types.Document) {
+	if sort == nil {
+		return
+	}
+	for _, k := range sort.Keys() {
+		if k != "$natural" {
+			s.addPath(k)
+		}
+	}
+}
+
+func (s *fieldSet) addProjection(p *types.Document) {
+	if p == nil || p.Len() == 0 {
+		s.ok = false
+		return
+	}
+	idOn, included := false, false
+	for _, k := range p.Keys() {
+		var on bool
+		switch v := must.NotFail(p.Get(k)).(type) {
+		case bool:
+			on = v
+		case int32:
+			on = v != 0
+		case int64:
+			on = v != 0
+		case float64:
+			on = v != 0
+		default: // $slice, $elemMatch, $meta, expressions
+			s.ok = false
+			return
+		}
+		if k == "_id" {
+			idOn = on
+			continue
+		}
+		if !on { // an exclusion projection keeps every other field
+			s.ok = false
+			return
+		}
+		s.addPath(k)
+		included = true
+	}
+	if !included && !idOn {
+		s.ok = false
+	}
+}
+
+// addExpr adds the fields an expression reads through "$field.path" strings.
+func (s *fieldSet) addExpr(v any) {
+	switch v := v.(type) {
+	case string:
+		if strings.HasPrefix(v, "$$") {
+			if v == "$$ROOT" || v == "$$CURRENT" || strings.HasPrefix(v, "$$ROOT.") || strings.HasPrefix(v, "$$CURRENT.") {
+				s.ok = false
+			}
+			return
+		}
+		if strings.HasPrefix(v, "$") {
+			s.addPath(v[1:])
+		}
+	case *types.Document:
+		for _, k := range v.Keys() {
+			s.addExpr(must.NotFail(v.Get(k)))
+		}
+	case *types.Array:
+		for i := 0; i < v.Len(); i++ {
+			s.addExpr(must.NotFail(v.Get(i)))
+		}
+	}
+}
+
+func (s *fieldSet) list() []string {
+	if !s.ok {
+		return nil
+	}
+	out := make([]string, 0, len(s.names))
+	for n := range s.names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func findFields(params *common.FindParams) []string {
+	s := newFieldSet()
+	s.addFilter(params.Filter)
+	s.addSort(params.Sort)
+	s.addProjection(params.Projection)
+	return s.list()
+}
+
+func countFields(filter *types.Document) []string {
+	s := newFieldSet()
+	s.addFilter(filter)
+	return s.list()
+}
+
+func pipelineFields(stages []any) []string {
+	s := newFieldSet()
+	for _, st := range stages {
+		doc, isDoc := st.(*types.Document)
+		if !isDoc || doc.Len() != 1 {
+			return nil
+		}
+		name := doc.Keys()[0]
+		v := must.NotFail(doc.Get(name))
+		switch name {
+		case "$match", "$sort":
+			d, isDoc := v.(*types.Document)
+			if !isDoc {
+				return nil
+			}
+			if name == "$match" {
+				s.addFilter(d)
+			} else {
+				s.addSort(d)
+			}
+		case "$skip", "$limit":
+		case "$count":
+			return s.list()
+		case "$group":
+			s.addExpr(v)
+			return s.list()
+		default:
+			return nil
+		}
+		if !s.ok {
+			return nil
+		}
+	}
+	return nil // the stored documents themselves are the output
+}
+GO
+replace_once "$src/internal/backends/collection.go" $'\tOnlyRecordIDs bool\n\tComment       string\n}' \
+  $'\tOnlyRecordIDs bool\n\tComment       string\n\t// Fields: the top-level fields the caller needs (nil: the whole document).\n\tFields []string\n}'
+replace_once "$handler/msg_find.go" $'\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))' \
+  $'\tif !h.DisablePushdown {\n\t\tqp.Fields = findFields(params)\n\t}\n\n\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))'
+replace_once "$handler/msg_count.go" $'\tif !h.DisablePushdown {\n\t\tqp.Filter = params.Filter\n\t}' \
+  $'\tif !h.DisablePushdown {\n\t\tqp.Filter = params.Filter\n\t\tqp.Fields = countFields(params.Filter)\n\t}'
+replace_once "$handler/msg_aggregate.go" $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t}' \
+  $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t\tqp.Fields = pipelineFields(aggregationStages)\n\t\t}'
+replace_once "$sqlite_backend/collection.go" $'\tq := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)\n' \
+  $'\tq := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)\n\tif expr := reducedDocument(params.Fields); len(params.Fields) > 0 && !params.OnlyRecordIDs && expr != "" {\n\t\tq = strings.Replace(q, " "+metadata.DefaultColumn+" FROM ", " "+expr+" AS "+metadata.DefaultColumn+" FROM ", 1)\n\t}\n'
+# Every iterator, cursor and connection is registered in a pprof profile with its creation stack and a finalizer that
+# panics (killing the server) when it was never closed: a leak detector for FerretDB's own tests that cost about a
+# tenth of the CPU of every query here. Tracking is switched off; closing stays the callers' duty as before.
+res=$src/internal/util/resource/resource.go
+perl -0 -e '
+  local $/; my $s = <STDIN>;
+  my $n = 0;
+  $n += $s =~ s/(func Track\(obj any, token \*Token\) \{\n\tcheckArgs\(obj, token\)\n)/$1\treturn\n/;
+  $n += $s =~ s/(func Untrack\(obj any, token \*Token\) \{\n\tcheckArgs\(obj, token\)\n)/$1\treturn\n/;
+  if ($n != 2) { print STDERR "ferretdb: FIX NOT APPLIED: resource.Track/Untrack not found as expected ($n)\n"; exit 1 }
+  print $s;
+' < "$res" > "$res.fixed"
+mv "$res.fixed" "$res"
 echo "ferretdb: [3/4] compiling (go build)"
 (cd "$src" && go build -o "$bin.tmp" ./cmd/ferretdb)
 mv "$bin.tmp" "$bin"

@@ -1,3 +1,4 @@
+import { invalidateAllComputed } from '../models/computed.model.js';
 // npm run seed -- --firms N [--seed 42] [--uri mongodb://…] [--force] [--flat-audit] [--audit-per-firm 300]
 // A realistic data set at any size, the same for the same seed value, written in bulk (chunks of 1,000): N firms with five
 // years of status history, founders, about five rounds each with one to five participants, three investor organisations
@@ -664,6 +665,7 @@ export async function generate(opts: {
   await phase('monthly report summaries and targets', async () => {
     await ensureReportMonths();
     await seedTargetsIfNone({ baselineOn: '2024-12-31', targetOn: '2026-12-31', valueOn: metricOn });
+    await invalidateAllComputed(); // the firms went in through the raw collection
   });
 
   return {

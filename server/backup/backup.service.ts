@@ -1,3 +1,4 @@
+import { COMPUTED_COLLECTION } from '../../models/computed.model.js';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,9 +21,15 @@ import {
   type IndexSpec,
 } from './backup-archive.js';
 
-// Ephemeral state, not data: sessions (everyone signs in again) and login rate-limit counters
-// (server/auth/login-limiter.ts keeps its collection name to itself).
-export const EXCLUDED_COLLECTIONS: readonly string[] = ['login_limits', 'api_limits', SESSIONS_COLLECTION];
+// Not backed up: ephemeral state (sessions: everyone signs in again; login rate-limit counters, whose collection
+// name server/auth/login-limiter.ts keeps to itself), and kept figures derived from the rest (models/computed.model.ts), which a restore
+// marks for a recount and a missing figure gets on its first read.
+export const EXCLUDED_COLLECTIONS: readonly string[] = [
+  'login_limits',
+  'api_limits',
+  SESSIONS_COLLECTION,
+  COMPUTED_COLLECTION,
+];
 const IMPORT_BATCHES = ImportBatchModel.collection.collectionName;
 const INSERT_CHUNK = 500;
 
@@ -187,6 +194,8 @@ export async function restoreDatabase(db: Db, file: string, opts: { force?: bool
       if (n !== c.count) wrong.push(`${c.name}: ${n} loaded, ${c.count} in the archive`);
     }
     if (wrong.length) throw new Error(`counts differ after loading (${wrong.join('; ')})`);
+    // Kept figures (models/computed.model.ts) are recounted from the restored data on their next read.
+    await db.collection(COMPUTED_COLLECTION).updateMany({}, { $inc: { gen: 1 } });
   } catch (err) {
     const undo = await removeLoaded(db, touched, existed);
     const reason = err instanceof Error ? err.message : String(err);

@@ -6,10 +6,17 @@ import type { MongoClient } from 'mongodb';
 // counted once) and the number of commands, from the driver's command monitoring (the connection string carries
 // monitorCommands=true). Sent as `Server-Timing: db;dur=…;desc="N commands"` when the headers are still unsent, and
 // always as one stdout line `bench-timing {…}` when the response ends (a streamed export sends its headers first).
-type Tally = { commands: number; dbMs: number; inFlight: number; since: number };
+type Tally = {
+  commands: number;
+  dbMs: number;
+  inFlight: number;
+  since: number;
+  slowest: { command: string; ms: number } | null;
+};
+type Started = { tally: Tally; command: string; at: number };
 
 const requests = new AsyncLocalStorage<Tally>();
-const started = new Map<number, Tally>();
+const started = new Map<number, Started>();
 export const TIMING_MARK = 'bench-timing ';
 
 export function withCommandMonitoring(uri: string): string {
@@ -20,22 +27,28 @@ export function watchCommands(client: MongoClient): void {
   client.on('commandStarted', (e) => {
     const tally = requests.getStore();
     if (!tally) return;
-    started.set(e.requestId, tally);
+    const target: unknown = e.command[e.commandName];
+    const command = typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName;
+    started.set(e.requestId, { tally, command, at: performance.now() });
     tally.commands += 1;
     if (tally.inFlight++ === 0) tally.since = performance.now();
   });
   const done = (e: { requestId: number }) => {
-    const tally = started.get(e.requestId);
-    if (!tally) return;
+    const entry = started.get(e.requestId);
+    if (!entry) return;
     started.delete(e.requestId);
-    if (--tally.inFlight === 0) tally.dbMs += performance.now() - tally.since;
+    const { tally } = entry;
+    const now = performance.now();
+    if (!tally.slowest || now - entry.at > tally.slowest.ms)
+      tally.slowest = { command: entry.command, ms: now - entry.at };
+    if (--tally.inFlight === 0) tally.dbMs += now - tally.since;
   };
   client.on('commandSucceeded', done);
   client.on('commandFailed', done);
 }
 
 export const dbTiming: RequestHandler = (req, res, next) => {
-  const tally: Tally = { commands: 0, dbMs: 0, inFlight: 0, since: 0 };
+  const tally: Tally = { commands: 0, dbMs: 0, inFlight: 0, since: 0, slowest: null };
   const t0 = performance.now();
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
   res.writeHead = ((...args: unknown[]) => {

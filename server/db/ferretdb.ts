@@ -7,7 +7,8 @@ import { projectRoot } from '../lib/paths.js';
 import type { RunningDatabase, ProviderLog } from './provider.types.js';
 import { defaultRestartPolicy, planRestart, type RestartPolicy } from './restart-policy.js';
 
-const BUILD_STAMP = 'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown';
+const BUILD_STAMP =
+  'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields';
 
 function ferretdbBinary(dataDir: string): string {
   return path.join(dataDir, 'tools', 'ferretdb');
@@ -83,7 +84,9 @@ async function launch(bin: string, port: number, storeDir: string, uri: string):
       '--log-level=warn',
       `--state-dir=${storeDir}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // FerretDB spends about a quarter of a query's CPU collecting garbage from decoding documents; a larger heap
+    // between collections (GOGC 400, a few tens of MB more here) gives ~10 % more queries a second.
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GOGC: process.env.GOGC ?? '400' } },
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

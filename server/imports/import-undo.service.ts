@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { FirmModel } from '../../models/firm.model.js';
+import { DASHBOARD_FIGURES, FirmModel } from '../../models/firm.model.js';
+import { invalidateComputed } from '../../models/computed.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
@@ -320,5 +321,7 @@ export async function undoImport(
       if (touch?.before) await FirmModel.collection.updateOne({ _id: firm }, restoreUpdate(touch.before));
     });
   }
+  // The restores above write the raw collection, which the model's own marking does not see.
+  await attempt('mark the dashboard figures for a recount', () => invalidateComputed(DASHBOARD_FIGURES));
   return problems;
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { COMPUTED_COLLECTION } from '../../models/computed.model.js';
 import mongoose from 'mongoose';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -138,7 +139,7 @@ describe('backup and restore (npm run backup / npm run restore)', () => {
 
     // Act: back up, empty the database (documents and indexes, one collection dropped outright), restore
     const backup = await backupDatabase(db(), archive());
-    for (const name of Object.keys(before)) {
+    for (const name of [...Object.keys(before), COMPUTED_COLLECTION]) {
       await db().collection(name).deleteMany({});
       await db().collection(name).dropIndexes();
     }

@@ -246,3 +246,33 @@ describe('filters on indexed fields (every page reads a firm’s rounds, people,
     expect(await Thing.countDocuments({ g: 'plain', code: { $ne: 'zzz' } })).to.equal(1);
   });
 });
+
+describe('reads that need a few fields (FerretDB decodes only those, with the project fix)', () => {
+  it('when a find projects, a count filters and a $group sums, then the answers equal those computed from whole documents', async () => {
+    await Thing.collection.insertMany([
+      { g: 'p', v: 1, n: { deep: { x: 1 }, list: [1, 'a', null] }, code: 'P1', at: new Date('2026-01-02T03:04:05Z') },
+      { g: 'p', v: 2, n: null, tags: ['a "q"', '한글'] },
+      { g: 'q', n: true },
+      { v: 4, year: 2026 },
+    ]);
+    const whole = await Thing.collection.find({}).sort({ v: 1 }).toArray();
+    const projected = await Thing.collection
+      .find({ g: { $in: ['p', 'q'] } }, { projection: { n: 1, code: 1, at: 1, tags: 1 } })
+      .sort({ v: 1 })
+      .toArray();
+    const pick = (d: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(d).filter(([k]) => ['_id', 'n', 'code', 'at', 'tags'].includes(k)));
+    expect(projected).to.deep.equal(whole.filter((d) => d.g === 'p' || d.g === 'q').map(pick));
+    expect(await Thing.countDocuments({ year: 2026 })).to.equal(1);
+    expect(await Thing.countDocuments({ $or: [{ g: 'q' }, { v: 4 }] })).to.equal(2);
+    const sums = await Thing.aggregate<{ _id: string | null; total: number; n: number }>([
+      { $match: { v: { $gte: 1 } } },
+      { $group: { _id: '$g', total: { $sum: '$v' }, n: { $sum: 1 } } },
+      { $sort: { _id: 1 } },
+    ]);
+    expect(sums).to.deep.equal([
+      { _id: null, total: 4, n: 1 },
+      { _id: 'p', total: 3, n: 2 },
+    ]);
+  });
+});
