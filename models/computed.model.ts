@@ -1,15 +1,18 @@
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 
-// The computed pattern: a figure derived from a growing collection (the dashboard's counts over all firms) is kept in one
-// document read by `_id`. A write to the source bumps `gen`; a reader that finds `computedGen` behind `gen` recomputes
-// from the source and stores the result only if no write bumped `gen` in the meantime, so a stale figure is never kept.
+// The computed pattern: figures derived from a growing collection (the dashboard's counts over all firms, the cohort on
+// a day, the deal-flow funnel) are kept in one document per source collection, read by `_id`. Every write to the
+// source bumps the document's `gen`; a figure is current while it was computed at the document's `gen`. A reader that
+// finds it stale recomputes it from the source and stores it only if no write bumped `gen` in the meantime, so a stale
+// figure is never kept. Nothing is held in process memory: any number of app instances share the figures.
+export type ComputedSource = 'firms' | 'investors' | 'matches';
+
 const computedSchema = new Schema(
   {
     _id: { type: String, required: true },
     gen: { type: Number, default: 0 },
-    computedGen: { type: Number, default: -1 },
-    value: { type: Schema.Types.Mixed },
-    computedAt: { type: Date },
+    // key → { gen, value }
+    values: { type: Schema.Types.Mixed, default: {} },
   },
   { versionKey: false, minimize: false },
 );
@@ -17,12 +20,42 @@ const computedSchema = new Schema(
 export const COMPUTED_COLLECTION = 'computed';
 export const ComputedModel = mongoose.model('Computed', computedSchema, COMPUTED_COLLECTION);
 
-// Marks the figure stale: the next reader recomputes it.
-export async function invalidateComputed(key: string): Promise<void> {
-  await ComputedModel.updateOne({ _id: key }, { $inc: { gen: 1 } }, { upsert: true });
+// Marks every figure of the source stale: each is recomputed on its next read.
+export async function invalidateComputed(source: ComputedSource): Promise<void> {
+  await ComputedModel.updateOne({ _id: source }, { $inc: { gen: 1 } }, { upsert: true });
 }
 
 // After writes that bypass the models (a restore, the bulk seed): every kept figure is recomputed on its next read.
 export async function invalidateAllComputed(): Promise<void> {
   await ComputedModel.updateMany({}, { $inc: { gen: 1 } });
+}
+
+const WRITES: Array<'updateOne' | 'updateMany' | 'findOneAndUpdate'> = ['updateOne', 'updateMany', 'findOneAndUpdate'];
+const DELETES: Array<'deleteOne' | 'deleteMany' | 'findOneAndDelete'> = ['deleteOne', 'deleteMany', 'findOneAndDelete'];
+
+// The paths an update writes ("$set": {"a.b": …} → "a.b"; a replacement's own keys).
+function updatedPaths(update: UpdateQuery<unknown> | null | undefined): string[] | null {
+  if (!update || Array.isArray(update)) return null;
+  return Object.entries(update).flatMap(([key, value]) =>
+    key.startsWith('$') ? (value && typeof value === 'object' ? Object.keys(value as object) : []) : [key],
+  );
+}
+
+// Installs the marking on a source model's schema (before the model is compiled): any create, update or delete through
+// the model marks the source's figures stale, except an update that only writes `ignored` fields (a firm's last
+// activity, say). Writes through the raw collection call invalidateComputed themselves.
+export function markComputedStaleOnWrite(
+  schema: Schema,
+  source: ComputedSource,
+  ignored: readonly string[] = [],
+): void {
+  const mark = () => invalidateComputed(source);
+  schema.post('save', mark);
+  schema.post(WRITES, async function (this: Query<unknown, unknown>) {
+    const paths = updatedPaths(this.getUpdate());
+    if (!paths || paths.some((p) => !ignored.some((f) => p === f || p.startsWith(`${f}.`)))) await mark();
+  });
+  schema.post(DELETES, mark);
+  schema.post('insertMany', mark);
+  schema.post('bulkWrite', mark);
 }

@@ -1,5 +1,5 @@
-import mongoose, { Schema, type InferSchemaType, type HydratedDocument, type UpdateQuery } from 'mongoose';
-import { invalidateComputed } from './computed.model.js';
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { markComputedStaleOnWrite } from './computed.model.js';
 import {
   FIRM_STAGES,
   FIRM_STATUSES,
@@ -129,31 +129,9 @@ firmSchema.index({ 'statusHistory.status': 1 });
 firmSchema.index({ archived: 1, 'fundraising.openToInvestors': 1, sortName: 1, _id: 1 });
 firmSchema.index({ 'sharing.orgs': 1 });
 
-// The dashboard's figures (server/home/home.service.ts) are computed from these fields of every firm; any write that
-// may change them marks the figures stale (models/computed.model.ts). Writes through the raw collection call
-// invalidateComputed themselves (the import undo, a backup restore, the bulk seed).
-export const DASHBOARD_FIGURES = 'dashboard';
-const DASHBOARD_FIELDS = ['archived', 'status', 'totals'];
-const touchesDashboard = (update: UpdateQuery<unknown> | null | undefined | unknown[]): boolean => {
-  if (!update || Array.isArray(update)) return true;
-  const paths = Object.entries(update).flatMap(([key, value]) =>
-    key.startsWith('$') ? (value && typeof value === 'object' ? Object.keys(value as object) : []) : [key],
-  );
-  return paths.some((p) => DASHBOARD_FIELDS.some((f) => p === f || p.startsWith(`${f}.`)));
-};
-const invalidateDashboard = () => invalidateComputed(DASHBOARD_FIGURES);
-firmSchema.pre('save', function () {
-  this.$locals.touchesDashboard = this.isNew || DASHBOARD_FIELDS.some((f) => this.isModified(f));
-});
-firmSchema.post('save', async function () {
-  if (this.$locals.touchesDashboard) await invalidateDashboard();
-});
-firmSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate'], async function () {
-  if (touchesDashboard(this.getUpdate())) await invalidateDashboard();
-});
-firmSchema.post(['deleteOne', 'deleteMany', 'findOneAndDelete'], invalidateDashboard);
-firmSchema.post('insertMany', invalidateDashboard);
-firmSchema.post('bulkWrite', invalidateDashboard);
+// The figures computed over all firms (the dashboard's counts, the cohort on a day) are recounted after any write but
+// one that only records activity (models/computed.model.ts).
+markComputedStaleOnWrite(firmSchema, 'firms', ['lastActivityAt', 'updatedAt', 'createdAt']);
 
 export type Firm = InferSchemaType<typeof firmSchema>;
 export type FirmDoc = HydratedDocument<Firm>;

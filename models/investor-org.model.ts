@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { markComputedStaleOnWrite } from './computed.model.js';
 import { INSTRUMENTS, INVESTOR_REGIONS, INVESTOR_TYPES, ROUND_STAGES, SECTORS } from './enums.js';
 
 const investorOrgSchema = new Schema(
@@ -46,4 +47,6 @@ investorOrgSchema.index({ archived: 1, nameKey: 1, _id: 1 });
 investorOrgSchema.index({ 'funds.bifcStartupFund': 1 });
 
 export type InvestorOrg = InferSchemaType<typeof investorOrgSchema>;
+// The BIFC fund figures of the reports are recomputed after any write (models/computed.model.ts).
+markComputedStaleOnWrite(investorOrgSchema, 'investors');
 export const InvestorOrgModel = mongoose.model('InvestorOrg', investorOrgSchema);

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { markComputedStaleOnWrite } from './computed.model.js';
 import { INVESTOR_TYPES, MATCH_STAGES, PASS_REASONS, SECTORS } from './enums.js';
 
 const stageChangeSchema = new Schema(
@@ -60,4 +61,6 @@ matchSchema.index({ open: 1, owner: 1, dueOn: 1, _id: 1 });
 matchSchema.index({ open: 1, dueOn: 1, _id: 1 });
 
 export type Match = InferSchemaType<typeof matchSchema>;
+// The reports' deal-flow funnel is recomputed after any write (models/computed.model.ts).
+markComputedStaleOnWrite(matchSchema, 'matches');
 export const MatchModel = mongoose.model('Match', matchSchema);

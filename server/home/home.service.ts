@@ -1,4 +1,4 @@
-import { DASHBOARD_FIGURES, FirmModel } from '../../models/firm.model.js';
+import { FirmModel } from '../../models/firm.model.js';
 import { readComputed } from '../lib/computed.service.js';
 
 const COHORT_BASELINE = 19;
@@ -9,7 +9,7 @@ type DashboardFigures = { residents: number; pipeline: number; raisedKrw: number
 // Counted over every firm: read from the computed figures (one document by _id), recounted only after a firm write
 // that may change them (models/firm.model.ts marks them stale).
 export async function dashboardSummary() {
-  const { residents, pipeline, raisedKrw } = await readComputed(DASHBOARD_FIGURES, countDashboardFigures);
+  const { residents, pipeline, raisedKrw } = await readComputed('firms', 'dashboard', countDashboardFigures);
   return {
     residents,
     pipeline,

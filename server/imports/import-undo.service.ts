@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { DASHBOARD_FIGURES, FirmModel } from '../../models/firm.model.js';
+import { FirmModel } from '../../models/firm.model.js';
 import { invalidateComputed } from '../../models/computed.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
@@ -322,6 +322,9 @@ export async function undoImport(
     });
   }
   // The restores above write the raw collection, which the model's own marking does not see.
-  await attempt('mark the dashboard figures for a recount', () => invalidateComputed(DASHBOARD_FIGURES));
+  await attempt('mark the figures computed over firms and investors for a recount', async () => {
+    await invalidateComputed('firms');
+    await invalidateComputed('investors');
+  });
   return problems;
 }

@@ -2,6 +2,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { MatchModel } from '../../models/match.model.js';
 import { nameIn } from '../lib/names.js';
+import { readComputed } from '../lib/computed.service.js';
 import type { Lang } from '../lib/money.js';
 import { residentOn, type Day } from './cohort-count.js';
 import { funnelOn, type FunnelRow } from './report-funnel.js';
@@ -12,7 +13,11 @@ import type { CohortFirm } from './report-tables.js';
 // notes or one investor's figures (the reports are for viewers and API tokens too).
 
 // The BIFC startup funds: only the organisations with one (an indexed, small set), only the funds' size and vintage.
-export async function bifcFunds(): Promise<FundFacts[]> {
+export function bifcFunds(): Promise<FundFacts[]> {
+  return readComputed('investors', 'bifc-funds', readBifcFunds);
+}
+
+async function readBifcFunds(): Promise<FundFacts[]> {
   const orgs = await InvestorOrgModel.find({ 'funds.bifcStartupFund': true }, { funds: 1 }).lean();
   return orgs.flatMap((o) =>
     o.funds.filter((f) => f.bifcStartupFund).map((f) => ({ sizeKrw: f.sizeKrw, vintage: f.vintage })),
@@ -21,7 +26,11 @@ export async function bifcFunds(): Promise<FundFacts[]> {
 
 // The firms resident on the day, for the cohort list: only the firms ever resident (an indexed field), then the counting
 // rule in code. Name, sector, current status and stage, and the totals; nothing else leaves this function.
-export async function cohortOn(day: Day, lang: Lang): Promise<CohortFirm[]> {
+export function cohortOn(day: Day, lang: Lang): Promise<CohortFirm[]> {
+  return readComputed('firms', `cohort:${day}:${lang}`, () => readCohortOn(day, lang));
+}
+
+async function readCohortOn(day: Day, lang: Lang): Promise<CohortFirm[]> {
   const firms = await FirmModel.find(
     { 'statusHistory.status': 'resident' },
     { nameKo: 1, nameEn: 1, sectorPrimary: 1, status: 1, stage: 1, statusHistory: 1, totals: 1 },
@@ -46,23 +55,13 @@ export async function cohortOn(day: Day, lang: Lang): Promise<CohortFirm[]> {
 }
 
 // The deal-flow funnel reads every match's stage history (FerretDB v1 has no $facet or date operators to do it in the
-// database; computed in TypeScript). The matches service has no hook into the monthly summaries yet, so the funnel is
-// kept in memory for a minute per day asked, for at most FUNNEL_CACHE_SIZE days: at most one read of the matches per
-// minute per day, not one per request.
-const FUNNEL_TTL_MS = 60_000;
-const FUNNEL_CACHE_SIZE = 16;
-const funnelCache = new Map<Day, { at: number; rows: FunnelRow[] }>();
-
-export async function funnelFor(day: Day, now = Date.now()): Promise<FunnelRow[]> {
-  const hit = funnelCache.get(day);
-  if (hit && now - hit.at < FUNNEL_TTL_MS) return hit.rows;
-  const matches = await MatchModel.find({}, { history: 1 }).lean();
-  const rows = funnelOn(
-    matches.map((m) => ({ history: m.history.map((h) => ({ stage: h.stage, at: h.at, cycle: h.cycle })) })),
-    day,
-  );
-  funnelCache.delete(day);
-  funnelCache.set(day, { at: now, rows });
-  while (funnelCache.size > FUNNEL_CACHE_SIZE) funnelCache.delete(funnelCache.keys().next().value!);
-  return rows;
+// database; computed in TypeScript), kept per day asked until a match changes (models/computed.model.ts).
+export function funnelFor(day: Day): Promise<FunnelRow[]> {
+  return readComputed('matches', `funnel:${day}`, async () => {
+    const matches = await MatchModel.find({}, { history: 1 }).lean();
+    return funnelOn(
+      matches.map((m) => ({ history: m.history.map((h) => ({ stage: h.stage, at: h.at, cycle: h.cycle })) })),
+      day,
+    );
+  });
 }

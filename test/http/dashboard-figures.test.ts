@@ -6,7 +6,8 @@ import { createRound, deleteRound } from '../../server/rounds/rounds.service.js'
 import { roundBody } from '../../server/rounds/rounds.schemas.js';
 import { countDashboardFigures, dashboardSummary } from '../../server/home/home.service.js';
 import { ComputedModel } from '../../models/computed.model.js';
-import { DASHBOARD_FIGURES, FirmModel } from '../../models/firm.model.js';
+import { captureCommands } from '../helpers/commands.js';
+import { FirmModel } from '../../models/firm.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { seoulToday } from '../../server/lib/dates.js';
 
@@ -89,9 +90,14 @@ describe('dashboard figures (kept by the computed pattern)', () => {
   it('when the figures are current, then the dashboard reads one document and no firm', async () => {
     await makeFirm({ status: 'resident' });
     await dashboardSummary();
-    const stored = await ComputedModel.findById(DASHBOARD_FIGURES).lean();
-    expect(stored?.computedGen).to.equal(stored?.gen);
-    expect(stored?.value).to.deep.include({ residents: (await countDashboardFigures()).residents });
+    const stored = await ComputedModel.findById('firms').lean<{
+      gen: number;
+      values: Record<string, { gen: number; value: object }>;
+    }>();
+    expect(stored?.values.dashboard?.gen).to.equal(stored?.gen);
+    expect(stored?.values.dashboard?.value).to.deep.include({ residents: (await countDashboardFigures()).residents });
+    const { commands } = await captureCommands(() => dashboardSummary());
+    expect(commands.map((c) => `${c.name} ${c.collection}`)).to.deep.equal(['find computed']);
   });
 
   it('when staff admit a firm as resident, then the dashboard shows the new count at once', async () => {
