@@ -8,7 +8,7 @@ import type { RunningDatabase, ProviderLog } from './provider.types.js';
 import { defaultRestartPolicy, planRestart, type RestartPolicy } from './restart-policy.js';
 
 const BUILD_STAMP =
-  'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields';
+  'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested';
 
 function ferretdbBinary(dataDir: string): string {
   return path.join(dataDir, 'tools', 'ferretdb');
@@ -81,6 +81,8 @@ async function launch(bin: string, port: number, storeDir: string, uri: string):
       // Without --debug-addr=- every instance binds port 8088 and a second one fails.
       '--debug-addr=-',
       '--telemetry=disable',
+      // Filters on nested paths ("participants.investor") reach the pushdown too (scripts/build-ferretdb.sh).
+      '--test-enable-nested-pushdown',
       '--log-level=warn',
       `--state-dir=${storeDir}`,
     ],

@@ -244,6 +244,16 @@ describe('filters on indexed fields (every page reads a firm’s rounds, people,
     expect(await Thing.countDocuments({ _id: one!._id, g: 'plain' })).to.equal(1);
     expect(await Thing.countDocuments({ _id: { $in: [one!._id] }, g: 'other' })).to.equal(0);
     expect(await Thing.countDocuments({ g: 'plain', code: { $ne: 'zzz' } })).to.equal(1);
+    // nested paths: arrays of subdocuments, ids and strings
+    const [who, other] = [new mongoose.Types.ObjectId(), new mongoose.Types.ObjectId()];
+    await Thing.collection.insertMany([
+      { g: 'nest', n: { list: [{ who: other }, { who, role: 'lead "x"' }] } },
+      { g: 'nest', n: { list: [{ who: other, role: 'lead' }] } },
+    ]);
+    expect(await Thing.collection.countDocuments({ 'n.list.who': who })).to.equal(1);
+    expect(await Thing.collection.countDocuments({ 'n.list.who': { $in: [who, other] } })).to.equal(2);
+    expect(await Thing.collection.find({ 'n.list.role': 'lead' }).toArray()).to.have.length(1);
+    expect(await Thing.collection.find({ 'n.list.role': 'lead "x"', g: 'nest' }).toArray()).to.have.length(1);
   });
 });
 
