@@ -27,7 +27,6 @@ const CARD_PROJECTION = {
   stage: 1,
   open: 1,
   stageSince: 1,
-  history: 1,
   nextStep: 1,
   dueOn: 1,
   round: 1,
@@ -45,7 +44,6 @@ type StoredCard = {
   stage: MatchStage;
   open: boolean;
   stageSince: Date;
-  history: StageChange[];
   nextStep?: string | null;
   dueOn?: string | null;
   round?: Id | null;
@@ -97,12 +95,26 @@ export async function namesOf(refs: { firms?: unknown[]; investors?: unknown[]; 
   };
 }
 
+// The moves a card offers depend on its stage alone, except on hold (back to the stage it was held from): cards are read
+// without their stage history (most of a match's size), and the history of the cards on hold with one more query.
+async function heldHistories(rows: StoredCard[]): Promise<Map<string, StageChange[]>> {
+  const held = rows.filter((r) => r.open && r.stage === 'on-hold').map((r) => r._id);
+  if (!held.length) return new Map();
+  const docs = await MatchModel.find({ _id: { $in: held } }, { history: 1 }).lean<
+    { _id: Id; history: StageChange[] }[]
+  >();
+  return new Map(docs.map((d) => [String(d._id), d.history]));
+}
+
 async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
-  const names = await namesOf({
-    firms: rows.map((r) => r.firm),
-    investors: rows.map((r) => r.investor),
-    users: rows.map((r) => r.owner),
-  });
+  const [names, histories] = await Promise.all([
+    namesOf({
+      firms: rows.map((r) => r.firm),
+      investors: rows.map((r) => r.investor),
+      users: rows.map((r) => r.owner),
+    }),
+    heldHistories(rows),
+  ]);
   return rows.map((r) => ({
     id: String(r._id),
     firmId: String(r.firm),
@@ -117,7 +129,7 @@ async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
     days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
     firmSector: r.firmSector ?? undefined,
     investorType: r.investorType ?? undefined,
-    next: r.open ? nextStages(r.history) : [],
+    next: r.open ? nextStages(histories.get(String(r._id)) ?? [{ stage: r.stage, at: r.stageSince, cycle: 0 }]) : [],
     version: versionOf(r),
     base: moveBase(r.stage),
   }));

@@ -19,6 +19,7 @@ import { UserModel } from '../../models/user.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import type { MatchStage } from '../../models/enums.js';
+import { boardOf } from '../../server/matches/match-read.service.js';
 
 const DAY = 24 * 3600 * 1000;
 const dayFrom = (days: number) => seoulToday(new Date(Date.now() + days * DAY));
@@ -216,6 +217,17 @@ describe('deal flow (staff pages)', () => {
     const page = await staff.get(`/matches/${id}`).set('Accept-Language', 'en');
     expect(page.text).to.contain('Valuation');
     expect(page.text).to.contain('Not now');
+  });
+
+  it('when a card is on hold, then the board offers moving it back to the stage it was held from (or passing), and other cards their next stages', async () => {
+    const { actor } = await setUp();
+    const held = await matchAt(actor, 'meeting', { firmName: 'Held Pay' });
+    await moveMatch(held.id, { to: 'on-hold' }, actor);
+    const moving = await matchAt(actor, 'introduced', { firmName: 'Moving Lend' });
+    const columns = await boardOf({}, seoulToday());
+    const card = (id: string) => columns.flatMap((c) => c.cards).find((c) => c.id === id);
+    expect(card(held.id)?.next).to.deep.equal(['meeting', 'passed']);
+    expect(card(moving.id)?.next).to.deep.equal(['meeting', 'on-hold', 'passed']);
   });
 
   it('when two people move the same match from the same page, then the later move gets the conflict page (409) and only the first is recorded', async () => {
