@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -257,6 +257,61 @@ func reducedDocument(fields []string) string {
 		"'p', (SELECT json_group_object(e.key, json(e.value)) FROM json_each(" + col + ", '$.\"$s\".p') e WHERE e.key IN (" + in + ")), " +
 		"'$k', (SELECT json_group_array(e.value) FROM json_each(" + col + ", '$.\"$s\".\"$k\"') e WHERE e.value IN (" + in + ")))))"
 }
+
+// sortPath returns the SQL expressions for a sort key's value (numbers, text, 0/1, epoch milliseconds) and its stored
+// type name.
+func sortPath(path []string) (value, typ string) {
+	value = metadata.DefaultColumn + "->>'$." + strings.Join(path, ".") + "'"
+	typ = metadata.DefaultColumn + "->>'$"
+	for _, p := range path {
+		typ += ".\"$s\".p." + p
+	}
+	return value, typ + ".t'"
+}
+
+// orderBy returns the ORDER BY terms that give MongoDB's order for a sort document, and a condition that finds a
+// document SQLite could not order that way (an object, array or rarer type under a sort key, or a path through a
+// non-object), or ok=false. MongoDB orders null/missing < numbers < strings < ObjectIds < booleans < dates, and within a
+// type numerically or by UTF-8 bytes, as SQLite compares the extracted values. Ties keep insertion order (rowid), as the
+// handler's stable sort did.
+func orderBy(sort *types.Document) (terms, unsafe string, ok bool) {
+	var order, bad []string
+	for _, k := range sort.Keys() {
+		path := strings.Split(k, ".")
+		for _, p := range path {
+			if !pushdownField.MatchString(p) {
+				return "", "", false
+			}
+		}
+		dir := " ASC"
+		switch v := must.NotFail(sort.Get(k)).(type) {
+		case int64:
+			if v < 0 {
+				dir = " DESC"
+			}
+		case int32:
+			if v < 0 {
+				dir = " DESC"
+			}
+		case float64:
+			if v < 0 {
+				dir = " DESC"
+			}
+		default:
+			return "", "", false
+		}
+		value, typ := sortPath(path)
+		rank := "CASE " + typ + " WHEN 'double' THEN 2 WHEN 'int' THEN 2 WHEN 'long' THEN 2 WHEN 'string' THEN 3" +
+			" WHEN 'objectId' THEN 7 WHEN 'bool' THEN 8 WHEN 'date' THEN 9 ELSE 1 END"
+		order = append(order, rank+dir, value+dir)
+		bad = append(bad, "("+typ+" IS NOT NULL AND "+typ+" NOT IN ('double', 'int', 'long', 'string', 'objectId', 'bool', 'date', 'null'))")
+		for i := 1; i < len(path); i++ {
+			_, parent := sortPath(path[:i])
+			bad = append(bad, "("+parent+" IS NOT NULL AND "+parent+" <> 'object')")
+		}
+	}
+	return strings.Join(order, ", ") + ", rowid", strings.Join(bad, " OR "), true
+}
 GO
 perl -0 -e '
   local $/; my $s = <STDIN>;
@@ -289,7 +344,7 @@ package handler
 // TIPS Town CRM build (scripts/build-ferretdb.sh): the top-level fields a read needs, so the SQLite backend decodes
 // only those instead of the whole stored document (decoding is most of a query's cost). A find needs the fields of
 // its filter, sort and inclusion projection; a count those of its filter; an aggregation that ends in $group or $count
-// after only $match, $sort, $skip and $limit those stages name. Anything else (an exclusion projection, $expr, $$ROOT,
+// after only $match, $sort, $skip, $limit and $unwind those stages name. Anything else (an exclusion projection, $expr, $$ROOT,
 // other stages) gets the whole document, as before.
 
 import (
@@ -466,6 +521,24 @@ func pipelineFields(stages []any) []string {
 				s.addSort(d)
 			}
 		case "$skip", "$limit":
+		case "$unwind": // its output has the same top-level fields, the array's replaced by one element
+			switch u := v.(type) {
+			case string:
+				s.addExpr(u)
+			case *types.Document:
+				p, err := u.Get("path")
+				if err != nil {
+					return nil
+				}
+				s.addExpr(p)
+				if idx, err := u.Get("includeArrayIndex"); err == nil {
+					if name, isStr := idx.(string); isStr {
+						s.addPath(name)
+					}
+				}
+			default:
+				return nil
+			}
 		case "$count":
 			return s.list()
 		case "$group":
@@ -491,6 +564,42 @@ replace_once "$handler/msg_aggregate.go" $'\t\tif !h.DisablePushdown {\n\t\t\tqp
   $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t\tqp.Fields = pipelineFields(aggregationStages)\n\t\t}'
 replace_once "$sqlite_backend/collection.go" $'\tq := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)\n' \
   $'\tq := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)\n\tif expr := reducedDocument(params.Fields); len(params.Fields) > 0 && !params.OnlyRecordIDs && expr != "" {\n\t\tq = strings.Replace(q, " "+metadata.DefaultColumn+" FROM ", " "+expr+" AS "+metadata.DefaultColumn+" FROM ", 1)\n\t}\n'
+# Sorted finds are ordered by SQLite when it can give MongoDB's order (sortPushdown in fields.go, orderBy in
+# pushdown.go): the handler then skips its in-memory sort, and a limited find decodes only the documents it returns
+# instead of every one its filter matches (a page of 25 firms read all 600). A collection holding a value SQLite cannot
+# order as MongoDB does under a sort key (an array, say) is sorted by the handler as before.
+cat >> "$handler/fields.go" <<'GO'
+
+// sortPushdown returns the sort a find may ask the backend to apply (nil: the handler sorts).
+func sortPushdown(sort *types.Document) *types.Document {
+	if sort.Len() == 0 {
+		return nil
+	}
+	for _, k := range sort.Keys() {
+		if strings.HasPrefix(k, "$") {
+			return nil
+		}
+		switch must.NotFail(sort.Get(k)).(type) {
+		case int64, int32, float64:
+		default: // $meta
+			return nil
+		}
+	}
+	return sort
+}
+GO
+replace_once "$src/internal/backends/collection.go" $'\tFields []string\n}' \
+  $'\tFields []string\n\t// OrderBy: a sort the backend may apply (QueryResult.Ordered says whether it did).\n\tOrderBy *types.Document\n}'
+replace_once "$src/internal/backends/collection.go" $'type QueryResult struct {\n\tIter types.DocumentsIterator\n}' \
+  $'type QueryResult struct {\n\tIter types.DocumentsIterator\n\t// Ordered: the documents come in QueryParams.OrderBy order.\n\tOrdered bool\n}'
+replace_once "$handler/msg_find.go" $'\t\tqp.Fields = findFields(params)\n\t}' \
+  $'\t\tqp.Fields = findFields(params)\n\t\tif !params.Tailable && qp.Sort == nil {\n\t\t\tqp.OrderBy = sortPushdown(params.Sort)\n\t\t}\n\t}'
+replace_once "$handler/msg_find.go" $'\titer, err := h.makeFindIter(queryRes.Iter, closer, params)' \
+  $'\titerParams := params\n\tif queryRes.Ordered {\n\t\tunsorted := *params\n\t\tunsorted.Sort = nil\n\t\titerParams = &unsorted\n\t}\n\n\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)'
+replace_once "$sqlite_backend/collection.go" $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n' \
+  $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n\n\tvar ordered bool\n\tif params.OrderBy != nil && params.Sort.Len() == 0 && !params.OnlyRecordIDs && !meta.Capped() {\n\t\tif terms, unsafe, ok := orderBy(params.OrderBy); ok {\n\t\t\tconj := " WHERE "\n\t\t\tif whereClause != "" {\n\t\t\t\tconj = " AND "\n\t\t\t}\n\t\t\tcheck := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q%s%s(%s))`, meta.TableName, whereClause, conj, unsafe)\n\t\t\tvar found bool\n\t\t\tif err := db.QueryRowContext(ctx, check, args...).Scan(&found); err == nil && !found {\n\t\t\t\tq += " ORDER BY " + terms\n\t\t\t\tordered = true\n\t\t\t}\n\t\t}\n\t}\n'
+replace_once "$sqlite_backend/collection.go" $'\treturn &backends.QueryResult{\n\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t}, nil' \
+  $'\treturn &backends.QueryResult{\n\t\tIter:    newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t\tOrdered: ordered,\n\t}, nil'
 # Every iterator, cursor and connection is registered in a pprof profile with its creation stack and a finalizer that
 # panics (killing the server) when it was never closed: a leak detector for FerretDB's own tests that cost about a
 # tenth of the CPU of every query here. Tracking is switched off; closing stays the callers' duty as before.

@@ -286,3 +286,35 @@ describe('reads that need a few fields (FerretDB decodes only those, with the pr
     ]);
   });
 });
+
+describe('sorted reads (FerretDB orders them in SQLite when it can, with the project fix)', () => {
+  it('when strings, numbers, dates and missing values are sorted both ways, then the order is MongoDB’s', async () => {
+    const codes = ['ab', 'ab c', 'ab!', 'abc', 'a&b', 'a"b', 'a\\b', '한글', '가나', 'Zed', ''];
+    const nums = [3, 2.5, -1, 10, 1e12, 0];
+    await Thing.collection.insertMany([
+      ...codes.map((code, i) => ({ code, v: nums[i % nums.length], at: new Date(Date.UTC(2026, 0, 1 + i)) })),
+      { g: 'no code' },
+      { code: null, v: null },
+    ]);
+    const utf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    const byCode = [...codes].sort(utf8);
+    const sorted = async (sort: Record<string, 1 | -1>, limit = 0) =>
+      (await Thing.collection.find({}).sort(sort).limit(limit).toArray()).map((d) => d as Record<string, unknown>);
+    expect((await sorted({ code: 1, _id: 1 })).map((d) => d.code ?? null)).to.deep.equal([null, null, ...byCode]);
+    expect((await sorted({ code: -1, _id: -1 }, 4)).map((d) => d.code)).to.deep.equal(byCode.slice(-4).reverse());
+    const numbers = (await sorted({ v: 1, _id: 1 })).map((d) => d.v ?? null).filter((v) => v !== null);
+    expect(numbers).to.deep.equal([...numbers].sort((a, b) => Number(a) - Number(b)));
+    const dates = (await sorted({ at: -1, _id: 1 }, 3)).map((d) => (d.at as Date).toISOString().slice(0, 10));
+    expect(dates).to.deep.equal(['2026-01-11', '2026-01-10', '2026-01-09']);
+  });
+
+  it('when a sort key holds an array in some document, then the order is still MongoDB’s (smallest element first)', async () => {
+    await Thing.collection.insertMany([
+      { code: 'm', tags: ['z', 'b'] },
+      { code: 'n', tags: ['c'] },
+      { code: 'o', tags: ['a', 'y'] },
+    ]);
+    const order = (await Thing.collection.find({}).sort({ tags: 1, _id: 1 }).toArray()).map((d) => d.code as string);
+    expect(order).to.deep.equal(['o', 'm', 'n']);
+  });
+});
