@@ -44,7 +44,13 @@ const db = await startDatabase({ dataDir, dbName: 'measure_export', ephemeral: t
 try {
   await mongoose.connect(db.uri);
   console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}`);
-  console.log('firms'.padStart(8), 'bytes'.padStart(12), 'seconds'.padStart(9), 'RSS before MB'.padStart(14), 'peak above MB'.padStart(14));
+  console.log(
+    'firms'.padStart(8),
+    'bytes'.padStart(12),
+    'seconds'.padStart(9),
+    'RSS before MB'.padStart(14),
+    'peak above MB'.padStart(14),
+  );
   let stored = 0;
   const now = new Date();
   const mode = { format: 'labels' as const, lang: 'ko' as const };
