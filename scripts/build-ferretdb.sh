@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-2+prefix"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -212,6 +212,12 @@ func pushdownTerms(filter *types.Document, depth int) ([]string, []any) {
 		if !pushdownField.MatchString(key) {
 			continue
 		}
+		if prefix, ok := regexPrefix(cond); ok {
+			// A string, or an array element, that starts with the prefix has JSON text containing `"prefix`.
+			terms = append(terms, "instr("+metadata.DefaultColumn+"->'"+key+"', ?) > 0")
+			args = append(args, "\""+prefix)
+			continue
+		}
 		values, ok := pushdownValues(cond)
 		if !ok {
 			continue
@@ -251,11 +257,13 @@ func reducedDocument(fields []string) string {
 	}
 	in := strings.Join(quoted, ", ")
 	col := metadata.DefaultColumn
-	return "json_patch(" +
-		"(SELECT json_group_object(e.key, " + col + " -> e.key) FROM json_each(" + col + ") e WHERE e.key IN (" + in + ")), " +
-		"json_object('$s', json_object(" +
-		"'p', (SELECT json_group_object(e.key, json(e.value)) FROM json_each(" + col + ", '$.\"$s\".p') e WHERE e.key IN (" + in + ")), " +
-		"'$k', (SELECT json_group_array(e.value) FROM json_each(" + col + ", '$.\"$s\".\"$k\"') e WHERE e.value IN (" + in + ")))))"
+	// The wanted names among the document's own ($k, a short array); each value and schema entry extracted by path
+	// (SQLite parses the document once per row and reuses the parse).
+	keys := "json_each(jsonb(" + col + "), '$.\"$s\".\"$k\"') k WHERE k.value IN (" + in + ")"
+	data := "(SELECT json_group_object(k.value, " + col + " -> ('$.\"' || k.value || '\"')) FROM " + keys + ")"
+	schema := "(SELECT json_group_object(k.value, json(" + col + " -> ('$.\"$s\".p.\"' || k.value || '\"'))) FROM " + keys + ")"
+	order := "(SELECT json_group_array(k.value) FROM " + keys + ")"
+	return "json_patch(" + data + ", json_object('$s', json_object('p', " + schema + ", '$k', " + order + ")))"
 }
 
 // sortPath returns the SQL expressions for a sort key's value (numbers, text, 0/1, epoch milliseconds) and its stored
@@ -311,6 +319,43 @@ func orderBy(sort *types.Document) (terms, unsafe string, ok bool) {
 		}
 	}
 	return strings.Join(order, ", ") + ", rowid", strings.Join(bad, " OR "), true
+}
+
+var prefixLiteral = regexp.MustCompile(`^[\p{L}\p{N}]{1,100}$`)
+
+// regexPrefix reads `{$regex: "^word"}` (letters and digits, no options): an anchored prefix search.
+func regexPrefix(cond any) (string, bool) {
+	var pattern, options string
+	switch c := cond.(type) {
+	case types.Regex:
+		pattern, options = c.Pattern, c.Options
+	case *types.Document:
+		v, err := c.Get("$regex")
+		if err != nil {
+			return "", false
+		}
+		switch r := v.(type) {
+		case string:
+			pattern = r
+		case types.Regex:
+			pattern, options = r.Pattern, r.Options
+		default:
+			return "", false
+		}
+		if o, err := c.Get("$options"); err == nil {
+			str, isStr := o.(string)
+			if !isStr {
+				return "", false
+			}
+			options += str
+		}
+	default:
+		return "", false
+	}
+	if options != "" || !strings.HasPrefix(pattern, "^") || !prefixLiteral.MatchString(pattern[1:]) {
+		return "", false
+	}
+	return pattern[1:], true
 }
 GO
 perl -0 -e '
@@ -562,9 +607,7 @@ replace_once "$handler/msg_count.go" $'\tif !h.DisablePushdown {\n\t\tqp.Filter 
   $'\tif !h.DisablePushdown {\n\t\tqp.Filter = params.Filter\n\t\tqp.Fields = countFields(params.Filter)\n\t}'
 replace_once "$handler/msg_aggregate.go" $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t}' \
   $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t\tqp.Fields = pipelineFields(aggregationStages)\n\t\t}'
-replace_once "$sqlite_backend/collection.go" $'\tq := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)\n' \
-  $'\tq := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)\n\tif expr := reducedDocument(params.Fields); len(params.Fields) > 0 && !params.OnlyRecordIDs && expr != "" {\n\t\tq = strings.Replace(q, " "+metadata.DefaultColumn+" FROM ", " "+expr+" AS "+metadata.DefaultColumn+" FROM ", 1)\n\t}\n'
-# Sorted finds are ordered by SQLite when it can give MongoDB's order (sortPushdown in fields.go, orderBy in
+# Sorted finds with a limit are ordered by SQLite when it can give MongoDB's order (sortPushdown in fields.go, orderBy in
 # pushdown.go): the handler then skips its in-memory sort, and a limited find decodes only the documents it returns
 # instead of every one its filter matches (a page of 25 firms read all 600). A collection holding a value SQLite cannot
 # order as MongoDB does under a sort key (an array, say) is sorted by the handler as before.
@@ -593,11 +636,11 @@ replace_once "$src/internal/backends/collection.go" $'\tFields []string\n}' \
 replace_once "$src/internal/backends/collection.go" $'type QueryResult struct {\n\tIter types.DocumentsIterator\n}' \
   $'type QueryResult struct {\n\tIter types.DocumentsIterator\n\t// Ordered: the documents come in QueryParams.OrderBy order.\n\tOrdered bool\n}'
 replace_once "$handler/msg_find.go" $'\t\tqp.Fields = findFields(params)\n\t}' \
-  $'\t\tqp.Fields = findFields(params)\n\t\tif !params.Tailable && qp.Sort == nil {\n\t\t\tqp.OrderBy = sortPushdown(params.Sort)\n\t\t}\n\t}'
+  $'\t\tqp.Fields = findFields(params)\n\t\tif !params.Tailable && qp.Sort == nil && params.Limit > 0 {\n\t\t\tqp.OrderBy = sortPushdown(params.Sort)\n\t\t}\n\t}'
 replace_once "$handler/msg_find.go" $'\titer, err := h.makeFindIter(queryRes.Iter, closer, params)' \
   $'\titerParams := params\n\tif queryRes.Ordered {\n\t\tunsorted := *params\n\t\tunsorted.Sort = nil\n\t\titerParams = &unsorted\n\t}\n\n\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)'
 replace_once "$sqlite_backend/collection.go" $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n' \
-  $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n\n\tvar ordered bool\n\tif params.OrderBy != nil && params.Sort.Len() == 0 && !params.OnlyRecordIDs && !meta.Capped() {\n\t\tif terms, unsafe, ok := orderBy(params.OrderBy); ok {\n\t\t\tconj := " WHERE "\n\t\t\tif whereClause != "" {\n\t\t\t\tconj = " AND "\n\t\t\t}\n\t\t\tcheck := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q%s%s(%s))`, meta.TableName, whereClause, conj, unsafe)\n\t\t\tvar found bool\n\t\t\tif err := db.QueryRowContext(ctx, check, args...).Scan(&found); err == nil && !found {\n\t\t\t\tq += " ORDER BY " + terms\n\t\t\t\tordered = true\n\t\t\t}\n\t\t}\n\t}\n'
+  $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n\n\tvar ordered bool\n\tif params.OrderBy != nil && params.Sort.Len() == 0 && !params.OnlyRecordIDs && !meta.Capped() {\n\t\tif terms, unsafe, ok := orderBy(params.OrderBy); ok {\n\t\t\tconj := " WHERE "\n\t\t\tif whereClause != "" {\n\t\t\t\tconj = " AND "\n\t\t\t}\n\t\t\tcheck := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q%s%s(%s))`, meta.TableName, whereClause, conj, unsafe)\n\t\t\tvar found bool\n\t\t\tif err := db.QueryRowContext(ctx, check, args...).Scan(&found); err == nil && !found {\n\t\t\t\tq += " ORDER BY " + terms\n\t\t\t\tordered = true\n\t\t\t}\n\t\t}\n\t}\n\n\t// Trimmed in SQLite only when the handler reads every row: SQLite computes the select list of every row before it\n\t// sorts them, while a limited, ordered read decodes just the rows it returns.\n\tif expr := reducedDocument(params.Fields); !ordered && len(params.Fields) > 0 && !params.OnlyRecordIDs && expr != "" {\n\t\tq = strings.Replace(q, " "+metadata.DefaultColumn+" FROM ", " "+expr+" AS "+metadata.DefaultColumn+" FROM ", 1)\n\t}\n'
 replace_once "$sqlite_backend/collection.go" $'\treturn &backends.QueryResult{\n\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t}, nil' \
   $'\treturn &backends.QueryResult{\n\t\tIter:    newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t\tOrdered: ordered,\n\t}, nil'
 # Every iterator, cursor and connection is registered in a pprof profile with its creation stack and a finalizer that

@@ -244,6 +244,11 @@ describe('filters on indexed fields (every page reads a firm’s rounds, people,
     expect(await Thing.countDocuments({ _id: one!._id, g: 'plain' })).to.equal(1);
     expect(await Thing.countDocuments({ _id: { $in: [one!._id] }, g: 'other' })).to.equal(0);
     expect(await Thing.countDocuments({ g: 'plain', code: { $ne: 'zzz' } })).to.equal(1);
+    // anchored prefixes (the firm search), on strings and array elements
+    expect(await Thing.countDocuments({ tags: { $regex: '^bl' } })).to.equal(1);
+    expect(await Thing.countDocuments({ g: { $regex: '^회사' } })).to.equal(1);
+    expect(await Thing.countDocuments({ g: { $regex: '^PL', $options: 'i' } })).to.equal(1);
+    expect(await Thing.countDocuments({ $and: [{ g: { $regex: '^arr' } }, { v: 1 }] })).to.equal(1);
     // nested paths: arrays of subdocuments, ids and strings
     const [who, other] = [new mongoose.Types.ObjectId(), new mongoose.Types.ObjectId()];
     await Thing.collection.insertMany([
