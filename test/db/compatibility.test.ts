@@ -307,6 +307,12 @@ describe('sorted reads (FerretDB orders them in SQLite when it can, with the pro
       (await Thing.collection.find({}).sort(sort).limit(limit).toArray()).map((d) => d as Record<string, unknown>);
     expect((await sorted({ code: 1, _id: 1 })).map((d) => d.code ?? null)).to.deep.equal([null, null, ...byCode]);
     expect((await sorted({ code: -1, _id: -1 }, 4)).map((d) => d.code)).to.deep.equal(byCode.slice(-4).reverse());
+    const projected = await Thing.collection
+      .find({ code: { $ne: null } }, { projection: { code: 1, _id: 0 } })
+      .sort({ code: 1 })
+      .limit(5)
+      .toArray();
+    expect(projected).to.deep.equal(byCode.slice(0, 5).map((code) => ({ code })));
     const numbers = (await sorted({ v: 1, _id: 1 })).map((d) => d.v ?? null).filter((v) => v !== null);
     expect(numbers).to.deep.equal([...numbers].sort((a, b) => Number(a) - Number(b)));
     const dates = (await sorted({ at: -1, _id: 1 }, 3)).map((d) => (d.at as Date).toISOString().slice(0, 10));
