@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -104,6 +104,8 @@ package sqlite
 // matches in MongoDB when an element does), which the range `['[', '\')` on its JSON text selects from the same index.
 
 import (
+	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -111,6 +113,7 @@ import (
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
 	"github.com/FerretDB/FerretDB/internal/handler/sjson"
 	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/fsql"
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
@@ -166,7 +169,9 @@ func pushdownValues(cond any) ([]any, bool) {
 	return []any{s}, ok
 }
 
-func pushdownTerms(filter *types.Document, depth int) ([]string, []any) {
+type scalarCheck func(key string, eq map[string][]any) bool
+
+func pushdownTerms(filter *types.Document, depth int, scalar scalarCheck, eq map[string][]any) ([]string, []any) {
 	var terms []string
 	var args []any
 	if filter == nil || depth > 2 {
@@ -178,7 +183,7 @@ func pushdownTerms(filter *types.Document, depth int) ([]string, []any) {
 			if arr, ok := cond.(*types.Array); ok {
 				for i := 0; i < arr.Len(); i++ {
 					if sub, ok := must.NotFail(arr.Get(i)).(*types.Document); ok {
-						t, a := pushdownTerms(sub, depth+1)
+						t, a := pushdownTerms(sub, depth+1, scalar, eq)
 						terms = append(terms, t...)
 						args = append(args, a...)
 					}
@@ -228,7 +233,11 @@ func pushdownTerms(filter *types.Document, depth int) ([]string, []any) {
 			terms = append(terms, metadata.IDColumn+" IN ("+placeholders+")")
 		} else {
 			col := metadata.DefaultColumn + "->'" + key + "'"
-			terms = append(terms, "("+col+" IN ("+placeholders+") OR ("+col+" >= '[' AND "+col+" < '\\'))")
+			if scalar != nil && scalar(key, eq) {
+				terms = append(terms, col+" IN ("+placeholders+")")
+			} else {
+				terms = append(terms, "("+col+" IN ("+placeholders+") OR ("+col+" >= '[' AND "+col+" < '\\'))")
+			}
 		}
 		args = append(args, values...)
 	}
@@ -236,8 +245,34 @@ func pushdownTerms(filter *types.Document, depth int) ([]string, []any) {
 }
 
 // pushdownWhere returns the WHERE clause (with its leading space) and its arguments, or "" when nothing is pushed.
-func pushdownWhere(filter *types.Document) (string, []any) {
-	terms, args := pushdownTerms(filter, 0)
+// equalities collects the top-level fields compared by equality or $in with pushable values (also within $and).
+func equalities(filter *types.Document, eq map[string][]any, depth int) {
+	if filter == nil || depth > 2 {
+		return
+	}
+	for _, key := range filter.Keys() {
+		cond := must.NotFail(filter.Get(key))
+		if arr, isArr := cond.(*types.Array); key == "$and" && isArr {
+			for i := 0; i < arr.Len(); i++ {
+				if sub, isDoc := must.NotFail(arr.Get(i)).(*types.Document); isDoc {
+					equalities(sub, eq, depth+1)
+				}
+			}
+			continue
+		}
+		if _, seen := eq[key]; seen || !pushdownField.MatchString(key) {
+			continue
+		}
+		if values, ok := pushdownValues(cond); ok {
+			eq[key] = values
+		}
+	}
+}
+
+func pushdownWhere(filter *types.Document, scalar scalarCheck) (string, []any) {
+	eq := map[string][]any{}
+	equalities(filter, eq, 0)
+	terms, args := pushdownTerms(filter, 0, scalar, eq)
 	if len(terms) == 0 {
 		return "", nil
 	}
@@ -357,20 +392,76 @@ func regexPrefix(cond any) (string, bool) {
 	}
 	return pattern[1:], true
 }
+
+// scalarFields answers whether equality on a top-level field may be pushed down without the array alternative (which
+// keeps SQLite from using compound indexes: {open, stage, dueOn} for open: true, stage: "meeting"): yes when no
+// document that the filter's equalities on the index's earlier fields select holds an array in the field, asked of an
+// index with one probe of the range arrays occupy. Without such an index, or on any error, the answer is no.
+func scalarFields(ctx context.Context, db *fsql.DB, meta *metadata.Collection) scalarCheck {
+	memo := map[string]bool{}
+	col := func(key string) string { return metadata.DefaultColumn + "->'" + key + "'" }
+	var check scalarCheck
+	check = func(key string, eq map[string][]any) bool {
+		if known, ok := memo[key]; ok {
+			return known
+		}
+		memo[key] = false // while it is being answered
+		if !pushdownField.MatchString(key) {
+			return false
+		}
+		for _, index := range meta.Settings.Indexes {
+			pos := -1
+			for i, k := range index.Key {
+				if k.Field == key {
+					pos = i
+					break
+				}
+			}
+			if pos < 0 {
+				continue
+			}
+			var conds []string
+			var args []any
+			usable := true
+			for _, prev := range index.Key[:pos] {
+				values, has := eq[prev.Field]
+				if !has || !check(prev.Field, eq) {
+					usable = false
+					break
+				}
+				conds = append(conds, col(prev.Field)+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")+")")
+				args = append(args, values...)
+			}
+			if !usable {
+				continue
+			}
+			conds = append(conds, col(key)+" >= '[' AND "+col(key)+" < '\\'")
+			q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q WHERE %s)`, meta.TableName, strings.Join(conds, " AND "))
+			var found bool
+			if err := db.QueryRowContext(ctx, q, args...).Scan(&found); err != nil {
+				return false
+			}
+			memo[key] = !found
+			return !found
+		}
+		return false
+	}
+	return check
+}
 GO
 perl -0 -e '
   local $/; my $s = <STDIN>;
   my $re = qr/\tif params\.Filter\.Len\(\) == 1 \{\n\t\tv, _ := params\.Filter\.Get\("_id"\)\n.*?\n\t\}\n/s;
   my $n = () = $s =~ /$re/g;
   if ($n != 2) { print STDERR "ferretdb: FIX NOT APPLIED: collection.go has the _id-only pushdown $n times (want 2)\n"; exit 1 }
-  $s =~ s/$re/\twhereClause, args = pushdownWhere(params.Filter)\n/g;
+  $s =~ s/$re/\twhereClause, args = pushdownWhere(params.Filter, scalarFields(ctx, db, meta))\n/g;
   my $m = () = $s =~ /\torderByClause := prepareOrderByClause\(params\.Sort\)\n/g;
   if ($m != 1) { print STDERR "ferretdb: FIX NOT APPLIED: Explain sort clause found $m times\n"; exit 1 }
   $s =~ s/(\torderByClause := prepareOrderByClause\(params\.Sort\)\n)/\tfilterPushdown = whereClause != ""\n\n$1/;
   print $s;
 ' < "$sqlite_backend/collection.go" > "$sqlite_backend/collection.go.fixed"
 mv "$sqlite_backend/collection.go.fixed" "$sqlite_backend/collection.go"
-[ "$(grep -c 'pushdownWhere(params.Filter)' "$sqlite_backend/collection.go")" = 2 ] || { echo "ferretdb: FIX NOT APPLIED: filter pushdown in collection.go" >&2; exit 1; }
+[ "$(grep -c 'pushdownWhere(params.Filter, scalarFields(ctx, db, meta))' "$sqlite_backend/collection.go")" = 2 ] || { echo "ferretdb: FIX NOT APPLIED: filter pushdown in collection.go" >&2; exit 1; }
 # Reads decode only the fields they need: the handler names them (fields.go: a find's filter, sort and inclusion
 # projection; a count's filter; a counting or grouping aggregation), and SQLite returns the stored document trimmed to
 # those (reducedDocument in pushdown.go). Decoding JSON in Go was most of every query's time, and most of a stored

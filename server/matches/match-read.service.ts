@@ -15,7 +15,8 @@ import { followUpOrder, matchFilter, type MatchFilters } from './match-board.js'
 // The read side of the deal flow. Matches are read by their own indexed fields; the names of their firms, investors and
 // owners with one $in query per relation, whatever the number of cards or rows.
 
-const BOARD_COLUMN_LIMIT = 100;
+// A column shows its first 50 cards, soonest due first; "50+" links to the list of that stage, which pages through all.
+const BOARD_COLUMN_LIMIT = 50;
 const LIST_PAGE_SIZE = 25;
 const FOLLOW_UP_LIMIT = 200;
 const STAFF_LIMIT = 200;

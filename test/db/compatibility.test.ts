@@ -244,6 +244,18 @@ describe('filters on indexed fields (every page reads a firm’s rounds, people,
     expect(await Thing.countDocuments({ _id: one!._id, g: 'plain' })).to.equal(1);
     expect(await Thing.countDocuments({ _id: { $in: [one!._id] }, g: 'other' })).to.equal(0);
     expect(await Thing.countDocuments({ g: 'plain', code: { $ne: 'zzz' } })).to.equal(1);
+    // an array in the second field of a compound index, among scalars, arriving after the scalars were queried
+    const pairs = mongoose.connection.db!.collection('compat_pairs');
+    await pairs.createIndex({ a: 1, b: 1 });
+    await pairs.insertMany([
+      { a: 'x', b: 'q' },
+      { a: 'x', b: 'r' },
+    ]);
+    expect(await pairs.countDocuments({ a: 'x', b: 'q' })).to.equal(1);
+    await pairs.insertOne({ a: 'x', b: ['p', 'q'] });
+    expect(await pairs.countDocuments({ a: 'x', b: 'q' })).to.equal(2);
+    expect(await pairs.countDocuments({ a: 'x', b: { $in: ['p', 'r'] } })).to.equal(2);
+    await pairs.drop();
     // anchored prefixes (the firm search), on strings and array elements
     expect(await Thing.countDocuments({ tags: { $regex: '^bl' } })).to.equal(1);
     expect(await Thing.countDocuments({ g: { $regex: '^회사' } })).to.equal(1);
