@@ -1,11 +1,11 @@
 import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 
 // The computed pattern: figures derived from a growing collection (the dashboard's counts over all firms, the cohort on
-// a day, the deal-flow funnel) are kept in one document per source collection, read by `_id`. Every write to the
+// a day, the deal-flow funnel, the rounds each investor on a list page joined) are kept in one document per source collection, read by `_id`. Every write to the
 // source bumps the document's `gen`; a figure is current while it was computed at the document's `gen`. A reader that
 // finds it stale recomputes it from the source and stores it only if no write bumped `gen` in the meantime, so a stale
 // figure is never kept. Nothing is held in process memory: any number of app instances share the figures.
-export type ComputedSource = 'firms' | 'investors' | 'matches';
+export type ComputedSource = 'firms' | 'investors' | 'matches' | 'rounds';
 
 const computedSchema = new Schema(
   {

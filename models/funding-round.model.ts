@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { INSTRUMENTS, ROUND_STAGES, ROUND_STATUSES } from './enums.js';
+import { markComputedStaleOnWrite } from './computed.model.js';
 
 const participantSchema = new Schema(
   {
@@ -42,4 +43,6 @@ fundingRoundSchema.index({ 'participants.investor': 1 });
 fundingRoundSchema.index({ status: 1, closedOn: 1 });
 
 export type FundingRound = InferSchemaType<typeof fundingRoundSchema>;
+// The investor list's round counts are recounted after any write (models/computed.model.ts).
+markComputedStaleOnWrite(fundingRoundSchema, 'rounds');
 export const FundingRoundModel = mongoose.model('FundingRound', fundingRoundSchema);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
+import { readComputed } from '../lib/computed.service.js';
 import { keysetPage } from '../lib/keyset.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 // Read-only joins for the profile page ("rounds it joined"): separate queries, since the database subset has no $lookup.
@@ -161,9 +163,16 @@ export function investorsCursor(f: InvestorFilters) {
     .cursor({ batchSize: 500 });
 }
 
-// Rounds joined per organisation, for one page of ids: one aggregation over the {participants.investor} index.
+// Rounds joined per organisation, for one page of ids: kept per page by the computed pattern until a round changes
+// (models/computed.model.ts), counted by one aggregation over the {participants.investor} index.
 async function roundCounts(ids: Types.ObjectId[]): Promise<Map<string, number>> {
   if (!ids.length) return new Map();
+  const key = createHash('sha256').update(ids.map(String).sort().join(',')).digest('hex').slice(0, 24);
+  const counts = await readComputed('rounds', `joined:${key}`, async () => Object.fromEntries(await countRounds(ids)));
+  return new Map(Object.entries(counts));
+}
+
+async function countRounds(ids: Types.ObjectId[]): Promise<Map<string, number>> {
   const rows = await FundingRoundModel.aggregate<{ _id: Types.ObjectId; rounds: number }>([
     { $match: { 'participants.investor': { $in: ids } } },
     { $unwind: '$participants' },

@@ -542,6 +542,20 @@ describe('investor organisations', () => {
       const list = await staff.get('/investors');
       expect(list.text).to.match(new RegExp(`data-investor="${org._id}"[\\s\\S]*?class="num"[^>]*>2<`));
       expect(list.text).to.match(new RegExp(`data-investor="${other._id}"[\\s\\S]*?class="num"[^>]*>2<`));
+
+      // The counts are kept between requests; a new round shows in them at once.
+      await FundingRoundModel.create({
+        firm: firmA._id,
+        stage: 'series-a',
+        instrument: 'rcps',
+        amountKrw: 2_000_000_000,
+        status: 'closed',
+        closedOn: '2026-06-30',
+        participants: [{ investor: org._id, amountKrw: 2_000_000_000, lead: true }],
+      });
+      const after = await staff.get('/investors');
+      expect(after.text).to.match(new RegExp(`data-investor="${org._id}"[\\s\\S]*?class="num"[^>]*>3<`));
+      expect(after.text).to.match(new RegExp(`data-investor="${other._id}"[\\s\\S]*?class="num"[^>]*>2<`));
     });
 
     it('when a round is shown on the investor page and on the firm page, then its stage reads the same on both', async () => {
