@@ -11,14 +11,11 @@ import { AuditEntryModel } from '../models/audit-entry.model.js';
 import '../models/index.js';
 import { appendAuditEntries, historyOf, historyOfFirm, rebuildAuditViews, recordAudit } from '../server/audit/index.js';
 import { browseAudit, recordHistory } from '../server/audit/audit-query.service.js';
+import { option, textOption } from './lib/cli.js';
 
-const option = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const N = Number(option('entries') ?? 20_000);
+const N = option('entries', 20_000);
 // --data-dir: where tools/ferretdb is (another FerretDB build, e.g. one with a patch to compare).
-const dataDir = option('data-dir') ?? path.join(projectRoot, 'data');
+const dataDir = textOption('data-dir', path.join(projectRoot, 'data'));
 
 async function median(label: string, run: () => Promise<unknown>, times = 5) {
   const ms: number[] = [];

@@ -12,14 +12,11 @@ import { FirmModel } from '../models/firm.model.js';
 import { appendAuditEntries } from '../server/audit/index.js';
 import { brnWithCheckDigit, derivedFirmFields } from '../server/firms/index.js';
 import { applyImport, getBatch, previewImport } from '../server/imports/imports.service.js';
+import { option, textOption } from './lib/cli.js';
 
-const option = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const BASE = Number(option('base') ?? 600);
-const SIZES = (option('rows') ?? '1000,5000').split(',').map(Number);
-const dataDir = option('data-dir') ?? path.join(projectRoot, 'data');
+const BASE = option('base', 600);
+const SIZES = textOption('rows', '1000,5000').split(',').map(Number);
+const dataDir = textOption('data-dir', path.join(projectRoot, 'data'));
 
 let serial = 0;
 const brn = () => brnWithCheckDigit(String(100_000_000 + ++serial * 7919).slice(-9));
