@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { startFerretdb } from './ferretdb.js';
 import { findMongod, startMemoryServer } from './memory-server.js';
@@ -45,8 +45,22 @@ export async function startDatabase(
   if (opts.mongodbUri) {
     return { kind: 'uri', uri: opts.mongodbUri, description: 'MongoDB at MONGODB_URI', stop: () => Promise.resolve() };
   }
-  const problems: string[] = [];
   const tempDir = opts.ephemeral ? mkdtempSync(path.join(os.tmpdir(), 'tipstown-db-')) : undefined;
+  try {
+    const running = await startEmbedded(opts, starters, tempDir);
+    return tempDir ? removingFolderOnStop(running, tempDir) : running;
+  } catch (err) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startEmbedded(
+  opts: ProviderOptions,
+  starters: ProviderStarters,
+  tempDir: string | undefined,
+): Promise<RunningDatabase> {
+  const problems: string[] = [];
 
   const mongod = await starters.findMongod(opts.dataDir, opts.log);
   if (mongod) {
@@ -76,4 +90,19 @@ export async function startDatabase(
     problems.push(`FerretDB could not start: ${(err as Error).message}`);
   }
   throw new NoDatabaseError(problems);
+}
+
+// A throw-away database's folder goes with it: on stop, and when the process exits without stopping it (a test
+// worker is ended with process.exit; its FerretDB child is killed on exit too, see ferretdb.ts).
+function removingFolderOnStop(running: RunningDatabase, folder: string): RunningDatabase {
+  const remove = () => rmSync(folder, { recursive: true, force: true });
+  process.once('exit', remove);
+  return {
+    ...running,
+    stop: async () => {
+      await running.stop();
+      process.removeListener('exit', remove);
+      remove();
+    },
+  };
 }

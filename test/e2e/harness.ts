@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -48,9 +49,39 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+// Built once per test run: the journeys of both languages run in parallel workers of one mocha process (or one after
+// the other in a serial run), and two builds writing dist/ at once would race. The first to take the lock (a folder
+// named after the mocha process) builds; the others wait for its "built" mark.
+export async function buildAppOnce(): Promise<void> {
+  const runId = path.basename(process.argv[1] ?? '') === 'worker.cjs' ? process.ppid : process.pid;
+  const lock = path.join(os.tmpdir(), `tipstown-e2e-build-${runId}`);
+  const done = path.join(lock, 'built');
+  const failed = path.join(lock, 'failed');
+  try {
+    mkdirSync(lock);
+  } catch {
+    const deadline = Date.now() + 300_000;
+    while (!existsSync(done)) {
+      if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'));
+      if (Date.now() > deadline)
+        throw new Error(`the app build of this test run (${lock}) did not finish in 5 minutes`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return;
+  }
+  process.once('exit', () => rmSync(lock, { recursive: true, force: true }));
+  try {
+    buildApp();
+  } catch (err) {
+    writeFileSync(failed, (err as Error).message);
+    throw err;
+  }
+  writeFileSync(done, '');
+}
+
 // `npm run build` → dist/, as a deployment does. A type error fails the run under CI; on a developer's machine (work in
 // progress elsewhere) tsc has still written dist/, so the journeys run on it after a warning.
-export function buildApp(): void {
+function buildApp(): void {
   const res = spawnSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, encoding: 'utf8' });
   if (res.status === 0) return;
   const message = `npm run build failed:\n${res.stdout}\n${res.stderr}`;
@@ -144,14 +175,16 @@ export class AccessibilityLog {
   }
 }
 
-// Full-page screenshots named <lang>-<nn>-<step>.png, in a folder emptied at the start of the run.
+// Full-page screenshots named <lang>-<nn>-<step>.png; a language's journeys start by removing that language's old ones.
 export class Screenshots {
   private n = 0;
   constructor(private readonly prefix: string) {}
 
-  static reset(): void {
-    rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+  static reset(prefix: string): void {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    for (const file of readdirSync(SCREENSHOT_DIR)) {
+      if (file.startsWith(`${prefix}-`)) rmSync(path.join(SCREENSHOT_DIR, file), { force: true });
+    }
   }
 
   async take(page: Page, step: string): Promise<void> {

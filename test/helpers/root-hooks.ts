@@ -11,35 +11,52 @@ let connectedUri: string | undefined;
 
 // One throw-away database per run (in-memory mongod, FerretDB in a temporary folder, or a unique database at TEST_MONGODB_URI
 // that is dropped afterwards); every test starts from empty collections.
+// Under `mocha --parallel` each worker process runs many files, and the root hooks run around every file: the worker
+// starts its database once, for its first file, and keeps it; it is killed and its folder removed when the worker
+// exits (provider.ts, ferretdb.ts). A serial run stops it after the last file.
+const inParallelWorker = path.basename(process.argv[1] ?? '') === 'worker.cjs';
+let starting: Promise<void> | undefined;
+let filesInThisWorker = 0;
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(600_000);
     // Pure unit tests (test/unit) need no database: a run of only those starts none, so one unit file runs in a second.
     if (specFiles(this).every((f) => f.includes(`${path.sep}test${path.sep}unit${path.sep}`))) return;
-    const base = process.env.TEST_MONGODB_URI;
-    const uniqueDb = `tipstown_test_${process.pid}_${Date.now()}`;
-    db = await startDatabase({
-      mongodbUri: base ? base.replace(/\/([^/?]*)(\?|$)/, `/${uniqueDb}$2`) : undefined,
-      dataDir: process.env.DATA_DIR ?? path.join(projectRoot, 'data'),
-      dbName: uniqueDb,
-      ephemeral: true,
-      log: (m) => process.stderr.write(`[test db] ${m}\n`),
-    });
-    process.stderr.write(`[test db] ${db.kind}: ${db.description}\n`);
-    // Command monitoring on: tests capture the commands a page sends (test/helpers/commands.ts).
-    connectedUri = `${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`;
-    await connectDb(connectedUri);
+    starting ??= startTestDatabase();
+    await starting;
+    filesInThisWorker += 1;
+    // A database at TEST_MONGODB_URI is dropped after each file of a worker (below): its indexes come back here.
+    if (db?.kind === 'uri' && filesInThisWorker > 1) await mongoose.connection.syncIndexes();
   },
   async afterEach() {
     if (db) await clearDatabase();
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(30_000);
-    if (db?.kind === 'uri') await mongoose.connection.db?.dropDatabase();
+    if (!db) return;
+    if (db.kind === 'uri') await mongoose.connection.db?.dropDatabase();
+    if (inParallelWorker) return;
     await disconnectDb();
-    await db?.stop();
+    await db.stop();
   },
 };
+
+async function startTestDatabase(): Promise<void> {
+  const base = process.env.TEST_MONGODB_URI;
+  const uniqueDb = `tipstown_test_${process.pid}_${Date.now()}`;
+  db = await startDatabase({
+    mongodbUri: base ? base.replace(/\/([^/?]*)(\?|$)/, `/${uniqueDb}$2`) : undefined,
+    dataDir: process.env.DATA_DIR ?? path.join(projectRoot, 'data'),
+    dbName: uniqueDb,
+    ephemeral: true,
+    log: (m) => process.stderr.write(`[test db] ${m}\n`),
+  });
+  process.stderr.write(`[test db] ${db.kind}: ${db.description}\n`);
+  // Command monitoring on: tests capture the commands a page sends (test/helpers/commands.ts).
+  connectedUri = `${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`;
+  await connectDb(connectedUri);
+}
 
 export async function clearDatabase(): Promise<void> {
   const conn = mongoose.connection;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { startDatabase, NoDatabaseError, type ProviderStarters } from '../../../server/db/provider.js';
 import type { RunningDatabase } from '../../../server/db/provider.types.js';
 
@@ -80,5 +81,27 @@ describe('database provider chain', () => {
       expect(msg).to.contain('FerretDB');
       expect(msg).to.contain('no go');
     }
+  });
+
+  it('when a throw-away database stops, or fails to start, then its temporary folder is removed', async () => {
+    const folders: string[] = [];
+    const recording = (fail: boolean): ProviderStarters =>
+      starters(
+        {
+          startFerretdb: (o) => {
+            folders.push(o.storeDir);
+            return fail ? Promise.reject(new Error('no go')) : Promise.resolve(fake('ferretdb'));
+          },
+        },
+        [],
+      );
+    const db = await startDatabase(base, recording(false));
+    expect(existsSync(folders[0]!)).to.equal(true);
+    await db.stop();
+    expect(existsSync(folders[0]!)).to.equal(false);
+
+    await startDatabase(base, recording(true)).catch(() => undefined);
+    expect(folders).to.have.length(2);
+    expect(existsSync(folders[1]!)).to.equal(false);
   });
 });

@@ -17,7 +17,7 @@ import {
   SCREENSHOT_DIR,
   Screenshots,
   browserMissing,
-  buildApp,
+  buildAppOnce,
   launchBrowser,
   startBuiltApp,
   type BuiltApp,
@@ -100,47 +100,49 @@ const badBrn = (brn: string) => {
   return digits.slice(0, 9) + String((Number(digits[9]) + 1) % 10);
 };
 
-describe('browser journeys (e2e)', function () {
-  this.timeout(120_000);
-  let app: BuiltApp | undefined;
-  let browser: Browser | undefined;
-  let e2eDb: mongoose.Connection | undefined;
-  const axe = new AccessibilityLog();
-  let i18n: Awaited<ReturnType<typeof createI18n>>;
+// One language's journeys, with its own app, browser and database: the two languages are two test files, which a
+// parallel run (npm test) runs side by side.
+export function describeJourneys(lang: Lang): void {
+  describe(`browser journeys (e2e), ${lang === 'ko' ? 'Korean, 390 px phone' : 'English, 1280 px desktop'}`, function () {
+    this.timeout(120_000);
+    let app: BuiltApp | undefined;
+    let browser: Browser | undefined;
+    let e2eDb: mongoose.Connection | undefined;
+    const axe = new AccessibilityLog();
+    let i18n: Awaited<ReturnType<typeof createI18n>>;
 
-  before(async function () {
-    const notice = browserMissing();
-    if (notice) {
-      console.log(notice);
-      this.skip();
-    }
-    this.timeout(600_000);
-    Screenshots.reset();
-    buildApp();
-    // This run's database server, another database on it: the app's own, dropped afterwards.
-    const testUri = currentDatabaseUri();
-    if (!testUri) throw new Error('no test database: the root hooks did not start one');
-    const dbName = `tipstown_e2e_${process.pid}`;
-    const uri = testUri
-      .replace(/[?&]monitorCommands=true/, '')
-      .replace(/\/([^/?]*)(\?|$)/, `/${dbName}$2`)
-      .replace(/\?$/, '');
-    e2eDb = mongoose.connection.useDb(dbName, { useCache: false });
-    await seed(e2eDb);
-    i18n = await createI18n();
-    [app, browser] = await Promise.all([startBuiltApp(uri), launchBrowser()]);
-  });
+    before(async function () {
+      const notice = browserMissing();
+      if (notice) {
+        console.log(notice);
+        this.skip();
+      }
+      this.timeout(600_000);
+      Screenshots.reset(lang);
+      await buildAppOnce();
+      // This run's database server, another database on it: the app's own, dropped afterwards.
+      const testUri = currentDatabaseUri();
+      if (!testUri) throw new Error('no test database: the root hooks did not start one');
+      const dbName = `tipstown_e2e_${lang}_${process.pid}`;
+      const uri = testUri
+        .replace(/[?&]monitorCommands=true/, '')
+        .replace(/\/([^/?]*)(\?|$)/, `/${dbName}$2`)
+        .replace(/\?$/, '');
+      e2eDb = mongoose.connection.useDb(dbName, { useCache: false });
+      await seed(e2eDb);
+      i18n = await createI18n();
+      [app, browser] = await Promise.all([startBuiltApp(uri), launchBrowser()]);
+    });
 
-  after(async function () {
-    this.timeout(60_000);
-    await browser?.close();
-    await app?.stop();
-    await e2eDb?.dropDatabase();
-    if (app) console.log(`[e2e] axe-core checked ${axe.pages.length} pages; screenshots: ${SCREENSHOT_DIR}`);
-  });
+    after(async function () {
+      this.timeout(60_000);
+      await browser?.close();
+      await app?.stop();
+      await e2eDb?.dropDatabase();
+      if (app) console.log(`[e2e] axe-core checked ${axe.pages.length} pages; screenshots: ${SCREENSHOT_DIR}`);
+    });
 
-  for (const lang of ['ko', 'en'] as const) {
-    describe(`${lang === 'ko' ? 'Korean, 390 px phone' : 'English, 1280 px desktop'}`, function () {
+    describe('journeys', function () {
       let context: BrowserContext;
       let page: Page;
       let t: TFunction;
@@ -432,16 +434,16 @@ describe('browser journeys (e2e)', function () {
         }
       });
     });
-  }
 
-  // Declared after the journeys, so it runs after them.
-  describe('accessibility', () => {
-    it('has no serious or critical violations on any page the journeys passed', function () {
-      if (!axe.pages.length) return this.skip();
-      expect(axe.violations, `axe on ${axe.pages.length} pages:\n${axe.report()}`).to.deep.equal([]);
+    // Declared after the journeys, so it runs after them.
+    describe('accessibility', () => {
+      it('has no serious or critical violations on any page the journeys passed', function () {
+        if (!axe.pages.length) return this.skip();
+        expect(axe.violations, `axe on ${axe.pages.length} pages:\n${axe.report()}`).to.deep.equal([]);
+      });
     });
   });
-});
+}
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // A form field by its label, exactly, whether or not the label carries the required-field mark.
