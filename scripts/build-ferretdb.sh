@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar+index-order-2"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -106,7 +106,17 @@ replace_once "$handler/msg_count.go" $'\tif !h.DisablePushdown {\n\t\tqp.Filter 
 replace_once "$handler/msg_aggregate.go" $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t}' \
   $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t\tqp.Fields = pipelineFields(aggregationStages)\n\t\t}'
 replace_once "$sqlite_backend/collection.go" $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n' \
-  $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n\tq, ordered := orderAndTrim(ctx, db, meta, params, q, whereClause, args)\n'
+  $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n\tq, ordered := orderAndTrim(ctx, db, c.dbName+"/"+c.name, meta, params, q, whereClause, args)\n'
+# The check behind an ordered read is kept until the collection is written to (verdicts in pushdown.go).
+for fn in 'InsertAll(ctx context.Context, params *backends.InsertAllParams) (*backends.InsertAllResult, error) {' \
+  'UpdateAll(ctx context.Context, params *backends.UpdateAllParams) (*backends.UpdateAllResult, error) {' \
+  'DeleteAll(ctx context.Context, params *backends.DeleteAllParams) (*backends.DeleteAllResult, error) {'; do
+  replace_once "$sqlite_backend/collection.go" "func (c *collection) $fn"$'\n' "func (c *collection) $fn"$'\n\tdefer collectionWritten(c.dbName, c.name)\n'
+done
+replace_once "$sqlite_backend/database.go" $'func (db *database) DropCollection(ctx context.Context, params *backends.DropCollectionParams) error {\n' \
+  $'func (db *database) DropCollection(ctx context.Context, params *backends.DropCollectionParams) error {\n\tdefer collectionWritten(db.name, params.Name)\n'
+replace_once "$sqlite_backend/database.go" $'func (db *database) RenameCollection(ctx context.Context, params *backends.RenameCollectionParams) error {\n' \
+  $'func (db *database) RenameCollection(ctx context.Context, params *backends.RenameCollectionParams) error {\n\tdefer collectionWritten(db.name, params.OldName)\n\tdefer collectionWritten(db.name, params.NewName)\n'
 replace_once "$sqlite_backend/collection.go" $'\treturn &backends.QueryResult{\n\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t}, nil' \
   $'\treturn &backends.QueryResult{\n\t\tIter:    newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t\tOrdered: ordered,\n\t}, nil'
 

@@ -207,9 +207,13 @@ async function inChunks<T>(docs: readonly T[], write: (chunk: T[]) => Promise<un
   for (let i = 0; i < docs.length; i += CHUNK) await write(docs.slice(i, i + CHUNK));
 }
 
-// Raw inserts (the documents are built complete here, with the defaults and timestamps Mongoose would add).
-const insert = (model: { collection: { insertMany: (docs: object[]) => Promise<unknown> } }, docs: object[]) =>
-  inChunks(docs, (chunk) => model.collection.insertMany(chunk));
+// Raw inserts (the documents are built complete here, with the defaults and timestamps Mongoose would add). An
+// undefined field is left out, as Mongoose leaves it out, not stored as null: a null due date sorts like a missing one
+// in MongoDB, but the embedded database walks an index for a sorted page only when the key is a string or missing.
+const RAW = { ignoreUndefined: true };
+type RawCollection = { insertMany: (docs: object[], options: typeof RAW) => Promise<unknown> };
+const insert = (model: { collection: RawCollection }, docs: object[]) =>
+  inChunks(docs, (chunk) => model.collection.insertMany(chunk, RAW));
 
 type AuditDoc = {
   _id: Types.ObjectId;
@@ -255,7 +259,7 @@ function auditWriter(flat: boolean): AuditWriter {
 }
 
 async function writeAudit(entries: AuditDoc[]): Promise<void> {
-  await inChunks(entries, (chunk) => AuditEntryModel.collection.insertMany(chunk));
+  await inChunks(entries, (chunk) => AuditEntryModel.collection.insertMany(chunk, RAW));
 }
 
 type Counts = Record<string, number>;

@@ -1,4 +1,5 @@
 import { FirmModel } from '../../models/firm.model.js';
+import { computedKey, readComputed } from '../lib/computed.service.js';
 import { keysetPage, type CursorKind, type Direction } from '../lib/keyset.js';
 import { valueAt } from '../lib/dotted-path.js';
 import { PIPELINE_STATUSES, type FirmListQuery, type ListSort } from './firms.schemas.js';
@@ -90,7 +91,7 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
           .limit(limit)
           .lean(),
     }),
-    FirmModel.countDocuments(filter),
+    countFirms(filter),
   ]);
   return { ...page, total, archivedMatches: await archivedMatches(q, total) };
 }
@@ -98,7 +99,13 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
 // A search that finds no firm in the list shown may still match archived ones: how many, to offer showing them.
 async function archivedMatches(q: FirmListQuery, total: number): Promise<number> {
   if (total > 0 || !q.q || q.archived === '1') return 0;
-  return FirmModel.countDocuments(firmListFilter({ ...q, archived: '1' }));
+  return countFirms(firmListFilter({ ...q, archived: '1' }));
+}
+
+// How many firms a list filter matches: kept by the computed pattern per filter until a firm changes, so paging through
+// a list or coming back to it reads one document instead of counting every matching firm again.
+function countFirms(filter: Record<string, unknown>): Promise<number> {
+  return readComputed('firms', computedKey('count', filter), () => FirmModel.countDocuments(filter));
 }
 
 // The cursor over every matching firm, in list order, for the streamed CSV export.

@@ -1,5 +1,5 @@
 import type { FirmStatus, TipsStatus } from '../../models/enums.js';
-import { nameKeyIn, type Named } from '../lib/names.js';
+import { sortKeyIn, type Named } from '../lib/names.js';
 
 // The check digit of a 사업자등록번호 from its first nine digits (weights 1,3,7,1,3,7,1,3,5, plus the tens of 5 × the ninth).
 function brnCheckDigit(nine: string): number {
@@ -31,11 +31,11 @@ export function brnWithCheckDigit(nine: string): string {
 
 // Sort keys for the two UI languages: English lists by the English name, Korean lists in 가나다 order by the Korean name.
 export function sortNameOf(f: Named): string {
-  return nameKeyIn(f, 'en');
+  return sortKeyIn(f, 'en');
 }
 
 export function sortNameKoOf(f: Named): string {
-  return nameKeyIn(f, 'ko');
+  return sortKeyIn(f, 'ko');
 }
 
 // Lowercased words and their suffixes, so an anchored prefix query (which an index serves) finds any part of a word:

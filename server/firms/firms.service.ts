@@ -237,11 +237,15 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
   return note;
 }
 
-// Start-up upkeep for records written before a derived field existed (idempotent; touches only what lacks it).
+// Start-up upkeep for records written before a derived field existed, or with sort keys from before they mapped spaces
+// and escaped characters to `#` (idempotent; touches only what needs it).
+// (\x, not \u: the server's regex engine reads it.)
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const OLD_SORT_KEY = /[\s\x00-\x22\\<>&\x7f]/;
 export async function backfillDerivedFields(): Promise<number> {
   let n = 0;
   for await (const f of FirmModel.find(
-    { sortNameKo: { $exists: false } },
+    { $or: [{ sortNameKo: { $exists: false } }, { sortName: OLD_SORT_KEY }, { sortNameKo: OLD_SORT_KEY }] },
     { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1, tips: 1 },
   )
     .lean()

@@ -25,7 +25,7 @@ function firmNameMatches(firm: FirmRef, names: { nameKo?: string; nameEn?: strin
   const en = names.nameEn?.trim().toLowerCase();
   const sort = sortNameOf({ nameKo: ko, nameEn: en });
   if (sort && firm.sortName === sort) return true;
-  if (ko && (firm.nameKo === ko || firm.sortName === ko.toLowerCase())) return true;
+  if (ko && (firm.nameKo === ko || firm.sortName === sortNameOf({ nameKo: ko }))) return true;
   return Boolean(en && firm.nameEn?.trim().toLowerCase() === en);
 }
 

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import { readComputed } from '../lib/computed.service.js';
+import { computedKey, readComputed } from '../lib/computed.service.js';
 import { keysetPage } from '../lib/keyset.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 // Read-only joins for the profile page ("rounds it joined"): separate queries, since the database subset has no $lookup.
@@ -72,13 +71,16 @@ const pick = (o: Record<string, unknown>, fields: readonly string[]) =>
 // The audit log labels an investor by the name it is known by (see nameKeyOf).
 const auditLabelOf = (o: Named) => nameIn(o, 'en');
 
-// Non-archived organisations for select boxes, sorted by name.
-export async function investorOptions(): Promise<InvestorOption[]> {
-  const rows = await InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 })
-    .sort({ nameKey: 1 })
-    .limit(1000)
-    .lean();
-  return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
+// Non-archived organisations for select boxes, sorted by name. Kept by the computed pattern: the firm page, the round
+// form and the sharing form would otherwise read every organisation (1,800 at ten times the town's size) per request.
+export function investorOptions(): Promise<InvestorOption[]> {
+  return readComputed('investors', 'options', async () => {
+    const rows = await InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 })
+      .sort({ nameKey: 1 })
+      .limit(1000)
+      .lean();
+    return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
+  });
 }
 
 // Names of the given organisations (archived too), for showing participants elsewhere.
@@ -167,8 +169,8 @@ export function investorsCursor(f: InvestorFilters) {
 // (models/computed.model.ts), counted by one aggregation over the {participants.investor} index.
 async function roundCounts(ids: Types.ObjectId[]): Promise<Map<string, number>> {
   if (!ids.length) return new Map();
-  const key = createHash('sha256').update(ids.map(String).sort().join(',')).digest('hex').slice(0, 24);
-  const counts = await readComputed('rounds', `joined:${key}`, async () => Object.fromEntries(await countRounds(ids)));
+  const key = computedKey('joined', ids.map(String).sort());
+  const counts = await readComputed('rounds', key, async () => Object.fromEntries(await countRounds(ids)));
   return new Map(Object.entries(counts));
 }
 

@@ -340,4 +340,108 @@ describe('sorted reads (FerretDB orders them in SQLite when it can, with the pro
     const order = (await Thing.collection.find({}).sort({ tags: 1, _id: 1 }).toArray()).map((d) => d.code as string);
     expect(order).to.deep.equal(['o', 'm', 'n']);
   });
+
+  it('when an index holds the filter’s equality and the sort keys, then pages in either direction are MongoDB’s order, whatever the values', async () => {
+    // {grp, key, _id} as the firm list's {archived, sortName, _id}: FerretDB walks the index when every value under
+    // the sort keys is a string whose JSON text orders as it does (or missing), and sorts otherwise.
+    const Sorted = mongoose.model(
+      'CompatSorted',
+      new Schema({ grp: String, key: Schema.Types.Mixed, nested: Schema.Types.Mixed }).index({
+        grp: 1,
+        key: 1,
+        _id: 1,
+      }),
+    );
+    Sorted.schema.index({ grp: 1, 'nested.k': 1, _id: 1 });
+    await Sorted.init();
+    const safe = ['b', 'a', 'ab', 'abc', 'a#b', 'a-b', '가나', '한글', 'Z', '0', 'a.b', 'ab#c'];
+    const unsafe = ['ab c', 'ab', 'ab!', 'a"b', 'a\\b', 'a<b', 'a&b', 'x y'];
+    const docs = [
+      ...safe.map((key) => ({ grp: 'safe', key })),
+      { grp: 'safe' },
+      { grp: 'safe' },
+      ...unsafe.map((key) => ({ grp: 'unsafe', key })),
+      { grp: 'unsafe', key: 10 },
+      { grp: 'unsafe', key: 9 },
+      { grp: 'unsafe', key: null },
+      ...['b', 'a', 'c'].map((k) => ({ grp: 'nested', nested: { k } })),
+      { grp: 'nested' },
+      { grp: 'nested-odd', nested: { k: 'b' } },
+      { grp: 'nested-odd', nested: 'a scalar' },
+      { grp: 'nested-odd', nested: { k: 'a' } },
+    ];
+    // Shuffled insertion, so neither rowid nor _id order gives the answer by chance.
+    const shuffled = docs.map((d, i) => ({ d, r: (i * 7919) % 101 })).sort((a, b) => a.r - b.r);
+    await Sorted.collection.insertMany(shuffled.map((x) => x.d));
+
+    const rank = (v: unknown) => (v === undefined || v === null ? 0 : typeof v === 'number' ? 1 : 2);
+    const mongoOrder = (a: unknown, b: unknown) =>
+      rank(a) - rank(b) ||
+      (typeof a === 'number' && typeof b === 'number' ? a - b : 0) ||
+      (typeof a === 'string' && typeof b === 'string' ? Buffer.compare(Buffer.from(a), Buffer.from(b)) : 0);
+    const stored = await Sorted.collection.find({}).toArray();
+    const valueAt = (d: Record<string, unknown>, path: string) =>
+      path === 'nested.k'
+        ? typeof d.nested === 'object' && d.nested
+          ? (d.nested as { k?: unknown }).k
+          : undefined
+        : d[path];
+    const expected = (grp: string, path: string, dir: 1 | -1, limit: number) =>
+      stored
+        .filter((d) => d.grp === grp)
+        .sort(
+          (a, b) =>
+            dir * (mongoOrder(valueAt(a, path), valueAt(b, path)) || String(a._id).localeCompare(String(b._id))),
+        )
+        .slice(0, limit)
+        .map((d) => String(d._id));
+    const found = async (grp: string, path: string, dir: 1 | -1, limit: number) =>
+      (
+        await Sorted.collection
+          .find({ grp })
+          .sort({ [path]: dir, _id: dir })
+          .limit(limit)
+          .batchSize(3)
+          .toArray()
+      ).map((d) => String(d._id));
+
+    for (const grp of ['safe', 'unsafe']) {
+      for (const dir of [1, -1] as const) {
+        for (const limit of [1, 5, 100]) {
+          expect(await found(grp, 'key', dir, limit), `${grp} ${dir} ${limit}`).to.deep.equal(
+            expected(grp, 'key', dir, limit),
+          );
+        }
+      }
+    }
+    for (const grp of ['nested', 'nested-odd']) {
+      for (const dir of [1, -1] as const) {
+        expect(await found(grp, 'nested.k', dir, 10), `${grp} ${dir}`).to.deep.equal(
+          expected(grp, 'nested.k', dir, 10),
+        );
+      }
+    }
+    // FerretDB keeps the check's answer until the collection is written: a new unsafe value is seen at once.
+    await Sorted.collection.insertOne({ grp: 'safe', key: 'ab c' });
+    await Sorted.collection.updateOne({ grp: 'safe', key: 'Z' }, { $set: { key: 7 } });
+    stored.splice(0, stored.length, ...(await Sorted.collection.find({}).toArray()));
+    for (const dir of [1, -1] as const) {
+      expect(await found('safe', 'key', dir, 100), `after writes ${dir}`).to.deep.equal(
+        expected('safe', 'key', dir, 100),
+      );
+    }
+    await Sorted.collection.deleteMany({ grp: 'safe', key: { $in: ['ab c', 7] } });
+    stored.splice(0, stored.length, ...(await Sorted.collection.find({}).toArray()));
+    expect(await found('safe', 'key', -1, 100), 'after deletes').to.deep.equal(expected('safe', 'key', -1, 100));
+    // Keys in different directions cannot walk one index: sorted the other way, still MongoDB's order.
+    const mixed = (await Sorted.collection.find({ grp: 'safe' }).sort({ key: 1, _id: -1 }).limit(4).toArray()).map(
+      (d) => String(d._id),
+    );
+    const missing = stored
+      .filter((d) => d.grp === 'safe' && d.key === undefined)
+      .map((d) => String(d._id))
+      .sort()
+      .reverse();
+    expect(mixed.slice(0, 2)).to.deep.equal(missing);
+  });
 });

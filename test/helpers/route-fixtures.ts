@@ -1,3 +1,4 @@
+import { COMPUTED_COLLECTION } from '../../models/computed.model.js';
 import mongoose from 'mongoose';
 import { BSON } from 'mongodb';
 import { makeFirm, makeInvestorOrg, makeUser } from './factories.js';
@@ -133,7 +134,9 @@ export async function snapshotDatabase(): Promise<string> {
   const db = mongoose.connection.db!;
   const names = (await db.listCollections({}, { nameOnly: true }).toArray())
     .map((c) => c.name)
-    .filter((n) => n !== 'sessions' && n !== 'login_limits')
+    // Sessions and login counters change on any request; computed figures (models/computed.model.ts) are derived from
+    // the other collections and may be stored by any read.
+    .filter((n) => n !== 'sessions' && n !== 'login_limits' && n !== COMPUTED_COLLECTION)
     .sort();
   const parts: string[] = [];
   for (const name of names) {

@@ -3,6 +3,7 @@ import { useTestApp, loginAs } from '../helpers/app.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { SECTORS, type FirmStatus } from '../../models/enums.js';
 import { searchTokensOf, sortNameOf, sortNameKoOf, brnWithCheckDigit } from '../../server/firms/firm-rules.js';
+import { backfillDerivedFields } from '../../server/firms/index.js';
 import { firmListFilter, sortOf, PAGE_SIZE } from '../../server/firms/firm-list.service.js';
 import { firmListQuery } from '../../server/firms/firms.schemas.js';
 
@@ -36,6 +37,8 @@ async function seedFirms(n = 60) {
   await FirmModel.insertMany(docs);
 }
 
+const namesOnPage = (html: string) =>
+  [...html.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
 const namesOn = (html: string) => [...html.matchAll(/<strong>(Firm \d{3})<\/strong>/g)].map((m) => m[1]!);
 const nextLink = (html: string) => /href="([^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 const prevLink = (html: string) => /href="([^"]+)" rel="prev"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
@@ -141,6 +144,72 @@ describe('firm list: search, filters, sort and pagination', () => {
     const tagged = await staff.get('/firms?tag=bifc&tips=selected').set('Accept-Language', 'en');
     const expectedTagged = await FirmModel.find({ archived: false, tags: 'bifc', 'tips.status': 'selected' }).lean();
     expect(namesOn(tagged.text).sort()).to.deep.equal(expectedTagged.map((f) => f.nameEn).sort());
+  });
+
+  it('when firms are added, moved, archived or deleted, then the count of a filtered list or a search follows at once', async () => {
+    await seedFirms();
+    const staff = await loginAs(t.app, 'staff');
+    const totalOn = async (url: string) => {
+      const html = (await staff.get(url).set('Accept-Language', 'en')).text;
+      return Number(/(\d+) in total/.exec(html)?.[1] ?? 0);
+    };
+    const recount = (filter: Record<string, unknown>) => FirmModel.countDocuments(filter);
+    const residents = { archived: false, status: 'resident' as const };
+    const searched = { archived: false, searchTokens: { $regex: '^lending' } };
+    const check = async () => {
+      expect(await totalOn('/firms?status=resident')).to.equal(await recount(residents));
+      expect(await totalOn('/firms?q=lending')).to.equal(await recount(searched));
+    };
+    await check(); // counted, then kept between requests
+    const [first, second] = await FirmModel.find(residents).sort({ _id: 1 }).limit(2);
+    await FirmModel.updateOne({ _id: first!._id }, { $set: { status: 'alumni' } });
+    await check();
+    await FirmModel.updateOne({ _id: second!._id }, { $set: { archived: true } });
+    await check();
+    await FirmModel.deleteOne({ searchTokens: 'lending', archived: false });
+    await check();
+    const base = { nameKo: '새기업', nameEn: 'New lending firm' };
+    await FirmModel.create({
+      ...base,
+      sortName: sortNameOf(base),
+      sortNameKo: sortNameKoOf(base),
+      searchTokens: searchTokensOf(base),
+      sectorPrimary: 'payments',
+      status: 'resident',
+    });
+    await check();
+  });
+
+  it('when firms were stored with sort keys from before (spaces kept), then the start-up upkeep rewrites them once and the order stays', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    const names = ['Busan Pay', 'BusanPay', 'Busan  Chain', 'Busan', 'A&B Labs'];
+    await FirmModel.collection.insertMany(
+      names.map((nameEn, i) => ({
+        nameEn,
+        nameKo: `기업 ${i}`,
+        sortName: nameEn.toLowerCase(),
+        sortNameKo: `기업 ${i}`,
+        searchTokens: [],
+        sectorPrimary: 'payments',
+        status: 'resident',
+        archived: false,
+      })),
+    );
+    const before = namesOnPage((await staff.get('/firms').set('Accept-Language', 'en')).text);
+
+    expect(await backfillDerivedFields()).to.equal(names.length);
+    expect(await backfillDerivedFields()).to.equal(0);
+    const stored = await FirmModel.find({}, { sortName: 1, sortNameKo: 1 }).lean();
+    expect(stored.map((f) => f.sortName).sort()).to.deep.equal([
+      'a#b#labs',
+      'busan',
+      'busan##chain',
+      'busan#pay',
+      'busanpay',
+    ]);
+    expect(stored.every((f) => !/ /.test(f.sortNameKo!))).to.equal(true);
+    expect(namesOnPage((await staff.get('/firms').set('Accept-Language', 'en')).text)).to.deep.equal(before);
+    expect(before).to.deep.equal(['A&B Labs', 'Busan', 'Busan  Chain', 'Busan Pay', 'BusanPay']);
   });
 
   it('when searching in Korean or English, part of a word is enough and case does not matter', async () => {

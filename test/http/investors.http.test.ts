@@ -1,7 +1,7 @@
 import { expectGuarded } from '../helpers/access.js';
 import { expect } from 'chai';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
-import { makeInvestorOrg } from '../helpers/factories.js';
+import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -327,6 +327,26 @@ describe('investor organisations', () => {
       ]);
       expect(entries[0]?.changes).to.deep.include({ field: 'archived', before: false, after: true });
       expect(entries[1]?.changes).to.deep.include({ field: 'archived', before: true, after: false });
+    });
+
+    it('when an organisation is added, renamed or archived, then the firm page offers the change at once to share with', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const firm = await makeFirm({ nameKo: '공유기업' });
+      const sharingOptions = async () =>
+        /id="sharing"[\s\S]*?<\/section>/.exec(
+          (await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text,
+        )![0];
+      const org = await makeInvestorOrg({ nameEn: 'First Light Capital' });
+      expect(await sharingOptions()).to.contain('First Light Capital');
+
+      // The options are kept between requests (the computed pattern); every write through the pages shows at once.
+      const added = await makeInvestorOrg({ nameEn: 'Second Wind Partners' });
+      expect(await sharingOptions()).to.contain('Second Wind Partners');
+      await InvestorOrgModel.updateOne({ _id: org._id }, { $set: { nameEn: 'First Light Ventures' } });
+      const renamed = await sharingOptions();
+      expect(renamed).to.contain('First Light Ventures').and.not.contain('First Light Capital');
+      await post(staff, `/investors/${added._id}/archive`, {});
+      expect(await sharingOptions()).to.not.contain('Second Wind Partners');
     });
 
     it('when an archived investor is archived again, then nothing is written twice', async () => {

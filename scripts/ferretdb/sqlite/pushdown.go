@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/FerretDB/FerretDB/internal/backends"
@@ -357,35 +358,163 @@ func scalarFields(ctx context.Context, db *fsql.DB, meta *metadata.Collection) s
 	return check
 }
 
+// indexOrder returns ORDER BY terms on the JSON text of the sort keys (`->`, the expressions the collection's indexes
+// are built on, so SQLite can walk an index in order and stop after the rows the handler reads), and a condition that
+// finds a document whose text under a sort key does not order as MongoDB orders its value, or ok=false. The text of a
+// string orders as its UTF-8 bytes (MongoDB's order) when it holds no escape and no byte below `#` (a space, `!`), which
+// would sort before the closing quote: "ab c" after "ab". A missing key is NULL, first ascending and last descending,
+// as MongoDB puts missing values. Any other value (a number, whose text does not order numerically; null, a boolean, an
+// array or object) is unsafe, and so is a non-object on the way to a nested key. SQLite walks an index one way, so
+// every key must go in the same direction.
+func indexOrder(sort *types.Document) (terms, unsafe string, ok bool) {
+	var order, bad []string
+	dir := ""
+	for _, k := range sort.Keys() {
+		col := metadata.DefaultColumn
+		for i, p := range strings.Split(k, ".") {
+			if !pushdownField.MatchString(p) {
+				return "", "", false
+			}
+			if i > 0 {
+				bad = append(bad, "("+col+" IS NOT NULL AND substr("+col+", 1, 1) <> '{')")
+			}
+			col += "->'" + p + "'"
+		}
+		d := " ASC"
+		switch v := must.NotFail(sort.Get(k)).(type) {
+		case int64:
+			if v < 0 {
+				d = " DESC"
+			}
+		case int32:
+			if v < 0 {
+				d = " DESC"
+			}
+		case float64:
+			if v < 0 {
+				d = " DESC"
+			}
+		default:
+			return "", "", false
+		}
+		if dir != "" && d != dir {
+			return "", "", false
+		}
+		dir = d
+		order = append(order, col+d)
+		bad = append(bad, "("+col+" IS NOT NULL AND (substr("+col+", 1, 1) <> '\"' OR instr("+col+", '\\') > 0 OR "+
+			"instr("+col+", ' ') > 0 OR instr("+col+", '!') > 0))")
+	}
+	return strings.Join(order, ", ") + ", rowid" + dir, strings.Join(bad, " OR "), true
+}
+
+// walksIndex answers whether SQLite reads the query's rows in its ORDER BY order from an index, without sorting them
+// first (EXPLAIN QUERY PLAN shows no temporary B-tree for the ORDER BY).
+func walksIndex(ctx context.Context, db *fsql.DB, q string, args []any) bool {
+	rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	usesIndex := false
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return false
+		}
+		if strings.Contains(detail, "TEMP B-TREE") {
+			return false
+		}
+		usesIndex = usesIndex || strings.Contains(detail, "USING INDEX") || strings.Contains(detail, "USING COVERING INDEX")
+	}
+	return rows.Err() == nil && usesIndex
+}
+
+// verdicts keeps unsafeRows' answers per collection and query until the collection is written to: the check reads the
+// sort key of every matching document, as much as sorting them would, and pages are read far more often than written.
+var verdicts = struct {
+	sync.Mutex
+	writes  map[string]uint64
+	answers map[string]verdict
+}{writes: map[string]uint64{}, answers: map[string]verdict{}}
+
+type verdict struct {
+	writes uint64
+	found  bool
+}
+
+// collectionWritten is called after every write to a collection (InsertAll, UpdateAll, DeleteAll, and dropping or
+// renaming one): the answers kept for it are stale.
+func collectionWritten(dbName, name string) {
+	verdicts.Lock()
+	defer verdicts.Unlock()
+	verdicts.writes[dbName+"/"+name]++
+}
+
+// unsafeRows answers whether a document the query's WHERE clause keeps matches the condition (or the check failed).
+// The count of writes is taken before the check, so a write that lands while it runs leaves the answer stale.
+func unsafeRows(ctx context.Context, db *fsql.DB, collection string, meta *metadata.Collection, where, cond string, args []any) bool {
+	key := fmt.Sprintf("%s\x00%s\x00%s\x00%v", collection, where, cond, args)
+	verdicts.Lock()
+	writes := verdicts.writes[collection]
+	kept, known := verdicts.answers[key]
+	verdicts.Unlock()
+	if known && kept.writes == writes {
+		return kept.found
+	}
+	conj := " WHERE "
+	if where != "" {
+		conj = " AND "
+	}
+	check := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q%s%s(%s))`, meta.TableName, where, conj, cond)
+	var found bool
+	if err := db.QueryRowContext(ctx, check, args...).Scan(&found); err != nil {
+		return true
+	}
+	verdicts.Lock()
+	if len(verdicts.answers) > 10000 {
+		verdicts.answers = map[string]verdict{}
+	}
+	verdicts.answers[key] = verdict{writes: writes, found: found}
+	verdicts.Unlock()
+	return found
+}
+
 // orderAndTrim finishes a query's SQL (SELECT … FROM … [WHERE …]): ordered by SQLite when the handler asked for an
 // order (QueryParams.OrderBy) and no matching document holds a value SQLite cannot order as MongoDB does; and trimmed
-// to the fields the handler needs (QueryParams.Fields). SQLite computes a select list for every row before it sorts
-// them, so an ordered read sorts the stored documents first (a materialised CTE keeps their order) and trims only the
-// rows the handler goes on to read. It reports whether the rows come in OrderBy order.
+// to the fields the handler needs (QueryParams.Fields). Best, an index gives the order (indexOrder): SQLite walks it
+// and the handler stops after the rows it returns, so a page of 25 firms reads about 25 documents. Otherwise SQLite
+// sorts by type and value (orderBy); it computes a select list for every row before it sorts them, so that read sorts
+// the stored documents first (a materialised CTE keeps their order) and trims only the rows the handler goes on to
+// read. It reports whether the rows come in OrderBy order.
 func orderAndTrim(
-	ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams, q, where string, args []any,
+	ctx context.Context, db *fsql.DB, collection string, meta *metadata.Collection, params *backends.QueryParams,
+	q, where string, args []any,
 ) (string, bool) {
-	var ordered bool
-	if params.OrderBy != nil && params.Sort.Len() == 0 && !params.OnlyRecordIDs && !meta.Capped() {
-		if terms, unsafe, ok := orderBy(params.OrderBy); ok {
-			conj := " WHERE "
-			if where != "" {
-				conj = " AND "
-			}
-			check := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q%s%s(%s))`, meta.TableName, where, conj, unsafe)
-			var found bool
-			if err := db.QueryRowContext(ctx, check, args...).Scan(&found); err == nil && !found {
-				q += " ORDER BY " + terms
-				ordered = true
-			}
+	expr := reducedDocument(params.Fields)
+	trim := func(q string) string {
+		if len(params.Fields) == 0 || params.OnlyRecordIDs || expr == "" {
+			return q
+		}
+		return strings.Replace(q, " "+metadata.DefaultColumn+" FROM ", " "+expr+" AS "+metadata.DefaultColumn+" FROM ", 1)
+	}
+	if params.OrderBy == nil || params.Sort.Len() != 0 || params.OnlyRecordIDs || meta.Capped() {
+		return trim(q), false
+	}
+	if terms, unsafe, ok := indexOrder(params.OrderBy); ok {
+		walk := q + " ORDER BY " + terms
+		if walksIndex(ctx, db, walk, args) && !unsafeRows(ctx, db, collection, meta, where, unsafe, args) {
+			return trim(walk), true
 		}
 	}
-	if expr := reducedDocument(params.Fields); len(params.Fields) > 0 && !params.OnlyRecordIDs && expr != "" {
-		if ordered {
-			q = "WITH o AS MATERIALIZED (" + q + ") SELECT " + expr + " AS " + metadata.DefaultColumn + " FROM o"
-		} else {
-			q = strings.Replace(q, " "+metadata.DefaultColumn+" FROM ", " "+expr+" AS "+metadata.DefaultColumn+" FROM ", 1)
-		}
+	terms, unsafe, ok := orderBy(params.OrderBy)
+	if !ok || unsafeRows(ctx, db, collection, meta, where, unsafe, args) {
+		return trim(q), false
 	}
-	return q, ordered
+	q += " ORDER BY " + terms
+	if len(params.Fields) == 0 || expr == "" {
+		return q, true
+	}
+	return "WITH o AS MATERIALIZED (" + q + ") SELECT " + expr + " AS " + metadata.DefaultColumn + " FROM o", true
 }
