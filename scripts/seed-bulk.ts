@@ -35,6 +35,7 @@ import { projectRoot } from '../server/lib/paths.js';
 import { hashPassword } from '../server/auth/index.js';
 import { brnWithCheckDigit, derivedFirmFields } from '../server/firms/index.js';
 import { computeFirmTotals } from '../server/rounds/index.js';
+import { nameKeyOf } from '../server/investors/index.js';
 import { PIPELINE } from '../server/matches/index.js';
 import { addMonths, ensureReportMonths, metricOn, seedTargetsIfNone } from '../server/reports/index.js';
 import * as audit from '../server/audit/index.js';
@@ -302,7 +303,7 @@ export async function generate(opts: {
       _id: idOf('org', i),
       nameKo: `${placeKo}${wordKo}${suffix}`,
       nameEn,
-      nameKey: nameEn.toLowerCase(),
+      nameKey: nameKeyOf({ nameEn }),
       type: r.pick(INVESTOR_TYPES),
       bifcBased: r.next() < 0.4,
       archived: false,

@@ -15,6 +15,7 @@ import { DEMO_PASSWORD, seedIfEmpty } from './seed/index.js';
 import { ensureReportMonths } from './reports/index.js';
 import { ensureAuditViews } from './audit/index.js';
 import { backfillDerivedFields } from './firms/index.js';
+import { backfillNameKeys } from './investors/index.js';
 import { drainImportApplies, recoverInterruptedImports, startImportLeaseWatcher } from './imports/index.js';
 import '../models/index.js';
 
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
   if (recovered) logger.warn(`undid ${recovered} CSV imports interrupted by a crash`);
   const backfilled = await backfillDerivedFields();
   if (backfilled) logger.info(`updated derived fields of ${backfilled} firms`);
+  const nameKeys = await backfillNameKeys();
+  if (nameKeys.updated) logger.info(`updated the name keys of ${nameKeys.updated} investor organisations`);
+  if (nameKeys.clashes) logger.warn(`${nameKeys.clashes} investor name keys clash with another's: left as they were`);
   // The reports' monthly summaries: rebuilt once when missing or written by an older computation.
   const rebuilt = await ensureReportMonths();
   if (rebuilt !== undefined) logger.info(`rebuilt the reports' monthly summaries (${rebuilt} months)`);

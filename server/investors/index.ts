@@ -4,6 +4,7 @@ export {
   investorOptions,
   investorNames,
   nameKeyOf,
+  backfillNameKeys,
   createInvestor,
   getInvestor,
   updateInvestor,

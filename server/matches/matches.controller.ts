@@ -8,6 +8,7 @@ import type { Lang } from '../lib/money.js';
 import {
   boardOf,
   followUpsOf,
+  followUpCounts,
   listMatches,
   matchesForExport,
   staffOptions,
@@ -59,11 +60,8 @@ export async function list(req: Request, res: Validated<{ query: typeof matchLis
 // GET /matches/mine — the signed-in user's open matches, overdue first
 export async function mine(req: Request, res: AppResponse) {
   const today = seoulToday();
-  res.render('matches/mine', {
-    title: req.t('matches.mine.title'),
-    cards: await followUpsOf(req.user!.id, today),
-    today,
-  });
+  const [cards, counts] = await Promise.all([followUpsOf(req.user!.id, today), followUpCounts(req.user!.id, today)]);
+  res.render('matches/mine', { title: req.t('matches.mine.title'), cards, counts, today });
 }
 
 const CSV_COLUMNS = [

@@ -29,9 +29,10 @@ function panelOf(form: sharing.SharingForm, state?: Partial<FormState>): Sharing
   };
 }
 
-// The sharing panel of the firm page (server/firms/firms.controller.ts renders it inside views/firms/show.ejs).
-export async function sharingPanel(firmId: string): Promise<SharingPanel> {
-  return panelOf(await sharing.sharingForm(firmId));
+// The sharing panel of the firm page (server/firms/firms.controller.ts renders views/portal/sharing-summary.ejs inside
+// views/firms/show.ejs): who sees the firm, and a link to the form.
+export function sharingPanel(firmId: string): Promise<sharing.SharingSummary> {
+  return sharing.sharingSummary(firmId);
 }
 
 function renderSharing(res: AppResponse, form: sharing.SharingForm, state?: Partial<FormState>) {

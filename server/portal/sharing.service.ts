@@ -54,6 +54,30 @@ async function orgChoices(shared: string[]): Promise<OrgChoice[]> {
   return [...active.map((o) => ({ ...o, archived: false })), ...archived.map((o) => ({ ...o, archived: true }))];
 }
 
+// What the firm page shows of the sharing: the organisations by name (archived ones too) and the summary. The form, with
+// every organisation to choose from (1,000 or more), is on its own page.
+export type SharingSummary = {
+  firmId: string;
+  sharedWithAll: boolean;
+  orgs: InvestorOption[];
+  summaryKo: string;
+  summaryEn: string;
+};
+
+export async function sharingSummary(firmId: string): Promise<SharingSummary> {
+  const firm = await getSharing(firmId);
+  const values = sharingValues(firm);
+  const names = await investorNames(values.orgs);
+  const byId = new Map(names.map((o) => [o._id, o]));
+  return {
+    firmId: String(firm._id),
+    sharedWithAll: values.openToInvestors === 'true',
+    orgs: values.orgs.flatMap((id) => byId.get(id) ?? []),
+    summaryKo: values.summaryKo,
+    summaryEn: values.summaryEn,
+  };
+}
+
 export async function sharingForm(firmId: string): Promise<SharingForm> {
   const firm = await getSharing(firmId);
   return {

@@ -6,6 +6,7 @@ import { PersonModel } from '../../models/person.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { hashPassword } from '../auth/index.js';
 import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../firms/index.js';
+import { nameKeyOf } from '../investors/index.js';
 import { computeFirmTotals } from '../rounds/index.js';
 import {
   DEMO_BASELINE_DAY,
@@ -72,7 +73,7 @@ async function seedDemo(): Promise<void> {
   const investors = await InvestorOrgModel.insertMany(
     DEMO_INVESTORS.map((i) => ({
       ...i,
-      nameKey: i.nameEn.toLowerCase(),
+      nameKey: nameKeyOf(i),
       funds: (DEMO_BIFC_FUNDS[i.nameEn] ?? []).map((f) => ({ ...f, bifcStartupFund: true })),
     })),
   );

@@ -10,6 +10,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
 import { createI18n } from '../../server/lib/i18n.js';
+import { nameKeyOf } from '../../server/investors/index.js';
 import { currentDatabaseUri } from '../helpers/root-hooks.js';
 import {
   AccessibilityLog,
@@ -481,5 +482,5 @@ async function seed(db: mongoose.Connection) {
     { ...STAFF, role: 'staff', passwordHash },
     { ...ADMIN, role: 'admin', passwordHash },
   ]);
-  await Investor.create(INVESTORS.map((i) => ({ ...i, nameKey: i.nameEn.toLowerCase(), type: 'vc' as const })));
+  await Investor.create(INVESTORS.map((i) => ({ ...i, nameKey: nameKeyOf(i), type: 'vc' as const })));
 }

@@ -5,6 +5,7 @@ import { hashPassword } from '../../server/auth/passwords.js';
 import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
 import { createFirmBody, type CreateFirmInput } from '../../server/firms/firms.schemas.js';
 import { createFirm } from '../../server/firms/firms.service.js';
+import { nameKeyOf } from '../../server/investors/investors.service.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let seq = 0;
@@ -16,7 +17,7 @@ export async function makeInvestorOrg(over: Partial<{ nameKo: string; nameEn: st
   return InvestorOrgModel.create({
     nameKo: over.nameKo ?? `테스트벤처스 ${seq}`,
     nameEn,
-    nameKey: nameEn.toLowerCase(),
+    nameKey: nameKeyOf({ nameEn }),
     type: over.type ?? 'vc',
   });
 }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { useTestApp, agentOf, loginAs, type Agent } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { backfillNameKeys } from '../../server/investors/index.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -80,7 +81,7 @@ describe('investor organisations', () => {
         bifcBased: 'true',
       });
       expect(res.status, res.text.slice(0, 500)).to.equal(302);
-      const org = await InvestorOrgModel.findOne({ nameKey: 'busan ventures' }).lean();
+      const org = await InvestorOrgModel.findOne({ nameKey: 'busan#ventures' }).lean();
       expect(org).to.include({
         nameKo: '부산벤처스',
         nameEn: 'Busan Ventures',
@@ -166,6 +167,24 @@ describe('investor organisations', () => {
       expect(fieldBlock(res.text, 'type')).to.match(/<option value="vc" selected>/);
       expect(await InvestorOrgModel.countDocuments({})).to.equal(1);
     });
+
+    it('when organisations were stored with name keys from before (spaces kept), then the start-up upkeep rewrites them, the list keeps its order and a taken name is still refused', async () => {
+      const names = ['Busan Ventures', 'BusanVentures', 'A&B Capital', 'Busan'];
+      await InvestorOrgModel.collection.insertMany(
+        names.map((nameEn) => ({ nameEn, nameKey: nameEn.toLowerCase(), type: 'vc', archived: false })),
+      );
+      const staff = await loginAs(t.app, 'staff');
+      const listed = async () => rowIds((await staff.get('/investors')).text);
+      const before = await listed();
+
+      expect(await backfillNameKeys()).to.deep.equal({ updated: 2, clashes: 0 });
+      expect(await backfillNameKeys()).to.deep.equal({ updated: 0, clashes: 0 });
+      const keys = (await InvestorOrgModel.find({}, { nameKey: 1 }).lean()).map((o) => o.nameKey).sort();
+      expect(keys).to.deep.equal(['a#b#capital', 'busan', 'busan#ventures', 'busanventures']);
+      expect(await listed()).to.deep.equal(before);
+      const again = await post(staff, '/investors', { nameEn: ' BUSAN VENTURES ', type: 'vc' });
+      expect(again.status).to.equal(422);
+    });
   });
 
   describe('editing', () => {
@@ -187,7 +206,7 @@ describe('investor organisations', () => {
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal(`/investors/${org._id}`);
       const stored = await InvestorOrgModel.findById(org._id).lean();
-      expect(stored).to.include({ nameEn: 'New Name', nameKey: 'new name', type: 'cvc', __v: 1 });
+      expect(stored).to.include({ nameEn: 'New Name', nameKey: 'new#name', type: 'cvc', __v: 1 });
 
       const entry = await AuditEntryModel.findOne({ entityId: org._id, action: 'update' }).lean();
       expect(entry).to.include({ entity: 'investor', actorEmail: staff.email, version: 1, entityLabel: 'New Name' });
@@ -329,13 +348,11 @@ describe('investor organisations', () => {
       expect(entries[1]?.changes).to.deep.include({ field: 'archived', before: true, after: false });
     });
 
-    it('when an organisation is added, renamed or archived, then the firm page offers the change at once to share with', async () => {
+    it('when an organisation is added, renamed or archived, then the sharing form offers the change at once', async () => {
       const staff = await loginAs(t.app, 'staff');
       const firm = await makeFirm({ nameKo: '공유기업' });
       const sharingOptions = async () =>
-        /id="sharing"[\s\S]*?<\/section>/.exec(
-          (await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text,
-        )![0];
+        (await staff.get(`/firms/${firm._id}/sharing`).set('Accept-Language', 'en')).text;
       const org = await makeInvestorOrg({ nameEn: 'First Light Capital' });
       expect(await sharingOptions()).to.contain('First Light Capital');
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import { parse } from 'csv-parse/sync';
 import { useTestApp, formBody, loginAs, type Agent } from '../helpers/app.js';
 import { download } from '../helpers/download.js';
@@ -19,7 +20,7 @@ import { UserModel } from '../../models/user.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import type { MatchStage } from '../../models/enums.js';
-import { boardOf } from '../../server/matches/match-read.service.js';
+import { boardOf, FOLLOW_UP_LIMIT } from '../../server/matches/match-read.service.js';
 
 const DAY = 24 * 3600 * 1000;
 const dayFrom = (days: number) => seoulToday(new Date(Date.now() + days * DAY));
@@ -346,6 +347,39 @@ describe('deal flow (staff pages)', () => {
       /href="\/matches\/mine">My follow-ups<\/a><\/h2>\s*<p class="big">4<\/p>\s*<p class="overdue">2 overdue<\/p>/,
     );
     expect(home.text).to.match(/href="\/matches"\s*>Deal flow<\/a>/);
+
+    // The counts are kept between requests; closing an overdue match shows at once.
+    const late = await MatchModel.findOne({ dueOn: dayFrom(-2) }).lean();
+    await moveMatch(String(late!._id), { to: 'passed', reason: 'other' }, actor);
+    const after = await staff.get('/').set('Accept-Language', 'en');
+    expect(after.text).to.match(
+      /href="\/matches\/mine">My follow-ups<\/a><\/h2>\s*<p class="big">3<\/p>\s*<p class="overdue">1 overdue<\/p>/,
+    );
+  });
+
+  it('when someone owns more open matches than the page shows, then it shows the most urgent dated ones, counts them all and links to the rest', async () => {
+    const { staff, actor } = await setUp();
+    const firm = await makeFirm({ nameEn: 'Busy Co' });
+    const dated = FOLLOW_UP_LIMIT + 5;
+    await MatchModel.insertMany(
+      Array.from({ length: dated + 5 }, (_, i) => ({
+        firm: firm._id,
+        investor: new Types.ObjectId(),
+        stage: 'introduced',
+        open: true,
+        stageSince: new Date(),
+        owner: actor.id,
+        // Ten overdue, then later dates; the last five have none.
+        ...(i < dated ? { dueOn: dayFrom(i - 10) } : {}),
+      })),
+    );
+    const page = (await staff.get('/matches/mine').set('Accept-Language', 'en')).text;
+    const shown = [...page.matchAll(/<li class="card match-card( is-overdue)?"/g)];
+    expect(shown).to.have.length(FOLLOW_UP_LIMIT);
+    expect(shown.filter((m) => m[1]).length).to.equal(10);
+    expect(page).to.contain(`${dated + 5} open matches, 10 overdue.`);
+    expect(page).to.contain(`Showing the ${FOLLOW_UP_LIMIT} most urgent.`);
+    expect(page).to.contain(`href="/matches?owner=${actor.id}">See them all on the board</a>`);
   });
 
   it('when a match moves to invested, then the round form opens with the firm and this investor as a participant; saving links the round', async () => {

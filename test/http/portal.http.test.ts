@@ -340,15 +340,25 @@ describe('investor portal', () => {
     it('when staff share a firm with A from the firm page, then A sees it, B does not, and the audit entry names the organisation', async () => {
       const staff = await loginAs(t.app, 'staff');
       const firmPage = await page(staff, `/firms/${w.ids.nobody}`, 'en');
-      expect(firmPage.text).to.contain('id="sharing"').and.contain('Alpha Ventures').and.contain('Beta Capital');
+      const panel = () => /id="sharing"[\s\S]*?<\/section>/;
+      expect(panel().exec(firmPage.text)![0])
+        .to.contain('Not shared with investors.')
+        .and.contain(`href="/firms/${w.ids.nobody}/sharing"`);
+      // The form, with every organisation to choose from, is on its own page.
+      const form = await page(staff, `/firms/${w.ids.nobody}/sharing`, 'en');
+      expect(form.text).to.contain('Alpha Ventures').and.contain('Beta Capital');
       const res = await post(staff, `/firms/${w.ids.nobody}/sharing`, {
-        ...loadedForm((await page(staff, `/firms/${w.ids.nobody}/sharing`)).text),
+        ...loadedForm(form.text),
         orgs: [w.orgA],
         summaryKo: '비공개 커스터디 소개',
         summaryEn: 'Custody for digital assets',
       });
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal(`/firms/${w.ids.nobody}#sharing`);
+      // Back on the firm page: shared with A, by name, with the summary.
+      const shared = panel().exec((await page(staff, `/firms/${w.ids.nobody}`, 'en')).text)![0];
+      expect(shared).to.contain('Shared with 1 chosen organisations now.').and.contain('Alpha Ventures');
+      expect(shared).to.contain('Custody for digital assets').and.not.contain('Beta Capital');
 
       expect(listedFirmIds((await page(investorA, '/portal')).text)).to.include(w.ids.nobody);
       expect(text((await page(investorA, `/portal/firms/${w.ids.nobody}`, 'en')).text)).to.contain(

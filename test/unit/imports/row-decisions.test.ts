@@ -128,7 +128,7 @@ describe('deciding what each import row does', () => {
         _id: new Types.ObjectId(),
         nameKo: 'BNK벤처투자',
         nameEn: 'BNK Venture Capital',
-        nameKey: 'bnk venture capital',
+        nameKey: 'bnk#venture#capital',
       };
       const ds = decideFirmRows(
         rows(
@@ -150,7 +150,7 @@ describe('deciding what each import row does', () => {
       __v: 0,
       nameKo: 'BNK벤처투자',
       nameEn: 'BNK Venture Capital',
-      nameKey: 'bnk venture capital',
+      nameKey: 'bnk#venture#capital',
       type: 'vc',
       bifcBased: true,
     };
@@ -193,7 +193,7 @@ describe('deciding what each import row does', () => {
       _id: new Types.ObjectId(),
       nameKo: 'BNK벤처투자',
       nameEn: 'BNK Venture Capital',
-      nameKey: 'bnk venture capital',
+      nameKey: 'bnk#venture#capital',
     };
     const dongbaek = { _id: new Types.ObjectId(), nameKo: '동백파트너스', nameKey: '동백파트너스' };
     const round: ExistingRound = {
