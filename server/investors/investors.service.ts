@@ -343,4 +343,3 @@ export async function backfillNameKeys(): Promise<{ updated: number; clashes: nu
   }
   return { updated, clashes };
 }
-
