@@ -11,7 +11,7 @@ export function nameIn(record: Named | null | undefined, lang: Lang, fallback = 
 }
 
 // A record's name as a key to sort or match on: the name in that language, trimmed and lowercased.
-export function nameKeyIn(record: Named, lang: Lang): string {
+function nameKeyIn(record: Named, lang: Lang): string {
   return nameIn(record, lang).trim().toLowerCase();
 }
 

@@ -9,7 +9,7 @@ import { sharingBody } from './sharing.schemas.js';
 
 // What views/portal/sharing-form.ejs is rendered with: the organisations to choose from, the form's values and errors,
 // a conflict if any, and what is shared now.
-export type SharingPanel = Pick<FormState, 'values' | 'errors' | 'conflict'> & {
+type SharingPanel = Pick<FormState, 'values' | 'errors' | 'conflict'> & {
   firmId: string;
   orgs: sharing.OrgChoice[];
   sharedWithAll: boolean;
