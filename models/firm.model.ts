@@ -127,6 +127,7 @@ firmSchema.index({ archived: 1, sortNameKo: 1, _id: 1, searchTokens: 1 });
 firmSchema.index({ 'statusHistory.status': 1 });
 // The investor portal: firms shared with everyone, and firms shared with one organisation.
 firmSchema.index({ archived: 1, 'fundraising.openToInvestors': 1, sortName: 1, _id: 1 });
+firmSchema.index({ archived: 1, 'fundraising.openToInvestors': 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ 'sharing.orgs': 1 });
 
 // The figures computed over all firms (the dashboard's counts, the cohort on a day) are recounted after any write but

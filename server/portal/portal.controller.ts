@@ -4,7 +4,7 @@ import { nameIn } from '../lib/names.js';
 import type { AppResponse, Validated, idParams } from '../lib/validate.js';
 import { actorOf } from '../audit/index.js';
 import * as portal from './portal.service.js';
-import type { answerBody, passBody } from './portal.schemas.js';
+import type { answerBody, passBody, portalQuery } from './portal.schemas.js';
 
 type FirmRoute = { params: typeof idParams };
 const langOf = (res: AppResponse) => res.locals.lang;
@@ -12,9 +12,15 @@ const langOf = (res: AppResponse) => res.locals.lang;
 const orgOf = (req: Request) => req.user?.investorOrg;
 const actorWithName = (req: Request) => ({ ...actorOf(req), name: req.user!.name });
 
-// GET /portal — the firms shared with the user's organisation, and its matches
-export async function home(req: Request, res: AppResponse) {
-  res.render('portal/index', { title: req.t('portal.title'), ...(await portal.portalHome(orgOf(req), langOf(res))) });
+// GET /portal — the firms shared with the user's organisation (those open to every investor a page at a time), and its
+// matches
+export async function home(req: Request, res: Validated<{ query: typeof portalQuery }>) {
+  const { query } = res.locals.input;
+  res.render('portal/index', {
+    title: req.t('portal.title'),
+    query,
+    ...(await portal.portalHome(orgOf(req), langOf(res), query)),
+  });
 }
 
 async function renderProfile(req: Request, res: AppResponse, id: string, state?: Partial<FormState>) {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireRole } from '../auth/require-role.js';
 import { idParams, validate } from '../lib/validate.js';
-import { answerBody, passBody } from './portal.schemas.js';
+import { answerBody, passBody, portalQuery } from './portal.schemas.js';
 import * as portal from './portal.controller.js';
 
 // The investor portal: investors only (staff, admins and viewers get a 403). Every route names a firm the user's
@@ -9,7 +9,7 @@ import * as portal from './portal.controller.js';
 export const portalRouter = Router();
 const investor = requireRole('investor');
 
-portalRouter.get('/portal', investor, portal.home);
+portalRouter.get('/portal', investor, validate({ query: portalQuery }), portal.home);
 portalRouter.get('/portal/firms/:id', investor, validate({ params: idParams }), portal.show);
 portalRouter.post(
   '/portal/firms/:id/interest',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PASS_REASONS } from '../../models/enums.js';
 import { csrfField, optionalText } from '../lib/form-fields.js';
+import { pageCursors } from '../lib/keyset.js';
 
 // Interest and an introduction request are one button each: the token is all they carry.
 export const answerBody = z.strictObject(csrfField);
@@ -11,3 +12,6 @@ export const passBody = z.strictObject({
   reason: z.enum(PASS_REASONS, { error: 'portal.errors.reasonRequired' }),
   reasonText: optionalText(1000),
 });
+
+// The home page's page links (the firms open to every investor are paged).
+export const portalQuery = z.object(pageCursors);

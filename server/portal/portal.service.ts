@@ -7,6 +7,9 @@ import { NotFound } from '../lib/app-error.js';
 import type { Lang } from '../lib/money.js';
 import { respondAsInvestor, type InvestorResponse, type MatchActor } from '../matches/index.js';
 import { isSharedWith, mergeShared } from './visibility-rules.js';
+import { keysetPage } from '../lib/keyset.js';
+import { valueAt } from '../lib/dotted-path.js';
+import { readComputed } from '../lib/computed.service.js';
 import { toCard, toProfile, type PortalCard, type PortalMatch, type PortalProfile } from './profile-rules.js';
 
 // The investor portal reads only the fields it shows plus the two the visibility rule needs, so nothing else of a firm
@@ -36,47 +39,88 @@ const PROFILE_FIELDS = {
   'totals.raisedKrw': 1,
 } as const;
 
-// Enough for any incubator's shared deal flow on one page; the home page is not paginated.
+// Firms shared with one organisation by name are few (staff choose each); their list is not paginated.
 const MAX_SHARED = 300;
+// Firms open to every investor may be hundreds: a page of cards at a time, by name (keyset pages, server/lib/keyset.ts).
+export const PORTAL_PAGE_SIZE = 24;
+// The organisation's conversations shown, latest move first.
+const MAX_MATCHES = 50;
 
 const toMatch = (m: { stage: string; stageSince: Date }): PortalMatch => ({
   stage: m.stage as MatchStage,
   since: m.stageSince,
 });
 
-// The firms shared with an organisation. Two queries merged in TypeScript rather than one $or: on MongoDB each is served
-// by its own declared index ({archived, fundraising.openToInvestors, sortName, _id} and {sharing.orgs}), which an $or of
-// an indexed and a differently indexed clause may not be planned as; FerretDB scans either way.
-async function sharedFirmRecords(orgId: string, lang: Lang) {
-  if (!Types.ObjectId.isValid(orgId)) return [];
-  const [withAll, withOrg] = await Promise.all([
-    FirmModel.find({ archived: false, 'fundraising.openToInvestors': true }, CARD_FIELDS)
-      .sort({ sortName: 1, _id: 1 })
-      .limit(MAX_SHARED)
-      .lean(),
-    FirmModel.find({ 'sharing.orgs': orgId }, CARD_FIELDS).limit(MAX_SHARED).lean(),
-  ]);
-  return mergeShared([withAll, withOrg], orgId, lang);
+type CardRecord = Awaited<ReturnType<typeof sharedWithOrg>>[number];
+
+// The firms shared with the organisation by name ({sharing.orgs}), archived ones dropped by the visibility rule.
+async function sharedWithOrg(orgId: string) {
+  const rows = await FirmModel.find({ 'sharing.orgs': orgId }, CARD_FIELDS).limit(MAX_SHARED).lean();
+  return rows.filter((f) => isSharedWith(f, orgId));
 }
 
-export type PortalHome = { firms: PortalCard[]; matches: (PortalMatch & { firm: PortalCard })[] };
+// One page of the firms open to every investor, by name in the page's language ({archived, fundraising.openToInvestors,
+// sortName|sortNameKo, _id}), and how many there are (a computed figure: counting them reads every one).
+async function openToAll(lang: Lang, cursors: { after?: string; before?: string }) {
+  const open = { archived: false, 'fundraising.openToInvestors': true };
+  const field = lang === 'ko' ? 'sortNameKo' : 'sortName';
+  const [page, total] = await Promise.all([
+    keysetPage<CardRecord>({
+      field,
+      kind: 'string',
+      dir: 1,
+      ...cursors,
+      size: PORTAL_PAGE_SIZE,
+      valueOf: (row) => valueAt(row, field),
+      find: (cursor, sort, limit) =>
+        FirmModel.find(cursor ? { $and: [open, cursor] } : open, CARD_FIELDS)
+          .sort(sort)
+          .limit(limit)
+          .lean(),
+    }),
+    readComputed('firms', 'portal-open', () => FirmModel.countDocuments(open)),
+  ]);
+  return { ...page, total };
+}
 
-// GET /portal: the shared firms as cards, each with the organisation's own match stage, and its matches (those on firms
-// it can see: a match staff keep on a firm not shared with it stays on the staff side).
-export async function portalHome(orgId: string | undefined, lang: Lang): Promise<PortalHome> {
-  if (!orgId) return { firms: [], matches: [] };
-  const [records, matches] = await Promise.all([
-    sharedFirmRecords(orgId, lang),
+export type PortalHome = {
+  direct: PortalCard[];
+  open: PortalCard[];
+  page: { next?: string; prev?: string; total: number };
+  matches: (PortalMatch & { firm: PortalCard })[];
+};
+
+// GET /portal: the firms shared with the organisation by name, a page of those open to every investor (each card with
+// the organisation's own match stage), and its latest conversations (on firms it can see: a match staff keep on a firm
+// not shared with it stays on the staff side).
+export async function portalHome(
+  orgId: string | undefined,
+  lang: Lang,
+  cursors: { after?: string; before?: string } = {},
+): Promise<PortalHome> {
+  if (!orgId || !Types.ObjectId.isValid(orgId)) return { direct: [], open: [], page: { total: 0 }, matches: [] };
+  const [direct, open, matches] = await Promise.all([
+    sharedWithOrg(orgId),
+    openToAll(lang, cursors),
     MatchModel.find({ investor: orgId }, { firm: 1, stage: 1, stageSince: 1 })
       .sort({ stageSince: -1 })
-      .limit(MAX_SHARED)
+      .limit(MAX_MATCHES)
       .lean(),
   ]);
   const matchOf = new Map(matches.map((m) => [String(m.firm), toMatch(m)]));
-  const firms = records.map((f) => toCard(f, lang, matchOf.get(String(f._id))));
-  const byId = new Map(firms.map((f) => [f.id, f]));
+  const card = (f: CardRecord) => toCard(f, lang, matchOf.get(String(f._id)));
+  const directIds = new Set(direct.map((f) => String(f._id)));
+  // The firms of the conversations that are on neither list of this page, read by id (one query, whatever the page).
+  const shown = new Set([...directIds, ...open.rows.map((f) => String(f._id))]);
+  const missing = [...matchOf.keys()].filter((id) => !shown.has(id));
+  const others = (await FirmModel.find({ _id: { $in: missing } }, CARD_FIELDS).lean()).filter((f) =>
+    isSharedWith(f, orgId),
+  );
+  const byId = new Map([...direct, ...open.rows, ...others].map((f) => [String(f._id), card(f)]));
   return {
-    firms,
+    direct: mergeShared([direct], orgId, lang).map(card),
+    open: open.rows.filter((f) => !directIds.has(String(f._id))).map(card),
+    page: { next: open.next, prev: open.prev, total: open.total },
     matches: matches.flatMap((m) => {
       const firm = byId.get(String(m.firm));
       return firm ? [{ ...toMatch(m), firm }] : [];

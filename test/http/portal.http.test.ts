@@ -14,6 +14,7 @@ import { NotificationModel } from '../../models/notification.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { createMatch } from '../../server/matches/matches.service.js';
 import type { NotificationKind } from '../../models/enums.js';
+import { PORTAL_PAGE_SIZE } from '../../server/portal/portal.service.js';
 
 const STAFF_NOTE = 'STAFF ONLY: the founders argue about the valuation';
 const EMAILS = {
@@ -136,13 +137,16 @@ describe('investor portal', () => {
       expect(b.text).to.not.contain('Alpha Only Ledger');
     });
 
-    it('when the home page lists the shared firms, then it sends two index-shaped queries (no $or), one per declared index', async () => {
+    it('when the home page lists the shared firms, then it sends two index-shaped queries (no $or), one per declared index, and one by _id', async () => {
       const { commands } = await captureCommands(() => page(investorA, '/portal'));
-      const filters = commands.filter((c) => c.name === 'find' && c.collection === 'firms').map((c) => c.filter ?? {});
+      const all = commands.filter((c) => c.name === 'find' && c.collection === 'firms').map((c) => c.filter ?? {});
+      // Besides the two lists, the firms of the organisation's conversations not on this page, by _id.
+      const filters = all.filter((f) => !('_id' in f));
+      expect(all.filter((f) => '_id' in f)).to.have.length(1);
       expect(JSON.stringify(filters)).to.not.contain('$or');
       expect(filters).to.have.length(2);
-      expect(filters[0]).to.deep.equal({ archived: false, 'fundraising.openToInvestors': true });
-      expect(Object.keys(filters[1] ?? {})).to.deep.equal(['sharing.orgs']);
+      expect(filters).to.deep.include({ archived: false, 'fundraising.openToInvestors': true });
+      expect(filters.map((f) => Object.keys(f).join())).to.include('sharing.orgs');
       const indexes = FirmModel.schema.indexes().map(([keys]) => Object.keys(keys));
       for (const f of filters) {
         const fields = Object.keys(f);
@@ -151,6 +155,31 @@ describe('investor portal', () => {
           `an index starting with ${fields.join(', ')}`,
         ).to.equal(true);
       }
+    });
+
+    it('when more firms are open to every investor than a page holds, then the pages walk through each once, by name, with the total', async () => {
+      const extra = PORTAL_PAGE_SIZE + 3;
+      for (let i = 0; i < extra; i += 1) {
+        await makeFirm({ nameEn: `Open Firm ${String(i).padStart(2, '0')}` });
+      }
+      await FirmModel.updateMany({ nameEn: /^Open Firm / }, { $set: { 'fundraising.openToInvestors': true } });
+      const first = await page(investorB, '/portal', 'en');
+      const total = extra + 1; // and the firm the world shares with all
+      expect(first.text).to.contain(`Open to all investors: ${total}`);
+      const next = /href="([^"]+)" rel="next"/.exec(first.text)![1]!.replace(/&amp;/g, '&');
+      const second = await page(investorB, next, 'en');
+      expect(/rel="next"/.test(second.text)).to.equal(false);
+      const names = (html: string) =>
+        [...html.matchAll(/<h3><a href="\/portal\/firms\/[0-9a-f]{24}">([^<]+)<\/a>/g)].map((m) => m[1]!);
+      const all = [...names(first.text), ...names(second.text)];
+      expect(names(first.text)).to.have.length(PORTAL_PAGE_SIZE);
+      expect(all).to.have.length(total);
+      expect(new Set(all).size).to.equal(total);
+      expect(all.filter((n) => n.startsWith('Open Firm'))).to.deep.equal(
+        Array.from({ length: extra }, (_, i) => `Open Firm ${String(i).padStart(2, '0')}`),
+      );
+      const back = /href="([^"]+)" rel="prev"/.exec(second.text)![1]!.replace(/&amp;/g, '&');
+      expect(names((await page(investorB, back, 'en')).text)).to.deep.equal(names(first.text));
     });
 
     it("when A opens the portal, then its own matches show with their stage; B's match on the same firm does not", async () => {
