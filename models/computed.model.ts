@@ -1,21 +1,26 @@
 import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 
 // The computed pattern: figures derived from a growing collection (the dashboard's counts over all firms, the cohort on
-// a day, the deal-flow funnel, the rounds each investor on a list page joined) are kept in one document per source collection, read by `_id`. Every write to the
-// source bumps the document's `gen`; a figure is current while it was computed at the document's `gen`. A reader that
-// finds it stale recomputes it from the source and stores it only if no write bumped `gen` in the meantime, so a stale
-// figure is never kept. Nothing is held in process memory: any number of app instances share the figures.
+// a day, the deal-flow funnel, a list's count, the investor options) are kept as documents read by `_id`. Each source
+// collection has one document holding its `gen`, which every write to the source bumps; each figure is a document of
+// its own (`<source>:<key>`, so a large one such as the investor options is never read with a small one) holding the
+// `gen` it was computed at. A figure is current while its `gen` equals its source's; a reader that finds it stale
+// recomputes it and stores it tagged with the `gen` it read before computing, so a write meanwhile leaves it stale.
+// Nothing is held in process memory: any number of app instances share the figures.
 export type ComputedSource = 'firms' | 'investors' | 'matches' | 'rounds';
 
 const computedSchema = new Schema(
   {
     _id: { type: String, required: true },
     gen: { type: Number, default: 0 },
-    // key → { gen, value }
-    values: { type: Schema.Types.Mixed, default: {} },
+    // A figure's document: its source and value (a source's own document has neither).
+    source: { type: String },
+    value: { type: Schema.Types.Mixed },
   },
   { versionKey: false, minimize: false },
 );
+// The figures of older generations of a source, removed when one is stored.
+computedSchema.index({ source: 1, gen: 1 });
 
 export const COMPUTED_COLLECTION = 'computed';
 export const ComputedModel = mongoose.model('Computed', computedSchema, COMPUTED_COLLECTION);
@@ -25,9 +30,9 @@ export async function invalidateComputed(source: ComputedSource): Promise<void> 
   await ComputedModel.updateOne({ _id: source }, { $inc: { gen: 1 } }, { upsert: true });
 }
 
-// After writes that bypass the models (a restore, the bulk seed): every kept figure is recomputed on its next read.
+// After writes that bypass the models (a restore, the bulk seed): every figure goes, and is recomputed on its next read.
 export async function invalidateAllComputed(): Promise<void> {
-  await ComputedModel.updateMany({}, { $inc: { gen: 1 } });
+  await ComputedModel.deleteMany({});
 }
 
 const WRITES: Array<'updateOne' | 'updateMany' | 'findOneAndUpdate'> = ['updateOne', 'updateMany', 'findOneAndUpdate'];

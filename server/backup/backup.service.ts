@@ -194,8 +194,8 @@ export async function restoreDatabase(db: Db, file: string, opts: { force?: bool
       if (n !== c.count) wrong.push(`${c.name}: ${n} loaded, ${c.count} in the archive`);
     }
     if (wrong.length) throw new Error(`counts differ after loading (${wrong.join('; ')})`);
-    // Kept figures (models/computed.model.ts) are recounted from the restored data on their next read.
-    await db.collection(COMPUTED_COLLECTION).updateMany({}, { $inc: { gen: 1 } });
+    // Kept figures (models/computed.model.ts) go: each is recounted from the restored data on its next read.
+    await db.collection(COMPUTED_COLLECTION).deleteMany({});
   } catch (err) {
     const undo = await removeLoaded(db, touched, existed);
     const reason = err instanceof Error ? err.message : String(err);

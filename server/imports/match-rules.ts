@@ -1,3 +1,4 @@
+import { sortKeyIn } from '../lib/names.js';
 import { isValidBrn, normaliseBrn, sortNameOf } from '../firms/index.js';
 import { nameKeyOf } from '../investors/index.js';
 
@@ -62,5 +63,6 @@ export function personNamed<P extends PersonRef>(people: readonly P[], cell: str
 // The names a set of rows refers to, for one database query: name keys and Korean names.
 export function lookupNames(names: Iterable<string | undefined>): { keys: string[]; raw: string[] } {
   const raw = [...new Set([...names].map((n) => n?.trim()).filter((n): n is string => Boolean(n)))];
-  return { keys: [...new Set(raw.map((n) => n.toLowerCase()))], raw };
+  // A firm's sort name and an investor's name key are the same key of a name (server/lib/names.ts, sortKeyIn).
+  return { keys: [...new Set(raw.map((n) => sortKeyIn({ nameEn: n }, 'en')))], raw };
 }
