@@ -12,7 +12,8 @@ type Stored = { _id: string; gen: number; value?: unknown };
 // the figure's) while it is current; otherwise computed from the source and stored for the next reader.
 export async function readComputed<T>(source: ComputedSource, key: string, compute: () => Promise<T>): Promise<T> {
   const id = `${source}:${key}`;
-  const docs = await ComputedModel.find({ _id: { $in: [source, id] } }).lean<Stored[]>();
+  // (Only gen and value: a source document written by an earlier version may still hold its figures as `values`.)
+  const docs = await ComputedModel.find({ _id: { $in: [source, id] } }, { gen: 1, value: 1 }).lean<Stored[]>();
   const gen = docs.find((d) => d._id === source)?.gen ?? 0;
   const kept = docs.find((d) => d._id === id);
   if (kept && kept.gen === gen) return kept.value as T;
