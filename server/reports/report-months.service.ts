@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { ReportMonthModel } from '../../models/report-month.model.js';
+import { ReportFiguresModel, ReportMonthModel } from '../../models/report-month.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
@@ -22,7 +22,7 @@ import type { Day } from './cohort-count.js';
 // and its audit log, and rewrites only the months where they were or now are. A month is rewritten only while it is at
 // the revision it was read at (otherwise read again), so concurrent refreshes of different firms never lose each other.
 // Bump SUMMARY_VERSION when the computation changes: the next start-up rebuilds every month from scratch.
-const SUMMARY_VERSION = 2;
+const SUMMARY_VERSION = 3;
 const MAX_ATTEMPTS = 20;
 
 type StoredEntry = { firm: Types.ObjectId; day: string; f: FigureChange };
@@ -105,6 +105,26 @@ function groupByMonth(entries: readonly Entry[]): Map<string, Entry[]> {
   return out;
 }
 
+// The reports page's copy of a month's figures (models/report-month.model.ts, ReportFiguresModel); undefined: the month
+// has no entries any more. Never over a later revision's copy, except when the start-up repair makes it again.
+async function copyFigures(
+  month: string,
+  figures: FigureChange | undefined,
+  rev: number,
+  { force = false } = {},
+): Promise<void> {
+  const filter = force ? { _id: month } : { _id: month, rev: { $lte: rev } };
+  if (!figures) {
+    await ReportFiguresModel.deleteOne(filter);
+    return;
+  }
+  try {
+    await ReportFiguresModel.replaceOne(filter, { _id: month, figures, rev }, { upsert: true });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err; // a later revision's copy is there already
+  }
+}
+
 // One month with these firms' entries replaced; retried when another refresh rewrote the month in between.
 async function replaceFirmEntries(
   month: string,
@@ -123,6 +143,7 @@ async function replaceFirmEntries(
       if (!next.length) return;
       try {
         await ReportMonthModel.create({ _id: month, ...set, rev: 0 });
+        await copyFigures(month, set.figures, 0);
         return;
       } catch (err) {
         if ((err as { code?: number }).code === 11000) continue;
@@ -134,7 +155,10 @@ async function replaceFirmEntries(
     const res = next.length
       ? await ReportMonthModel.replaceOne({ _id: month, rev: doc.rev }, { _id: month, ...set, rev: doc.rev + 1 })
       : await ReportMonthModel.deleteOne({ _id: month, rev: doc.rev });
-    if (('matchedCount' in res ? res.matchedCount : res.deletedCount) > 0) return;
+    if (('matchedCount' in res ? res.matchedCount : res.deletedCount) > 0) {
+      await copyFigures(month, next.length ? set.figures : undefined, doc.rev + 1);
+      return;
+    }
   }
   throw new Error(`report month ${month}: gave up after ${MAX_ATTEMPTS} concurrent rewrites`);
 }
@@ -249,9 +273,29 @@ async function rebuildReportMonths(): Promise<number> {
       { _id: m.month, figures: m.figures, entries: m.entries.map(toStored), rev, v: SUMMARY_VERSION },
       { upsert: true },
     );
+    await copyFigures(m.month, m.figures, rev, { force: true });
   }
   await ReportMonthModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
+  await ReportFiguresModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
   return months.length;
+}
+
+// Start-up: the reports page's copies of the figures that missed their month's last write (a crash in between) or
+// belong to no month any more are made again from the months.
+export async function repairFigureCopies(): Promise<number> {
+  const [months, copies] = await Promise.all([
+    ReportMonthModel.find({}, { rev: 1 }).lean(),
+    ReportFiguresModel.find({}, { rev: 1 }).lean(),
+  ]);
+  const copied = new Map(copies.map((c) => [String(c._id), c.rev]));
+  const stale = months.filter((m) => copied.get(String(m._id)) !== m.rev).map((m) => String(m._id));
+  for (const month of stale) {
+    const doc = await ReportMonthModel.findById(month, { figures: 1, rev: 1 }).lean();
+    if (doc) await copyFigures(month, doc.figures as FigureChange, doc.rev, { force: true });
+  }
+  const orphans = [...copied.keys()].filter((id) => !months.some((m) => String(m._id) === id));
+  if (orphans.length) await ReportFiguresModel.deleteMany({ _id: { $in: orphans } });
+  return stale.length + orphans.length;
 }
 
 // Start-up: rebuild when a month was written by an older computation, or when there are firms but no summaries yet
@@ -260,17 +304,19 @@ export async function ensureReportMonths(): Promise<number | undefined> {
   const outdated = await ReportMonthModel.countDocuments({ v: { $ne: SUMMARY_VERSION } });
   const missing =
     (await ReportMonthModel.estimatedDocumentCount()) === 0 && (await FirmModel.estimatedDocumentCount()) > 0;
-  return outdated > 0 || missing ? rebuildReportMonths() : undefined;
+  if (outdated > 0 || missing) return rebuildReportMonths();
+  await repairFigureCopies();
+  return undefined;
 }
 
-// The ledger a report on these days needs: every month's figures (one small document per month, without entries) up to
+// The ledger a report on these days needs: every month's figures (their copies, one small document per month) up to
 // the last day, and the entries of only the months the days fall in mid-month.
 export async function loadLedger(days: readonly Day[]): Promise<Ledger> {
   const last = [...days].sort().at(-1);
   const filter = last ? { _id: { $lte: monthOf(last) } } : {};
   const need = monthsNeeding(days);
   const [months, withEntries] = await Promise.all([
-    ReportMonthModel.find(filter, { figures: 1 }).lean(),
+    ReportFiguresModel.find(filter, { figures: 1 }).lean(),
     need.length ? ReportMonthModel.find({ _id: { $in: need } }, { entries: 1 }).lean() : Promise.resolve([]),
   ]);
   return new Ledger(

@@ -1,8 +1,9 @@
+import { compact } from '../../server/reports/report-figures.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
-import { ReportMonthModel } from '../../models/report-month.model.js';
+import { ReportFiguresModel, ReportMonthModel } from '../../models/report-month.model.js';
 import { FIRM_STAGES, SECTORS, type FirmStatus } from '../../models/enums.js';
 import { makeUser } from '../helpers/factories.js';
 import { clearDatabase } from '../helpers/root-hooks.js';
@@ -12,7 +13,12 @@ import { createRound, updateRound, deleteRound } from '../../server/rounds/round
 import { roundBody } from '../../server/rounds/rounds.schemas.js';
 import { brnWithCheckDigit, searchTokensOf, sortNameKoOf, sortNameOf } from '../../server/firms/firm-rules.js';
 import { refreshReportMonths } from '../../server/reports/index.js';
-import { recountReportMonths, storedReportMonths, loadLedger } from '../../server/reports/report-months.service.js';
+import {
+  recountReportMonths,
+  repairFigureCopies,
+  storedReportMonths,
+  loadLedger,
+} from '../../server/reports/report-months.service.js';
 import { countResidentOn } from '../../server/reports/cohort-count.js';
 import { addDays, monthEnds } from '../../server/reports/calendar.js';
 import { seoulToday } from '../../server/lib/dates.js';
@@ -270,10 +276,39 @@ describe("the reports' monthly summaries", () => {
       });
     }
     await ReportMonthModel.deleteMany({});
+    await ReportFiguresModel.deleteMany({});
     const firms = await FirmModel.find({}, { _id: 1 }).lean();
     await Promise.all(firms.map((f) => refreshReportMonths(f._id)));
     const stored = await storedReportMonths();
     expect(stored).to.deep.equal(await recountReportMonths());
     expect(stored.find((m) => m.month === '2025-03')!.figures.residents).to.equal(12);
+  });
+
+  it('when a copy of the figures missed its month’s last write (a crash between the two), then the next start makes it again', async () => {
+    for (let i = 0; i < 3; i++) {
+      await insertFirm({
+        kind: 'insertFirm',
+        history: [
+          ['applicant', '2025-01-02'],
+          ['resident', `202${4 + i}-03-10`],
+        ],
+        sector: i,
+        headcount: i + 1,
+      });
+    }
+    const copies = async () =>
+      Object.fromEntries((await ReportFiguresModel.find({}).lean()).map((c) => [c._id, compact(c.figures as object)]));
+    const months = async () => Object.fromEntries((await storedReportMonths()).map((m) => [m.month, m.figures]));
+    // Every write keeps the copies equal to the months' figures.
+    expect(await copies()).to.deep.equal(await months());
+    expect(Object.keys(await copies())).to.include.members(['2024-03', '2025-03', '2026-03']);
+
+    // A crash: one copy stale under a later revision, one missing, one left for a month that no longer exists.
+    await ReportFiguresModel.updateOne({ _id: '2025-03' }, { $set: { figures: { residents: 99 }, rev: 42 } });
+    await ReportFiguresModel.deleteOne({ _id: '2024-03' });
+    await ReportFiguresModel.create({ _id: '1999-01', figures: { residents: 1 }, rev: 0 });
+    expect(await repairFigureCopies()).to.equal(3);
+    expect(await copies()).to.deep.equal(await months());
+    expect(await repairFigureCopies()).to.equal(0);
   });
 });
