@@ -221,6 +221,25 @@ func sortPath(path []string) (value, typ string) {
 	return value, typ + ".t'"
 }
 
+// sortDirection reads a sort document's value: " ASC" for a positive number, " DESC" for a negative one.
+func sortDirection(v any) (string, bool) {
+	var n float64
+	switch v := v.(type) {
+	case int64:
+		n = float64(v)
+	case int32:
+		n = float64(v)
+	case float64:
+		n = v
+	default:
+		return "", false
+	}
+	if n < 0 {
+		return " DESC", true
+	}
+	return " ASC", true
+}
+
 // orderBy returns the ORDER BY terms that give MongoDB's order for a sort document, and a condition that finds a
 // document SQLite could not order that way (an object, array or rarer type under a sort key, or a path through a
 // non-object), or ok=false. MongoDB orders null/missing < numbers < strings < ObjectIds < booleans < dates, and within a
@@ -235,21 +254,8 @@ func orderBy(sort *types.Document) (terms, unsafe string, ok bool) {
 				return "", "", false
 			}
 		}
-		dir := " ASC"
-		switch v := must.NotFail(sort.Get(k)).(type) {
-		case int64:
-			if v < 0 {
-				dir = " DESC"
-			}
-		case int32:
-			if v < 0 {
-				dir = " DESC"
-			}
-		case float64:
-			if v < 0 {
-				dir = " DESC"
-			}
-		default:
+		dir, ok := sortDirection(must.NotFail(sort.Get(k)))
+		if !ok {
 			return "", "", false
 		}
 		value, typ := sortPath(path)
@@ -380,21 +386,8 @@ func indexOrder(sort *types.Document) (terms, unsafe string, ok bool) {
 			}
 			col += "->'" + p + "'"
 		}
-		d := " ASC"
-		switch v := must.NotFail(sort.Get(k)).(type) {
-		case int64:
-			if v < 0 {
-				d = " DESC"
-			}
-		case int32:
-			if v < 0 {
-				d = " DESC"
-			}
-		case float64:
-			if v < 0 {
-				d = " DESC"
-			}
-		default:
+		d, ok := sortDirection(must.NotFail(sort.Get(k)))
+		if !ok {
 			return "", "", false
 		}
 		if dir != "" && d != dir {
