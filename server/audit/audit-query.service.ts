@@ -106,6 +106,7 @@ async function subjectSource(subject: string): Promise<UnitSource<ViewEntry>> {
       readBuckets(
         units.map((m) => ({ unit: m, count: counts[m] ?? 0, idOf: (seq) => subjectBucketId(subject, m, seq) })),
       ),
+    sizeOf: (m) => Promise.resolve(counts[m] ?? 0),
   };
 }
 
@@ -143,6 +144,7 @@ async function daySource(): Promise<UnitSource<ViewEntry>> {
       );
       return readBuckets(list);
     },
+    sizeOf: async (d) => (await countsOf(d.slice(0, 4)))[d] ?? 0,
   };
 }
 

@@ -18,6 +18,10 @@ export type UnitSource<T extends ViewEntry> = {
   units: (from: string | undefined, dir: -1 | 1) => AsyncIterable<string>;
   // The entries of several units, read together.
   load: (units: string[]) => Promise<Map<string, T[]>>;
+  // How many entries a unit holds (before any filter), when the source knows it: a batch then stops at the units that
+  // can fill the page, rather than reading READ_AHEAD units (at ten times the town's size one day fills a page, and
+  // eight days were 27 bucket documents).
+  sizeOf?: (unit: string) => Promise<number>;
 };
 
 export type BucketPage<T> = Page<T> & {
@@ -63,9 +67,22 @@ export async function bucketPage<T extends ViewEntry>(opts: {
     }
     return pending.splice(0, n);
   };
+  // Up to `limit` units, fewer when the source's sizes say they hold the entries still wanted.
+  const nextBatch = async (limit: number) => {
+    if (!source.sizeOf) return nextUnits(limit);
+    const batch: string[] = [];
+    let held = 0;
+    while (batch.length < limit && held < size + 1 - got.length) {
+      const [unit] = await nextUnits(1);
+      if (unit === undefined) break;
+      batch.push(unit);
+      held += await source.sizeOf(unit);
+    }
+    return batch;
+  };
 
   reading: while (got.length <= size) {
-    const batch = await nextUnits(Math.min(READ_AHEAD, opts.maxUnits - unitsRead));
+    const batch = await nextBatch(Math.min(READ_AHEAD, opts.maxUnits - unitsRead));
     if (!batch.length) break;
     const loaded = await source.load(batch);
     for (const unit of batch) {

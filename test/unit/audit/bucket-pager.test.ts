@@ -26,7 +26,7 @@ const entry = (at: Date, extra: Partial<ViewEntry> = {}): ViewEntry => ({
 });
 
 // An in-memory log grouped by Seoul day, with the reads counted.
-function daySource(entries: ViewEntry[]) {
+function daySource(entries: ViewEntry[], { sized = false } = {}) {
   const byDay = new Map<string, ViewEntry[]>();
   for (const e of entries) byDay.set(seoulDayOf(e.at), [...(byDay.get(seoulDayOf(e.at)) ?? []), e]);
   const days = [...byDay.keys()].sort();
@@ -45,6 +45,7 @@ function daySource(entries: ViewEntry[]) {
       reads.push(...units);
       return new Map(units.map((u) => [u, byDay.get(u) ?? []]));
     },
+    ...(sized ? { sizeOf: (u: string) => Promise.resolve(byDay.get(u)?.length ?? 0) } : {}),
   };
   return { source, reads };
 }
@@ -104,13 +105,31 @@ describe('audit views: keys and the bucket pager', () => {
     for (let d = 0; d < 40; d++)
       for (let i = 0; i < (d * 7) % 10; i++)
         entries.push(entry(new Date(base + d * 86_400_000 + Math.floor(i / 2) * 1000)));
-    const { source } = daySource(entries);
-    for (const maxUnits of [31, 3]) {
-      const { forward, backward } = await walk(source, { size: 7, maxUnits });
-      const seen = forward.flat();
-      expect(seen, `maxUnits ${maxUnits}`).to.deep.equal(uniqueNewestFirst(entries).map((e) => String(e._id)));
-      expect(backward.flat(), `maxUnits ${maxUnits}`).to.deep.equal(seen);
+    for (const sized of [false, true]) {
+      const { source } = daySource(entries, { sized });
+      for (const maxUnits of [31, 3]) {
+        const { forward, backward } = await walk(source, { size: 7, maxUnits });
+        const seen = forward.flat();
+        const what = `maxUnits ${maxUnits}, sizes ${sized}`;
+        expect(seen, what).to.deep.equal(uniqueNewestFirst(entries).map((e) => String(e._id)));
+        expect(backward.flat(), what).to.deep.equal(seen);
+      }
     }
+  });
+
+  it('when the source knows how many entries each day holds, then a page reads only the days that can fill it', async () => {
+    const base = Date.UTC(2026, 0, 1);
+    // 20 busy days of 30 entries: a page of 50 needs the newest two.
+    const entries: ViewEntry[] = [];
+    for (let d = 0; d < 20; d++)
+      for (let i = 0; i < 30; i++) entries.push(entry(new Date(base + d * 86_400_000 + i * 1000)));
+    const sized = daySource(entries, { sized: true });
+    const page = await bucketPage({ source: sized.source, size: 50, maxUnits: 31, match: () => true });
+    expect(page.rows).to.have.length(50);
+    expect(sized.reads).to.have.length(2);
+    const unsized = daySource(entries);
+    await bucketPage({ source: unsized.source, size: 50, maxUnits: 31, match: () => true });
+    expect(unsized.reads).to.have.length(8);
   });
 
   it('when a filter matches few entries, then a page reads at most maxUnits days, says how far it searched, and paging goes on', async () => {
