@@ -55,7 +55,10 @@ type CardRecord = Awaited<ReturnType<typeof sharedWithOrg>>[number];
 
 // The firms shared with the organisation by name ({sharing.orgs}), archived ones dropped by the visibility rule.
 async function sharedWithOrg(orgId: string) {
-  const rows = await FirmModel.find({ 'sharing.orgs': orgId }, CARD_FIELDS).limit(MAX_SHARED).lean();
+  const rows = await FirmModel.find({ 'sharing.orgs': orgId }, CARD_FIELDS)
+    .limit(MAX_SHARED)
+    .batchSize(MAX_SHARED + 1)
+    .lean();
   return rows.filter((f) => isSharedWith(f, orgId));
 }
 
