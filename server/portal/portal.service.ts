@@ -53,11 +53,20 @@ const toMatch = (m: { stage: string; stageSince: Date }): PortalMatch => ({
 
 type CardRecord = Awaited<ReturnType<typeof sharedWithOrg>>[number];
 
-// The firms shared with the organisation by name ({sharing.orgs}), archived ones dropped by the visibility rule.
+// The firms shared with the organisation by name, archived ones dropped by the visibility rule. Which firms those are is
+// kept by the computed pattern per organisation: {sharing.orgs} is an index of an array on MongoDB, but the embedded
+// database finds them by reading every firm; the firms themselves are then read by _id.
 async function sharedWithOrg(orgId: string) {
-  const rows = await FirmModel.find({ 'sharing.orgs': orgId }, CARD_FIELDS)
-    .limit(MAX_SHARED)
-    .batchSize(MAX_SHARED + 1)
+  const ids = await readComputed('firms', `shared-with:${orgId}`, async () =>
+    (
+      await FirmModel.find({ 'sharing.orgs': orgId }, { _id: 1 })
+        .limit(MAX_SHARED)
+        .batchSize(MAX_SHARED + 1)
+        .lean()
+    ).map((f) => String(f._id)),
+  );
+  const rows = await FirmModel.find({ _id: { $in: ids } }, CARD_FIELDS)
+    .batchSize(ids.length + 1)
     .lean();
   return rows.filter((f) => isSharedWith(f, orgId));
 }

@@ -137,17 +137,18 @@ describe('investor portal', () => {
       expect(b.text).to.not.contain('Alpha Only Ledger');
     });
 
-    it('when the home page lists the shared firms, then it sends two index-shaped queries (no $or), one per declared index, and one by _id', async () => {
-      const { commands } = await captureCommands(() => page(investorA, '/portal'));
-      const all = commands.filter((c) => c.name === 'find' && c.collection === 'firms').map((c) => c.filter ?? {});
-      // Besides the two lists, the firms of the organisation's conversations not on this page, by _id.
-      const filters = all.filter((f) => !('_id' in f));
-      expect(all.filter((f) => '_id' in f)).to.have.length(1);
-      expect(JSON.stringify(filters)).to.not.contain('$or');
-      expect(filters).to.have.length(2);
-      expect(filters).to.deep.include({ archived: false, 'fundraising.openToInvestors': true });
-      expect(filters.map((f) => Object.keys(f).join())).to.include('sharing.orgs');
+    it('when the home page lists the shared firms, then its queries are index-shaped (no $or), and once the firms shared by name are known it finds them by _id', async () => {
+      const firmFinds = async () => {
+        const { commands } = await captureCommands(() => page(investorA, '/portal'));
+        return commands.filter((c) => c.name === 'find' && c.collection === 'firms').map((c) => c.filter ?? {});
+      };
       const indexes = FirmModel.schema.indexes().map(([keys]) => Object.keys(keys));
+      const first = await firmFinds();
+      const filters = first.filter((f) => !('_id' in f));
+      expect(JSON.stringify(first)).to.not.contain('$or');
+      expect(filters).to.deep.include({ archived: false, 'fundraising.openToInvestors': true });
+      // Which firms are shared with A by name is found once ({sharing.orgs}), then kept (a computed figure).
+      expect(filters.map((f) => Object.keys(f).join())).to.include('sharing.orgs');
       for (const f of filters) {
         const fields = Object.keys(f);
         expect(
@@ -155,6 +156,27 @@ describe('investor portal', () => {
           `an index starting with ${fields.join(', ')}`,
         ).to.equal(true);
       }
+      const again = await firmFinds();
+      expect(again.filter((f) => !('_id' in f))).to.deep.equal([
+        { archived: false, 'fundraising.openToInvestors': true },
+      ]);
+      // By _id: the firms shared by name, and those of A's conversations not on this page.
+      expect(again.filter((f) => '_id' in f)).to.have.length(2);
+    });
+
+    it('when staff share a firm with A or stop, then A’s home page shows the change at once', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.not.include(w.ids.nobody);
+      await post(staff, `/firms/${w.ids.nobody}/sharing`, {
+        ...loadedForm((await page(staff, `/firms/${w.ids.nobody}/sharing`)).text),
+        orgs: [w.orgA],
+      });
+      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.include(w.ids.nobody);
+      await post(staff, `/firms/${w.ids.nobody}/sharing`, {
+        ...loadedForm((await page(staff, `/firms/${w.ids.nobody}/sharing`)).text),
+        orgs: [],
+      });
+      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.not.include(w.ids.nobody);
     });
 
     it('when more firms are open to every investor than a page holds, then the pages walk through each once, by name, with the total', async () => {
