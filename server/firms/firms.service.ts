@@ -11,7 +11,7 @@ import { seoulToday } from '../lib/dates.js';
 import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
 import { refreshReportMonths } from '../reports/index.js';
 import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
-import { nameIn } from '../lib/names.js';
+import { nameIn, UNWALKABLE_IN_SORT_KEY } from '../lib/names.js';
 import { toFirmRecord } from './firm-mapping.js';
 import type { CreateFirmInput, StatusChangeInput, UpdateFirmInput } from './firms.schemas.js';
 
@@ -239,13 +239,16 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
 
 // Start-up upkeep for records written before a derived field existed, or with sort keys from before they mapped spaces
 // and escaped characters to `#` (idempotent; touches only what needs it).
-// (\x, not \u: the server's regex engine reads it.)
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const OLD_SORT_KEY = /[\s\x00-\x22\\<>&\x7f]/;
 export async function backfillDerivedFields(): Promise<number> {
   let n = 0;
   for await (const f of FirmModel.find(
-    { $or: [{ sortNameKo: { $exists: false } }, { sortName: OLD_SORT_KEY }, { sortNameKo: OLD_SORT_KEY }] },
+    {
+      $or: [
+        { sortNameKo: { $exists: false } },
+        { sortName: UNWALKABLE_IN_SORT_KEY },
+        { sortNameKo: UNWALKABLE_IN_SORT_KEY },
+      ],
+    },
     { nameKo: 1, nameEn: 1, pitch: 1, tags: 1, brn: 1, tips: 1 },
   )
     .lean()

@@ -8,7 +8,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { isDuplicateKey } from '../db/db-errors.js';
-import { nameIn, sortKeyIn, type Named } from '../lib/names.js';
+import { nameIn, sortKeyIn, UNWALKABLE_IN_SORT_KEY, type Named } from '../lib/names.js';
 import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
@@ -326,13 +326,12 @@ async function setArchived(id: string, archived: boolean, actor: Actor): Promise
 // Start-up upkeep: name keys stored before they mapped spaces and escaped characters to `#` (sortKeyIn) are rewritten,
 // so the list's order walks its index and a new name is compared with keys of the same form. A key that would clash
 // with another organisation's (two names differing only in such characters) is left as it is and counted apart.
-// (\x, not \u: the server's regex engine reads it.)
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const OLD_NAME_KEY = /[\s\x00-\x22\\<>&\x7f]/;
 export async function backfillNameKeys(): Promise<{ updated: number; clashes: number }> {
   let updated = 0;
   let clashes = 0;
-  for await (const o of InvestorOrgModel.find({ nameKey: OLD_NAME_KEY }, { nameKo: 1, nameEn: 1 }).lean().cursor()) {
+  for await (const o of InvestorOrgModel.find({ nameKey: UNWALKABLE_IN_SORT_KEY }, { nameKo: 1, nameEn: 1 })
+    .lean()
+    .cursor()) {
     try {
       await InvestorOrgModel.updateOne({ _id: o._id }, { $set: { nameKey: nameKeyOf(o) } });
       updated += 1;

@@ -19,10 +19,13 @@ function nameKeyIn(record: Named, lang: Lang): string {
 // sorts below `#`, as `#` (which still sorts before letters and digits, as a space did). The stored JSON text of such a
 // key orders exactly like the key, so the embedded database can read a sorted page by walking an index instead of
 // sorting every firm (scripts/ferretdb/sqlite/pushdown.go, indexOrder); MongoDB orders it the same either way.
+// UNWALKABLE_IN_SORT_KEY also finds keys stored before (the start-up upkeep rewrites them), so it is written for the
+// server's regex engine too (\x, not \u; JavaScript's \s covers U+2028 and U+2029 as well).
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
-const UNSAFE_IN_SORT_KEY = /[\s\u0000-\u0022\\<>&\u007f\u2028\u2029]/gu;
+export const UNWALKABLE_IN_SORT_KEY = /[\s\x00-\x22\\<>&\x7f]/;
+const UNWALKABLE_EVERYWHERE = new RegExp(UNWALKABLE_IN_SORT_KEY.source, 'g');
 export function sortKeyIn(record: Named, lang: Lang): string {
-  return nameKeyIn(record, lang).replace(UNSAFE_IN_SORT_KEY, '#');
+  return nameKeyIn(record, lang).replace(UNWALKABLE_EVERYWHERE, '#');
 }
 
 // The name in the other language, shown beside the main one; '' unless the record has a different second name.

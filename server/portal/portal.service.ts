@@ -53,10 +53,11 @@ const toMatch = (m: { stage: string; stageSince: Date }): PortalMatch => ({
 
 type CardRecord = Awaited<ReturnType<typeof sharedWithOrg>>[number];
 
-// The firms shared with the organisation by name, archived ones dropped by the visibility rule. Which firms those are is
+// The firms shared with the organisation by name, archived ones dropped by the visibility rule, by name in the page's
+// language. Which firms those are is
 // kept by the computed pattern per organisation: {sharing.orgs} is an index of an array on MongoDB, but the embedded
 // database finds them by reading every firm; the firms themselves are then read by _id.
-async function sharedWithOrg(orgId: string) {
+async function sharedWithOrg(orgId: string, lang: Lang) {
   const ids = await readComputed('firms', `shared-with:${orgId}`, async () =>
     (
       await FirmModel.find({ 'sharing.orgs': orgId }, { _id: 1 })
@@ -68,7 +69,7 @@ async function sharedWithOrg(orgId: string) {
   const rows = await FirmModel.find({ _id: { $in: ids } }, CARD_FIELDS)
     .batchSize(ids.length + 1)
     .lean();
-  return rows.filter((f) => isSharedWith(f, orgId));
+  return mergeShared([rows], orgId, lang);
 }
 
 // One page of the firms open to every investor, by name in the page's language ({archived, fundraising.openToInvestors,
@@ -112,7 +113,7 @@ export async function portalHome(
 ): Promise<PortalHome> {
   if (!orgId || !Types.ObjectId.isValid(orgId)) return { direct: [], open: [], page: { total: 0 }, matches: [] };
   const [direct, open, matches] = await Promise.all([
-    sharedWithOrg(orgId),
+    sharedWithOrg(orgId, lang),
     openToAll(lang, cursors),
     MatchModel.find({ investor: orgId }, { firm: 1, stage: 1, stageSince: 1 })
       .sort({ stageSince: -1 })
@@ -130,7 +131,7 @@ export async function portalHome(
   );
   const byId = new Map([...direct, ...open.rows, ...others].map((f) => [String(f._id), card(f)]));
   return {
-    direct: mergeShared([direct], orgId, lang).map(card),
+    direct: direct.map(card),
     open: open.rows.filter((f) => !directIds.has(String(f._id))).map(card),
     page: { next: open.next, prev: open.prev, total: open.total },
     matches: matches.flatMap((m) => {

@@ -5,6 +5,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { seoulToday } from '../lib/dates.js';
+import { isDuplicateKey } from '../db/db-errors.js';
 import { firmEntries, type FirmFacts, type HeadcountChange, type RoundFacts } from './report-events.js';
 import {
   compact,
@@ -121,7 +122,7 @@ async function copyFigures(
   try {
     await ReportFiguresModel.replaceOne(filter, { _id: month, figures, rev }, { upsert: true });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err; // a later revision's copy is there already
+    if (!isDuplicateKey(err)) throw err; // a later revision's copy is there already
   }
 }
 
@@ -146,7 +147,7 @@ async function replaceFirmEntries(
         await copyFigures(month, set.figures, 0);
         return;
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) continue;
+        if (isDuplicateKey(err)) continue;
         throw err;
       }
     }
@@ -293,7 +294,8 @@ export async function repairFigureCopies(): Promise<number> {
     const doc = await ReportMonthModel.findById(month, { figures: 1, rev: 1 }).lean();
     if (doc) await copyFigures(month, doc.figures as FigureChange, doc.rev, { force: true });
   }
-  const orphans = [...copied.keys()].filter((id) => !months.some((m) => String(m._id) === id));
+  const monthIds = new Set(months.map((m) => String(m._id)));
+  const orphans = [...copied.keys()].filter((id) => !monthIds.has(id));
   if (orphans.length) await ReportFiguresModel.deleteMany({ _id: { $in: orphans } });
   return stale.length + orphans.length;
 }
