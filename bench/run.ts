@@ -59,7 +59,9 @@ type App = { child: ChildProcess; timings: Timing[]; output: () => string };
 
 function startApp(port: number, uri: string): App {
   const { ADMIN_EMAIL: _e, ADMIN_PASSWORD: _p, ...env } = process.env;
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'server', 'index.js')], {
+  // BENCH_CPU_PROF=<folder>: the app writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(projectRoot, 'dist', 'server', 'index.js')], {
     cwd: projectRoot,
     env: {
       ...env,

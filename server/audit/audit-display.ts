@@ -1,5 +1,5 @@
 import { enumOfField, labelOf } from '../lib/labels.js';
-import { formatKrw, type Lang } from '../lib/money.js';
+import { formatKrw, formatNumber, type Lang } from '../lib/money.js';
 import { formatCalendarDate, formatDateTime } from '../lib/dates.js';
 import { nameIn } from '../lib/names.js';
 import { IMPORT_KINDS } from '../../models/enums.js';
@@ -134,9 +134,7 @@ function showValue(entity: string, field: string, v: unknown, ctx: DisplayCtx): 
   if (typeof v === 'boolean') return ctx.t(`audit.value.${v}`);
   if (typeof v === 'number') {
     if (/Krw$/.test(field)) return formatKrw(v, ctx.lang);
-    return Number.isInteger(v) && Math.abs(v) < 10_000
-      ? String(v)
-      : v.toLocaleString(ctx.lang === 'ko' ? 'ko-KR' : 'en-US');
+    return Number.isInteger(v) && Math.abs(v) < 10_000 ? String(v) : formatNumber(v, ctx.lang, 3);
   }
   if (v instanceof Date) return formatDateTime(v, ctx.lang);
   if (typeof v === 'object') {

@@ -31,8 +31,23 @@ export function formatKrwEn(amount: number): string {
   return `${amount < 0 ? '-' : ''}₩${compactEn.format(Math.abs(amount))}`;
 }
 
+// Formatters are made once per language and precision: building one per call cost more than rendering the rest of a
+// 50-row list (Intl formatters are slow to create, quick to use).
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+// A number grouped in the language's way, with at most the given decimals: "1,234.5".
+export function formatNumber(n: number, lang: Lang, maxFractionDigits = 0): string {
+  const key = `${lang}:${maxFractionDigits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: maxFractionDigits });
+    numberFormats.set(key, format);
+  }
+  return format.format(n);
+}
+
 export function formatKrwFull(amount: number): string {
-  return `KRW ${new Intl.NumberFormat('en-US').format(amount)}`;
+  return `KRW ${formatNumber(amount, 'en')}`;
 }
 
 export function formatKrw(amount: number | null | undefined, lang: Lang): string {

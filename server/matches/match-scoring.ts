@@ -1,3 +1,4 @@
+import { compareNames } from '../lib/names.js';
 import type { Instrument, InvestorRegion, RoundStage, Sector } from '../../models/enums.js';
 
 // How much each kind of fit counts. The score is the points won out of all there are, as a percentage.
@@ -116,7 +117,7 @@ export type Ranked<T> = { item: T; fit: Fit; openMatch: boolean };
 // Highest score first; equal scores by name, then id, so the order never changes between two page loads.
 function byFit<T extends { id: string; name: string }>(a: Ranked<T>, b: Ranked<T>): number {
   return (
-    b.fit.points - a.fit.points || a.item.name.localeCompare(b.item.name, 'ko') || a.item.id.localeCompare(b.item.id)
+    b.fit.points - a.fit.points || compareNames(a.item.name, b.item.name, 'ko') || a.item.id.localeCompare(b.item.id)
   );
 }
 

@@ -13,5 +13,5 @@ export const passBody = z.strictObject({
   reasonText: optionalText(1000),
 });
 
-// The home page's page links (the firms open to every investor are paged).
-export const portalQuery = z.object(pageCursors);
+// The home page's list (shared with the organisation, or open to every investor) and its page links.
+export const portalQuery = z.object({ ...pageCursors, list: z.enum(['shared', 'open']).optional().catch(undefined) });

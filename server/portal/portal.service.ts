@@ -6,8 +6,8 @@ import type { MatchStage } from '../../models/enums.js';
 import { NotFound } from '../lib/app-error.js';
 import type { Lang } from '../lib/money.js';
 import { respondAsInvestor, type InvestorResponse, type MatchActor } from '../matches/index.js';
-import { isSharedWith, mergeShared } from './visibility-rules.js';
-import { keysetPage } from '../lib/keyset.js';
+import { isSharedWith } from './visibility-rules.js';
+import { keysetPage, keysetSlice } from '../lib/keyset.js';
 import { valueAt } from '../lib/dotted-path.js';
 import { readComputed } from '../lib/computed.service.js';
 import { toCard, toProfile, type PortalCard, type PortalMatch, type PortalProfile } from './profile-rules.js';
@@ -39,101 +39,122 @@ const PROFILE_FIELDS = {
   'totals.raisedKrw': 1,
 } as const;
 
-// Firms shared with one organisation by name are few (staff choose each); their list is not paginated.
+// Firms shared with one organisation by name are chosen one by one by staff: at most this many are listed.
 const MAX_SHARED = 300;
-// Firms open to every investor may be hundreds: a page of cards at a time, by name (keyset pages, server/lib/keyset.ts).
+// Each list (shared with the organisation, open to every investor) comes a page of cards at a time, by name.
 export const PORTAL_PAGE_SIZE = 24;
 // The organisation's conversations shown, latest move first.
-const MAX_MATCHES = 50;
+const MAX_MATCHES = 20;
+
+export type PortalList = 'shared' | 'open';
 
 const toMatch = (m: { stage: string; stageSince: Date }): PortalMatch => ({
   stage: m.stage as MatchStage,
   since: m.stageSince,
 });
 
-type CardRecord = Awaited<ReturnType<typeof sharedWithOrg>>[number];
+type CardRecord = Awaited<ReturnType<typeof readCards>>[number];
+type SharedEntry = { _id: string; ko: string; en: string };
 
-// The firms shared with the organisation by name, archived ones dropped by the visibility rule, by name in the page's
-// language. Which firms those are is
-// kept by the computed pattern per organisation: {sharing.orgs} is an index of an array on MongoDB, but the embedded
-// database finds them by reading every firm; the firms themselves are then read by _id.
-async function sharedWithOrg(orgId: string, lang: Lang) {
-  const ids = await readComputed('firms', `shared-with:${orgId}`, async () =>
+const readCards = (ids: readonly string[]) =>
+  FirmModel.find({ _id: { $in: ids } }, CARD_FIELDS)
+    .batchSize(ids.length + 1)
+    .lean();
+
+// The firms shared with the organisation by name (not archived), with their sort names: kept by the computed pattern
+// per organisation ({sharing.orgs} is an index of an array on MongoDB, but the embedded database finds them by reading
+// every firm), in name order per language, so a page of them reads only its own firms, by _id.
+async function sharedEntries(orgId: string, lang: Lang): Promise<SharedEntry[]> {
+  const entries = await readComputed('firms', `shared-with:${orgId}`, async () =>
     (
-      await FirmModel.find({ 'sharing.orgs': orgId }, { _id: 1 })
+      await FirmModel.find({ 'sharing.orgs': orgId }, { archived: 1, sortName: 1, sortNameKo: 1 })
         .limit(MAX_SHARED)
         .batchSize(MAX_SHARED + 1)
         .lean()
-    ).map((f) => String(f._id)),
+    )
+      .filter((f) => !f.archived)
+      .map((f): SharedEntry => ({ _id: String(f._id), ko: f.sortNameKo || f.sortName, en: f.sortName })),
   );
-  const rows = await FirmModel.find({ _id: { $in: ids } }, CARD_FIELDS)
-    .batchSize(ids.length + 1)
-    .lean();
-  return mergeShared([rows], orgId, lang);
+  // Code-unit order, as MongoDB sorts the open firms' sort names (server/lib/names.ts sortKeyIn).
+  return [...entries].sort((a, b) => (a[lang] < b[lang] ? -1 : a[lang] > b[lang] ? 1 : a._id < b._id ? -1 : 1));
+}
+
+// One page of the firms shared with the organisation by name, in the page's order, each still visible to it.
+async function sharedPage(entries: SharedEntry[], orgId: string, lang: Lang, cursors: PageCursors) {
+  const page = keysetSlice(entries, { ...cursors, size: PORTAL_PAGE_SIZE, valueOf: (e) => e[lang] });
+  const byId = new Map((await readCards(page.rows.map((e) => e._id))).map((f) => [String(f._id), f]));
+  const rows = page.rows.flatMap((e) => {
+    const firm = byId.get(e._id);
+    return firm && isSharedWith(firm, orgId) ? [firm] : [];
+  });
+  return { rows, next: page.next, prev: page.prev };
 }
 
 // One page of the firms open to every investor, by name in the page's language ({archived, fundraising.openToInvestors,
-// sortName|sortNameKo, _id}), and how many there are (a computed figure: counting them reads every one).
-async function openToAll(lang: Lang, cursors: { after?: string; before?: string }) {
-  const open = { archived: false, 'fundraising.openToInvestors': true };
+// sortName|sortNameKo, _id}).
+async function openPage(lang: Lang, cursors: PageCursors) {
   const field = lang === 'ko' ? 'sortNameKo' : 'sortName';
-  const [page, total] = await Promise.all([
-    keysetPage<CardRecord>({
-      field,
-      kind: 'string',
-      dir: 1,
-      ...cursors,
-      size: PORTAL_PAGE_SIZE,
-      valueOf: (row) => valueAt(row, field),
-      find: (cursor, sort, limit) =>
-        FirmModel.find(cursor ? { $and: [open, cursor] } : open, CARD_FIELDS)
-          .sort(sort)
-          .limit(limit)
-          .lean(),
-    }),
-    readComputed('firms', 'portal-open', () => FirmModel.countDocuments(open)),
-  ]);
-  return { ...page, total };
+  return keysetPage<CardRecord>({
+    field,
+    kind: 'string',
+    dir: 1,
+    ...cursors,
+    size: PORTAL_PAGE_SIZE,
+    valueOf: (row) => valueAt(row, field),
+    find: (cursor, sort, limit) =>
+      FirmModel.find(cursor ? { $and: [OPEN_TO_ALL, cursor] } : OPEN_TO_ALL, CARD_FIELDS)
+        .sort(sort)
+        .limit(limit)
+        .lean(),
+  });
 }
 
+const OPEN_TO_ALL = { archived: false, 'fundraising.openToInvestors': true };
+type PageCursors = { after?: string; before?: string };
+
 export type PortalHome = {
-  direct: PortalCard[];
-  open: PortalCard[];
-  page: { next?: string; prev?: string; total: number };
+  list: PortalList;
+  counts: Record<PortalList, number>;
+  firms: PortalCard[];
+  page: { next?: string; prev?: string };
   matches: (PortalMatch & { firm: PortalCard })[];
 };
 
-// GET /portal: the firms shared with the organisation by name, a page of those open to every investor (each card with
-// the organisation's own match stage), and its latest conversations (on firms it can see: a match staff keep on a firm
-// not shared with it stays on the staff side).
+// GET /portal: the organisation's latest conversations, and one of its two lists a page at a time: the firms staff
+// shared with it by name (first, when there are any) or those open to every investor; each card with the organisation's
+// own match stage. A conversation on a firm it can no longer see stays on the staff side.
 export async function portalHome(
   orgId: string | undefined,
   lang: Lang,
-  cursors: { after?: string; before?: string } = {},
+  query: PageCursors & { list?: PortalList } = {},
 ): Promise<PortalHome> {
-  if (!orgId || !Types.ObjectId.isValid(orgId)) return { direct: [], open: [], page: { total: 0 }, matches: [] };
-  const [direct, open, matches] = await Promise.all([
-    sharedWithOrg(orgId, lang),
-    openToAll(lang, cursors),
+  if (!orgId || !Types.ObjectId.isValid(orgId))
+    return { list: 'open', counts: { shared: 0, open: 0 }, firms: [], page: {}, matches: [] };
+  const [entries, openCount, matches] = await Promise.all([
+    sharedEntries(orgId, lang),
+    // Counting them reads every one: a computed figure.
+    readComputed('firms', 'portal-open', () => FirmModel.countDocuments(OPEN_TO_ALL)),
     MatchModel.find({ investor: orgId }, { firm: 1, stage: 1, stageSince: 1 })
       .sort({ stageSince: -1 })
       .limit(MAX_MATCHES)
       .lean(),
   ]);
+  const list = query.list ?? (entries.length ? 'shared' : 'open');
+  const cursors = { after: query.after, before: query.before };
+  const page = list === 'shared' ? await sharedPage(entries, orgId, lang, cursors) : await openPage(lang, cursors);
+  // The firms of the conversations that are not on this page, read by id (one query, whatever the page).
   const matchOf = new Map(matches.map((m) => [String(m.firm), toMatch(m)]));
+  const shown = new Set(page.rows.map((f) => String(f._id)));
+  const others = await readCards([...matchOf.keys()].filter((id) => !shown.has(id)));
   const card = (f: CardRecord) => toCard(f, lang, matchOf.get(String(f._id)));
-  const directIds = new Set(direct.map((f) => String(f._id)));
-  // The firms of the conversations that are on neither list of this page, read by id (one query, whatever the page).
-  const shown = new Set([...directIds, ...open.rows.map((f) => String(f._id))]);
-  const missing = [...matchOf.keys()].filter((id) => !shown.has(id));
-  const others = (await FirmModel.find({ _id: { $in: missing } }, CARD_FIELDS).lean()).filter((f) =>
-    isSharedWith(f, orgId),
+  const byId = new Map(
+    [...page.rows, ...others.filter((f) => isSharedWith(f, orgId))].map((f) => [String(f._id), card(f)]),
   );
-  const byId = new Map([...direct, ...open.rows, ...others].map((f) => [String(f._id), card(f)]));
   return {
-    direct: direct.map(card),
-    open: open.rows.filter((f) => !directIds.has(String(f._id))).map(card),
-    page: { next: open.next, prev: open.prev, total: open.total },
+    list,
+    counts: { shared: entries.length, open: openCount },
+    firms: page.rows.map(card),
+    page: { next: page.next, prev: page.prev },
     matches: matches.flatMap((m) => {
       const firm = byId.get(String(m.firm));
       return firm ? [{ ...toMatch(m), firm }] : [];

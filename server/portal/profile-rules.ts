@@ -1,3 +1,4 @@
+import { compareNames } from '../lib/names.js';
 import type { MatchStage, PERSON_ROLES } from '../../models/enums.js';
 import type { Lang } from '../lib/money.js';
 
@@ -104,7 +105,7 @@ export function toProfile(
     .map((p) => ({ name: p.name, role: founderRoleOf(p, firmId) }))
     .filter((p): p is { name: string; role: FounderRole } => p.role !== undefined)
     .sort(
-      (a, b) => FOUNDER_ROLES.indexOf(a.role) - FOUNDER_ROLES.indexOf(b.role) || a.name.localeCompare(b.name, lang),
+      (a, b) => FOUNDER_ROLES.indexOf(a.role) - FOUNDER_ROLES.indexOf(b.role) || compareNames(a.name, b.name, lang),
     );
   const chosen = firm.contactPerson
     ? people.find((p) => String(p._id) === String(firm.contactPerson) && p.firms.some((l) => String(l.firm) === firmId))

@@ -1,5 +1,5 @@
 import { labelOf } from '../lib/labels.js';
-import { formatKrw, formatKrwEn, type Lang } from '../lib/money.js';
+import { formatKrw, formatKrwEn, formatNumber, type Lang } from '../lib/money.js';
 import { formatCalendarDate } from '../lib/dates.js';
 import { NO_STAGE } from './report-events.js';
 import type { Cell, Column, Row, TableName } from './report-tables.js';
@@ -39,8 +39,7 @@ const projection = (value: Cell, t: Translate, day: (d: string) => string) =>
 export function cellText(col: Column, row: Row, lang: Lang, t: Translate): string {
   const v = row[col.key] ?? null;
   if (v === null || v === undefined) return '—';
-  const num = (n: number, digits = 0) =>
-    n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: digits });
+  const num = (n: number, digits = 0) => formatNumber(n, lang, digits);
   switch (col.kind) {
     case 'count':
       return num(Number(v));
@@ -77,4 +76,4 @@ export function csvValue(col: Column, row: Row, t: Translate): string | number {
 
 // Short won amounts for chart axes: "1,400억" in Korean, "₩140B" in English.
 export const axisKrw = (n: number, lang: Lang) =>
-  lang === 'ko' ? `${(n / 1e8).toLocaleString('ko-KR', { maximumFractionDigits: 1 })}억` : formatKrwEn(Math.round(n));
+  lang === 'ko' ? `${formatNumber(n / 1e8, 'ko', 1)}억` : formatKrwEn(Math.round(n));

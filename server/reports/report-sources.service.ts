@@ -1,7 +1,7 @@
 import { FirmModel } from '../../models/firm.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { MatchModel } from '../../models/match.model.js';
-import { nameIn } from '../lib/names.js';
+import { compareNames, nameIn } from '../lib/names.js';
 import { readComputed } from '../lib/computed.service.js';
 import type { Lang } from '../lib/money.js';
 import { residentOn, type Day } from './cohort-count.js';
@@ -51,7 +51,7 @@ async function readCohortOn(day: Day, lang: Lang): Promise<CohortFirm[]> {
       raisedKrw: f.totals?.raisedKrw ?? 0,
       rounds: f.totals?.roundCount ?? 0,
     }))
-    .sort((a, b) => a.name.localeCompare(b.name, lang));
+    .sort((a, b) => compareNames(a.name, b.name, lang));
 }
 
 // The deal-flow funnel reads every match's stage history (FerretDB v1 has no $facet or date operators to do it in the

@@ -21,7 +21,7 @@ type TableRes = Validated<{ params: typeof tableParams; query: typeof reportQuer
 type ChartRes = Validated<{ params: typeof chartParams; query: typeof reportQuery }>;
 // The language of a chart or file: ?lang= when given (an image or a link made by a page), else the page's.
 const langOf = (res: PageRes | TableRes | ChartRes): Lang => res.locals.input.query.lang ?? res.locals.lang;
-const tFor = (req: Request, lang: Lang): Translate => req.i18n.getFixedT(lang);
+const tFor = (req: Request, lang: Lang): Translate => req.translatorIn(lang);
 
 // A day that cannot be reported on, explained in the page language.
 function asOfMessage(t: Translate, report: Extract<Report, { ok: false }>, lang: Lang): string {

@@ -3,7 +3,7 @@ import type { AppResponse, Validated } from '../lib/validate.js';
 import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
 import { editFormValues } from '../lib/edit-conflict.js';
 import { actorOf } from '../audit/index.js';
-import { formatKrw, type Lang } from '../lib/money.js';
+import { formatKrw, formatNumber, type Lang } from '../lib/money.js';
 import type { TargetMetric } from '../../models/enums.js';
 import { metricUnit } from './report-metrics.js';
 import { createTarget, getTarget, listTargets, updateTarget, versionedTarget } from './targets.service.js';
@@ -38,7 +38,7 @@ export async function index(req: Request, res: AppResponse) {
   const lang: Lang = res.locals.lang;
   // A target's values in its metric's unit: won, or a count.
   const amount = (metric: TargetMetric, v: number) =>
-    metricUnit(metric) === 'krw' ? formatKrw(v, lang) : v.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US');
+    metricUnit(metric) === 'krw' ? formatKrw(v, lang) : formatNumber(v, lang, 3);
   res.render('reports/targets', { title: req.t('reports.targets.title'), targets: await listTargets(), amount });
 }
 

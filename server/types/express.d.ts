@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { SessionUser } from '../auth/session-user.js';
 import type { FieldErrors } from '../lib/app-error.js';
 import type { PageLocals } from '../lib/view-locals.js';
+import type { Lang } from '../lib/money.js';
 
 type FlashMessage = { kind: 'success' | 'error' | 'info' | 'warning'; message: string };
 
@@ -11,6 +12,8 @@ declare global {
     interface Request {
       t: TFunction;
       language: string;
+      // server/lib/i18n.ts: the translation function of another language (an export in the language asked for).
+      translatorIn: (lang: Lang) => TFunction;
     }
     // What the app's middleware puts in res.locals (handlers see them typed through AppResponse and Validated,
     // server/lib/validate.ts; a route's parsed input is typed per handler, not here). Optional where an error page may

@@ -20,7 +20,7 @@ import { UserModel } from '../../models/user.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import type { MatchStage } from '../../models/enums.js';
-import { boardOf, FOLLOW_UP_LIMIT } from '../../server/matches/match-read.service.js';
+import { BOARD_COLUMN_LIMIT, boardOf, FOLLOW_UP_LIMIT } from '../../server/matches/match-read.service.js';
 
 const DAY = 24 * 3600 * 1000;
 const dayFrom = (days: number) => seoulToday(new Date(Date.now() + days * DAY));
@@ -122,6 +122,32 @@ describe('deal flow (staff pages)', () => {
     const few = await count();
     for (let i = 0; i < 6; i++) await matchAt(actor, i % 2 ? 'meeting' : 'suggested', { ownerId: actor.id });
     expect(await count()).to.equal(few);
+  });
+
+  it('when a stage holds more matches than a column shows, then the column shows the soonest due, counts them all and links to the rest', async () => {
+    const { staff, actor } = await setUp();
+    const extra = 3;
+    for (let i = 0; i < BOARD_COLUMN_LIMIT + extra; i++)
+      await matchAt(actor, 'meeting', { firmName: `Firm ${String(i).padStart(2, '0')}`, dueOn: dayFrom(i + 1) });
+    await matchAt(actor, 'suggested', { firmName: 'Lone Suggestion' });
+
+    const page = await staff.get('/matches').set('Accept-Language', 'en');
+    const cols = boardColumns(page.text);
+    const soonest = Array.from({ length: BOARD_COLUMN_LIMIT }, (_, i) => `Firm ${String(i).padStart(2, '0')}`);
+    expect(cols.meeting).to.deep.equal(soonest);
+    const total = BOARD_COLUMN_LIMIT + extra;
+    expect(page.text).to.contain(`id="h-meeting">Meeting <span class="count">${total}</span>`);
+    expect(page.text).to.contain(`href="/matches/list?stage=meeting">All ${total} in the list →</a>`);
+    expect(page.text).to.contain('id="h-suggested">Suggested <span class="count">1</span>');
+    expect(page.text).to.not.contain('href="/matches/list?stage=suggested"');
+
+    // A card moved on shows in the counts at once.
+    const first = await MatchModel.findOne({ stage: 'meeting', dueOn: dayFrom(1) }).lean();
+    await moveMatch(String(first!._id), { to: 'due-diligence' }, actor);
+    const after = await staff.get('/matches').set('Accept-Language', 'en');
+    expect(after.text).to.contain(`id="h-meeting">Meeting <span class="count">${total - 1}</span>`);
+    expect(after.text).to.contain('id="h-due-diligence">Due diligence <span class="count">1</span>');
+    expect(boardColumns(after.text)['due-diligence']).to.deep.equal(['Firm 00']);
   });
 
   it('the board and the follow-ups read matches by a declared index: equality fields, then the sort keys', async () => {
@@ -379,7 +405,7 @@ describe('deal flow (staff pages)', () => {
     expect(shown.filter((m) => m[1]).length).to.equal(10);
     expect(page).to.contain(`${dated + 5} open matches, 10 overdue.`);
     expect(page).to.contain(`Showing the ${FOLLOW_UP_LIMIT} most urgent.`);
-    expect(page).to.contain(`href="/matches?owner=${actor.id}">See them all on the board</a>`);
+    expect(page).to.contain(`href="/matches/list?owner=${actor.id}">See them all in the list</a>`);
   });
 
   it('when a match moves to invested, then the round form opens with the firm and this investor as a participant; saving links the round', async () => {

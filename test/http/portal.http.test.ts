@@ -106,6 +106,14 @@ const page = (agent: Agent, path: string, lang = 'ko') =>
   agent.get(path).set('Accept', 'text/html').set('Accept-Language', lang);
 const listedFirmIds = (html: string) =>
   [...new Set([...html.matchAll(/href="\/portal\/firms\/([0-9a-f]{24})"/g)].map((m) => m[1]))].sort();
+// The firms an organisation's portal lists, on both of its lists.
+const seenBy = async (agent: Agent) =>
+  [
+    ...new Set([
+      ...listedFirmIds((await page(agent, '/portal?list=shared')).text),
+      ...listedFirmIds((await page(agent, '/portal?list=open')).text),
+    ]),
+  ].sort();
 const text = (html: string) =>
   html
     .replace(/<[^>]+>/g, ' ')
@@ -127,23 +135,32 @@ describe('investor portal', () => {
 
   describe('which firms an organisation sees', () => {
     it('when investors of A and B open the portal, then A sees exactly the firms shared with all and with A, B only those shared with all', async () => {
+      expect(await seenBy(investorA)).to.deep.equal([w.ids.withAll, w.ids.onlyA].sort());
+      expect(await seenBy(investorB)).to.deep.equal([w.ids.withAll]);
+      // A's page opens on the firm chosen for it, and names both lists with their counts; B has none chosen for it.
       const a = await page(investorA, '/portal', 'en');
       expect(a.status).to.equal(200);
-      expect(listedFirmIds(a.text)).to.deep.equal([w.ids.withAll, w.ids.onlyA].sort());
-      expect(a.text).to.contain('Open Pay').and.contain('Alpha Only Ledger');
+      expect(listedFirmIds(a.text)).to.deep.equal([w.ids.onlyA]);
+      expect(text(a.text)).to.contain('Shared with your organisation 1').and.contain('Open to all investors 1');
+      expect(a.text).to.contain('Alpha Only Ledger');
       expect(a.text).to.not.contain('Hidden Custody').and.not.contain('Old Archived Pay');
       const b = await page(investorB, '/portal', 'en');
       expect(listedFirmIds(b.text)).to.deep.equal([w.ids.withAll]);
+      expect(text(b.text)).to.contain('Shared with your organisation 0');
+      expect(b.text).to.contain('Open Pay');
+      expect((await page(investorB, '/portal?list=shared', 'en')).text).to.contain(
+        'No startups are shared with your organisation by name yet.',
+      );
       expect(b.text).to.not.contain('Alpha Only Ledger');
     });
 
     it('when the home page lists the shared firms, then its queries are index-shaped (no $or), and once the firms shared by name are known it finds them by _id', async () => {
-      const firmFinds = async () => {
-        const { commands } = await captureCommands(() => page(investorA, '/portal'));
+      const firmFinds = async (list: string) => {
+        const { commands } = await captureCommands(() => page(investorA, `/portal?list=${list}`));
         return commands.filter((c) => c.name === 'find' && c.collection === 'firms').map((c) => c.filter ?? {});
       };
       const indexes = FirmModel.schema.indexes().map(([keys]) => Object.keys(keys));
-      const first = await firmFinds();
+      const first = [...(await firmFinds('shared')), ...(await firmFinds('open'))];
       const filters = first.filter((f) => !('_id' in f));
       expect(JSON.stringify(first)).to.not.contain('$or');
       expect(filters).to.deep.include({ archived: false, 'fundraising.openToInvestors': true });
@@ -156,27 +173,28 @@ describe('investor portal', () => {
           `an index starting with ${fields.join(', ')}`,
         ).to.equal(true);
       }
-      const again = await firmFinds();
-      expect(again.filter((f) => !('_id' in f))).to.deep.equal([
+      // By _id only: the page of firms shared by name, and those of A's conversations not on this page.
+      const shared = await firmFinds('shared');
+      expect(shared.filter((f) => !('_id' in f))).to.deep.equal([]);
+      expect(shared).to.have.length(2);
+      expect((await firmFinds('open')).filter((f) => !('_id' in f))).to.deep.equal([
         { archived: false, 'fundraising.openToInvestors': true },
       ]);
-      // By _id: the firms shared by name, and those of A's conversations not on this page.
-      expect(again.filter((f) => '_id' in f)).to.have.length(2);
     });
 
     it('when staff share a firm with A or stop, then A’s home page shows the change at once', async () => {
       const staff = await loginAs(t.app, 'staff');
-      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.not.include(w.ids.nobody);
+      expect(await seenBy(investorA)).to.not.include(w.ids.nobody);
       await post(staff, `/firms/${w.ids.nobody}/sharing`, {
         ...loadedForm((await page(staff, `/firms/${w.ids.nobody}/sharing`)).text),
         orgs: [w.orgA],
       });
-      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.include(w.ids.nobody);
+      expect(await seenBy(investorA)).to.include(w.ids.nobody);
       await post(staff, `/firms/${w.ids.nobody}/sharing`, {
         ...loadedForm((await page(staff, `/firms/${w.ids.nobody}/sharing`)).text),
         orgs: [],
       });
-      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.not.include(w.ids.nobody);
+      expect(await seenBy(investorA)).to.not.include(w.ids.nobody);
     });
 
     it('when more firms are open to every investor than a page holds, then the pages walk through each once, by name, with the total', async () => {
@@ -185,9 +203,9 @@ describe('investor portal', () => {
         await makeFirm({ nameEn: `Open Firm ${String(i).padStart(2, '0')}` });
       }
       await FirmModel.updateMany({ nameEn: /^Open Firm / }, { $set: { 'fundraising.openToInvestors': true } });
-      const first = await page(investorB, '/portal', 'en');
+      const first = await page(investorB, '/portal?list=open', 'en');
       const total = extra + 1; // and the firm the world shares with all
-      expect(first.text).to.contain(`Open to all investors: ${total}`);
+      expect(text(first.text)).to.contain(`Open to all investors ${total}`);
       const next = /href="([^"]+)" rel="next"/.exec(first.text)![1]!.replace(/&amp;/g, '&');
       const second = await page(investorB, next, 'en');
       expect(/rel="next"/.test(second.text)).to.equal(false);
@@ -202,6 +220,40 @@ describe('investor portal', () => {
       );
       const back = /href="([^"]+)" rel="prev"/.exec(second.text)![1]!.replace(/&amp;/g, '&');
       expect(names((await page(investorB, back, 'en')).text)).to.deep.equal(names(first.text));
+    });
+
+    it('when more firms are shared with A by name than a page holds, then its list pages through each once, by name in the page language', async () => {
+      const extra = PORTAL_PAGE_SIZE + 2;
+      for (let i = 0; i < extra; i += 1) {
+        await makeFirm({
+          nameEn: `Chosen ${String(i).padStart(2, '0')}`,
+          nameKo: `선정 ${String(extra - i).padStart(2, '0')}`,
+        });
+      }
+      await FirmModel.updateMany({ nameEn: /^Chosen / }, { $set: { 'sharing.orgs': [w.orgA] } });
+      const names = (html: string) =>
+        [...html.matchAll(/<h3><a href="\/portal\/firms\/[0-9a-f]{24}">([^<]+)<\/a>/g)].map((m) => m[1]!);
+      for (const [lang, expected] of [
+        ['en', Array.from({ length: extra }, (_, i) => `Chosen ${String(i).padStart(2, '0')}`)],
+        ['ko', Array.from({ length: extra }, (_, i) => `선정 ${String(i + 1).padStart(2, '0')}`)],
+      ] as const) {
+        const first = await page(investorA, '/portal', lang);
+        const next = /href="([^"]+)" rel="next"/.exec(first.text)![1]!.replace(/&amp;/g, '&');
+        expect(next).to.contain('list=shared');
+        const second = await page(investorA, next, lang);
+        expect(/rel="next"/.test(second.text)).to.equal(false);
+        const all = [...names(first.text), ...names(second.text)];
+        expect(names(first.text)).to.have.length(PORTAL_PAGE_SIZE);
+        expect(all).to.have.length(extra + 1); // and A's firm of the world
+        expect(all.filter((n) => /^(Chosen|선정) /.test(n))).to.deep.equal(expected);
+        const back = /href="([^"]+)" rel="prev"/.exec(second.text)![1]!.replace(/&amp;/g, '&');
+        expect(names((await page(investorA, back, lang)).text)).to.deep.equal(names(first.text));
+      }
+      // An archived firm leaves the list and its count at once.
+      await FirmModel.updateOne({ nameEn: 'Chosen 00' }, { $set: { archived: true } });
+      const after = await page(investorA, '/portal', 'en');
+      expect(text(after.text)).to.contain(`Shared with your organisation ${extra}`); // extra + Alpha Only Ledger - 1
+      expect(names(after.text)).to.not.include('Chosen 00');
     });
 
     it("when A opens the portal, then its own matches show with their stage; B's match on the same firm does not", async () => {
@@ -411,11 +463,11 @@ describe('investor portal', () => {
       expect(shared).to.contain('Shared with 1 chosen organisations now.').and.contain('Alpha Ventures');
       expect(shared).to.contain('Custody for digital assets').and.not.contain('Beta Capital');
 
-      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.include(w.ids.nobody);
+      expect(await seenBy(investorA)).to.include(w.ids.nobody);
       expect(text((await page(investorA, `/portal/firms/${w.ids.nobody}`, 'en')).text)).to.contain(
         'Custody for digital assets',
       );
-      expect(listedFirmIds((await page(investorB, '/portal')).text)).to.not.include(w.ids.nobody);
+      expect(await seenBy(investorB)).to.not.include(w.ids.nobody);
       expect((await page(investorB, `/portal/firms/${w.ids.nobody}`)).status).to.equal(404);
 
       const entry = await AuditEntryModel.findOne({ entity: 'firm', entityId: w.ids.nobody, action: 'update' }).lean();
@@ -431,8 +483,8 @@ describe('investor portal', () => {
     it('when staff share with every investor, then both organisations see the firm', async () => {
       const staff = await loginAs(t.app, 'staff');
       await post(staff, `/firms/${w.ids.nobody}/sharing`, { openToInvestors: 'true' });
-      expect(listedFirmIds((await page(investorA, '/portal')).text)).to.include(w.ids.nobody);
-      expect(listedFirmIds((await page(investorB, '/portal')).text)).to.include(w.ids.nobody);
+      expect(await seenBy(investorA)).to.include(w.ids.nobody);
+      expect(await seenBy(investorB)).to.include(w.ids.nobody);
     });
 
     it('when the form names an organisation that does not exist, then it comes back (422) with the error and nothing is saved', async () => {

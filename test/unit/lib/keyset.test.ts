@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Types } from 'mongoose';
-import { decodeCursor, encodeCursor, keysetPage, type CursorKind } from '../../../server/lib/keyset.js';
+import { decodeCursor, encodeCursor, keysetPage, keysetSlice, type CursorKind } from '../../../server/lib/keyset.js';
 import { AppError } from '../../../server/lib/app-error.js';
 
 const token = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
@@ -76,5 +76,43 @@ describe('keyset cursors', () => {
     expect(queried).to.equal(false);
     await page(encodeCursor(new Date(), ID));
     expect(queried).to.equal(true);
+  });
+});
+
+describe('pages over rows in memory (keysetSlice)', () => {
+  const rowsOf = (values: string[]) =>
+    values
+      .map((v, i) => ({ _id: i.toString(16).padStart(24, '0'), v }))
+      .sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a._id < b._id ? -1 : 1));
+
+  it('when the pages are followed forward and then back, then each row comes once, in order, and back gives the same pages', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 3 }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (values, size) => {
+          const rows = rowsOf(values);
+          const opts = { size, valueOf: (r: { v: string }) => r.v };
+          const pages: string[][] = [];
+          let page = keysetSlice(rows, opts);
+          pages.push(page.rows.map((r) => r._id));
+          expect(page.prev).to.equal(undefined);
+          while (page.next) {
+            page = keysetSlice(rows, { ...opts, after: page.next });
+            pages.push(page.rows.map((r) => r._id));
+          }
+          expect(pages.flat()).to.deep.equal(rows.map((r) => r._id));
+          expect(pages.every((p, i) => p.length === size || (i === pages.length - 1 && p.length <= size))).to.equal(
+            true,
+          );
+          for (let i = pages.length - 1; i > 0; i--) {
+            expect(page.prev, `page ${i} has a way back`).to.be.a('string');
+            page = keysetSlice(rows, { ...opts, before: page.prev });
+            expect(page.rows.map((r) => r._id)).to.deep.equal(pages[i - 1]);
+          }
+          expect(page.prev).to.equal(undefined);
+        },
+      ),
+    );
   });
 });

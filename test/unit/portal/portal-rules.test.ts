@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isSharedWith, mergeShared } from '../../../server/portal/visibility-rules.js';
+import { isSharedWith } from '../../../server/portal/visibility-rules.js';
 import {
   summaryIn,
   toProfile,
@@ -37,35 +37,6 @@ describe('which firms an investor organisation may see (isSharedWith)', () => {
     it(`when the firm ${what}, then it is ${expected ? '' : 'not '}visible`, () =>
       expect(isSharedWith(firm, org)).to.equal(expected));
   }
-});
-
-describe('the home page list of shared firms (mergeShared)', () => {
-  const firm = (id: string, sortName: string, more: object = {}) => ({
-    _id: id,
-    sortName,
-    sortNameKo: sortName,
-    ...more,
-  });
-
-  it('when a firm comes back from both queries, then it is listed once, in name order', () => {
-    const open = [
-      firm('1', 'busan pay', { fundraising: { openToInvestors: true } }),
-      firm('2', 'alpha', { fundraising: { openToInvestors: true }, sharing: { orgs: [ORG_A] } }),
-    ];
-    const chosen = [
-      firm('2', 'alpha', { fundraising: { openToInvestors: true }, sharing: { orgs: [ORG_A] } }),
-      firm('3', 'coin', { sharing: { orgs: [ORG_A] } }),
-    ];
-    expect(mergeShared([open, chosen], ORG_A, 'en').map((f) => f._id)).to.deep.equal(['2', '1', '3']);
-  });
-
-  it("when a query returns a firm the rule refuses (archived, or another organisation's), then it is left out", () => {
-    const chosen = [
-      firm('1', 'a', { archived: true, sharing: { orgs: [ORG_A] } }),
-      firm('2', 'b', { sharing: { orgs: [ORG_B] } }),
-    ];
-    expect(mergeShared([[], chosen], ORG_A, 'ko')).to.deep.equal([]);
-  });
 });
 
 describe('what an investor sees of a firm (profile-rules)', () => {
