@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { ComputedModel, type ComputedSource } from '../../models/computed.model.js';
 import { isDuplicateKey } from '../db/db-errors.js';
 
@@ -9,17 +10,28 @@ export const computedKey = (prefix: string, of: unknown): string =>
 type Stored = { _id: string; gen: number; value?: unknown };
 
 // Reads a figure kept by the computed pattern (models/computed.model.ts): one read by `_id` (the source's document and
-// the figure's) while it is current; otherwise computed from the source and stored for the next reader.
-export async function readComputed<T>(source: ComputedSource, key: string, compute: () => Promise<T>): Promise<T> {
+// the figure's) while it is current; otherwise computed from the source and stored for the next reader. Figures outlive
+// a deploy: given its shape, a figure kept by an earlier version in another shape is computed again, not misread.
+export async function readComputed<T>(
+  source: ComputedSource,
+  key: string,
+  compute: () => Promise<T>,
+  shape?: z.ZodType<T>,
+): Promise<T> {
   const id = `${source}:${key}`;
   // (Only gen and value: a source document written by an earlier version may still hold its figures as `values`.)
   const docs = await ComputedModel.find({ _id: { $in: [source, id] } }, { gen: 1, value: 1 }).lean<Stored[]>();
   const gen = docs.find((d) => d._id === source)?.gen ?? 0;
   const kept = docs.find((d) => d._id === id);
-  if (kept && kept.gen === gen) return kept.value as T;
+  if (kept && kept.gen === gen) {
+    if (!shape) return kept.value as T;
+    const parsed = shape.safeParse(kept.value);
+    if (parsed.success) return parsed.data;
+  }
   const value = await compute();
   try {
     // Never over a figure of a later generation (another reader's, after a write).
+    // ($lte, not $lt: a figure of the same generation in an older shape is replaced.)
     await ComputedModel.updateOne({ _id: id, gen: { $lte: gen } }, { $set: { source, gen, value } }, { upsert: true });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;

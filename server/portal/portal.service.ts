@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { z } from 'zod';
 import { FirmModel } from '../../models/firm.model.js';
 import { PersonModel } from '../../models/person.model.js';
 import { MatchModel } from '../../models/match.model.js';
@@ -65,15 +66,19 @@ const readCards = (ids: readonly string[]) =>
 // per organisation ({sharing.orgs} is an index of an array on MongoDB, but the embedded database finds them by reading
 // every firm), in name order per language, so a page of them reads only its own firms, by _id.
 async function sharedEntries(orgId: string, lang: Lang): Promise<SharedEntry[]> {
-  const entries = await readComputed('firms', `shared-with:${orgId}`, async () =>
-    (
-      await FirmModel.find({ 'sharing.orgs': orgId }, { archived: 1, sortName: 1, sortNameKo: 1 })
-        .limit(MAX_SHARED)
-        .batchSize(MAX_SHARED + 1)
-        .lean()
-    )
-      .filter((f) => !f.archived)
-      .map((f): SharedEntry => ({ _id: String(f._id), ko: f.sortNameKo || f.sortName, en: f.sortName })),
+  const entries = await readComputed(
+    'firms',
+    `shared-with:${orgId}`,
+    async () =>
+      (
+        await FirmModel.find({ 'sharing.orgs': orgId }, { archived: 1, sortName: 1, sortNameKo: 1 })
+          .limit(MAX_SHARED)
+          .batchSize(MAX_SHARED + 1)
+          .lean()
+      )
+        .filter((f) => !f.archived)
+        .map((f): SharedEntry => ({ _id: String(f._id), ko: f.sortNameKo || f.sortName, en: f.sortName })),
+    z.array(z.object({ _id: z.string(), ko: z.string(), en: z.string() })),
   );
   // Code-unit order, as MongoDB sorts the open firms' sort names (server/lib/names.ts sortKeyIn).
   return [...entries].sort((a, b) => (a[lang] < b[lang] ? -1 : a[lang] > b[lang] ? 1 : a._id < b._id ? -1 : 1));

@@ -15,6 +15,7 @@ import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { createMatch } from '../../server/matches/matches.service.js';
 import type { NotificationKind } from '../../models/enums.js';
 import { PORTAL_PAGE_SIZE } from '../../server/portal/portal.service.js';
+import { ComputedModel } from '../../models/computed.model.js';
 
 const STAFF_NOTE = 'STAFF ONLY: the founders argue about the valuation';
 const EMAILS = {
@@ -254,6 +255,20 @@ describe('investor portal', () => {
       const after = await page(investorA, '/portal', 'en');
       expect(text(after.text)).to.contain(`Shared with your organisation ${extra}`); // extra + Alpha Only Ledger - 1
       expect(names(after.text)).to.not.include('Chosen 00');
+    });
+
+    it('when the firms shared with A were kept by an earlier version in another shape, then the page finds them again', async () => {
+      expect(await seenBy(investorA)).to.include(w.ids.onlyA);
+      // The shape the list was kept in before it carried sort names: the firms' ids alone, at the current generation.
+      const gen = (await ComputedModel.findById('firms').lean())?.gen ?? 0;
+      await ComputedModel.updateOne(
+        { _id: `firms:shared-with:${w.orgA}` },
+        { $set: { source: 'firms', gen, value: [w.ids.onlyA] } },
+        { upsert: true },
+      );
+      const a = await page(investorA, '/portal?list=shared', 'en');
+      expect(listedFirmIds(a.text)).to.deep.equal([w.ids.onlyA]);
+      expect(a.text).to.contain('Alpha Only Ledger');
     });
 
     it("when A opens the portal, then its own matches show with their stage; B's match on the same firm does not", async () => {
