@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { z } from 'zod';
 import { computedKey, readComputed } from '../lib/computed.service.js';
 import { keysetPage } from '../lib/keyset.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
@@ -192,14 +193,28 @@ export async function getInvestor(id: string) {
   return org;
 }
 
-// The funding rounds an organisation took part in, newest first, with the firm names (a second query by _id).
+// The funding rounds an organisation took part in, newest first, with the firm names (a second query by _id). Which
+// rounds those are is kept per organisation by the computed pattern until a round changes: {participants.investor} is
+// an index of an array on MongoDB, but the embedded database reads every round to find them; the rounds are then read
+// by _id.
 export async function roundsJoined(investorId: string, limit = 200): Promise<JoinedRound[]> {
-  const rounds = await FundingRoundModel.find(
-    { 'participants.investor': investorId },
-    { firm: 1, stage: 1, status: 1, closedOn: 1, announcedOn: 1, participants: 1 },
-  )
-    .limit(limit)
-    .lean();
+  const ids = await readComputed(
+    'rounds',
+    `joined-by:${investorId}`,
+    async () =>
+      (await FundingRoundModel.find({ 'participants.investor': investorId }, { _id: 1 }).limit(limit).lean()).map((r) =>
+        String(r._id),
+      ),
+    z.array(z.string()),
+  );
+  const rounds = ids.length
+    ? await FundingRoundModel.find(
+        { _id: { $in: ids } },
+        { firm: 1, stage: 1, status: 1, closedOn: 1, announcedOn: 1, participants: 1 },
+      )
+        .batchSize(ids.length + 1)
+        .lean()
+    : [];
   const firmIds = [...new Set(rounds.map((r) => String(r.firm)))];
   const firms = firmIds.length ? await FirmModel.find({ _id: { $in: firmIds } }, { nameKo: 1, nameEn: 1 }).lean() : [];
   const firmById = new Map(firms.map((f) => [String(f._id), f]));

@@ -593,6 +593,9 @@ describe('investor organisations', () => {
       const after = await staff.get('/investors');
       expect(after.text).to.match(new RegExp(`data-investor="${org._id}"[\\s\\S]*?class="num"[^>]*>3<`));
       expect(after.text).to.match(new RegExp(`data-investor="${other._id}"[\\s\\S]*?class="num"[^>]*>2<`));
+      // So is the investor page's list of rounds.
+      const pageAfter = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
+      expect(pageAfter.text.slice(pageAfter.text.indexOf('rounds-joined'))).to.contain('₩2B');
     });
 
     it('when a round is shown on the investor page and on the firm page, then its stage reads the same on both', async () => {
