@@ -27,6 +27,7 @@ const SUMMARY_VERSION = 3;
 const MAX_ATTEMPTS = 20;
 
 type StoredEntry = { firm: Types.ObjectId; day: string; f: FigureChange };
+type DaySum = { day: string; f: FigureChange };
 export type MonthSummary = { month: string; figures: FigureChange; entries: Entry[] };
 
 const FIRM_FIELDS = { sectorPrimary: 1, stage: 1, headcount: 1, statusHistory: 1, 'tips.selectedOn': 1 } as const;
@@ -106,21 +107,31 @@ function groupByMonth(entries: readonly Entry[]): Map<string, Entry[]> {
   return out;
 }
 
-// The reports page's copy of a month's figures (models/report-month.model.ts, ReportFiguresModel); undefined: the month
-// has no entries any more. Never over a later revision's copy, except when the start-up repair makes it again.
+// A month's figures summed per day (one change a day with entries, in day order): what a report on a day within the
+// month adds to the months before it.
+function daySums(entries: readonly Entry[]): DaySum[] {
+  const byDay = new Map<string, FigureChange[]>();
+  for (const e of entries) byDay.set(e.day, [...(byDay.get(e.day) ?? []), e.f]);
+  return [...byDay.keys()].sort().map((day) => ({ day, f: compact(sumFigures(byDay.get(day)!)) }));
+}
+
+// The reports page's copy of a month (models/report-month.model.ts, ReportFiguresModel): its figures and its day sums,
+// from its entries; no entries: the month is gone. Never over a later revision's copy, except when the start-up repair
+// makes it again.
 async function copyFigures(
   month: string,
-  figures: FigureChange | undefined,
+  entries: readonly Entry[],
   rev: number,
   { force = false } = {},
 ): Promise<void> {
   const filter = force ? { _id: month } : { _id: month, rev: { $lte: rev } };
-  if (!figures) {
+  if (!entries.length) {
     await ReportFiguresModel.deleteOne(filter);
     return;
   }
+  const copy = { _id: month, figures: compact(sumFigures(entries.map((e) => e.f))), days: daySums(entries), rev };
   try {
-    await ReportFiguresModel.replaceOne(filter, { _id: month, figures, rev }, { upsert: true });
+    await ReportFiguresModel.replaceOne(filter, copy, { upsert: true });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err; // a later revision's copy is there already
   }
@@ -144,7 +155,7 @@ async function replaceFirmEntries(
       if (!next.length) return;
       try {
         await ReportMonthModel.create({ _id: month, ...set, rev: 0 });
-        await copyFigures(month, set.figures, 0);
+        await copyFigures(month, next, 0);
         return;
       } catch (err) {
         if (isDuplicateKey(err)) continue;
@@ -157,7 +168,7 @@ async function replaceFirmEntries(
       ? await ReportMonthModel.replaceOne({ _id: month, rev: doc.rev }, { _id: month, ...set, rev: doc.rev + 1 })
       : await ReportMonthModel.deleteOne({ _id: month, rev: doc.rev });
     if (('matchedCount' in res ? res.matchedCount : res.deletedCount) > 0) {
-      await copyFigures(month, next.length ? set.figures : undefined, doc.rev + 1);
+      await copyFigures(month, next, doc.rev + 1);
       return;
     }
   }
@@ -274,25 +285,25 @@ async function rebuildReportMonths(): Promise<number> {
       { _id: m.month, figures: m.figures, entries: m.entries.map(toStored), rev, v: SUMMARY_VERSION },
       { upsert: true },
     );
-    await copyFigures(m.month, m.figures, rev, { force: true });
+    await copyFigures(m.month, m.entries, rev, { force: true });
   }
   await ReportMonthModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
   await ReportFiguresModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
   return months.length;
 }
 
-// Start-up: the reports page's copies of the figures that missed their month's last write (a crash in between) or
-// belong to no month any more are made again from the months.
+// Start-up: the reports page's copies that missed their month's last write (a crash in between), were made before they
+// held day sums, or belong to no month any more are made again from the months.
 export async function repairFigureCopies(): Promise<number> {
   const [months, copies] = await Promise.all([
     ReportMonthModel.find({}, { rev: 1 }).lean(),
-    ReportFiguresModel.find({}, { rev: 1 }).lean(),
+    ReportFiguresModel.find({}, { rev: 1, days: 1 }).lean(),
   ]);
-  const copied = new Map(copies.map((c) => [String(c._id), c.rev]));
+  const copied = new Map(copies.map((c) => [String(c._id), Array.isArray(c.days) ? c.rev : undefined]));
   const stale = months.filter((m) => copied.get(String(m._id)) !== m.rev).map((m) => String(m._id));
   for (const month of stale) {
-    const doc = await ReportMonthModel.findById(month, { figures: 1, rev: 1 }).lean();
-    if (doc) await copyFigures(month, doc.figures as FigureChange, doc.rev, { force: true });
+    const doc = await ReportMonthModel.findById(month, { entries: 1, rev: 1 }).lean();
+    if (doc) await copyFigures(month, (doc.entries as StoredEntry[]).map(fromStored), doc.rev, { force: true });
   }
   const monthIds = new Set(months.map((m) => String(m._id)));
   const orphans = [...copied.keys()].filter((id) => !monthIds.has(id));
@@ -311,18 +322,20 @@ export async function ensureReportMonths(): Promise<number | undefined> {
   return undefined;
 }
 
-// The ledger a report on these days needs: every month's figures (their copies, one small document per month) up to
-// the last day, and the entries of only the months the days fall in mid-month.
+// The ledger a report on these days needs: every month's figures up to the last day, and the day sums of only the months
+// the days fall in mid-month, all from the small copies (a month's own document holds every firm's entries).
 export async function loadLedger(days: readonly Day[]): Promise<Ledger> {
   const last = [...days].sort().at(-1);
   const filter = last ? { _id: { $lte: monthOf(last) } } : {};
   const need = monthsNeeding(days);
-  const [months, withEntries] = await Promise.all([
+  const [months, withDays] = await Promise.all([
     ReportFiguresModel.find(filter, { figures: 1 }).lean(),
-    need.length ? ReportMonthModel.find({ _id: { $in: need } }, { entries: 1 }).lean() : Promise.resolve([]),
+    need.length ? ReportFiguresModel.find({ _id: { $in: need } }, { days: 1 }).lean() : Promise.resolve([]),
   ]);
   return new Ledger(
     new Map(months.map((m) => [String(m._id), m.figures as FigureChange])),
-    new Map(withEntries.map((m) => [String(m._id), (m.entries as StoredEntry[]).map(fromStored)])),
+    new Map(
+      withDays.map((m) => [String(m._id), ((m.days ?? []) as DaySum[]).map((d) => ({ firm: '', day: d.day, f: d.f }))]),
+    ),
   );
 }

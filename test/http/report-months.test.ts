@@ -1,4 +1,4 @@
-import { compact } from '../../server/reports/report-figures.js';
+import { compact, sumFigures } from '../../server/reports/report-figures.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { FirmModel } from '../../models/firm.model.js';
@@ -299,16 +299,33 @@ describe("the reports' monthly summaries", () => {
     const copies = async () =>
       Object.fromEntries((await ReportFiguresModel.find({}).lean()).map((c) => [c._id, compact(c.figures as object)]));
     const months = async () => Object.fromEntries((await storedReportMonths()).map((m) => [m.month, m.figures]));
+    // The day sums a report within a month adds to the months before it: each day's entries summed.
+    const daysCopied = async () =>
+      Object.fromEntries((await ReportFiguresModel.find({}).lean()).map((c) => [c._id, c.days]));
+    const daysCounted = async () =>
+      Object.fromEntries(
+        (await storedReportMonths()).map((m) => [
+          m.month,
+          [...new Set(m.entries.map((e) => e.day))].sort().map((day) => ({
+            day,
+            f: compact(sumFigures(m.entries.filter((e) => e.day === day).map((e) => e.f))),
+          })),
+        ]),
+      );
     // Every write keeps the copies equal to the months' figures.
     expect(await copies()).to.deep.equal(await months());
+    expect(await daysCopied()).to.deep.equal(await daysCounted());
     expect(Object.keys(await copies())).to.include.members(['2024-03', '2025-03', '2026-03']);
 
-    // A crash: one copy stale under a later revision, one missing, one left for a month that no longer exists.
+    // A crash: one copy stale under a later revision, one missing, one left for a month that no longer exists; and one
+    // made before copies held day sums.
     await ReportFiguresModel.updateOne({ _id: '2025-03' }, { $set: { figures: { residents: 99 }, rev: 42 } });
     await ReportFiguresModel.deleteOne({ _id: '2024-03' });
     await ReportFiguresModel.create({ _id: '1999-01', figures: { residents: 1 }, rev: 0 });
-    expect(await repairFigureCopies()).to.equal(3);
+    await ReportFiguresModel.updateOne({ _id: '2026-03' }, { $unset: { days: 1 } });
+    expect(await repairFigureCopies()).to.equal(4);
     expect(await copies()).to.deep.equal(await months());
+    expect(await daysCopied()).to.deep.equal(await daysCounted());
     expect(await repairFigureCopies()).to.equal(0);
   });
 });
