@@ -83,6 +83,8 @@ const firmSchema = new Schema(
     // Recomputed from the firm's rounds after every round change (never incremented).
     totals: {
       raisedKrw: { type: Number, default: 0 },
+      // raisedKrw as 16 zero-padded digits, what the list sorts by (server/lib/money.ts wonSortKey).
+      raisedKey: { type: String, default: '0000000000000000' },
       roundCount: { type: Number, default: 0 },
       lastRoundOn: String,
       lastRoundStage: String,
@@ -102,7 +104,7 @@ firmSchema.index({ archived: 1, sortName: 1, _id: 1 });
 firmSchema.index({ archived: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, founded: 1, _id: 1 });
 firmSchema.index({ archived: 1, lastActivityAt: 1, _id: 1 });
-firmSchema.index({ archived: 1, 'totals.raisedKrw': 1, _id: 1 });
+firmSchema.index({ archived: 1, 'totals.raisedKey': 1, _id: 1 });
 firmSchema.index({ archived: 1, status: 1, sortName: 1, _id: 1 });
 firmSchema.index({ archived: 1, status: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, sectorPrimary: 1, sortName: 1, _id: 1 });
@@ -119,7 +121,7 @@ firmSchema.index({ archived: 1, tags: 1, sortNameKo: 1, _id: 1 });
 firmSchema.index({ archived: 1, sectorsSecondary: 1, sortName: 1, _id: 1 });
 firmSchema.index({ archived: 1, sectorsSecondary: 1, sortNameKo: 1, _id: 1 });
 // Residents by amount raised (the dashboard's card links here).
-firmSchema.index({ archived: 1, status: 1, 'totals.raisedKrw': 1, _id: 1 });
+firmSchema.index({ archived: 1, status: 1, 'totals.raisedKey': 1, _id: 1 });
 // Search: a prefix of any name token is a range on searchTokens, after the list's sort (ESR); the count needs no sort.
 firmSchema.index({ archived: 1, searchTokens: 1 });
 firmSchema.index({ archived: 1, sortName: 1, _id: 1, searchTokens: 1 });

@@ -10,14 +10,14 @@ const SORT_FIELD: Record<ListSort, string> = {
   name: 'sortName', // sortNameKo for a Korean page
   founded: 'founded',
   activity: 'lastActivityAt',
-  raised: 'totals.raisedKrw',
+  raised: 'totals.raisedKey',
 };
 // What a page cursor of each sort must carry (sortName and sortNameKo alike are strings).
 const SORT_KIND: Record<ListSort, CursorKind> = {
   name: 'string',
   founded: 'string',
   activity: 'date',
-  raised: 'number',
+  raised: 'string',
 };
 const DEFAULT_DIR: Record<ListSort, 'asc' | 'desc'> = { name: 'asc', founded: 'asc', activity: 'desc', raised: 'desc' };
 
@@ -67,6 +67,7 @@ const LIST_PROJECTION = {
   'tips.status': 1,
   'fundraising.raising': 1,
   'totals.raisedKrw': 1,
+  'totals.raisedKey': 1,
   lastActivityAt: 1,
   tags: 1,
   archived: 1,

@@ -8,6 +8,7 @@ import { AppError, Conflict, NotFound } from '../lib/app-error.js';
 import { isDuplicateKey } from '../db/db-errors.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import { seoulToday } from '../lib/dates.js';
+import { wonSortKey } from '../lib/money.js';
 import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
 import { refreshReportMonths } from '../reports/index.js';
 import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
@@ -238,9 +239,9 @@ export async function addNote(firmId: string, body: string, actor: Actor) {
 }
 
 // Start-up upkeep for records written before a derived field existed, or with sort keys from before they mapped spaces
-// and escaped characters to `#` (idempotent; touches only what needs it).
+// and escaped characters to `#` (idempotent; touches only what needs it). Answers how many firms it rewrote.
 export async function backfillDerivedFields(): Promise<number> {
-  let n = 0;
+  const touched = new Set<string>();
   for await (const f of FirmModel.find(
     {
       $or: [
@@ -254,7 +255,14 @@ export async function backfillDerivedFields(): Promise<number> {
     .lean()
     .cursor()) {
     await FirmModel.updateOne({ _id: f._id }, { $set: derivedFirmFields(f) });
-    n += 1;
+    touched.add(String(f._id));
   }
-  return n;
+  // Totals recomputed before they carried the list's sort key for the amount raised.
+  for await (const f of FirmModel.find({ 'totals.raisedKey': { $exists: false } }, { 'totals.raisedKrw': 1 })
+    .lean<{ _id: Types.ObjectId; totals?: { raisedKrw?: number } }[]>()
+    .cursor()) {
+    await FirmModel.updateOne({ _id: f._id }, { $set: { 'totals.raisedKey': wonSortKey(f.totals?.raisedKrw ?? 0) } });
+    touched.add(String(f._id));
+  }
+  return touched.size;
 }

@@ -50,6 +50,10 @@ export function formatKrwFull(amount: number): string {
   return `KRW ${formatNumber(amount, 'en')}`;
 }
 
+// An amount of won as text that sorts as the number does (16 digits, zero-padded; amounts stay below 2^53): lists sort
+// by it, since the embedded database walks an index in order for strings, never numbers (scripts/ferretdb).
+export const wonSortKey = (amount: number): string => String(Math.max(0, Math.trunc(amount))).padStart(16, '0');
+
 export function formatKrw(amount: number | null | undefined, lang: Lang): string {
   if (amount === null || amount === undefined) return '—';
   return lang === 'ko' ? formatKrwKo(amount) : formatKrwEn(amount);

@@ -1,3 +1,5 @@
+import { wonSortKey } from '../lib/money.js';
+
 export type RoundForTotals = {
   _id?: { toString(): string }; // an ObjectId: its hex string breaks ties
   status: string;
@@ -10,6 +12,7 @@ export type RoundForTotals = {
 
 export type FirmTotals = {
   raisedKrw: number;
+  raisedKey: string;
   roundCount: number;
   lastRoundOn?: string;
   lastRoundStage?: string;
@@ -24,7 +27,8 @@ export function computeFirmTotals(rounds: RoundForTotals[]): FirmTotals {
   const closed = rounds
     .filter((r) => r.status === 'closed')
     .sort((a, b) => dayOf(a).localeCompare(dayOf(b)) || String(a._id ?? '').localeCompare(String(b._id ?? '')));
-  const totals: FirmTotals = { raisedKrw: closed.reduce((s, r) => s + r.amountKrw, 0), roundCount: closed.length };
+  const raisedKrw = closed.reduce((s, r) => s + r.amountKrw, 0);
+  const totals: FirmTotals = { raisedKrw, raisedKey: wonSortKey(raisedKrw), roundCount: closed.length };
   const last = closed[closed.length - 1];
   if (last) {
     totals.lastRoundOn = dayOf(last) || undefined;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { wonSortKey } from '../../server/lib/money.js';
 import { useTestApp, loginAs } from '../helpers/app.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { SECTORS, type FirmStatus } from '../../models/enums.js';
@@ -27,7 +28,7 @@ async function seedFirms(n = 60) {
       status: statuses[i % 3],
       statusHistory: [],
       founded: i % 7 === 0 ? undefined : `20${10 + (i % 15)}-01-01`,
-      totals: { raisedKrw: (i % 4) * 100_000_000, roundCount: i % 4 },
+      totals: { raisedKrw: (i % 4) * 100_000_000, raisedKey: wonSortKey((i % 4) * 100_000_000), roundCount: i % 4 },
       fundraising: { raising: i % 2 === 0 },
       tips: { status: i % 6 === 0 ? 'selected' : 'none' },
       lastActivityAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000),
@@ -178,6 +179,20 @@ describe('firm list: search, filters, sort and pagination', () => {
       status: 'resident',
     });
     await check();
+  });
+
+  it('when firms were stored before their totals carried the sort key of the amount raised, then the start-up upkeep adds it and the list sorts by amount', async () => {
+    await seedFirms();
+    await FirmModel.collection.updateMany({}, { $unset: { 'totals.raisedKey': 1 } });
+    expect(await backfillDerivedFields()).to.equal(60);
+    expect(await backfillDerivedFields()).to.equal(0);
+    const staff = await loginAs(t.app, 'staff');
+    const page = await staff.get('/firms?sort=raised').set('Accept-Language', 'en');
+    const raised = await Promise.all(
+      namesOn(page.text).map(async (n) => (await FirmModel.findOne({ nameEn: n }).lean())!.totals!.raisedKrw),
+    );
+    expect(raised[0]).to.equal(300_000_000);
+    expect(raised).to.deep.equal([...raised].sort((a, b) => b - a));
   });
 
   it('when firms were stored with sort keys from before (spaces kept), then the start-up upkeep rewrites them once and the order stays', async () => {

@@ -33,7 +33,7 @@ describe('round rules', () => {
   });
 
   it('counts nothing for a firm without closed rounds', () => {
-    expect(computeFirmTotals([planned])).to.deep.equal({ raisedKrw: 0, roundCount: 0 });
+    expect(computeFirmTotals([planned])).to.deep.equal({ raisedKrw: 0, raisedKey: '0000000000000000', roundCount: 0 });
   });
 
   it('refuses participants above the round and warns when a closed round is not filled', () => {
