@@ -10,10 +10,18 @@ import { referencedIds, type AuditEntryIn, type AuditRefs } from './audit-displa
 type Doc = { _id: unknown; [k: string]: unknown };
 
 // The names of every record a page of audit entries refers to: one `$in` query per collection for the whole page,
-// never one per row. Rounds and matches are read first, since they are named by their firm and investor.
-export async function auditRefs(entries: AuditEntryIn[], also: string[] = []): Promise<AuditRefs> {
-  const ids = [...new Set([...referencedIds(entries), ...also.map((id) => id.toLowerCase())])];
-  const refs: AuditRefs = {};
+// never one per row. Rounds and matches are read first, since they are named by their firm and investor. Records the
+// page has read already (`known`: a firm's page holds the firm, its rounds and people) are not asked for again; when
+// the entries name nothing else (a firm's timeline mostly names the firm), no query runs.
+export async function auditRefs(
+  entries: AuditEntryIn[],
+  also: string[] = [],
+  known: AuditRefs = {},
+): Promise<AuditRefs> {
+  const refs: AuditRefs = { ...known };
+  const ids = [...new Set([...referencedIds(entries), ...also.map((id) => id.toLowerCase())])].filter(
+    (id) => !(id in refs),
+  );
   if (!ids.length) return refs;
   const keep = (docs: Doc[], shape: (d: Doc) => AuditRefs[string]) => {
     for (const d of docs) refs[String(d._id)] = shape(d);
@@ -26,7 +34,7 @@ export async function auditRefs(entries: AuditEntryIn[], also: string[] = []): P
   keep(rounds, (r) => ({ stage: str(r.stage), firm: str(r.firm) }));
   keep(matches, (m) => ({ firm: str(m.firm), investor: str(m.investor) }));
   const more = [...rounds, ...matches].flatMap((d) => [d.firm, d.investor].filter(Boolean).map(String));
-  const all = [...new Set([...ids, ...more])];
+  const all = [...new Set([...ids, ...more])].filter((id) => !(id in known));
   const names = { nameKo: 1, nameEn: 1 };
   const [firms, investors, targets, people, users] = await Promise.all([
     FirmModel.find({ _id: { $in: all } }, names).lean<Doc[]>(),

@@ -34,8 +34,14 @@ export async function firmDetail(id: string) {
     people,
     notes,
     history,
-    // The names of the records the history refers to (the timeline shows names, never ids).
-    historyRefs: await auditRefs(history),
+    // The names of the records the history refers to (the timeline shows names, never ids); those of the records this
+    // page has read already are not asked for again.
+    historyRefs: await auditRefs(history, [], {
+      [String(firm._id)]: { nameKo: firm.nameKo, nameEn: firm.nameEn },
+      ...Object.fromEntries(rounds.map((r) => [String(r._id), { stage: r.stage, firm: String(firm._id) }])),
+      ...Object.fromEntries(people.map((p) => [String(p._id), { name: p.name }])),
+      ...Object.fromEntries([...investors].map(([oid, o]) => [oid, { nameKo: o.nameKo, nameEn: o.nameEn }])),
+    }),
     investors,
     nextStatuses: allowedNextStatuses(firm.status),
   };

@@ -4,6 +4,8 @@ import { useTestApp, loginAs } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { captureCommands, type CapturedCommand } from '../helpers/commands.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { PersonModel } from '../../models/person.model.js';
 import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.model.js';
 import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
 import {
@@ -99,6 +101,42 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
       const reads = auditReads(commands);
       expect(reads, url).to.be.within(1, 12);
     }
+  });
+
+  it("when a firm's timeline names only the firm, its rounds, its people and their investors, then the page names them without asking for them again", async () => {
+    const firm = await makeFirm({ nameEn: 'Known Pay' });
+    const org = await makeInvestorOrg({ nameEn: 'Known Capital' });
+    const round = await FundingRoundModel.create({
+      firm: firm._id,
+      stage: 'seed',
+      instrument: 'rcps',
+      amountKrw: 500_000_000,
+      status: 'closed',
+      closedOn: '2026-03-01',
+      participants: [{ investor: org._id, amountKrw: 500_000_000 }],
+    });
+    const person = await PersonModel.create({ name: 'Kim Known', firms: [{ firm: firm._id, role: 'ceo' }] });
+    await recordAudit({ actor: null, entity: 'round', entityId: round._id, firm: firm._id, action: 'create' });
+    await recordAudit({
+      actor: null,
+      entity: 'firm',
+      entityId: firm._id,
+      action: 'update',
+      changes: [{ field: 'contactPerson', before: null, after: String(person._id) }],
+    });
+    const staff = await loginAs(t.app, 'staff');
+    const { result, commands } = await captureCommands(() =>
+      staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en'),
+    );
+    const timeline = result.text.slice(result.text.indexOf('id="timeline"'));
+    expect(timeline).to.contain('Round created').and.contain('<ins>Kim Known</ins>');
+    // Names are looked up by `_id: {$in}`; none of targets, matches or users, and none of the firm, round or person.
+    const lookups = commands.filter((c) => typeof c.filter?._id === 'object' && c.filter._id !== null);
+    const asked = lookups.flatMap((c) => ((c.filter!._id as { $in?: unknown[] }).$in ?? []).map(String));
+    const others = ['targets', 'matches', 'users'];
+    expect(lookups.map((c) => c.collection).filter((c) => others.includes(c))).to.deep.equal([]);
+    const known = [String(firm._id), String(round._id), String(person._id)];
+    expect(asked.filter((id) => known.includes(id))).to.deep.equal([]);
   });
 
   it('when a firm has more history than its page shows, then the page shows the latest 50 and links to all of it, paged both ways', async () => {
