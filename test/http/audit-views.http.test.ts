@@ -131,8 +131,9 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     const timeline = result.text.slice(result.text.indexOf('id="timeline"'));
     expect(timeline).to.contain('Round created').and.contain('<ins>Kim Known</ins>');
     // Names are looked up by `_id: {$in}`; none of targets, matches or users, and none of the firm, round or person.
-    const lookups = commands.filter((c) => typeof c.filter?._id === 'object' && c.filter._id !== null);
-    const asked = lookups.flatMap((c) => ((c.filter!._id as { $in?: unknown[] }).$in ?? []).map(String));
+    const inOf = (c: CapturedCommand) => (c.filter?._id as { $in?: unknown[] } | undefined)?.$in;
+    const lookups = commands.filter((c) => Array.isArray(inOf(c)));
+    const asked = lookups.flatMap((c) => inOf(c)!.map(String));
     const others = ['targets', 'matches', 'users'];
     expect(lookups.map((c) => c.collection).filter((c) => others.includes(c))).to.deep.equal([]);
     const known = [String(firm._id), String(round._id), String(person._id)];
