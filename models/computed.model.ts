@@ -7,7 +7,7 @@ import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 // `gen` it was computed at. A figure is current while its `gen` equals its source's; a reader that finds it stale
 // recomputes it and stores it tagged with the `gen` it read before computing, so a write meanwhile leaves it stale.
 // Nothing is held in process memory: any number of app instances share the figures.
-export type ComputedSource = 'firms' | 'investors' | 'matches' | 'rounds';
+export type ComputedSource = 'firms' | 'investors' | 'matches' | 'people' | 'rounds';
 
 const computedSchema = new Schema(
   {

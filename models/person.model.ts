@@ -1,3 +1,4 @@
+import { markComputedStaleOnWrite } from './computed.model.js';
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { INVESTOR_CONTACT_ROLES, PERSON_ROLES } from './enums.js';
 
@@ -31,6 +32,7 @@ personSchema.index({ email: 1 }, { unique: true, sparse: true });
 // A firm's people and an organisation's contacts, listed by name (the firm and investor pages).
 personSchema.index({ 'firms.firm': 1, name: 1 });
 personSchema.index({ investorOrg: 1, name: 1 });
+markComputedStaleOnWrite(personSchema, 'people');
 
 export type Person = InferSchemaType<typeof personSchema>;
 export const PersonModel = mongoose.model('Person', personSchema);

@@ -340,6 +340,8 @@ describe('firms: registering, editing and walking the pipeline', () => {
       .post(`/firms/${a._id}/people`)
       .type('form')
       .send({ _csrf: token, name: 'Kim Minji', email: 'minji@startup.example', role: 'founder', title: 'CEO' });
+    // Seen before the link, then after it: the firm's people show the change at once.
+    expect((await staff.get(`/firms/${b._id}`)).text).to.not.contain('Kim Minji');
     await staff
       .post(`/firms/${b._id}/people`)
       .type('form')
