@@ -31,19 +31,29 @@ reportMonthSchema.index({ 'entries.firm': 1 });
 export type ReportMonth = InferSchemaType<typeof reportMonthSchema>;
 export const ReportMonthModel = mongoose.model('ReportMonth', reportMonthSchema);
 
-// The subset the reports page reads: each month's figures, its figures summed per day and its revision, copied from its
-// month document after every write to it (server/reports/report-months.service.ts). A month document holds every firm's
-// entries (85 KB a month at ten times the town's size); the page needs the figures of every month and the day sums of
-// the few months its days fall in. A copy that missed a write (a crash between the two) is repaired at the next start
-// from the month's revision.
+// The subsets the reports page reads, copied from each month document after every write to it
+// (server/reports/report-months.service.ts): a month document holds every firm's entries (85 KB a month at ten times
+// the town's size), while the page needs the figures of every month (reportfigures, a few hundred bytes each) and the
+// figures summed per day of only the few months its days fall in (reportdays). A copy that missed a write (a crash
+// between the two) is repaired at the next start from the month's revision.
 const reportFiguresSchema = new Schema(
   {
     _id: { type: String, required: true },
     figures: { type: Schema.Types.Mixed, required: true },
-    days: { type: [{ _id: false, day: String, f: Schema.Types.Mixed }], default: undefined },
     rev: { type: Number, required: true },
   },
   { minimize: false, versionKey: false },
 );
 
 export const ReportFiguresModel = mongoose.model('ReportFigures', reportFiguresSchema, 'reportfigures');
+
+const reportDaysSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    days: { type: [{ _id: false, day: String, f: Schema.Types.Mixed }], default: [] },
+    rev: { type: Number, required: true },
+  },
+  { minimize: false, versionKey: false },
+);
+
+export const ReportDaysModel = mongoose.model('ReportDays', reportDaysSchema, 'reportdays');

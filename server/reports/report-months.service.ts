@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { ReportFiguresModel, ReportMonthModel } from '../../models/report-month.model.js';
+import { ReportDaysModel, ReportFiguresModel, ReportMonthModel } from '../../models/report-month.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
@@ -115,9 +115,9 @@ function daySums(entries: readonly Entry[]): DaySum[] {
   return [...byDay.keys()].sort().map((day) => ({ day, f: compact(sumFigures(byDay.get(day)!)) }));
 }
 
-// The reports page's copy of a month (models/report-month.model.ts, ReportFiguresModel): its figures and its day sums,
+// The reports page's copies of a month (models/report-month.model.ts): its figures, and its figures summed per day,
 // from its entries; no entries: the month is gone. Never over a later revision's copy, except when the start-up repair
-// makes it again.
+// makes them again.
 async function copyFigures(
   month: string,
   entries: readonly Entry[],
@@ -126,15 +126,22 @@ async function copyFigures(
 ): Promise<void> {
   const filter = force ? { _id: month } : { _id: month, rev: { $lte: rev } };
   if (!entries.length) {
-    await ReportFiguresModel.deleteOne(filter);
+    await Promise.all([ReportFiguresModel.deleteOne(filter), ReportDaysModel.deleteOne(filter)]);
     return;
   }
-  const copy = { _id: month, figures: compact(sumFigures(entries.map((e) => e.f))), days: daySums(entries), rev };
-  try {
-    await ReportFiguresModel.replaceOne(filter, copy, { upsert: true });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err; // a later revision's copy is there already
-  }
+  const figures = { _id: month, figures: compact(sumFigures(entries.map((e) => e.f))), rev };
+  const days = { _id: month, days: daySums(entries), rev };
+  const replace = async (write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // a later revision's copy is there already
+    }
+  };
+  await Promise.all([
+    replace(() => ReportFiguresModel.replaceOne(filter, figures, { upsert: true })),
+    replace(() => ReportDaysModel.replaceOne(filter, days, { upsert: true })),
+  ]);
 }
 
 // One month with these firms' entries replaced; retried when another refresh rewrote the month in between.
@@ -289,25 +296,34 @@ async function rebuildReportMonths(): Promise<number> {
   }
   await ReportMonthModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
   await ReportFiguresModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
+  await ReportDaysModel.deleteMany({ _id: { $nin: months.map((m) => m.month) } });
   return months.length;
 }
 
-// Start-up: the reports page's copies that missed their month's last write (a crash in between), were made before they
-// held day sums, or belong to no month any more are made again from the months.
+// Start-up: the reports page's copies that missed their month's last write (a crash in between) or belong to no month
+// any more are made again from the months.
 export async function repairFigureCopies(): Promise<number> {
-  const [months, copies] = await Promise.all([
+  const [months, figureCopies, dayCopies] = await Promise.all([
     ReportMonthModel.find({}, { rev: 1 }).lean(),
-    ReportFiguresModel.find({}, { rev: 1, days: 1 }).lean(),
+    ReportFiguresModel.find({}, { rev: 1 }).lean(),
+    ReportDaysModel.find({}, { rev: 1 }).lean(),
   ]);
-  const copied = new Map(copies.map((c) => [String(c._id), Array.isArray(c.days) ? c.rev : undefined]));
-  const stale = months.filter((m) => copied.get(String(m._id)) !== m.rev).map((m) => String(m._id));
+  const revs = (copies: { _id: unknown; rev: number }[]) => new Map(copies.map((c) => [String(c._id), c.rev]));
+  const [figuresAt, daysAt] = [revs(figureCopies), revs(dayCopies)];
+  const stale = months
+    .filter((m) => figuresAt.get(String(m._id)) !== m.rev || daysAt.get(String(m._id)) !== m.rev)
+    .map((m) => String(m._id));
   for (const month of stale) {
     const doc = await ReportMonthModel.findById(month, { entries: 1, rev: 1 }).lean();
     if (doc) await copyFigures(month, (doc.entries as StoredEntry[]).map(fromStored), doc.rev, { force: true });
   }
   const monthIds = new Set(months.map((m) => String(m._id)));
-  const orphans = [...copied.keys()].filter((id) => !monthIds.has(id));
-  if (orphans.length) await ReportFiguresModel.deleteMany({ _id: { $in: orphans } });
+  const orphans = [...new Set([...figuresAt.keys(), ...daysAt.keys()])].filter((id) => !monthIds.has(id));
+  if (orphans.length)
+    await Promise.all([
+      ReportFiguresModel.deleteMany({ _id: { $in: orphans } }),
+      ReportDaysModel.deleteMany({ _id: { $in: orphans } }),
+    ]);
   return stale.length + orphans.length;
 }
 
@@ -323,14 +339,14 @@ export async function ensureReportMonths(): Promise<number | undefined> {
 }
 
 // The ledger a report on these days needs: every month's figures up to the last day, and the day sums of only the months
-// the days fall in mid-month, all from the small copies (a month's own document holds every firm's entries).
+// the days fall in mid-month, both from the small copies (a month's own document holds every firm's entries).
 export async function loadLedger(days: readonly Day[]): Promise<Ledger> {
   const last = [...days].sort().at(-1);
   const filter = last ? { _id: { $lte: monthOf(last) } } : {};
   const need = monthsNeeding(days);
   const [months, withDays] = await Promise.all([
     ReportFiguresModel.find(filter, { figures: 1 }).lean(),
-    need.length ? ReportFiguresModel.find({ _id: { $in: need } }, { days: 1 }).lean() : Promise.resolve([]),
+    need.length ? ReportDaysModel.find({ _id: { $in: need } }, { days: 1 }).lean() : Promise.resolve([]),
   ]);
   return new Ledger(
     new Map(months.map((m) => [String(m._id), m.figures as FigureChange])),

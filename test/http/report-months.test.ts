@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
-import { ReportFiguresModel, ReportMonthModel } from '../../models/report-month.model.js';
+import { ReportDaysModel, ReportFiguresModel, ReportMonthModel } from '../../models/report-month.model.js';
 import { FIRM_STAGES, SECTORS, type FirmStatus } from '../../models/enums.js';
 import { makeUser } from '../helpers/factories.js';
 import { clearDatabase } from '../helpers/root-hooks.js';
@@ -277,6 +277,7 @@ describe("the reports' monthly summaries", () => {
     }
     await ReportMonthModel.deleteMany({});
     await ReportFiguresModel.deleteMany({});
+    await ReportDaysModel.deleteMany({});
     const firms = await FirmModel.find({}, { _id: 1 }).lean();
     await Promise.all(firms.map((f) => refreshReportMonths(f._id)));
     const stored = await storedReportMonths();
@@ -301,7 +302,7 @@ describe("the reports' monthly summaries", () => {
     const months = async () => Object.fromEntries((await storedReportMonths()).map((m) => [m.month, m.figures]));
     // The day sums a report within a month adds to the months before it: each day's entries summed.
     const daysCopied = async () =>
-      Object.fromEntries((await ReportFiguresModel.find({}).lean()).map((c) => [c._id, c.days]));
+      Object.fromEntries((await ReportDaysModel.find({}).lean()).map((c) => [c._id, c.days]));
     const daysCounted = async () =>
       Object.fromEntries(
         (await storedReportMonths()).map((m) => [
@@ -317,12 +318,12 @@ describe("the reports' monthly summaries", () => {
     expect(await daysCopied()).to.deep.equal(await daysCounted());
     expect(Object.keys(await copies())).to.include.members(['2024-03', '2025-03', '2026-03']);
 
-    // A crash: one copy stale under a later revision, one missing, one left for a month that no longer exists; and one
-    // made before copies held day sums.
+    // A crash: one copy stale under a later revision, one missing, one left for a month that no longer exists; and a
+    // month's day sums missing (or made before they were kept).
     await ReportFiguresModel.updateOne({ _id: '2025-03' }, { $set: { figures: { residents: 99 }, rev: 42 } });
     await ReportFiguresModel.deleteOne({ _id: '2024-03' });
     await ReportFiguresModel.create({ _id: '1999-01', figures: { residents: 1 }, rev: 0 });
-    await ReportFiguresModel.updateOne({ _id: '2026-03' }, { $unset: { days: 1 } });
+    await ReportDaysModel.deleteOne({ _id: '2026-03' });
     expect(await repairFigureCopies()).to.equal(4);
     expect(await copies()).to.deep.equal(await months());
     expect(await daysCopied()).to.deep.equal(await daysCounted());
