@@ -261,6 +261,26 @@ describe('filters on indexed fields (every page reads a firm’s rounds, people,
     expect(await Thing.countDocuments({ g: { $regex: '^회사' } })).to.equal(1);
     expect(await Thing.countDocuments({ g: { $regex: '^PL', $options: 'i' } })).to.equal(1);
     expect(await Thing.countDocuments({ $and: [{ g: { $regex: '^arr' } }, { v: 1 }] })).to.equal(1);
+    // $or over a scalar field and an array field (the firm list's sector filter), alone, within $and, and with a branch
+    // that has nothing to push down
+    await Thing.collection.insertMany([
+      { g: 'or-a', tags: ['bluegrass'] },
+      { g: 'or-b', tags: [] },
+      { g: 'or-c', tags: ['green', 'blue'], v: 5 },
+    ]);
+    const gs = async (filter: Record<string, unknown>) =>
+      (await Thing.collection.find(filter).toArray()).map((d) => String(d.g)).sort();
+    expect(await gs({ $or: [{ g: 'or-a' }, { tags: 'blue' }] })).to.deep.equal(['or-a', 'or-c', 'plain']);
+    expect(await gs({ $or: [{ g: 'nothing' }, { tags: { $in: ['green', 'red'] } }] })).to.deep.equal(['or-c', 'plain']);
+    expect(
+      await gs({ $and: [{ g: { $in: ['or-a', 'or-b', 'or-c'] } }, { $or: [{ g: 'or-b' }, { tags: 'blue' }] }] }),
+    ).to.deep.equal(['or-b', 'or-c']);
+    expect(await gs({ $or: [{ g: 'or-a' }, { v: { $gt: 4 } }] })).to.deep.equal(['or-a', 'or-c']);
+    expect(await gs({ $or: [{ g: ['arr-1', 'arr-2'] }, { tags: 'bluegrass' }] })).to.deep.equal([
+      'arr-1,arr-2',
+      'or-a',
+    ]);
+    expect(await gs({ $or: [{ g: 'arr-1' }, { g: 'say "hi" & <b>' }] })).to.have.length(2);
     // nested paths: arrays of subdocuments, ids and strings
     const [who, other] = [new mongoose.Types.ObjectId(), new mongoose.Types.ObjectId()];
     await Thing.collection.insertMany([

@@ -80,7 +80,8 @@ func pushdownValues(cond any) ([]any, bool) {
 
 type scalarCheck func(key string, eq map[string][]any) bool
 
-func pushdownTerms(filter *types.Document, depth int, scalar scalarCheck, eq map[string][]any) ([]string, []any) {
+// pushdownTerms returns the conditions (ANDed) and their arguments for a filter. inOr: the filter is a branch of an $or.
+func pushdownTerms(filter *types.Document, depth int, scalar scalarCheck, eq map[string][]any, inOr bool) ([]string, []any) {
 	var terms []string
 	var args []any
 	if filter == nil || depth > 2 {
@@ -88,11 +89,39 @@ func pushdownTerms(filter *types.Document, depth int, scalar scalarCheck, eq map
 	}
 	for _, key := range filter.Keys() {
 		cond := must.NotFail(filter.Get(key))
+		if key == "$or" {
+			// Each branch's own terms, joined by OR; pushed only when every branch has some (a branch with none may
+			// match any document). Equality in a branch keeps arrays only when their JSON text holds the value, so an
+			// `$or` over a scalar and an array field (a firm's primary and secondary sectors) still narrows the rows.
+			if arr, ok := cond.(*types.Array); ok && arr.Len() > 0 {
+				branches := make([]string, 0, arr.Len())
+				var branchArgs []any
+				for i := 0; i < arr.Len(); i++ {
+					sub, ok := must.NotFail(arr.Get(i)).(*types.Document)
+					if !ok {
+						branches = nil
+						break
+					}
+					t, a := pushdownTerms(sub, depth+1, nil, map[string][]any{}, true)
+					if len(t) == 0 {
+						branches = nil
+						break
+					}
+					branches = append(branches, "("+strings.Join(t, " AND ")+")")
+					branchArgs = append(branchArgs, a...)
+				}
+				if len(branches) > 0 {
+					terms = append(terms, "("+strings.Join(branches, " OR ")+")")
+					args = append(args, branchArgs...)
+				}
+			}
+			continue
+		}
 		if key == "$and" {
 			if arr, ok := cond.(*types.Array); ok {
 				for i := 0; i < arr.Len(); i++ {
 					if sub, ok := must.NotFail(arr.Get(i)).(*types.Document); ok {
-						t, a := pushdownTerms(sub, depth+1, scalar, eq)
+						t, a := pushdownTerms(sub, depth+1, scalar, eq, inOr)
 						terms = append(terms, t...)
 						args = append(args, a...)
 					}
@@ -142,9 +171,19 @@ func pushdownTerms(filter *types.Document, depth int, scalar scalarCheck, eq map
 			terms = append(terms, metadata.IDColumn+" IN ("+placeholders+")")
 		} else {
 			col := metadata.DefaultColumn + "->'" + key + "'"
-			if scalar != nil && scalar(key, eq) {
+			switch {
+			case inOr:
+				// Within an $or branch: an array is kept when its JSON text holds one of the values' JSON text.
+				contained := make([]string, len(values))
+				for i := range values {
+					contained[i] = "instr(" + col + ", ?) > 0"
+				}
+				terms = append(terms, "("+col+" IN ("+placeholders+") OR ("+col+" >= '[' AND "+col+" < '\\' AND ("+
+					strings.Join(contained, " OR ")+")))")
+				args = append(args, values...)
+			case scalar != nil && scalar(key, eq):
 				terms = append(terms, col+" IN ("+placeholders+")")
-			} else {
+			default:
 				terms = append(terms, "("+col+" IN ("+placeholders+") OR ("+col+" >= '[' AND "+col+" < '\\'))")
 			}
 		}
@@ -181,7 +220,7 @@ func equalities(filter *types.Document, eq map[string][]any, depth int) {
 func pushdownWhere(filter *types.Document, scalar scalarCheck) (string, []any) {
 	eq := map[string][]any{}
 	equalities(filter, eq, 0)
-	terms, args := pushdownTerms(filter, 0, scalar, eq)
+	terms, args := pushdownTerms(filter, 0, scalar, eq, false)
 	if len(terms) == 0 {
 		return "", nil
 	}
