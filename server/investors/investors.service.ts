@@ -72,13 +72,17 @@ const pick = (o: Record<string, unknown>, fields: readonly string[]) =>
 // The audit log labels an investor by the name it is known by (see nameKeyOf).
 const auditLabelOf = (o: Named) => nameIn(o, 'en');
 
-// Non-archived organisations for select boxes, sorted by name. Kept by the computed pattern: the firm page, the round
-// form and the sharing form would otherwise read every organisation (1,800 at ten times the town's size) per request.
+// Every non-archived organisation for the select boxes (the round form's participants, a firm's TIPS operator, an
+// investor user's organisation, the sharing form), sorted by name: a form that left one out could never name it (the
+// cap of 1,000 hid 800 of the 1,800 at ten times the town's size). Kept by the computed pattern, so a form reads one
+// document, not every organisation. The bound only guards memory; a town of that many investors needs a search picker.
+const INVESTOR_OPTIONS_LIMIT = 10_000;
+
 export function investorOptions(): Promise<InvestorOption[]> {
   return readComputed('investors', 'options', async () => {
     const rows = await InvestorOrgModel.find({ archived: false }, { nameKo: 1, nameEn: 1 })
       .sort({ nameKey: 1 })
-      .limit(1000)
+      .limit(INVESTOR_OPTIONS_LIMIT)
       .lean();
     return rows.map((r) => ({ _id: String(r._id), nameKo: r.nameKo ?? undefined, nameEn: r.nameEn ?? undefined }));
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { useTestApp, formBody, loginAs } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
 
 // The investor rows of the round form: how many, and the investor chosen in each.
 function participantRows(html: string): string[] {
@@ -21,6 +22,22 @@ describe('round participants without a limit', () => {
     const staff = await loginAs(t.app, 'staff');
     return { firm, ids: orgs.map((o) => String(o._id)), staff, token: await staff.csrf() };
   }
+
+  it('when there are more investor organisations than 1,000, then the round form offers every one of them, the last by name too', async () => {
+    const firm = await makeFirm();
+    await InvestorOrgModel.insertMany(
+      Array.from({ length: 1005 }, (_, i) => {
+        const name = `Fund ${String(i).padStart(4, '0')}`;
+        return { nameKo: name, nameEn: name, nameKey: name.toLowerCase().replace(' ', '#'), type: 'vc' };
+      }),
+    );
+    const staff = await loginAs(t.app, 'staff');
+    const form = await staff.get(`/firms/${firm._id}/rounds/new`).set('Accept-Language', 'en');
+    expect(form.status).to.equal(200);
+    const select = /<select name="participants\[0\]\[investor\]"[^>]*>([\s\S]*?)<\/select>/.exec(form.text)![1]!;
+    expect(select).to.contain('>Fund 1004</option>');
+    expect([...select.matchAll(/<option value="[0-9a-f]{24}"/g)]).to.have.length(1005);
+  });
 
   it('when "add a participant" is pressed with four rows filled, then the form comes back (200) with the typed values and a fifth, focused row, and nothing is saved', async () => {
     const { firm, ids, staff, token } = await setup();
