@@ -467,6 +467,13 @@ async function navigateTo(page: Page, t: TFunction, name: string) {
 
 async function signIn(page: Page, t: TFunction, email: string, password = PASSWORD) {
   await page.goto('/login');
+  // On a phone every control of the sign-in page is a tap target of at least 44 px.
+  if ((page.viewportSize()?.width ?? 1280) < 600) {
+    for (const control of await page.locator('main a, main button, main input').all()) {
+      const box = await control.boundingBox();
+      if (box) expect(box.height, `${await control.evaluate((e) => e.outerHTML.slice(0, 80))}`).to.be.at.least(44);
+    }
+  }
   await field(page, t('auth.email')).fill(email);
   await field(page, t('auth.password')).fill(password);
   await page.getByRole('button', { name: t('auth.login'), exact: true }).click();
