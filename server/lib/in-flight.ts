@@ -4,6 +4,8 @@ import { Unavailable } from './app-error.js';
 export type InFlight = {
   // Mounted first: counts each request until its response finished or its connection closed.
   track: RequestHandler;
+  // Counts work a request goes on with after its answer (an email) until it settles, so a graceful stop waits for it.
+  hold: (work: Promise<unknown>) => void;
   readonly count: number;
   readonly draining: boolean;
   // From now on a new request (on a kept-alive connection) gets 503 with Connection: close.
@@ -42,8 +44,14 @@ export function createInFlight(): InFlight {
     next(Unavailable('shutting down'));
   };
 
+  const hold = (work: Promise<unknown>) => {
+    count += 1;
+    void work.finally(done).catch(() => undefined);
+  };
+
   return {
     track,
+    hold,
     get count() {
       return count;
     },

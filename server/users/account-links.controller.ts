@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { actorOf } from '../audit/index.js';
 import { fieldErrorsOf, flash, renderForm } from '../lib/forms.js';
 import type { AppResponse, Validated, idParams } from '../lib/validate.js';
+import { inFlight } from '../lib/in-flight.js';
 import type { AccountLinkKind } from '../../models/enums.js';
 import * as links from './account-links.service.js';
 import type { LinkProblem } from './account-link-rules.js';
@@ -128,8 +129,21 @@ export function forgot(deps: AccountLinkDeps) {
     if (res.locals.bodyErrors) return render(422, res.locals.bodyErrors);
     const { email } = res.locals.input.body;
     if (await deps.limiter.admitResetRequest(email, req.ip ?? 'unknown')) {
-      const issued = await links.requestResetLink(email);
-      if (issued) await sendLink(req, deps, issued, baseUrl(req, deps.publicUrl) + issued.link.path);
+      // Once the answer is sent: issuing a link and the mail server's round trip would otherwise make the answer for
+      // an address with an account slower than for one without, telling them apart. Held in flight, so a graceful stop
+      // waits for the email.
+      const answered = new Promise<void>((resolve) => {
+        res.once('finish', resolve);
+        res.once('close', resolve);
+      });
+      inFlight.hold(
+        answered
+          .then(async () => {
+            const issued = await links.requestResetLink(email);
+            if (issued) await sendLink(req, deps, issued, baseUrl(req, deps.publicUrl) + issued.link.path);
+          })
+          .catch((err: unknown) => req.log?.error({ err }, 'password reset link not issued')),
+      );
     }
     res.status(200).render('auth/forgot-sent', { title: req.t('account.forgot.title') });
   };

@@ -5,19 +5,31 @@ export type SentMail = { to: string; from: string; subject: string; text: string
 
 // A nodemailer transport that keeps what it is asked to send instead of talking to a server (a custom transport:
 // nodemailer still builds every message), handed to the app through createApp's mailTransport.
-export function captureMail(): { transport: Transporter; sent: SentMail[] } {
+// pause() holds every message back, as a slow mail server would, until the function it returns is called.
+export function captureMail(): { transport: Transporter; sent: SentMail[]; pause: () => () => void } {
   const sent: SentMail[] = [];
+  let gate: Promise<void> = Promise.resolve();
   const transport = nodemailer.createTransport({
     name: 'capture',
     version: '1',
     send(mail, done) {
-      // The app sends plain addresses and text (server/mail).
-      const { to, from, subject, text } = mail.data as SentMail;
-      sent.push({ to, from, subject, text });
-      done(null, { envelope: mail.message.getEnvelope(), messageId: `capture-${sent.length}` });
+      void gate.then(() => {
+        // The app sends plain addresses and text (server/mail).
+        const { to, from, subject, text } = mail.data as SentMail;
+        sent.push({ to, from, subject, text });
+        done(null, { envelope: mail.message.getEnvelope(), messageId: `capture-${sent.length}` });
+      });
     },
   });
-  return { transport, sent };
+  const pause = () => {
+    let release = () => {};
+    gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      release();
+      gate = Promise.resolve();
+    };
+  };
+  return { transport, sent, pause };
 }
 
 // What a test environment needs for the app to consider email configured (the transport above replaces the server).

@@ -56,6 +56,21 @@ describe('resilience: requests in flight', () => {
     expect((await slow).text).to.equal('done');
   });
 
+  it('when a request goes on working after its answer, then that work is counted until it settles, failed or not', async () => {
+    const inFlight = createInFlight();
+    let finish = () => {};
+    let fail = (_: Error) => {};
+    inFlight.hold(new Promise<void>((resolve) => (finish = resolve)));
+    inFlight.hold(new Promise<void>((_, reject) => (fail = reject)));
+    expect(inFlight.count).to.equal(2);
+    expect(await inFlight.waitForIdle(20)).to.equal(false);
+    const idle = inFlight.waitForIdle(2000);
+    finish();
+    fail(new Error('mail server down'));
+    expect(await idle).to.equal(true);
+    expect(inFlight.count).to.equal(0);
+  });
+
   it('when a request outlasts the wait, then waitForIdle resolves false at the timeout', async () => {
     const inFlight = createInFlight();
     const app = appWith(inFlight);
