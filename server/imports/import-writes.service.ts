@@ -75,11 +75,11 @@ async function writeInvestor(
 
 async function writeRound({ actor, importId }: ImportRun, row: RoundRowInput, journal: ImportJournal): Promise<string> {
   if ('create' in row) {
-    const { round } = await createRound(row.firmId, row.create, actor, { importId });
+    const { round } = await createRound(row.firmId, row.create, actor, { importId, totalsLater: true });
     journal.record({ op: 'insert', entity: 'round', entityId: round._id, firm: new Types.ObjectId(row.firmId) });
     return String(round._id);
   }
-  await updateRound(row.firmId, row.roundId, row.update, actor, { importId });
+  await updateRound(row.firmId, row.roundId, row.update, actor, { importId, totalsLater: true });
   return row.roundId;
 }
 

@@ -36,6 +36,7 @@ import {
   type RowPlan,
 } from './import-writes.service.js';
 import { refreshReportMonthsOf } from '../reports/index.js';
+import { recomputeFirmTotals } from '../rounds/index.js';
 import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.service.js';
 import { undoHeldBatch } from './import-recovery.service.js';
 import { trackApply } from './running-applies.js';
@@ -351,6 +352,8 @@ async function applyClaimed(
         written.set(i, await writeRow(run, d.input as RowInput, plan, journal));
       }
     }
+    // Round rows leave their firms' totals and monthly report summaries to here: once per firm, not once per row.
+    if (batch.kind === 'rounds') for (const firmId of touched) await recomputeFirmTotals(firmId);
     await journal.save();
   } catch (err) {
     return stopApply(

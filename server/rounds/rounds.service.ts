@@ -62,18 +62,22 @@ function roundChanges(before: { participants?: Participants | null }, after: { p
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
 
+// A write through an import may leave the firm's totals (and its monthly report summaries) to the import, which
+// recomputes them once per firm at the end (`totalsLater`): each recompute reads the firm's rounds and its history.
+type RoundWriteOptions = { importId?: Types.ObjectId; totalsLater?: boolean };
+
 export async function createRound(
   firmId: string,
   input: RoundInput,
   actor: Actor | null,
-  opts: { importId?: Types.ObjectId; label?: string } = {},
+  opts: RoundWriteOptions = {},
 ) {
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
   const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
-  await recomputeFirmTotals(firm._id);
+  if (!opts.totalsLater) await recomputeFirmTotals(firm._id);
   await recordAudit({
     actor,
     entity: 'round',
@@ -95,7 +99,7 @@ export async function updateRound(
   roundId: string,
   input: RoundInput & { _version?: number; _base?: string },
   actor: Actor | null,
-  opts: { importId?: Types.ObjectId } = {},
+  opts: RoundWriteOptions = {},
 ) {
   const { _version, _base, ...fields } = input;
   const before = await getRound(firmId, roundId);
@@ -113,7 +117,7 @@ export async function updateRound(
     { returnDocument: 'after' },
   ).lean();
   if (!saved) throw await editConflictSince(roundId, version);
-  await recomputeFirmTotals(before.firm);
+  if (!opts.totalsLater) await recomputeFirmTotals(before.firm);
   await recordAudit({
     actor,
     entity: 'round',
