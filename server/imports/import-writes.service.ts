@@ -10,7 +10,7 @@ import { nameIn } from '../lib/names.js';
 import { appendAuditEntries, diffFields, flatten, type Actor } from '../audit/index.js';
 import { toFirmRecord, type CreateFirmInput, type UpdateFirmInput } from '../firms/index.js';
 import { createInvestor, toInvestorRecord, updateInvestor } from '../investors/index.js';
-import { createRound, updateRound } from '../rounds/index.js';
+import { createRounds, updateRound } from '../rounds/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
@@ -33,28 +33,54 @@ export type RowInput = InvestorRowInput | RoundRowInput;
 export type RowPlan = { entries: JournalEntry[]; version?: number };
 
 // touched: the firms whose activity time is journalled already (once per firm, before its first round is written).
-export async function planRow(run: ImportRun, input: RowInput, touched: Set<string>): Promise<RowPlan> {
-  if (run.kind === 'investors') {
-    const row = input as InvestorRowInput;
-    if ('create' in row) return { entries: [] };
-    const { entry, version } = await investorPreImage(row.targetId, toInvestorRecord(row.update));
-    return { entries: [entry], version };
-  }
-  // A round write recomputes its firm's totals (and activity time).
-  const row = input as RoundRowInput;
-  const entries: JournalEntry[] = [];
-  if (!touched.has(row.firmId)) {
-    touched.add(row.firmId);
-    entries.push(await firmTouch(new Types.ObjectId(row.firmId)));
-  }
-  if (!('create' in row)) entries.push(await roundPreImage(row.roundId));
-  return { entries };
+// Investor rows are planned and written one by one.
+export async function planRow(run: ImportRun, input: RowInput): Promise<RowPlan> {
+  const row = input as InvestorRowInput;
+  if ('create' in row) return { entries: [] };
+  const { entry, version } = await investorPreImage(row.targetId, toInvestorRecord(row.update));
+  return { entries: [entry], version };
 }
 
 // Returns the id of the record written; an insert goes into the journal once it has its id.
 export function writeRow(run: ImportRun, input: RowInput, plan: RowPlan, journal: ImportJournal): Promise<string> {
-  if (run.kind === 'investors') return writeInvestor(run, input as InvestorRowInput, plan, journal);
-  return writeRound(run, input as RoundRowInput, journal);
+  return writeInvestor(run, input as InvestorRowInput, plan, journal);
+}
+
+// Rounds are written a chunk at a time: the activity time of each firm not yet touched and the pre-image of each
+// updated round journalled ahead, with the ids the new rounds will get (an undo after a crash deletes them); then the
+// new rounds at once (createRounds: one check of their firms and investors, one insertMany, one bulk append of their
+// audit entries) and the updates one by one. Totals and monthly summaries are recomputed once per firm at the end.
+export type RoundChunkPlan = { entries: JournalEntry[]; rows: { id: Types.ObjectId; row: RoundRowInput }[] };
+
+export async function planRoundChunk(rows: readonly RoundRowInput[], touched: Set<string>): Promise<RoundChunkPlan> {
+  const entries: JournalEntry[] = [];
+  const planned: RoundChunkPlan['rows'] = [];
+  for (const row of rows) {
+    if (!touched.has(row.firmId)) {
+      touched.add(row.firmId);
+      entries.push(await firmTouch(new Types.ObjectId(row.firmId)));
+    }
+    if ('create' in row) {
+      const id = new Types.ObjectId();
+      entries.push({ op: 'insert', entity: 'round', entityId: id, firm: new Types.ObjectId(row.firmId) });
+      planned.push({ id, row });
+    } else {
+      entries.push(await roundPreImage(row.roundId));
+      planned.push({ id: new Types.ObjectId(row.roundId), row });
+    }
+  }
+  return { entries, rows: planned };
+}
+
+export async function writeRoundChunk({ actor, importId }: ImportRun, rows: RoundChunkPlan['rows']): Promise<void> {
+  await createRounds(
+    rows.flatMap(({ id, row }) => ('create' in row ? [{ id, firmId: row.firmId, input: row.create }] : [])),
+    actor,
+    { importId },
+  );
+  for (const { row } of rows)
+    if (!('create' in row))
+      await updateRound(row.firmId, row.roundId, row.update, actor, { importId, totalsLater: true });
 }
 
 async function writeInvestor(
@@ -71,16 +97,6 @@ async function writeInvestor(
   const saved = await updateInvestor(row.targetId, { ...row.update, _version: plan.version ?? 0 }, actor, { importId });
   if (!saved.saved) throw Conflict('investor edited by someone else meanwhile');
   return row.targetId;
-}
-
-async function writeRound({ actor, importId }: ImportRun, row: RoundRowInput, journal: ImportJournal): Promise<string> {
-  if ('create' in row) {
-    const { round } = await createRound(row.firmId, row.create, actor, { importId, totalsLater: true });
-    journal.record({ op: 'insert', entity: 'round', entityId: round._id, firm: new Types.ObjectId(row.firmId) });
-    return String(round._id);
-  }
-  await updateRound(row.firmId, row.roundId, row.update, actor, { importId, totalsLater: true });
-  return row.roundId;
 }
 
 // Firms are written a chunk at a time: one $in read of the stored firms the chunk updates (their pre-images and

@@ -27,8 +27,10 @@ import { ImportJournal, type JournalEntry } from './import-undo.service.js';
 import {
   FirmChunkFailure,
   planFirmChunk,
+  planRoundChunk,
   planRow,
   writeFirmChunk,
+  writeRoundChunk,
   writeRow,
   type FirmChunkPlan,
   type ImportRun,
@@ -332,13 +334,27 @@ async function applyClaimed(
       });
       await refreshReportMonthsOf(written.values());
     }
-    const touched = new Set<string>();
-    for (let start = 0; batch.kind !== 'firms' && start < toWrite.length; start += size) {
+    if (batch.kind === 'rounds') {
+      const touched = new Set<string>();
+      await applyRoundChunks(run, toWrite, size, touched, {
+        journal,
+        ahead,
+        written,
+        deps,
+        signal,
+        lease,
+        at: (d) => (current = d),
+      });
+      // Round rows leave their firms' totals and monthly report summaries to here: once per firm, not once per row,
+      // and the summaries of all the firms in one pass.
+      for (const firmId of touched) await recomputeFirmTotals(firmId, { reportMonths: false });
+      await refreshReportMonthsOf(touched);
+    }
+    for (let start = 0; batch.kind === 'investors' && start < toWrite.length; start += size) {
       const chunk: { i: number; d: AnyDecision; plan: RowPlan }[] = [];
       for (const [i, d] of toWrite.slice(start, start + size)) {
         current = d;
-        // Investors and rounds only here (the loop skips firms).
-        chunk.push({ i, d, plan: await planRow(run, d.input as RowInput, touched) });
+        chunk.push({ i, d, plan: await planRow(run, d.input as RowInput) });
       }
       const entries = chunk.flatMap((c) => c.plan.entries);
       entries.forEach((e) => ahead.add(e));
@@ -352,8 +368,6 @@ async function applyClaimed(
         written.set(i, await writeRow(run, d.input as RowInput, plan, journal));
       }
     }
-    // Round rows leave their firms' totals and monthly report summaries to here: once per firm, not once per row.
-    if (batch.kind === 'rounds') for (const firmId of touched) await recomputeFirmTotals(firmId);
     await journal.save();
   } catch (err) {
     return stopApply(
@@ -451,6 +465,42 @@ async function applyFirmChunks(
         throw err.cause;
       }
       done.forEach((j) => settle(c, rows[k + j]!, plan.rows[k + j]!));
+    }
+  }
+  await c.journal.save({ appliedRows: c.written.size, totalRows: total });
+}
+
+// Round rows in chunks (import-writes.service.ts): planned and journalled ahead a chunk at a time, then written, the
+// new rounds at once. Every entry written ahead takes part in an undo: an insert not made deletes nothing, a pre-image
+// or activity time restored equals what is stored. With a beforeWrite hook (tests), each row is written on its own
+// after its call, so a test can stop at a row.
+async function applyRoundChunks(
+  run: ImportRun,
+  toWrite: [number, AnyDecision][],
+  size: number,
+  touched: Set<string>,
+  c: ChunkRun,
+): Promise<void> {
+  const total = toWrite.length;
+  for (let start = 0; start < total; start += size) {
+    const rows = toWrite.slice(start, start + size);
+    const plan = await planRoundChunk(
+      rows.map(([, d]) => d.input as RoundRowInput),
+      touched,
+    );
+    await c.journal.writeAhead(plan.entries, { appliedRows: c.written.size, totalRows: total });
+    const step = c.deps.beforeWrite ? 1 : rows.length;
+    for (let k = 0; k < rows.length; k += step) {
+      const part = rows.slice(k, k + step);
+      for (const [, d] of part) {
+        c.at(d);
+        await c.deps.beforeWrite?.(c.written.size);
+      }
+      c.signal.throwIfAborted();
+      c.lease.assertHeld();
+      const planned = plan.rows.slice(k, k + step);
+      await writeRoundChunk(run, planned);
+      part.forEach(([i], j) => c.written.set(i, String(planned[j]!.id)));
     }
   }
   await c.journal.save({ appliedRows: c.written.size, totalRows: total });

@@ -4,7 +4,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
 import { NotFound, Conflict } from '../lib/app-error.js';
 import { nameIn } from '../lib/names.js';
-import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
+import { appendAuditEntries, recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
 import { refreshReportMonths } from '../reports/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import { computeFirmTotals, checkParticipants } from './round-rules.js';
@@ -26,7 +26,11 @@ export async function getRound(firmId: string, roundId: string) {
 }
 
 // Totals are recomputed from all of the firm's rounds after every change: idempotent, right whatever order edits arrive in.
-export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Promise<void> {
+// An import of many firms' rounds refreshes the monthly summaries itself, for all of them at once (`reportMonths: false`).
+export async function recomputeFirmTotals(
+  firmId: string | Types.ObjectId,
+  { reportMonths = true }: { reportMonths?: boolean } = {},
+): Promise<void> {
   const rounds = await FundingRoundModel.find(
     { firm: firmId },
     { status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 },
@@ -36,7 +40,7 @@ export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Prom
     { $set: { totals: computeFirmTotals(rounds), lastActivityAt: new Date() } },
   );
   // Every round write ends here: the reports' monthly summaries follow (capital raised by quarter and stage).
-  await refreshReportMonths(firmId);
+  if (reportMonths) await refreshReportMonths(firmId);
 }
 
 async function assertInvestorsExist(ids: string[]): Promise<void> {
@@ -90,6 +94,42 @@ export async function createRound(
     importId: opts.importId,
   });
   return { round, warning: checkParticipants(record).warning };
+}
+
+// Many new rounds at once (a chunk of an import): their firms and investors checked with one query each, one insertMany
+// with the ids the caller chose (journalled before the write), one bulk append of their audit entries. Totals are left
+// to the caller (recomputeFirmTotals once per firm).
+export async function createRounds(
+  rows: readonly { id: Types.ObjectId; firmId: string; input: RoundInput }[],
+  actor: Actor | null,
+  opts: { importId?: Types.ObjectId } = {},
+): Promise<void> {
+  if (!rows.length) return;
+  const firmIds = [...new Set(rows.map((r) => r.firmId))];
+  const firms = new Map(
+    (await FirmModel.find({ _id: { $in: firmIds } }, { nameKo: 1, nameEn: 1 }).lean()).map((f) => [String(f._id), f]),
+  );
+  if (firms.size !== firmIds.length) throw NotFound('firm');
+  const records = rows.map((r) => ({ ...r, record: toRoundRecord(r.input) }));
+  const investorIds = [...new Set(records.flatMap((r) => r.record.participants.map((p) => String(p.investor))))];
+  for (let i = 0; i < investorIds.length; i += 1000) await assertInvestorsExist(investorIds.slice(i, i + 1000));
+  await FundingRoundModel.insertMany(
+    records.map((r) => ({ _id: r.id, ...r.record, firm: r.firmId, importId: opts.importId })),
+    { ordered: true },
+  );
+  await appendAuditEntries(
+    records.map((r) => ({
+      actor,
+      entity: 'round' as const,
+      entityId: r.id,
+      firm: firms.get(r.firmId)?._id,
+      entityLabel: `${nameIn(firms.get(r.firmId), 'ko')} · ${r.input.stage}`,
+      action: 'create' as const,
+      changes: roundChanges({}, r.record),
+      version: 0,
+      importId: opts.importId,
+    })),
+  );
 }
 
 // Saves only while the round is at the version the editor loaded (`_version`; without one, as stored now), moving it to
