@@ -429,20 +429,19 @@ type ChunkRun = {
   at: (d: AnyDecision) => void;
 };
 
-// Firm rows in chunks: the chunk's stored firms read at once and their pre-images journalled ahead, then the chunk
-// written in bulk (import-writes.service.ts). The batch's progress (rows written) is stored with each chunk's journal
-// push. With a beforeWrite hook (tests), each row is written on its own after its call, so a test can stop at a row.
-async function applyFirmChunks(
-  run: ImportRun,
+// Rows in chunks: each chunk planned and its journal entries written ahead (with the batch's progress, rows written),
+// then written; with a beforeWrite hook (tests), one row at a time after its call, so a test can stop at a row.
+async function writeInChunks<P extends { entries: JournalEntry[] }>(
   toWrite: [number, AnyDecision][],
   size: number,
   c: ChunkRun,
+  planChunk: (rows: [number, AnyDecision][]) => Promise<P>,
+  writePart: (plan: P, part: [number, AnyDecision][], k: number) => Promise<void>,
 ): Promise<void> {
   const total = toWrite.length;
   for (let start = 0; start < total; start += size) {
     const rows = toWrite.slice(start, start + size);
-    const plan = await planFirmChunk(rows.map(([, d]) => ({ line: d.line, input: d.input as FirmRowInput })));
-    plan.entries.forEach((e) => c.ahead.add(e));
+    const plan = await planChunk(rows);
     await c.journal.writeAhead(plan.entries, { appliedRows: c.written.size, totalRows: total });
     const step = c.deps.beforeWrite ? 1 : rows.length;
     for (let k = 0; k < rows.length; k += step) {
@@ -453,57 +452,66 @@ async function applyFirmChunks(
       }
       c.signal.throwIfAborted();
       c.lease.assertHeld();
-      const partPlan = { entries: plan.entries, rows: plan.rows.slice(k, k + step) };
-      let done: ReadonlySet<number>;
-      try {
-        done = await writeFirmChunk(run, partPlan);
-      } catch (err) {
-        if (!(err instanceof FirmChunkFailure)) throw err;
-        err.written.forEach((j) => settle(c, rows[k + j]!, plan.rows[k + j]!));
-        const failed = rows[k + (err.failedRow ?? 0)];
-        if (failed) c.at(failed[1]);
-        throw err.cause;
-      }
-      done.forEach((j) => settle(c, rows[k + j]!, plan.rows[k + j]!));
+      await writePart(plan, part, k);
     }
   }
   await c.journal.save({ appliedRows: c.written.size, totalRows: total });
 }
 
-// Round rows in chunks (import-writes.service.ts): planned and journalled ahead a chunk at a time, then written, the
-// new rounds at once. Every entry written ahead takes part in an undo: an insert not made deletes nothing, a pre-image
-// or activity time restored equals what is stored. With a beforeWrite hook (tests), each row is written on its own
-// after its call, so a test can stop at a row.
-async function applyRoundChunks(
+// Firm rows: the chunk's stored firms read at once and their pre-images journalled ahead, then written in bulk
+// (import-writes.service.ts).
+function applyFirmChunks(run: ImportRun, toWrite: [number, AnyDecision][], size: number, c: ChunkRun): Promise<void> {
+  return writeInChunks(
+    toWrite,
+    size,
+    c,
+    async (rows) => {
+      const plan = await planFirmChunk(rows.map(([, d]) => ({ line: d.line, input: d.input as FirmRowInput })));
+      plan.entries.forEach((e) => c.ahead.add(e));
+      return plan;
+    },
+    async (plan, part, k) => {
+      const partPlan = { entries: plan.entries, rows: plan.rows.slice(k, k + part.length) };
+      let done: ReadonlySet<number>;
+      try {
+        done = await writeFirmChunk(run, partPlan);
+      } catch (err) {
+        if (!(err instanceof FirmChunkFailure)) throw err;
+        err.written.forEach((j) => settle(c, part[j]!, partPlan.rows[j]!));
+        const failed = part[err.failedRow ?? 0];
+        if (failed) c.at(failed[1]);
+        throw err.cause;
+      }
+      done.forEach((j) => settle(c, part[j]!, partPlan.rows[j]!));
+    },
+  );
+}
+
+// Round rows: planned and journalled ahead a chunk at a time, the new rounds then written at once
+// (import-writes.service.ts). Every entry written ahead takes part in an undo: an insert not made deletes nothing, a
+// pre-image or activity time restored equals what is stored.
+function applyRoundChunks(
   run: ImportRun,
   toWrite: [number, AnyDecision][],
   size: number,
   touched: Set<string>,
   c: ChunkRun,
 ): Promise<void> {
-  const total = toWrite.length;
-  for (let start = 0; start < total; start += size) {
-    const rows = toWrite.slice(start, start + size);
-    const plan = await planRoundChunk(
-      rows.map(([, d]) => d.input as RoundRowInput),
-      touched,
-    );
-    await c.journal.writeAhead(plan.entries, { appliedRows: c.written.size, totalRows: total });
-    const step = c.deps.beforeWrite ? 1 : rows.length;
-    for (let k = 0; k < rows.length; k += step) {
-      const part = rows.slice(k, k + step);
-      for (const [, d] of part) {
-        c.at(d);
-        await c.deps.beforeWrite?.(c.written.size);
-      }
-      c.signal.throwIfAborted();
-      c.lease.assertHeld();
-      const planned = plan.rows.slice(k, k + step);
+  return writeInChunks(
+    toWrite,
+    size,
+    c,
+    (rows) =>
+      planRoundChunk(
+        rows.map(([, d]) => d.input as RoundRowInput),
+        touched,
+      ),
+    async (plan, part, k) => {
+      const planned = plan.rows.slice(k, k + part.length);
       await writeRoundChunk(run, planned);
       part.forEach(([i], j) => c.written.set(i, String(planned[j]!.id)));
-    }
-  }
-  await c.journal.save({ appliedRows: c.written.size, totalRows: total });
+    },
+  );
 }
 
 // A row written: its journal entries (written ahead: the update's pre-image, or the new firm's id) name a write that
