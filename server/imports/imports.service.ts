@@ -321,30 +321,15 @@ async function applyClaimed(
   // Entries written ahead for rows not written yet: left out of an undo in this process (nothing to undo there).
   const ahead = new Set<JournalEntry>();
   let current: AnyDecision | undefined;
+  const chunkRun: ChunkRun = { journal, ahead, written, deps, signal, lease, at: (d) => (current = d) };
   try {
     if (batch.kind === 'firms') {
-      await applyFirmChunks(run, toWrite, size, {
-        journal,
-        ahead,
-        written,
-        deps,
-        signal,
-        lease,
-        at: (d) => (current = d),
-      });
+      await applyFirmChunks(run, toWrite, size, chunkRun);
       await refreshReportMonthsOf(written.values());
     }
     if (batch.kind === 'rounds') {
       const touched = new Set<string>();
-      await applyRoundChunks(run, toWrite, size, touched, {
-        journal,
-        ahead,
-        written,
-        deps,
-        signal,
-        lease,
-        at: (d) => (current = d),
-      });
+      await applyRoundChunks(run, toWrite, size, touched, chunkRun);
       // Round rows leave their firms' totals and monthly report summaries to here: once per firm, not once per row,
       // and the summaries of all the firms in one pass.
       for (const firmId of touched) await recomputeFirmTotals(firmId, { reportMonths: false });
