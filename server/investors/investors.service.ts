@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
-import { z } from 'zod';
-import { computedKey, readComputed } from '../lib/computed.service.js';
+import { computedKey, readComputed, readComputedIds } from '../lib/computed.service.js';
 import { keysetPage } from '../lib/keyset.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 // Read-only joins for the profile page ("rounds it joined"): separate queries, since the database subset has no $lookup.
@@ -202,14 +201,8 @@ export async function getInvestor(id: string) {
 // an index of an array on MongoDB, but the embedded database reads every round to find them; the rounds are then read
 // by _id.
 export async function roundsJoined(investorId: string, limit = 200): Promise<JoinedRound[]> {
-  const ids = await readComputed(
-    'rounds',
-    `joined-by:${investorId}`,
-    async () =>
-      (await FundingRoundModel.find({ 'participants.investor': investorId }, { _id: 1 }).limit(limit).lean()).map((r) =>
-        String(r._id),
-      ),
-    z.array(z.string()),
+  const ids = await readComputedIds('rounds', `joined-by:${investorId}`, () =>
+    FundingRoundModel.find({ 'participants.investor': investorId }, { _id: 1 }).limit(limit).lean(),
   );
   const rounds = ids.length
     ? await FundingRoundModel.find(

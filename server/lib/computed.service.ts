@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ComputedModel, type ComputedSource } from '../../models/computed.model.js';
 import { isDuplicateKey } from '../db/db-errors.js';
 
@@ -39,4 +39,17 @@ export async function readComputed<T>(
   // Figures of earlier generations are stale for good (one per day asked, say): they go, so the collection stays small.
   await ComputedModel.deleteMany({ source, gen: { $lt: gen } });
   return value;
+}
+
+const IDS = z.array(z.string());
+
+// Which documents a filter finds, as their ids, kept by the computed pattern: for a filter through an array (an index of
+// an array on MongoDB, but the embedded database reads the whole collection to answer it); the caller then reads the
+// documents by _id.
+export async function readComputedIds(
+  source: ComputedSource,
+  key: string,
+  find: () => Promise<{ _id: unknown }[]>,
+): Promise<string[]> {
+  return readComputed(source, key, async () => (await find()).map((d) => String(d._id)), IDS);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './app-error.js';
+import { byCodeUnits } from './names.js';
 
 // Keyset ("seek") pagination on (field, _id): pages stay as fast at row 100,000 as at row 1, unlike skip.
 // Pure: a cursor's id stays a hex string here; the model's query (the `find` a list passes in) casts it to an ObjectId.
@@ -121,10 +122,9 @@ export function keysetSlice<T extends { _id: unknown }>(
   rows: readonly T[],
   opts: { after?: string; before?: string; size: number; valueOf: (row: T) => string },
 ): Page<T> {
-  const compare = (row: T, cursor: Cursor) => {
-    const [v, id, cv] = [opts.valueOf(row), String(row._id), typeof cursor.v === 'string' ? cursor.v : ''];
-    return v < cv ? -1 : v > cv ? 1 : id < cursor.id ? -1 : id > cursor.id ? 1 : 0;
-  };
+  const compare = (row: T, cursor: Cursor) =>
+    byCodeUnits(opts.valueOf(row), typeof cursor.v === 'string' ? cursor.v : '') ||
+    byCodeUnits(String(row._id), cursor.id);
   // The index of the first row past the cursor (or at it, for the end of a page read backwards).
   const indexPast = (cursor: Cursor, orAt: boolean) => {
     const i = rows.findIndex((row) => compare(row, cursor) > (orAt ? -1 : 0));

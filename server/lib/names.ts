@@ -34,6 +34,10 @@ export function secondNameIn(record: Named | null | undefined, lang: Lang): stri
   return other !== nameIn(record, lang) ? other : '';
 }
 
+// Compares two strings by code unit, the order MongoDB gives strings (and the stored sort keys): for lists sorted here
+// that must page and read like those the database sorts.
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const collators = new Map<Lang, Intl.Collator>();
 
 // Compares two names in the language's order. One collator per language: localeCompare(b, lang) builds one per call,

@@ -181,9 +181,9 @@ export async function boardOf(f: Omit<MatchFilters, 'stage'>, today: string, now
   const cards = await toCards(columns.flat(), now);
   return OPEN_STAGES.map((stage, i) => {
     const shown = cards.filter((c) => c.stage === stage);
-    // A count kept before a write that has not yet marked it stale may lag; never below what the column shows.
-    const total = Math.max(counts[stage] ?? 0, shown.length);
-    return { stage, cards: shown, total: columns[i]!.length < BOARD_COLUMN_LIMIT ? shown.length : total };
+    // A full column counts from the kept figure, which may lag a write not yet marked: never below what it shows.
+    const full = columns[i]!.length === BOARD_COLUMN_LIMIT;
+    return { stage, cards: shown, total: full ? Math.max(counts[stage] ?? 0, shown.length) : shown.length };
   });
 }
 

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { z } from 'zod';
-import { readComputed } from '../lib/computed.service.js';
+import { readComputedIds } from '../lib/computed.service.js';
+import { byCodeUnits } from '../lib/names.js';
 import { PersonModel } from '../../models/person.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
@@ -14,16 +14,12 @@ export const emailTaken = () => Conflict('email taken', { email: ['people.errors
 // A firm's people by name. Who they are is kept per firm by the computed pattern until a person changes: {firms.firm} is
 // an index of an array on MongoDB, but the embedded database reads every person to find them; they are then read by _id.
 export async function peopleOfFirm(firmId: string) {
-  const ids = await readComputed(
-    'people',
-    `of-firm:${firmId}`,
-    async () =>
-      (await PersonModel.find({ 'firms.firm': firmId }, { _id: 1 }).limit(200).lean()).map((p) => String(p._id)),
-    z.array(z.string()),
+  const ids = await readComputedIds('people', `of-firm:${firmId}`, () =>
+    PersonModel.find({ 'firms.firm': firmId }, { _id: 1 }).limit(200).lean(),
   );
   const people = ids.length ? await PersonModel.find({ _id: { $in: ids } }).lean() : [];
-  // By name, in code-unit order as MongoDB sorts (a read by _id is sorted here: a few people, no index to walk).
-  return people.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // By name as MongoDB sorts (a read by _id is sorted here: a few people, no index to walk).
+  return people.sort((a, b) => byCodeUnits(a.name, b.name));
 }
 
 // A person is one record however many firms they work with: an email already on file links that person instead of copying them.

@@ -11,6 +11,7 @@ import { isSharedWith } from './visibility-rules.js';
 import { keysetPage, keysetSlice } from '../lib/keyset.js';
 import { valueAt } from '../lib/dotted-path.js';
 import { readComputed } from '../lib/computed.service.js';
+import { byCodeUnits } from '../lib/names.js';
 import { toCard, toProfile, type PortalCard, type PortalMatch, type PortalProfile } from './profile-rules.js';
 
 // The investor portal reads only the fields it shows plus the two the visibility rule needs, so nothing else of a firm
@@ -48,6 +49,8 @@ export const PORTAL_PAGE_SIZE = 24;
 const MAX_MATCHES = 20;
 
 export type PortalList = 'shared' | 'open';
+type PageCursors = { after?: string; before?: string };
+const OPEN_TO_ALL = { archived: false, 'fundraising.openToInvestors': true };
 
 const toMatch = (m: { stage: string; stageSince: Date }): PortalMatch => ({
   stage: m.stage as MatchStage,
@@ -80,8 +83,8 @@ async function sharedEntries(orgId: string, lang: Lang): Promise<SharedEntry[]> 
         .map((f): SharedEntry => ({ _id: String(f._id), ko: f.sortNameKo || f.sortName, en: f.sortName })),
     z.array(z.object({ _id: z.string(), ko: z.string(), en: z.string() })),
   );
-  // Code-unit order, as MongoDB sorts the open firms' sort names (server/lib/names.ts sortKeyIn).
-  return [...entries].sort((a, b) => (a[lang] < b[lang] ? -1 : a[lang] > b[lang] ? 1 : a._id < b._id ? -1 : 1));
+  // In the order MongoDB sorts the open firms' sort names (server/lib/names.ts sortKeyIn).
+  return [...entries].sort((a, b) => byCodeUnits(a[lang], b[lang]) || byCodeUnits(a._id, b._id));
 }
 
 // One page of the firms shared with the organisation by name, in the page's order, each still visible to it.
@@ -113,9 +116,6 @@ async function openPage(lang: Lang, cursors: PageCursors) {
         .lean(),
   });
 }
-
-const OPEN_TO_ALL = { archived: false, 'fundraising.openToInvestors': true };
-type PageCursors = { after?: string; before?: string };
 
 export type PortalHome = {
   list: PortalList;

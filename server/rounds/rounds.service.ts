@@ -66,22 +66,13 @@ function roundChanges(before: { participants?: Participants | null }, after: { p
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
 
-// A write through an import may leave the firm's totals (and its monthly report summaries) to the import, which
-// recomputes them once per firm at the end (`totalsLater`): each recompute reads the firm's rounds and its history.
-type RoundWriteOptions = { importId?: Types.ObjectId; totalsLater?: boolean };
-
-export async function createRound(
-  firmId: string,
-  input: RoundInput,
-  actor: Actor | null,
-  opts: RoundWriteOptions = {},
-) {
+export async function createRound(firmId: string, input: RoundInput, actor: Actor | null) {
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const round = await FundingRoundModel.create({ ...record, firm: firm._id, importId: opts.importId });
-  if (!opts.totalsLater) await recomputeFirmTotals(firm._id);
+  const round = await FundingRoundModel.create({ ...record, firm: firm._id });
+  await recomputeFirmTotals(firm._id);
   await recordAudit({
     actor,
     entity: 'round',
@@ -91,7 +82,6 @@ export async function createRound(
     action: 'create',
     changes: roundChanges({}, record),
     version: versionOf(round),
-    importId: opts.importId,
   });
   return { round, warning: checkParticipants(record).warning };
 }
@@ -139,7 +129,9 @@ export async function updateRound(
   roundId: string,
   input: RoundInput & { _version?: number; _base?: string },
   actor: Actor | null,
-  opts: RoundWriteOptions = {},
+  // An import leaves the firm's totals (and its monthly report summaries) to the end, once per firm: each recompute
+  // reads the firm's rounds and its history.
+  opts: { importId?: Types.ObjectId; totalsLater?: boolean } = {},
 ) {
   const { _version, _base, ...fields } = input;
   const before = await getRound(firmId, roundId);
