@@ -83,8 +83,10 @@ const importBatchSchema = new Schema(
       unchanged: { type: Number, default: 0 },
       error: { type: Number, default: 0 },
     },
+    // What an undo undid (stored when it ends); while a batch is held, its journal is in ImportJournalPart documents.
     journal: { type: [journalSchema], default: [] },
-    // While applying: the rows written so far (stored with each chunk) of the rows to write; the batch page shows them.
+    // The rows to write (set when applying starts) and, once held no more, the rows written; while applying, the rows
+    // written so far are on the lease (stored with each chunk), and the batch page shows them.
     appliedRows: { type: Number },
     totalRows: { type: Number },
     // Why applying failed (after the undo), and the spreadsheet row whose write failed.
@@ -119,9 +121,28 @@ const importLeaseSchema = new Schema(
     batch: { type: Schema.Types.ObjectId, required: true },
     owner: { type: String, required: true },
     until: { type: Date, required: true },
+    // The journal parts stored under it (ImportJournalPart), and the progress of the apply holding it: the rows
+    // written so far, of the rows to write.
+    journalParts: { type: Number },
+    appliedRows: { type: Number },
+    totalRows: { type: Number },
   },
   { versionKey: false },
 );
 importLeaseSchema.index({ until: 1 });
 
 export const ImportLeaseModel = mongoose.model('ImportLease', importLeaseSchema);
+
+// The journal of a held batch, one document per chunk written ahead: _id "<lease id>/<n>", n counting from 0, so the
+// process that takes a batch over reads them by _id. Inserted, never rewritten: pushing onto the batch instead rewrote
+// the whole batch (every row of the file) once per chunk, a second a time for a 5,000-row file on the embedded
+// database. Removed when the batch is held no more (the undo stores what it undid on the batch).
+const importJournalPartSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    entries: { type: [journalSchema], default: [] },
+  },
+  { versionKey: false },
+);
+
+export const ImportJournalPartModel = mongoose.model('ImportJournalPart', importJournalPartSchema);

@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.model.js';
 import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
+import { groupBy } from '../lib/group-by.js';
 import {
   AUDIT_BUCKET_SIZE,
   AUDIT_SUBSET_SIZE,
@@ -127,17 +128,6 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-
-const groupBy = <T>(items: T[], key: (t: T) => string) => {
-  const m = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const list = m.get(k);
-    if (list) list.push(t);
-    else m.set(k, [t]);
-  }
-  return m;
-};
 
 // The entries a bulk append puts in each bucket, and whether it opens the bucket (holds its first ordinal).
 type Planned = { entries: ViewEntry[]; opens: boolean };

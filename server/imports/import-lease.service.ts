@@ -17,6 +17,17 @@ export const isHeld = (status: string) => (HELD_STATUSES as readonly string[]).i
 
 export const leaseKey = (batchId: Types.ObjectId | string, claim: number) => `${String(batchId)}:${claim}`;
 
+// A held batch as its page shows it: the rows written so far come from its current lease (stored with each chunk).
+export async function withProgress<B extends { _id: Types.ObjectId; status: string; claims?: number | null }>(
+  batch: B,
+): Promise<B & { appliedRows?: number | null }> {
+  if (!isHeld(batch.status)) return batch;
+  const lease = await ImportLeaseModel.findById(leaseKey(batch._id, (batch.claims ?? 0) - 1), {
+    appliedRows: 1,
+  }).lean();
+  return typeof lease?.appliedRows === 'number' ? { ...batch, appliedRows: lease.appliedRows } : batch;
+}
+
 export class ImportLeaseLost extends Error {
   override name = 'ImportLeaseLost';
 }
@@ -86,6 +97,13 @@ export class ImportLease {
       { _id: this.batchId, leaseOwner: this.owner, status: { $in: HELD_STATUSES } },
       update,
     );
+    return res.matchedCount > 0;
+  }
+
+  // A write to this lease's own document (the apply's progress), only while it holds: false once another process has
+  // taken the batch over (it deletes the lapsed lease first).
+  async updateOwn(set: Record<string, unknown>): Promise<boolean> {
+    const res = await ImportLeaseModel.updateOne({ _id: this.key, owner: this.owner }, { $set: set });
     return res.matchedCount > 0;
   }
 

@@ -2,7 +2,13 @@ import type { Types } from 'mongoose';
 import { ImportBatchModel, ImportLeaseModel } from '../../models/import-batch.model.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import type { Logger } from '../lib/logger.js';
-import { undoImport, type JournalEntry } from './import-undo.service.js';
+import {
+  discardJournalParts,
+  journalOfLease,
+  undoImport,
+  type JournalEntry,
+  type JournalParts,
+} from './import-undo.service.js';
 import {
   DEFAULT_LEASE,
   HELD_STATUSES,
@@ -25,6 +31,8 @@ export async function undoHeldBatch(args: {
   label: string;
   from: string;
   failure?: { reason: string; line?: number };
+  // The journal parts the entries came from, discarded once the batch is closed.
+  parts?: JournalParts;
 }): Promise<UndoEnd> {
   const { batchId, lease, actor } = args;
   const problems = await undoImport(args.entries, batchId, actor);
@@ -45,6 +53,7 @@ export async function undoHeldBatch(args: {
     },
   });
   if (!closed) return { status, reason, undoComplete: false };
+  if (args.parts) await discardJournalParts(args.parts);
   await recordAudit({
     actor,
     entity: 'import',
@@ -113,10 +122,15 @@ async function undoLapsed(
     if (lapsedKey) await ImportLeaseModel.deleteOne({ _id: lapsedKey });
     lease.start();
     const batch = await ImportBatchModel.findById(seen._id, { kind: 1, filename: 1, journal: 1 }).lean();
+    // The dead process's journal, read after its lease is gone (so no part is added after this read is made and
+    // followed by a write); a batch with no lease (left by a version before leases) has its journal on the batch.
+    const lastLease = lapsedKey ?? (seen.claims ? leaseKey(seen._id, seen.claims - 1) : undefined);
+    const stored = lastLease ? await journalOfLease(lastLease) : undefined;
     await undoHeldBatch({
       batchId: seen._id,
       lease,
-      entries: (batch?.journal ?? []) as JournalEntry[],
+      entries: [...((batch?.journal ?? []) as JournalEntry[]), ...(stored?.entries ?? [])],
+      parts: stored,
       actor: null,
       label: `${batch?.kind} · ${batch?.filename}`,
       from: seen.status,

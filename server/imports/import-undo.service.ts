@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { FirmModel } from '../../models/firm.model.js';
 import { invalidateComputed } from '../../models/computed.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { ImportJournalPartModel } from '../../models/import-batch.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
 import { derivedFirmFields } from '../firms/index.js';
@@ -34,34 +35,77 @@ type Progress = { appliedRows: number; totalRows: number };
 export class ImportJournal {
   readonly entries: JournalEntry[] = [];
   private saved = 0;
-  // Pushes go through the lease: only while it holds the batch.
+  private parts = 0;
+  // Written under the lease: stored only while it holds the batch.
   constructor(private readonly lease: ImportLease) {}
 
-  // Rows per chunk: 250 (one bulk write and one journal push each); about twenty pushes for a file larger than 5,000
-  // rows, so the pushes, each rewriting the batch document, stay few.
+  // Rows per chunk: 250 (one bulk write and one journal part each), or a twentieth of a larger file.
   static chunkSize(writes: number): number {
     return Math.max(250, Math.ceil(writes / 20));
   }
 
-  // An insert, known once written: kept until the next push.
+  // An insert, known once written: kept until the next save.
   record(entry: JournalEntry): void {
     this.entries.push(entry);
   }
 
-  // The entries of the next chunk's writes, stored (with the inserts recorded since the last push) before they happen.
-  // progress: the rows written so far and the rows to write, stored on the batch with the push (its page shows them).
+  // The entries of the next chunk's writes, stored (with the inserts recorded since the last save) before they happen.
+  // progress: the rows written so far and the rows to write, stored on the lease (the batch's page shows them).
   async writeAhead(entries: JournalEntry[], progress?: Progress): Promise<void> {
     this.entries.push(...entries);
     await this.save(progress);
   }
 
+  // The entries not yet stored go in the next journal part; then the lease is written, which fails once another
+  // process has taken the batch over (it removes the lapsed lease before reading the parts): a part stored after that
+  // is not read, and no write follows it.
   async save(progress?: Progress): Promise<void> {
     const pending = this.entries.slice(this.saved);
     if (!pending.length && !progress) return;
-    const push = pending.length ? { $push: { journal: { $each: pending } } } : {};
-    if (!(await this.lease.update({ ...push, ...(progress ? { $set: progress } : {}) })))
+    if (pending.length) {
+      await ImportJournalPartModel.create({ _id: journalPartId(this.lease.key, this.parts), entries: pending });
+      this.parts += 1;
+    }
+    if (!(await this.lease.updateOwn({ journalParts: this.parts, ...progress })))
       throw new ImportLeaseLost('the import was taken over by another process');
     this.saved = this.entries.length;
+  }
+
+  // Where its parts are, to discard them once the batch is held no more.
+  get stored(): JournalParts {
+    return { leaseKey: this.lease.key, parts: this.parts };
+  }
+}
+
+const journalPartId = (leaseKey: string, n: number) => `${leaseKey}/${n}`;
+const PARTS_PER_READ = 20;
+
+// The journal stored under a lease, in order: its parts read by _id until one is missing (they are numbered from 0).
+export async function journalOfLease(leaseKey: string): Promise<{ entries: JournalEntry[] } & JournalParts> {
+  const entries: JournalEntry[] = [];
+  for (let from = 0; ; from += PARTS_PER_READ) {
+    const ids = Array.from({ length: PARTS_PER_READ }, (_, i) => journalPartId(leaseKey, from + i));
+    const found = new Map(
+      (await ImportJournalPartModel.find({ _id: { $in: ids } }).lean()).map((p) => [p._id, p.entries]),
+    );
+    for (const [i, id] of ids.entries()) {
+      const part = found.get(id);
+      if (!part) return { entries, leaseKey, parts: from + i };
+      entries.push(...(part as JournalEntry[]));
+    }
+  }
+}
+
+export type JournalParts = { leaseKey: string; parts: number };
+
+// Best effort: a part left behind is never read again (a new claim has a new lease id).
+export async function discardJournalParts({ leaseKey, parts }: JournalParts): Promise<void> {
+  const ids = Array.from({ length: parts }, (_, i) => journalPartId(leaseKey, i));
+  try {
+    for (let i = 0; i < ids.length; i += 500)
+      await ImportJournalPartModel.deleteMany({ _id: { $in: ids.slice(i, i + 500) } });
+  } catch {
+    // left for good: harmless
   }
 }
 

@@ -23,7 +23,7 @@ import { decideInvestorRows, type InvestorRowInput } from './investor-rows.js';
 import { decideRoundRows, type RoundRowInput } from './round-rows.js';
 import { firmContext, investorContext, roundContext } from './import-lookups.service.js';
 import { countsOf, type ImportCounts, type RowDecision, type RowMessage } from './row-decision.js';
-import { ImportJournal, type JournalEntry } from './import-undo.service.js';
+import { discardJournalParts, ImportJournal, type JournalEntry, type JournalParts } from './import-undo.service.js';
 import {
   FirmChunkFailure,
   planFirmChunk,
@@ -38,8 +38,9 @@ import {
   type RowPlan,
 } from './import-writes.service.js';
 import { refreshReportMonthsOf } from '../reports/index.js';
-import { recomputeFirmTotals } from '../rounds/index.js';
-import { ImportLease, ImportLeaseLost, type LeaseTiming } from './import-lease.service.js';
+import { recomputeTotalsOf } from '../rounds/index.js';
+import { groupBy } from '../lib/group-by.js';
+import { ImportLease, ImportLeaseLost, withProgress, type LeaseTiming } from './import-lease.service.js';
 import { undoHeldBatch } from './import-recovery.service.js';
 import { trackApply } from './running-applies.js';
 
@@ -179,7 +180,7 @@ export async function remapImport(
 export async function getBatch(id: string) {
   const batch = await ImportBatchModel.findById(id, { journal: 0 }).lean();
   if (!batch) throw NotFound('import');
-  return batch;
+  return withProgress(batch);
 }
 
 // The names of the records a batch's rows refer to by id (a TIPS operator, a contact person), keyed by lowercase id.
@@ -329,10 +330,10 @@ async function applyClaimed(
     }
     if (batch.kind === 'rounds') {
       const touched = new Set<string>();
-      await applyRoundChunks(run, toWrite, size, touched, chunkRun);
+      await applyRoundChunks(run, byFirm(toWrite), size, touched, chunkRun);
       // Round rows leave their firms' totals and monthly report summaries to here: once per firm, not once per row,
-      // and the summaries of all the firms in one pass.
-      for (const firmId of touched) await recomputeFirmTotals(firmId, { reportMonths: false });
+      // and for all the firms in one pass.
+      await recomputeTotalsOf(touched);
       await refreshReportMonthsOf(touched);
     }
     for (let start = 0; batch.kind === 'investors' && start < toWrite.length; start += size) {
@@ -358,7 +359,7 @@ async function applyClaimed(
     return stopApply(
       run,
       lease,
-      journal.entries.filter((e) => !ahead.has(e)),
+      { entries: journal.entries.filter((e) => !ahead.has(e)), parts: journal.stored },
       { err, line: current?.line, interrupted: signal.aborted || err instanceof ImportLeaseLost, from: batch.status },
     );
   }
@@ -378,6 +379,7 @@ async function applyClaimed(
   const done = await lease.close({
     $set: {
       status: 'applied',
+      appliedRows: written.size,
       appliedAt: new Date(),
       finishedAt: new Date(),
       skipErrors: counts.error > 0,
@@ -387,6 +389,7 @@ async function applyClaimed(
   });
   // Taken over at the last moment (this process stalled past its lease): the other process undoes it.
   if (!done) return { outcome: 'interrupted' };
+  await discardJournalParts(journal.stored);
   await recordAudit({
     actor,
     entity: 'import',
@@ -472,6 +475,13 @@ function applyFirmChunks(run: ImportRun, toWrite: [number, AnyDecision][], size:
   );
 }
 
+// Round rows in the order of their firms (file order within a firm): a chunk then holds a few firms' rounds, so each
+// firm's timeline and audit bucket is rewritten about once per import rather than once per chunk (a file listing
+// rounds by date visits every firm in every chunk). Rows are independent of each other's writes, and the report
+// names rows by line.
+const byFirm = (rows: [number, AnyDecision][]) =>
+  [...groupBy(rows, ([, d]) => (d.input as RoundRowInput).firmId).values()].flat();
+
 // Round rows: planned and journalled ahead a chunk at a time, the new rounds then written at once
 // (import-writes.service.ts). Every entry written ahead takes part in an undo: an insert not made deletes nothing, a
 // pre-image or activity time restored equals what is stored.
@@ -512,7 +522,7 @@ function settle(c: ChunkRun, [i]: [number, AnyDecision], row: FirmChunkPlan['row
 async function stopApply(
   run: ImportRun,
   lease: ImportLease,
-  entries: JournalEntry[],
+  { entries, parts }: { entries: JournalEntry[]; parts: JournalParts },
   stop: { err: unknown; line: number | undefined; interrupted: boolean; from: string },
 ): Promise<ApplyResult> {
   // A lease too near its end (or lost) is left to lapse: the recovery of another process, or of the next start, undoes it.
@@ -526,6 +536,7 @@ async function stopApply(
     batchId: run.importId,
     lease,
     entries,
+    parts,
     actor: run.actor,
     label: run.label,
     from: stop.from,

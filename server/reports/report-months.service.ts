@@ -5,6 +5,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { seoulToday } from '../lib/dates.js';
+import { groupBy } from '../lib/group-by.js';
 import { isDuplicateKey } from '../db/db-errors.js';
 import { firmEntries, type FirmFacts, type HeadcountChange, type RoundFacts } from './report-events.js';
 import {
@@ -101,18 +102,13 @@ const canonical = (entries: readonly Entry[]) =>
 const toStored = (e: Entry): StoredEntry => ({ firm: new Types.ObjectId(e.firm), day: e.day, f: compact(e.f) });
 const fromStored = (e: StoredEntry): Entry => ({ firm: String(e.firm), day: e.day, f: e.f });
 
-function groupByMonth(entries: readonly Entry[]): Map<string, Entry[]> {
-  const out = new Map<string, Entry[]>();
-  for (const e of entries) out.set(monthOf(e.day), [...(out.get(monthOf(e.day)) ?? []), e]);
-  return out;
-}
+const groupByMonth = (entries: readonly Entry[]) => groupBy(entries, (e) => monthOf(e.day));
 
 // A month's figures summed per day (one change a day with entries, in day order): what a report on a day within the
 // month adds to the months before it.
 function daySums(entries: readonly Entry[]): DaySum[] {
-  const byDay = new Map<string, FigureChange[]>();
-  for (const e of entries) byDay.set(e.day, [...(byDay.get(e.day) ?? []), e.f]);
-  return [...byDay.keys()].sort().map((day) => ({ day, f: compact(sumFigures(byDay.get(day)!)) }));
+  const byDay = groupBy(entries, (e) => e.day);
+  return [...byDay.keys()].sort().map((day) => ({ day, f: compact(sumFigures(byDay.get(day)!.map((e) => e.f))) }));
 }
 
 // The reports page's copies of a month (models/report-month.model.ts): its figures, and its figures summed per day,

@@ -8,6 +8,7 @@ export {
   createRounds,
   updateRound,
   recomputeFirmTotals,
+  recomputeTotalsOf,
 } from './rounds.service.js';
 export { computeFirmTotals, checkParticipants } from './round-rules.js';
 export { toRoundRecord, toRoundFields, type StoredRound } from './round-mapping.js';

@@ -4,6 +4,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
 import { NotFound, Conflict } from '../lib/app-error.js';
 import { nameIn } from '../lib/names.js';
+import { groupBy } from '../lib/group-by.js';
 import { appendAuditEntries, recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
 import { refreshReportMonths } from '../reports/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
@@ -41,6 +42,31 @@ export async function recomputeFirmTotals(
   );
   // Every round write ends here: the reports' monthly summaries follow (capital raised by quarter and stage).
   if (reportMonths) await refreshReportMonths(firmId);
+}
+
+// The totals of many firms at once (an import's firms, at its end): one read of their rounds and one bulk write per
+// TOTALS_BATCH firms, instead of a read and a write per firm. The caller refreshes their monthly report summaries.
+const TOTALS_BATCH = 500;
+export async function recomputeTotalsOf(firmIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(firmIds)];
+  for (let i = 0; i < ids.length; i += TOTALS_BATCH) {
+    const batch = ids.slice(i, i + TOTALS_BATCH);
+    const rounds = await FundingRoundModel.find(
+      { firm: { $in: batch } },
+      { firm: 1, status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 },
+    ).lean();
+    const byFirm = groupBy(rounds, (r) => String(r.firm));
+    const now = new Date();
+    await FirmModel.bulkWrite(
+      batch.map((id) => ({
+        updateOne: {
+          filter: { _id: id },
+          update: { $set: { totals: computeFirmTotals(byFirm.get(id) ?? []), lastActivityAt: now } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
 }
 
 async function assertInvestorsExist(ids: string[]): Promise<void> {

@@ -9,7 +9,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
-import { ImportBatchModel } from '../../models/import-batch.model.js';
+import { ImportBatchModel, ImportJournalPartModel, ImportLeaseModel } from '../../models/import-batch.model.js';
 import type { Role } from '../../models/enums.js';
 import { createFirm } from '../../server/firms/firms.service.js';
 import { createFirmBody } from '../../server/firms/firms.schemas.js';
@@ -17,6 +17,7 @@ import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
 import { createRound } from '../../server/rounds/rounds.service.js';
 import { roundBody } from '../../server/rounds/rounds.schemas.js';
 import { applyImport, previewImport } from '../../server/imports/index.js';
+import { leaseKey } from '../../server/imports/import-lease.service.js';
 
 const BRN = (n: number) => brnWithCheckDigit(String(617_860_000 + n));
 
@@ -327,10 +328,19 @@ describe('CSV import', () => {
     it('when a batch is being applied, then its page shows how many rows are written of how many and reloads itself', async () => {
       const staff = await loginAs(t.app, 'staff');
       const id = batchIdOf((await upload(staff, 'firms', FIRMS_CSV)).text)!;
+      // As an apply in another process leaves it: the rows to write on the batch, the rows written on its lease.
       await ImportBatchModel.updateOne(
         { _id: id },
-        { $set: { status: 'applying', appliedRows: 1250, totalRows: 5000 } },
+        { $set: { status: 'applying', claims: 1, leaseOwner: 'another', appliedRows: 0, totalRows: 5000 } },
       );
+      await ImportLeaseModel.create({
+        _id: leaseKey(id, 0),
+        batch: id,
+        owner: 'another',
+        until: new Date(Date.now() + 30_000),
+        appliedRows: 1250,
+        totalRows: 5000,
+      });
       const page = await staff.get(`/firms/import/${id}`);
       expect(page.text).to.include('1,250 / 5,000 행 적용됨').and.include('<meta http-equiv="refresh" content="2">');
       const english = await (await inEnglish(staff)).get(`/firms/import/${id}`);
@@ -469,6 +479,49 @@ describe('CSV import', () => {
       // The same file again: nothing to do.
       const again = await upload(staff, 'rounds', csv);
       expect(actionsOf(again.text)).to.deep.equal({ 2: 'unchanged', 3: 'unchanged', 4: 'unchanged' });
+    });
+
+    it("when a file lists two firms' rounds by date, interleaved, then each line gets its own firm's round and both firms' totals add up", async () => {
+      const pay = await makeFirm();
+      const chain = await makeFirm({ nameKo: '해운체인', nameEn: 'Haeun Chain', brn: BRN(2) });
+      const staff = await loginAs(t.app, 'staff');
+      const csv = [
+        'firmBrn,stage,instrument,status,amountKrw,closedOn',
+        `${BRN(1)},seed,rcps,closed,100000000,2022-01-10`,
+        `${BRN(2)},seed,rcps,closed,200000000,2022-02-10`,
+        `${BRN(1)},pre-a,rcps,closed,300000000,2023-03-10`,
+        `${BRN(2)},pre-a,rcps,closed,400000000,2023-04-10`,
+        `${BRN(1)},series-a,rcps,closed,500000000,2024-05-10`,
+      ].join('\n');
+      const id = batchIdOf((await upload(staff, 'rounds', csv)).text)!;
+      await applyBatch(staff, id);
+      const rounds = new Map((await FundingRoundModel.find({}).lean()).map((r) => [String(r._id), r]));
+      const batch = await ImportBatchModel.findById(id).lean();
+      expect(
+        batch!.rows.map((r) => {
+          const round = rounds.get(String(r.targetId))!;
+          return [r.line, String(round.firm) === String(pay._id) ? 'pay' : 'chain', round.amountKrw];
+        }),
+      ).to.deep.equal([
+        [2, 'pay', 100_000_000],
+        [3, 'chain', 200_000_000],
+        [4, 'pay', 300_000_000],
+        [5, 'chain', 400_000_000],
+        [6, 'pay', 500_000_000],
+      ]);
+      const totals = async (firmId: unknown) => (await FirmModel.findById(firmId).lean())!.totals;
+      expect(await totals(pay._id)).to.deep.include({
+        raisedKrw: 900_000_000,
+        roundCount: 3,
+        lastRoundStage: 'series-a',
+      });
+      expect(await totals(chain._id)).to.deep.include({
+        raisedKrw: 600_000_000,
+        roundCount: 2,
+        lastRoundStage: 'pre-a',
+      });
+      // The journal that made the apply undoable is gone once it is applied.
+      expect(await ImportJournalPartModel.countDocuments({})).to.equal(0);
     });
 
     it('when a round names an unknown firm or investor, then its row says which and nothing is written', async () => {
