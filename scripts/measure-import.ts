@@ -1,8 +1,9 @@
-// npx tsx scripts/measure-import.ts [--base 600] [--rows 1000,5000] [--kind firms|rounds] [--data-dir data] — a
+// npx tsx scripts/measure-import.ts [--base 600] [--rows 1000,5000] [--kind firms|rounds|investors] [--data-dir data] — a
 // measurement, not a test: a throw-away embedded database with --base firms (inserted in bulk, with a rich audit log of
 // their creation) and as many investor organisations, then for each size a generated CSV is previewed and applied
 // through the import service: startups (half new firms, half updates of stored firms by registration number), or
-// rounds (new closed rounds of stored firms, each with two participants named). Prints the preview and apply times and
+// rounds (new closed rounds of stored firms, each with two participants named), or investor organisations (half new,
+// half updates of stored ones by name). Prints the preview and apply times and
 // the rows per second.
 import mongoose, { Types } from 'mongoose';
 import os from 'node:os';
@@ -21,7 +22,8 @@ import { option, textOption } from './lib/cli.js';
 
 const BASE = option('base', 600);
 const SIZES = textOption('rows', '1000,5000').split(',').map(Number);
-const KIND = textOption('kind', 'firms') === 'rounds' ? 'rounds' : 'firms';
+const KINDS = ['firms', 'rounds', 'investors'] as const;
+const KIND = KINDS.find((k) => k === textOption('kind', 'firms')) ?? 'firms';
 const dataDir = textOption('data-dir', path.join(projectRoot, 'data'));
 
 let serial = 0;
@@ -68,11 +70,21 @@ try {
   let round = 0;
   for (const size of SIZES) {
     round += 1;
-    const lines =
-      KIND === 'firms'
-        ? ['nameKo,nameEn,brn,sectorPrimary,headcount,status']
-        : ['firmBrn,stage,instrument,status,amountKrw,closedOn,participants'];
+    const lines = [
+      {
+        firms: 'nameKo,nameEn,brn,sectorPrimary,headcount,status',
+        rounds: 'firmBrn,stage,instrument,status,amountKrw,closedOn,participants',
+        investors: 'nameKo,nameEn,type,bifcBased,thesisSectors,ticketMinKrw',
+      }[KIND],
+    ];
     for (let i = 0; i < size; i++) {
+      if (KIND === 'investors') {
+        // Every other row updates a stored organisation (each at most once), the rest are new.
+        const stored = i % 2 === 1 && i < 2 * BASE ? (i - 1) / 2 : undefined;
+        if (stored !== undefined) lines.push(`투자사${stored},Investor ${stored},cvc,yes,payments,${round}00000000`);
+        else lines.push(`신규투자사${round}-${i},New Investor ${round}-${i},vc,no,lending,100000000`);
+        continue;
+      }
       if (KIND === 'rounds') {
         // A closed round of a stored firm on a day of its own, with two named participants.
         const firm = base[i % BASE]!;

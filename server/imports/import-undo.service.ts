@@ -165,21 +165,6 @@ const collectionOf = {
   round: FundingRoundModel.collection,
 };
 
-async function updatePreImage(
-  updated: Updated,
-  id: string,
-  next: object,
-): Promise<{ entry: JournalEntry; version: number }> {
-  const stored = await collectionOf[updated.entity].findOne<Doc & { _id: Types.ObjectId }>({
-    _id: new Types.ObjectId(id),
-  });
-  if (!stored) throw new Error(`${updated.entity} ${id} no longer exists`);
-  return {
-    entry: { op: 'update', entity: updated.entity, entityId: stored._id, before: preImage(stored, next, updated) },
-    version: Number(stored.__v ?? 0),
-  };
-}
-
 // The pre-images of a chunk's updates of one kind, read with one $in query (the stored documents come back too, for the
 // audit entries of the bulk write).
 export async function preImagesOf(
@@ -204,8 +189,6 @@ export async function preImagesOf(
   }
   return out;
 }
-
-export const investorPreImage = (id: string, next: object) => updatePreImage(UPDATED.investor, id, next);
 
 export async function roundPreImage(id: string): Promise<JournalEntry> {
   const stored = await FundingRoundModel.collection.findOne<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({

@@ -9,42 +9,42 @@ import { seoulToday } from '../lib/dates.js';
 import { nameIn } from '../lib/names.js';
 import { appendAuditEntries, diffFields, flatten, type Actor } from '../audit/index.js';
 import { toFirmRecord, type CreateFirmInput, type UpdateFirmInput } from '../firms/index.js';
-import { createInvestor, toInvestorRecord, updateInvestor } from '../investors/index.js';
+import { toInvestorRecord, writeInvestors, type InvestorWrite } from '../investors/index.js';
 import { createRounds, updateRound } from '../rounds/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
-import {
-  firmTouch,
-  investorPreImage,
-  preImagesOf,
-  roundPreImage,
-  type ImportJournal,
-  type JournalEntry,
-} from './import-undo.service.js';
+import { firmTouch, preImagesOf, roundPreImage, type JournalEntry } from './import-undo.service.js';
 
-// One row of an apply in two steps: plan (read the stored values the write will change: the journal stores them before
-// any write of the chunk) and write (through the feature service, with the import's id). Updates name the version the
-// plan read, so a record edited meanwhile is refused rather than overwritten.
+// An apply writes its rows a chunk at a time, in two steps: plan (read the stored values the writes will change, and
+// choose the new records' ids: the journal stores them before any write of the chunk) and write (through the feature
+// services, with the import's id). Updates name the version the plan read, so a record edited meanwhile is refused
+// rather than overwritten.
 
 export type ImportRun = { kind: ImportKind; importId: Types.ObjectId; label: string; actor: Actor };
-// Row by row: investors and rounds (firms go a chunk at a time, below).
-export type RowInput = InvestorRowInput | RoundRowInput;
-export type RowPlan = { entries: JournalEntry[]; version?: number };
 
-// touched: the firms whose activity time is journalled already (once per firm, before its first round is written).
-// Investor rows are planned and written one by one.
-export async function planRow(run: ImportRun, input: RowInput): Promise<RowPlan> {
-  const row = input as InvestorRowInput;
-  if ('create' in row) return { entries: [] };
-  const { entry, version } = await investorPreImage(row.targetId, toInvestorRecord(row.update));
-  return { entries: [entry], version };
+// Investor organisations: one $in read of the stored ones the chunk updates (their pre-images and versions), then
+// writeInvestors (one insertMany, one bulkWrite, one bulk append of the audit entries).
+export type InvestorChunkPlan = { entries: JournalEntry[]; rows: InvestorWrite[] };
+
+export async function planInvestorChunk(rows: readonly InvestorRowInput[]): Promise<InvestorChunkPlan> {
+  const images = await preImagesOf(
+    'investor',
+    rows.flatMap((r) => ('create' in r ? [] : [{ id: r.targetId, next: toInvestorRecord(r.update) }])),
+  );
+  const planned = rows.map((r): InvestorWrite => {
+    if ('create' in r) return { id: new Types.ObjectId(), create: r.create };
+    const image = images.get(r.targetId)!; // read above, or preImagesOf threw
+    return { id: image.entry.entityId, update: r.update, version: image.version, stored: image.stored };
+  });
+  const inserts = planned.flatMap((p): JournalEntry[] =>
+    'create' in p ? [{ op: 'insert', entity: 'investor', entityId: p.id }] : [],
+  );
+  return { entries: [...[...images.values()].map((i) => i.entry), ...inserts], rows: planned };
 }
 
-// Returns the id of the record written; an insert goes into the journal once it has its id.
-export function writeRow(run: ImportRun, input: RowInput, plan: RowPlan, journal: ImportJournal): Promise<string> {
-  return writeInvestor(run, input as InvestorRowInput, plan, journal);
-}
+export const writeInvestorChunk = ({ actor, importId }: ImportRun, rows: readonly InvestorWrite[]) =>
+  writeInvestors(rows, actor, { importId });
 
 // Rounds are written a chunk at a time: the activity time of each firm not yet touched and the pre-image of each
 // updated round journalled ahead, with the ids the new rounds will get (an undo after a crash deletes them); then the
@@ -81,22 +81,6 @@ export async function writeRoundChunk({ actor, importId }: ImportRun, rows: Roun
   for (const { row } of rows)
     if (!('create' in row))
       await updateRound(row.firmId, row.roundId, row.update, actor, { importId, totalsLater: true });
-}
-
-async function writeInvestor(
-  { actor, importId }: ImportRun,
-  row: InvestorRowInput,
-  plan: RowPlan,
-  journal: ImportJournal,
-): Promise<string> {
-  if ('create' in row) {
-    const org = await createInvestor(row.create, actor, { importId });
-    journal.record({ op: 'insert', entity: 'investor', entityId: org._id });
-    return String(org._id);
-  }
-  const saved = await updateInvestor(row.targetId, { ...row.update, _version: plan.version ?? 0 }, actor, { importId });
-  if (!saved.saved) throw Conflict('investor edited by someone else meanwhile');
-  return row.targetId;
 }
 
 // Firms are written a chunk at a time: one $in read of the stored firms the chunk updates (their pre-images and

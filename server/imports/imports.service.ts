@@ -27,15 +27,13 @@ import { discardJournalParts, ImportJournal, type JournalEntry, type JournalPart
 import {
   FirmChunkFailure,
   planFirmChunk,
+  planInvestorChunk,
   planRoundChunk,
-  planRow,
   writeFirmChunk,
+  writeInvestorChunk,
   writeRoundChunk,
-  writeRow,
   type FirmChunkPlan,
   type ImportRun,
-  type RowInput,
-  type RowPlan,
 } from './import-writes.service.js';
 import { refreshReportMonthsOf } from '../reports/index.js';
 import { recomputeTotalsOf } from '../rounds/index.js';
@@ -336,24 +334,7 @@ async function applyClaimed(
       await recomputeTotalsOf(touched);
       await refreshReportMonthsOf(touched);
     }
-    for (let start = 0; batch.kind === 'investors' && start < toWrite.length; start += size) {
-      const chunk: { i: number; d: AnyDecision; plan: RowPlan }[] = [];
-      for (const [i, d] of toWrite.slice(start, start + size)) {
-        current = d;
-        chunk.push({ i, d, plan: await planRow(run, d.input as RowInput) });
-      }
-      const entries = chunk.flatMap((c) => c.plan.entries);
-      entries.forEach((e) => ahead.add(e));
-      await journal.writeAhead(entries);
-      for (const { i, d, plan } of chunk) {
-        current = d;
-        await deps.beforeWrite?.(written.size);
-        signal.throwIfAborted();
-        lease.assertHeld();
-        plan.entries.forEach((e) => ahead.delete(e));
-        written.set(i, await writeRow(run, d.input as RowInput, plan, journal));
-      }
-    }
+    if (batch.kind === 'investors') await applyInvestorChunks(run, toWrite, size, chunkRun);
     await journal.save();
   } catch (err) {
     return stopApply(
@@ -471,6 +452,23 @@ function applyFirmChunks(run: ImportRun, toWrite: [number, AnyDecision][], size:
         throw err.cause;
       }
       done.forEach((j) => settle(c, part[j]!, partPlan.rows[j]!));
+    },
+  );
+}
+
+// Investor rows: planned and journalled ahead a chunk at a time (the pre-images of the organisations updated, the ids
+// of the new ones), then written at once (import-writes.service.ts). An undo restores every pre-image written ahead:
+// one of a row not yet written equals what is stored.
+function applyInvestorChunks(run: ImportRun, toWrite: [number, AnyDecision][], size: number, c: ChunkRun) {
+  return writeInChunks(
+    toWrite,
+    size,
+    c,
+    (rows) => planInvestorChunk(rows.map(([, d]) => d.input as InvestorRowInput)),
+    async (plan, part, k) => {
+      const planned = plan.rows.slice(k, k + part.length);
+      await writeInvestorChunk(run, planned);
+      part.forEach(([i], j) => c.written.set(i, String(planned[j]!.id)));
     },
   );
 }

@@ -5,10 +5,10 @@ export {
   investorNames,
   nameKeyOf,
   backfillNameKeys,
-  createInvestor,
   getInvestor,
-  updateInvestor,
+  writeInvestors,
   investorsCursor,
+  type InvestorWrite,
   type InvestorOption,
 } from './investors.service.js';
 export {

@@ -9,12 +9,14 @@ import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { isDuplicateKey } from '../db/db-errors.js';
 import { nameIn, sortKeyIn, UNWALKABLE_IN_SORT_KEY, type Named } from '../lib/names.js';
-import { recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
+import { appendAuditEntries, recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
 import type { InvestorInput, UpdateInvestorInput } from './investors.schemas.js';
 import { toInvestorRecord } from './investor-mapping.js';
 
 const INVESTOR_PAGE_SIZE = 25;
+
+type AuditChanges = ReturnType<typeof diffFields>;
 
 // The fields a person edits on the form (nameKey is derived from them); the thesis is compared field by field.
 const EDITABLE_FIELDS = ['nameKo', 'nameEn', 'type', 'website', 'bifcBased', 'thesis'] as const;
@@ -256,6 +258,97 @@ export async function createInvestor(input: InvestorInput, actor: Actor, opts: {
     importId: opts.importId,
   });
   return org;
+}
+
+// Many organisations at once (a CSV import's chunk), with the ids the caller chose (its journal holds them first):
+// the new ones by one insertMany, the updates by one bulkWrite addressed by _id alone (FerretDB reads the whole
+// collection for any other filter) with each version checked after the write, and the audit entries by one bulk
+// append. The rows were checked against the stored names; a name taken meanwhile fails the write (unique index), as
+// does an organisation edited by someone else since `version` was read. A failure leaves the undo to the caller.
+export type InvestorWrite = { id: Types.ObjectId } & (
+  { create: InvestorInput } | { update: UpdateInvestorInput; version: number; stored: Record<string, unknown> }
+);
+export async function writeInvestors(
+  rows: readonly InvestorWrite[],
+  actor: Actor,
+  opts: { importId?: Types.ObjectId } = {},
+): Promise<void> {
+  const audit = (
+    org: Record<string, unknown> & Named,
+    action: 'create' | 'update',
+    changes: AuditChanges,
+    v: number,
+  ) => ({
+    actor,
+    entity: 'investor' as const,
+    entityId: org._id as Types.ObjectId,
+    entityLabel: auditLabelOf(org),
+    action,
+    changes,
+    version: v,
+    importId: opts.importId,
+  });
+  const creates = rows.flatMap((r) => ('create' in r ? [r] : []));
+  if (creates.length) {
+    const docs = creates.map(({ id, create }) => ({
+      _id: id,
+      ...fieldsOf(create),
+      nameKey: nameKeyOf(create),
+      archived: false,
+      importId: opts.importId,
+    }));
+    let inserted;
+    try {
+      inserted = await InvestorOrgModel.insertMany(docs, { ordered: true });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw Conflict('investor name taken', { nameEn: ['investors.errors.duplicate'] });
+      throw err;
+    }
+    await appendAuditEntries(
+      inserted.map((org) => audit(org.toObject(), 'create', diffFields({}, pick(org.toObject(), EDITABLE_FIELDS)), 0)),
+    );
+  }
+  const updates = rows.flatMap((r) => ('update' in r ? [r] : []));
+  if (!updates.length) return;
+  const now = new Date();
+  const written = updates.map(({ id, update, version, stored }) => {
+    const after = fieldsOf(update);
+    const { $set, $unset } = splitSetUnset({ ...after, nameKey: nameKeyOf(update) });
+    return {
+      id,
+      version,
+      entry: audit({ ...after, _id: id }, 'update', diffFields(pick(stored, EDITABLE_FIELDS), after), version + 1),
+      op: {
+        updateOne: {
+          filter: { _id: id },
+          update: nextVersion({ ...$set, updatedAt: now }, $unset),
+          timestamps: false,
+        },
+      },
+    };
+  });
+  try {
+    await InvestorOrgModel.bulkWrite(
+      written.map((w) => w.op),
+      { ordered: true },
+    );
+  } catch (err) {
+    if (isDuplicateKey(err)) throw Conflict('investor name taken', { nameEn: ['investors.errors.duplicate'] });
+    throw err;
+  }
+  // Optimistic concurrency, checked after the write: each organisation at the version read + 1 and with this write's
+  // time; the ones that are were written by this call.
+  const after = new Map(
+    (await InvestorOrgModel.find({ _id: { $in: written.map((w) => w.id) } }, { __v: 1, updatedAt: 1 }).lean()).map(
+      (o) => [String(o._id), o],
+    ),
+  );
+  const ours = written.filter((w) => {
+    const o = after.get(String(w.id));
+    return o?.__v === w.version + 1 && o.updatedAt?.getTime() === now.getTime();
+  });
+  await appendAuditEntries(ours.map((w) => w.entry));
+  if (ours.length < written.length) throw Conflict('investor edited by someone else meanwhile');
 }
 
 // Saves only while the organisation is at the version the editor loaded (`_version`; without one, as stored now),

@@ -709,5 +709,50 @@ describe('CSV import', () => {
       expect(await InvestorOrgModel.countDocuments({})).to.equal(1);
       expect(await InvestorOrgModel.findById(bnk._id).lean()).to.deep.equal(before);
     });
+
+    it("when a new investor's name is taken by someone else while the import writes, then the import is undone and their organisation kept", async () => {
+      const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital', type: 'vc' });
+      const before = await InvestorOrgModel.findById(bnk._id).lean();
+      const staff = await loginAs(t.app, 'staff');
+      const csv = 'nameEn,type\nBNK Venture Capital,bank\nNew Capital,vc\n';
+      const preview = await previewImport(
+        { kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) },
+        actorOf(staff),
+      );
+      if (!('batchId' in preview)) throw new Error('preview failed');
+      let rival: unknown;
+      const result = await applyImport(preview.batchId, actorOf(staff), {
+        beforeWrite: async (i) => {
+          if (i === 1) rival = (await makeInvestorOrg({ nameKo: '뉴캐피탈', nameEn: 'New Capital' }))._id;
+        },
+      });
+      expect(result).to.deep.include({ outcome: 'failed', line: 3, undoComplete: true });
+      const left = await InvestorOrgModel.find({}).sort({ nameKey: 1 }).lean();
+      expect(left.map((o) => String(o._id))).to.deep.equal([String(bnk._id), String(rival)]);
+      expect(await InvestorOrgModel.findById(bnk._id).lean()).to.deep.equal(before);
+    });
+
+    it('when an investor is edited by someone else while the import writes it, then the import fails and is undone rather than reporting it saved', async () => {
+      const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital', type: 'vc' });
+      const staff = await loginAs(t.app, 'staff');
+      const csv = 'nameEn,type\nNew Capital,vc\nBNK Venture Capital,bank\n';
+      const preview = await previewImport(
+        { kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) },
+        actorOf(staff),
+      );
+      if (!('batchId' in preview)) throw new Error('preview failed');
+      const result = await applyImport(preview.batchId, actorOf(staff), {
+        beforeWrite: async (i) => {
+          if (i === 1)
+            await InvestorOrgModel.updateOne(
+              { _id: bnk._id },
+              { $set: { website: 'https://bnk.example' }, $inc: { __v: 1 } },
+            );
+        },
+      });
+      expect(result).to.deep.include({ outcome: 'failed', line: 3, undoComplete: true });
+      expect(await InvestorOrgModel.countDocuments({ nameEn: 'New Capital' })).to.equal(0);
+      expect((await InvestorOrgModel.findById(bnk._id).lean())!.type).to.equal('vc');
+    });
   });
 });
