@@ -40,14 +40,17 @@ export function formatCalendarDate(day: string | null | undefined, lang: Lang): 
   return dateFmt[lang].format(new Date(Date.UTC(y, m - 1, d, 3)));
 }
 
+// Made once: building an Intl.DateTimeFormat costs far more than formatting with one (the reports call this per entry).
+const isoDayFmt = new Intl.DateTimeFormat('en-CA', {
+  timeZone: SEOUL,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 // Today's date in Seoul as YYYY-MM-DD.
 export function seoulToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: SEOUL,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return isoDayFmt.format(now);
 }
 
 const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
