@@ -9,7 +9,8 @@ import { AppSessionStore, SESSION_COOKIE, saveSessionBeforeRedirect } from './se
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
-import { publicDir, viewsDir } from './lib/paths.js';
+import { publicDir } from './lib/paths.js';
+import { useViews } from './lib/view-engine.js';
 import { i18nMiddleware } from './lib/i18n.js';
 import { viewLocals, userLocals } from './lib/view-locals.js';
 import { errorHandler, notFoundHandler } from './lib/error-handler.js';
@@ -38,8 +39,7 @@ export type AppDeps = {
 // Wires Express; does no I/O of its own (the database is connected before, by the caller).
 export function createApp({ config, logger, i18n, limiter, extraRoutes, mailTransport }: AppDeps): { app: Express } {
   const app = express();
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
+  useViews(app);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Read by the reports API's rate limiter (server/reports/api-access.ts).

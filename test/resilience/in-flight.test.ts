@@ -3,12 +3,11 @@ import express from 'express';
 import supertest from 'supertest';
 import { createInFlight } from '../../server/lib/in-flight.js';
 import { errorHandler } from '../../server/lib/error-handler.js';
-import { viewsDir } from '../../server/lib/paths.js';
+import { useViews } from '../../server/lib/view-engine.js';
 
 function appWith(inFlight: ReturnType<typeof createInFlight>) {
   const app = express();
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
+  useViews(app);
   app.use(inFlight.track);
   app.get('/slow', async (_req, res) => {
     await new Promise((r) => setTimeout(r, 300));

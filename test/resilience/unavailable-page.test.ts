@@ -5,14 +5,13 @@ import supertest from 'supertest';
 import { errorHandler } from '../../server/lib/error-handler.js';
 import { createI18n, i18nMiddleware } from '../../server/lib/i18n.js';
 import { viewLocals } from '../../server/lib/view-locals.js';
-import { viewsDir } from '../../server/lib/paths.js';
+import { useViews } from '../../server/lib/view-engine.js';
 
 // An app whose database fails at a chosen point: before any page context (the request gates mounted first), or after
 // it, where express-session's store read fails before any route.
 async function appFailingWith(err: unknown, opts: { afterPageContext: boolean }) {
   const app = express();
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
+  useViews(app);
   if (opts.afterPageContext) app.use(i18nMiddleware(await createI18n()), viewLocals);
   const failing: RequestHandler = (_req, _res, next) => next(err);
   app.use(failing);
