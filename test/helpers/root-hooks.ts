@@ -23,15 +23,17 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(600_000);
     // Pure unit tests (test/unit) need no database: a run of only those starts none, so one unit file runs in a second.
-    if (specFiles(this).every((f) => f.includes(`${path.sep}test${path.sep}unit${path.sep}`))) return;
+    if (specFiles(this).every(isUnitFile)) return;
     starting ??= startTestDatabase();
     await starting;
     filesInThisWorker += 1;
     // A database at TEST_MONGODB_URI is dropped after each file of a worker (below): its indexes come back here.
     if (db?.kind === 'uri' && filesInThisWorker > 1) await mongoose.connection.syncIndexes();
   },
-  async afterEach() {
-    if (db) await clearDatabase();
+  async afterEach(this: Mocha.Context) {
+    // A unit test touches no database (a run of only those has none), so there is nothing to empty after it: 347 of
+    // them, at 20 ms a clearing, took 7 s of a parallel run.
+    if (db && !isUnitFile(this.currentTest?.file)) await clearDatabase();
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(30_000);
@@ -78,6 +80,8 @@ export function currentDatabaseKind(): RunningDatabase['kind'] | undefined {
 export function currentDatabaseUri(): string | undefined {
   return connectedUri;
 }
+
+const isUnitFile = (file: string | undefined) => Boolean(file?.includes(`${path.sep}test${path.sep}unit${path.sep}`));
 
 function specFiles(ctx: Mocha.Context): string[] {
   const root = ctx.test?.parent;

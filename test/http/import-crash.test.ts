@@ -112,13 +112,17 @@ describe('CSV import interrupted midway', () => {
 
   it('when the process applying a large file is killed (kill -9), then the next start undoes it within a minute and the batch then applies cleanly', async function () {
     this.timeout(240_000);
-    // Arrange: 1,500 rows, 30 of them updating existing firms, spread through the file.
+    // Arrange: 600 rows, 12 of them updating existing firms, spread through the file. The apply writes 250 rows at a
+    // time (server/imports): the child is killed after its first chunk with two more to come. And the file is above the
+    // 300 rows the page applies in the background.
+    const [rows, updates] = [600, 12];
+    const creates = rows - updates;
     const staff = await loginAs(t.app, 'staff');
-    const { csv, existing } = await firmsFile(1500, 50);
+    const { csv, existing } = await firmsFile(rows, rows / updates);
     const batchId = await previewed(csv, actorOf(staff));
     const storedBefore = await FirmModel.find({}).sort({ _id: 1 }).lean();
     const firmsBefore = storedBefore.length;
-    expect(firmsBefore).to.equal(30);
+    expect(firmsBefore).to.equal(updates);
 
     // Act: a child process applies it and is killed while it writes.
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'fixtures', 'apply-import-child.ts')], {
@@ -152,7 +156,7 @@ describe('CSV import interrupted midway', () => {
     // Half the import is live: new firms, and existing ones already updated.
     const halfway = await FirmModel.countDocuments({});
     expect(halfway).to.be.at.least(firmsBefore + 150);
-    expect(halfway).to.be.below(firmsBefore + 1470);
+    expect(halfway).to.be.below(firmsBefore + creates);
     expect(await FirmModel.countDocuments({ pitch: 'imported pitch' })).to.be.above(0);
     expect((await ImportBatchModel.findById(batchId).lean())!.status).to.equal('applying');
 
@@ -185,9 +189,9 @@ describe('CSV import interrupted midway', () => {
     );
     const applied = await ImportBatchModel.findById(batchId).lean();
     expect(applied).to.deep.include({ status: 'applied' });
-    expect(applied!.counts).to.deep.include({ create: 1470, update: 30, error: 0 });
-    expect(await FirmModel.countDocuments({})).to.equal(firmsBefore + 1470);
-    expect(await FirmModel.countDocuments({ _id: { $in: existing }, pitch: 'imported pitch' })).to.equal(30);
+    expect(applied!.counts).to.deep.include({ create: creates, update: updates, error: 0 });
+    expect(await FirmModel.countDocuments({})).to.equal(firmsBefore + creates);
+    expect(await FirmModel.countDocuments({ _id: { $in: existing }, pitch: 'imported pitch' })).to.equal(updates);
     expect((await staff.get(`/firms/import/${batchId}`)).text).to.include('가져오기 완료');
   });
 
