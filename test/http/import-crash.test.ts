@@ -132,7 +132,9 @@ describe('CSV import interrupted midway', () => {
         IMPORT_CHILD_DB_URI: testDbUri(),
         IMPORT_CHILD_BATCH: batchId,
         IMPORT_CHILD_ACTOR: JSON.stringify(actorOf(staff)),
-        IMPORT_CHILD_LEASE_MS: '5000',
+        // Long enough that a renewal held up behind a large write on a loaded machine does not end the apply before
+        // the kill (it stops writing once a third of the lease has passed unrenewed); recovery waits for it to lapse.
+        IMPORT_CHILD_LEASE_MS: '10000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
