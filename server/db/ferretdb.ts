@@ -8,7 +8,7 @@ import type { RunningDatabase, ProviderLog } from './provider.types.js';
 import { defaultRestartPolicy, planRestart, type RestartPolicy } from './restart-policy.js';
 
 const BUILD_STAMP =
-  'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar+index-order-2+or';
+  'v1.24.2+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar+index-order-2+or+prefix-text';
 
 function ferretdbBinary(dataDir: string): string {
   return path.join(dataDir, 'tools', 'ferretdb');

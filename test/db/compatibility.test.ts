@@ -258,6 +258,8 @@ describe('filters on indexed fields (every page reads a firm’s rounds, people,
     await pairs.drop();
     // anchored prefixes (the firm search), on strings and array elements
     expect(await Thing.countDocuments({ tags: { $regex: '^bl' } })).to.equal(1);
+    // the prefix in another field of the document only
+    expect(await Thing.countDocuments({ g: { $regex: '^blue' } })).to.equal(0);
     expect(await Thing.countDocuments({ g: { $regex: '^회사' } })).to.equal(1);
     expect(await Thing.countDocuments({ g: { $regex: '^PL', $options: 'i' } })).to.equal(1);
     expect(await Thing.countDocuments({ $and: [{ g: { $regex: '^arr' } }, { v: 1 }] })).to.equal(1);

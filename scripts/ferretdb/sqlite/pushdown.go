@@ -156,9 +156,11 @@ func pushdownTerms(filter *types.Document, depth int, scalar scalarCheck, eq map
 			continue
 		}
 		if prefix, ok := regexPrefix(cond); ok {
-			// A string, or an array element, that starts with the prefix has JSON text containing `"prefix`.
-			terms = append(terms, "instr("+metadata.DefaultColumn+"->'"+key+"', ?) > 0")
-			args = append(args, "\""+prefix)
+			// A string, or an array element, that starts with the prefix has JSON text containing `"prefix` (letters
+			// and digits are written as they are). First in the document's whole text, which needs no parsing (a
+			// firm's word parts make it large): only the documents holding it are parsed for the field's own text.
+			terms = append(terms, "(instr("+metadata.DefaultColumn+", ?) > 0 AND instr("+metadata.DefaultColumn+"->'"+key+"', ?) > 0)")
+			args = append(args, "\""+prefix, "\""+prefix)
 			continue
 		}
 		values, ok := pushdownValues(cond)
