@@ -10,7 +10,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { ImportBatchModel, ImportJournalPartModel, ImportLeaseModel } from '../../models/import-batch.model.js';
-import type { Role } from '../../models/enums.js';
+import type { ImportKind, Role } from '../../models/enums.js';
 import { createFirm } from '../../server/firms/firms.service.js';
 import { createFirmBody } from '../../server/firms/firms.schemas.js';
 import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
@@ -557,6 +557,12 @@ describe('CSV import', () => {
 
   describe('a write that fails midway is undone', () => {
     const actorOf = (a: { userId: string; email: string }) => ({ id: a.userId, email: a.email });
+    // A file previewed by the import service (as the upload page does), for an apply the test drives: its batch id.
+    const previewed = async (staff: { userId: string; email: string }, kind: ImportKind, csv: string) => {
+      const preview = await previewImport({ kind, filename: `${kind}.csv`, bytes: Buffer.from(csv) }, actorOf(staff));
+      if (!('batchId' in preview)) throw new Error('preview failed');
+      return preview.batchId;
+    };
 
     it('when the third write of a firm import throws, then the database is as before: inserted firms gone, the updated firm restored', async () => {
       const existing = await makeFirm({ tags: 'bifc', residencyStart: '2024-01-02' });
@@ -575,12 +581,8 @@ describe('CSV import', () => {
         `광안렌딩,Gwangan Lending,${BRN(3)},lending,,,,`,
         `수영인슈어,Suyeong Insure,${BRN(4)},insurtech,,,,`,
       ].join('\n');
-      const preview = await previewImport(
-        { kind: 'firms', filename: 'f.csv', bytes: Buffer.from(csv) },
-        actorOf(staff),
-      );
-      if (!('batchId' in preview)) throw new Error('preview failed');
-      const result = await applyImport(preview.batchId, actorOf(staff), {
+      const batchId = await previewed(staff, 'firms', csv);
+      const result = await applyImport(batchId, actorOf(staff), {
         beforeWrite: (i) => {
           if (i === 2) throw new Error('injected failure');
         },
@@ -595,13 +597,13 @@ describe('CSV import', () => {
       const { updatedAt: _b, ...restBefore } = before!;
       expect(restAfter).to.deep.equal(restBefore);
       expect(after!.updatedAt.toISOString()).to.equal(before!.updatedAt.toISOString());
-      expect(await FirmModel.countDocuments({ importId: new Types.ObjectId(preview.batchId) })).to.equal(0);
-      const batch = await ImportBatchModel.findById(preview.batchId).lean();
+      expect(await FirmModel.countDocuments({ importId: new Types.ObjectId(batchId) })).to.equal(0);
+      const batch = await ImportBatchModel.findById(batchId).lean();
       expect(batch).to.deep.include({ status: 'failed', failureLine: 4, undoComplete: true });
       expect(batch!.failure).to.equal('injected failure');
       expect(batch!.journal.map((j) => `${j.op}:${j.entity}`)).to.deep.equal(['update:firm', 'insert:firm']);
       // The audit log (append-only) tells the whole story: the writes and their undoing.
-      const audit = await AuditEntryModel.find({ importId: new Types.ObjectId(preview.batchId) })
+      const audit = await AuditEntryModel.find({ importId: new Types.ObjectId(batchId) })
         .sort({ at: 1, _id: 1 })
         .lean();
       expect(audit.map((e) => `${e.entity}:${e.action}`)).to.deep.equal([
@@ -612,13 +614,13 @@ describe('CSV import', () => {
         'import:import',
       ]);
       // The failure page says nothing was changed.
-      const page = await staff.get(`/firms/import/${preview.batchId}`);
+      const page = await staff.get(`/firms/import/${batchId}`);
       expect(page.text)
         .to.include('가져오기 실패 — 바뀐 것이 없습니다')
         .and.include('4행을 저장하지 못해 가져오기를 되돌렸습니다.');
       expect(batchIdOf(page.text)).to.equal(undefined);
       // And it is not applied again.
-      expect(await applyImport(preview.batchId, actorOf(staff))).to.deep.equal({ outcome: 'alreadyDone' });
+      expect(await applyImport(batchId, actorOf(staff))).to.deep.equal({ outcome: 'alreadyDone' });
     });
 
     it('when a write is refused by the database midway (a registration number taken meanwhile), then the import is undone and the other record kept', async () => {
@@ -629,13 +631,9 @@ describe('CSV import', () => {
         `나,${BRN(3)},payments`,
         `다,${BRN(4)},payments`,
       ].join('\n');
-      const preview = await previewImport(
-        { kind: 'firms', filename: 'f.csv', bytes: Buffer.from(csv) },
-        actorOf(staff),
-      );
-      if (!('batchId' in preview)) throw new Error('preview failed');
+      const batchId = await previewed(staff, 'firms', csv);
       let competitor: unknown;
-      const result = await applyImport(preview.batchId, actorOf(staff), {
+      const result = await applyImport(batchId, actorOf(staff), {
         beforeWrite: async (i) => {
           if (i === 2) competitor = (await makeFirm({ nameKo: '경쟁사', nameEn: 'Rival', brn: BRN(4) }))._id;
         },
@@ -669,12 +667,8 @@ describe('CSV import', () => {
         `${BRN(1)},pre-a,rcps,closed,3000000000,2024-06-30,`,
         `${BRN(1)},series-a,rcps,closed,9000000000,2025-06-30,`,
       ].join('\n');
-      const preview = await previewImport(
-        { kind: 'rounds', filename: 'r.csv', bytes: Buffer.from(csv) },
-        actorOf(staff),
-      );
-      if (!('batchId' in preview)) throw new Error('preview failed');
-      const result = await applyImport(preview.batchId, actorOf(staff), {
+      const batchId = await previewed(staff, 'rounds', csv);
+      const result = await applyImport(batchId, actorOf(staff), {
         beforeWrite: (i) => {
           if (i === 2) throw new Error('injected failure');
         },
@@ -695,12 +689,8 @@ describe('CSV import', () => {
       const staff = await loginAs(t.app, 'staff');
       const csv =
         'nameEn,type,website\nNew Capital,vc,\nBNK Venture Capital,bank,https://bnk.example\nThird Fund,cvc,\n';
-      const preview = await previewImport(
-        { kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) },
-        actorOf(staff),
-      );
-      if (!('batchId' in preview)) throw new Error('preview failed');
-      const result = await applyImport(preview.batchId, actorOf(staff), {
+      const batchId = await previewed(staff, 'investors', csv);
+      const result = await applyImport(batchId, actorOf(staff), {
         beforeWrite: (i) => {
           if (i === 2) throw new Error('injected failure');
         },
@@ -715,13 +705,9 @@ describe('CSV import', () => {
       const before = await InvestorOrgModel.findById(bnk._id).lean();
       const staff = await loginAs(t.app, 'staff');
       const csv = 'nameEn,type\nBNK Venture Capital,bank\nNew Capital,vc\n';
-      const preview = await previewImport(
-        { kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) },
-        actorOf(staff),
-      );
-      if (!('batchId' in preview)) throw new Error('preview failed');
+      const batchId = await previewed(staff, 'investors', csv);
       let rival: unknown;
-      const result = await applyImport(preview.batchId, actorOf(staff), {
+      const result = await applyImport(batchId, actorOf(staff), {
         beforeWrite: async (i) => {
           if (i === 1) rival = (await makeInvestorOrg({ nameKo: '뉴캐피탈', nameEn: 'New Capital' }))._id;
         },
@@ -736,12 +722,8 @@ describe('CSV import', () => {
       const bnk = await makeInvestorOrg({ nameKo: 'BNK벤처투자', nameEn: 'BNK Venture Capital', type: 'vc' });
       const staff = await loginAs(t.app, 'staff');
       const csv = 'nameEn,type\nNew Capital,vc\nBNK Venture Capital,bank\n';
-      const preview = await previewImport(
-        { kind: 'investors', filename: 'i.csv', bytes: Buffer.from(csv) },
-        actorOf(staff),
-      );
-      if (!('batchId' in preview)) throw new Error('preview failed');
-      const result = await applyImport(preview.batchId, actorOf(staff), {
+      const batchId = await previewed(staff, 'investors', csv);
+      const result = await applyImport(batchId, actorOf(staff), {
         beforeWrite: async (i) => {
           if (i === 1)
             await InvestorOrgModel.updateOne(
