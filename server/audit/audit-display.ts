@@ -59,24 +59,29 @@ const isHexId = (v: unknown): v is string => typeof v === 'string' && HEX_ID.tes
 const isObjectId = (v: object): v is { toHexString(): string } =>
   'toHexString' in v && typeof v.toHexString === 'function';
 
-// Every id an entry refers to (its record, its firm, ids among its changes), to look their names up in one go.
-export function referencedIds(entries: AuditEntryIn[]): string[] {
-  const ids = new Set<string>();
-  const walk = (v: unknown) => {
-    if (isHexId(v)) ids.add(v.toLowerCase());
-    else if (v && typeof v === 'object' && isObjectId(v)) ids.add(v.toHexString());
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object' && !(v instanceof Date)) Object.values(v).forEach(walk);
+// Every id an entry refers to, each once, to look their names up in one go, with the kind of record it is where the
+// entry says so (its own record is of its entity, its firm a firm); an id among its changes may be of any kind
+// (undefined), so its name is asked of every collection.
+export function referencedIds(entries: AuditEntryIn[]): Map<string, string | undefined> {
+  const ids = new Map<string, string | undefined>();
+  const walk = (v: unknown, kind?: string) => {
+    if (isHexId(v)) add(v.toLowerCase(), kind);
+    else if (v && typeof v === 'object' && isObjectId(v)) add(v.toHexString(), kind);
+    else if (Array.isArray(v)) v.forEach((x) => walk(x));
+    else if (v && typeof v === 'object' && !(v instanceof Date)) Object.values(v).forEach((x) => walk(x));
+  };
+  const add = (id: string, kind: string | undefined) => {
+    if (kind || !ids.has(id)) ids.set(id, kind ?? ids.get(id));
   };
   for (const e of entries) {
-    walk(e.entityId);
-    walk(e.firm);
+    walk(e.entityId, e.entity);
+    walk(e.firm, 'firm');
     for (const c of e.changes ?? []) {
       walk(c.before);
       walk(c.after);
     }
   }
-  return [...ids];
+  return ids;
 }
 
 function refName(ref: AuditRef | undefined, ctx: DisplayCtx): string | undefined {

@@ -10,38 +10,43 @@ import { referencedIds, type AuditEntryIn, type AuditRefs } from './audit-displa
 type Doc = { _id: unknown; [k: string]: unknown };
 
 // The names of every record a page of audit entries refers to: one `$in` query per collection for the whole page,
-// never one per row. Rounds and matches are read first, since they are named by their firm and investor. Records the
-// page has read already (`known`: a firm's page holds the firm, its rounds and people) are not asked for again; when
-// the entries name nothing else (a firm's timeline mostly names the firm), no query runs.
+// never one per row, and only of the collections an id may be in (an entry's own record is of its entity). Rounds and
+// matches are read first, since they are named by their firm and investor. Records the page has read already
+// (`known`: a firm's page holds the firm, its rounds and people) are not asked for again; when the entries name
+// nothing else (a firm's timeline mostly names the firm), no query runs.
 export async function auditRefs(
   entries: AuditEntryIn[],
   also: string[] = [],
   known: AuditRefs = {},
 ): Promise<AuditRefs> {
   const refs: AuditRefs = { ...known };
-  const ids = [...new Set([...referencedIds(entries), ...also.map((id) => id.toLowerCase())])].filter(
-    (id) => !(id in refs),
-  );
+  const kinds = referencedIds(entries);
+  for (const id of also) if (!kinds.has(id.toLowerCase())) kinds.set(id.toLowerCase(), undefined);
+  const ids = [...kinds.keys()].filter((id) => !(id in refs));
   if (!ids.length) return refs;
+  // The ids that may be records of this kind.
+  const of = (kind: string) => ids.filter((id) => (kinds.get(id) ?? kind) === kind);
+  const find = <T>(ids: string[], query: (ids: string[]) => Promise<T[]>) =>
+    ids.length ? query(ids) : Promise.resolve([] as T[]);
   const keep = (docs: Doc[], shape: (d: Doc) => AuditRefs[string]) => {
     for (const d of docs) refs[String(d._id)] = shape(d);
   };
   const str = (v: unknown) => (v === null || v === undefined ? null : (v as { toString(): string }).toString());
   const [rounds, matches] = await Promise.all([
-    FundingRoundModel.find({ _id: { $in: ids } }, { stage: 1, firm: 1 }).lean<Doc[]>(),
-    MatchModel.find({ _id: { $in: ids } }, { firm: 1, investor: 1 }).lean<Doc[]>(),
+    find(of('round'), (i) => FundingRoundModel.find({ _id: { $in: i } }, { stage: 1, firm: 1 }).lean<Doc[]>()),
+    find(of('match'), (i) => MatchModel.find({ _id: { $in: i } }, { firm: 1, investor: 1 }).lean<Doc[]>()),
   ]);
   keep(rounds, (r) => ({ stage: str(r.stage), firm: str(r.firm) }));
   keep(matches, (m) => ({ firm: str(m.firm), investor: str(m.investor) }));
   const more = [...rounds, ...matches].flatMap((d) => [d.firm, d.investor].filter(Boolean).map(String));
-  const all = [...new Set([...ids, ...more])].filter((id) => !(id in known));
+  const withMore = (own: string[]) => [...new Set([...own, ...more])].filter((id) => !(id in known));
   const names = { nameKo: 1, nameEn: 1 };
   const [firms, investors, targets, people, users] = await Promise.all([
-    FirmModel.find({ _id: { $in: all } }, names).lean<Doc[]>(),
-    InvestorOrgModel.find({ _id: { $in: all } }, names).lean<Doc[]>(),
-    TargetModel.find({ _id: { $in: ids } }, names).lean<Doc[]>(),
-    PersonModel.find({ _id: { $in: ids } }, { name: 1 }).lean<Doc[]>(),
-    UserModel.find({ _id: { $in: ids } }, { name: 1, email: 1 }).lean<Doc[]>(),
+    find(withMore(of('firm')), (i) => FirmModel.find({ _id: { $in: i } }, names).lean<Doc[]>()),
+    find(withMore(of('investor')), (i) => InvestorOrgModel.find({ _id: { $in: i } }, names).lean<Doc[]>()),
+    find(of('target'), (i) => TargetModel.find({ _id: { $in: i } }, names).lean<Doc[]>()),
+    find(of('person'), (i) => PersonModel.find({ _id: { $in: i } }, { name: 1 }).lean<Doc[]>()),
+    find(of('user'), (i) => UserModel.find({ _id: { $in: i } }, { name: 1, email: 1 }).lean<Doc[]>()),
   ]);
   keep([...firms, ...investors, ...targets], (d) => ({ nameKo: str(d.nameKo), nameEn: str(d.nameEn) }));
   keep(people, (p) => ({ name: str(p.name) }));

@@ -6,6 +6,7 @@ import { captureCommands, type CapturedCommand } from '../helpers/commands.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { PersonModel } from '../../models/person.model.js';
+import { MatchModel } from '../../models/match.model.js';
 import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.model.js';
 import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
 import {
@@ -138,6 +139,36 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     expect(lookups.map((c) => c.collection).filter((c) => others.includes(c))).to.deep.equal([]);
     const known = [String(firm._id), String(round._id), String(person._id)];
     expect(asked.filter((id) => known.includes(id))).to.deep.equal([]);
+  });
+
+  it("when a firm's timeline names a match, then the page asks only the matches for it", async () => {
+    const firm = await makeFirm({ nameEn: 'Matched Pay' });
+    const org = await makeInvestorOrg({ nameEn: 'Matching Capital' });
+    const match = await MatchModel.create({
+      firm: firm._id,
+      investor: org._id,
+      stage: 'suggested',
+      open: true,
+      stageSince: new Date(),
+    });
+    await recordAudit({
+      actor: null,
+      entity: 'match',
+      entityId: match._id,
+      firm: firm._id,
+      action: 'create',
+      changes: [{ field: 'stage', before: null, after: 'suggested' }],
+    });
+    const staff = await loginAs(t.app, 'staff');
+    const { result, commands } = await captureCommands(() =>
+      staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en'),
+    );
+    expect(result.text.slice(result.text.indexOf('id="timeline"'))).to.contain('Match created');
+    const inOf = (c: CapturedCommand) => (c.filter?._id as { $in?: unknown[] } | undefined)?.$in ?? [];
+    const askedFor = (id: unknown) =>
+      commands.filter((c) => inOf(c).map(String).includes(String(id))).map((c) => c.collection);
+    // Before, the id was asked of all seven collections that name records.
+    expect(askedFor(match._id)).to.deep.equal(['matches']);
   });
 
   it('when a firm has more history than its page shows, then the page shows the latest 50 and links to all of it, paged both ways', async () => {
