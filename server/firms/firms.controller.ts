@@ -100,7 +100,7 @@ async function detailLocals(req: Request, res: AppResponse, id: string) {
     ...detail,
     timeline,
     today: seoulToday(),
-    sharing: await sharingPanel(id),
+    sharing: await sharingPanel(detail.firm),
   };
 }
 

@@ -64,8 +64,9 @@ export type SharingSummary = {
   summaryEn: string;
 };
 
-export async function sharingSummary(firmId: string): Promise<SharingSummary> {
-  const firm = await getSharing(firmId);
+// Of a firm read already (the firm page holds it), or read here.
+export async function sharingSummary(firmOrId: string | ({ _id: unknown } & Stored)): Promise<SharingSummary> {
+  const firm = typeof firmOrId === 'string' ? await getSharing(firmOrId) : firmOrId;
   const values = sharingValues(firm);
   const names = await investorNames(values.orgs);
   const byId = new Map(names.map((o) => [o._id, o]));

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { useTestApp, loginAs } from '../helpers/app.js';
 import { makeFirm, nextBrn } from '../helpers/factories.js';
+import { captureCommands } from '../helpers/commands.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -47,6 +48,15 @@ describe('firms: registering, editing and walking the pipeline', () => {
     const audit = await AuditEntryModel.findOne({ entityId: firm!._id, action: 'create' }).lean();
     expect(audit!.actorEmail).to.equal(staff.email);
     expect(audit!.changes.find((c) => c.field === 'nameEn')!.after).to.equal('Gwangan Pay');
+  });
+
+  it('when a firm page is shown, then the firm is read once (its sharing panel uses the same record)', async () => {
+    const firm = await makeFirm({ nameEn: 'Read Once Pay' });
+    const staff = await loginAs(t.app, 'staff');
+    const { result, commands } = await captureCommands(() => staff.get(`/firms/${firm._id}`));
+    expect(result.text).to.contain('Read Once Pay').and.contain('id="sharing"');
+    const readsOfFirm = commands.filter((c) => c.collection === 'firms' && String(c.filter?._id) === String(firm._id));
+    expect(readsOfFirm).to.have.length(1);
   });
 
   it('when the form has errors, then it comes back (422) with what was typed and each message beside its field', async () => {
