@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { z } from 'zod';
 import { computedKey, readComputed } from '../lib/computed.service.js';
 import { MatchModel } from '../../models/match.model.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -152,38 +153,63 @@ async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
 
 export type BoardColumn = { stage: MatchStage; cards: MatchCard[]; total: number };
 
-// How many open matches of the board's filters each stage holds: one $group over the open matches, kept by the computed
-// pattern until a match is next written (a board of the same filters is read far more often than a card moves).
-async function boardCounts(filter: Record<string, unknown>): Promise<Partial<Record<MatchStage, number>>> {
-  return readComputed('matches', computedKey('board-counts', filter), async () => {
-    // An aggregation's $match is not cast by Mongoose (the owner filter is an id string): a query casts it first.
-    const cast = MatchModel.find(filter).cast() as Record<string, unknown>;
-    const rows = await MatchModel.aggregate<{ _id: MatchStage; n: number }>([
-      { $match: cast },
-      { $group: { _id: '$stage', n: { $sum: 1 } } },
-    ]);
-    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
-  });
+// What the board of some filters shows, kept by the computed pattern until a match is next written (a board is read far
+// more often than a card moves): how many open matches each stage holds (one $group over them) and the ids of each
+// column's soonest due (one query per column: a range of the {open, stage, dueOn, _id} index). A board then reads its
+// cards by _id in one query instead of seven.
+const keptBoard = z.object({
+  counts: z.record(z.string(), z.number()),
+  ids: z.record(z.string(), z.array(z.string())),
+});
+type KeptBoard = z.infer<typeof keptBoard>;
+
+function keptBoardOf(f: Omit<MatchFilters, 'stage'>, today: string): Promise<KeptBoard> {
+  const filter = matchFilter(f, today);
+  return readComputed(
+    'matches',
+    computedKey('board', filter),
+    async () => {
+      // An aggregation's $match is not cast by Mongoose (the owner filter is an id string): a query casts it first.
+      const cast = MatchModel.find(filter).cast() as Record<string, unknown>;
+      const [rows, ...columns] = await Promise.all([
+        MatchModel.aggregate<{ _id: MatchStage; n: number }>([
+          { $match: cast },
+          { $group: { _id: '$stage', n: { $sum: 1 } } },
+        ]),
+        ...OPEN_STAGES.map((stage) =>
+          MatchModel.find(matchFilter({ ...f, stage }, today), { _id: 1 })
+            .sort({ dueOn: 1, _id: 1 })
+            .limit(BOARD_COLUMN_LIMIT)
+            .lean(),
+        ),
+      ]);
+      return {
+        counts: Object.fromEntries(rows.map((r) => [r._id, r.n])),
+        ids: Object.fromEntries(OPEN_STAGES.map((stage, i) => [stage, columns[i]!.map((m) => String(m._id))])),
+      };
+    },
+    keptBoard,
+  );
 }
 
-// The board: a column per open stage, soonest due first, each bounded (the list pages through the rest). One query per
-// column (a range of the {open, stage, dueOn, _id} index), then the names.
+// The columns' order, as the index gives it: undated first (as MongoDB sorts a missing value), then by day, then by id.
+const byDueThenId = (a: StoredCard, b: StoredCard) => {
+  const [x, y] = [a.dueOn ?? '', b.dueOn ?? ''];
+  return x < y ? -1 : x > y ? 1 : String(a._id) < String(b._id) ? -1 : 1;
+};
+
+// The board: a column per open stage, soonest due first, each bounded (the list pages through the rest). The kept
+// figure names the cards; they are read fresh, by _id, and placed by what they hold now (a figure may lag a write by
+// the moment until the write marks it stale).
 export async function boardOf(f: Omit<MatchFilters, 'stage'>, today: string, now = new Date()): Promise<BoardColumn[]> {
-  const [counts, ...columns] = await Promise.all([
-    boardCounts(matchFilter(f, today)),
-    ...OPEN_STAGES.map((stage) =>
-      MatchModel.find(matchFilter({ ...f, stage }, today), CARD_PROJECTION)
-        .sort({ dueOn: 1, _id: 1 })
-        .limit(BOARD_COLUMN_LIMIT)
-        .lean<StoredCard[]>(),
-    ),
-  ]);
-  const cards = await toCards(columns.flat(), now);
-  return OPEN_STAGES.map((stage, i) => {
+  const kept = await keptBoardOf(f, today);
+  const ids = OPEN_STAGES.flatMap((stage) => kept.ids[stage] ?? []);
+  const rows = ids.length ? await MatchModel.find({ _id: { $in: ids } }, CARD_PROJECTION).lean<StoredCard[]>() : [];
+  const cards = await toCards(rows.filter((r) => r.open).sort(byDueThenId), now);
+  return OPEN_STAGES.map((stage) => {
     const shown = cards.filter((c) => c.stage === stage);
-    // A full column counts from the kept figure, which may lag a write not yet marked: never below what it shows.
-    const full = columns[i]!.length === BOARD_COLUMN_LIMIT;
-    return { stage, cards: shown, total: full ? Math.max(counts[stage] ?? 0, shown.length) : shown.length };
+    const full = (kept.ids[stage] ?? []).length === BOARD_COLUMN_LIMIT;
+    return { stage, cards: shown, total: full ? Math.max(kept.counts[stage] ?? 0, shown.length) : shown.length };
   });
 }
 
