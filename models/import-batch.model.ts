@@ -121,9 +121,7 @@ const importLeaseSchema = new Schema(
     batch: { type: Schema.Types.ObjectId, required: true },
     owner: { type: String, required: true },
     until: { type: Date, required: true },
-    // The journal parts stored under it (ImportJournalPart), and the progress of the apply holding it: the rows
-    // written so far, of the rows to write.
-    journalParts: { type: Number },
+    // The progress of the apply holding it: the rows written so far, of the rows to write.
     appliedRows: { type: Number },
     totalRows: { type: Number },
   },

@@ -44,14 +44,9 @@ export class ImportJournal {
     return Math.max(250, Math.ceil(writes / 20));
   }
 
-  // An insert, known once written: kept until the next save.
-  record(entry: JournalEntry): void {
-    this.entries.push(entry);
-  }
-
-  // The entries of the next chunk's writes, stored (with the inserts recorded since the last save) before they happen.
-  // progress: the rows written so far and the rows to write, stored on the lease (the batch's page shows them).
-  async writeAhead(entries: JournalEntry[], progress?: Progress): Promise<void> {
+  // The entries of the next chunk's writes, stored before they happen, with the progress: the rows written so far and
+  // the rows to write, stored on the lease (the batch's page shows them).
+  async writeAhead(entries: JournalEntry[], progress: Progress): Promise<void> {
     this.entries.push(...entries);
     await this.save(progress);
   }
@@ -59,14 +54,13 @@ export class ImportJournal {
   // The entries not yet stored go in the next journal part; then the lease is written, which fails once another
   // process has taken the batch over (it removes the lapsed lease before reading the parts): a part stored after that
   // is not read, and no write follows it.
-  async save(progress?: Progress): Promise<void> {
+  async save(progress: Progress): Promise<void> {
     const pending = this.entries.slice(this.saved);
-    if (!pending.length && !progress) return;
     if (pending.length) {
       await ImportJournalPartModel.create({ _id: journalPartId(this.lease.key, this.parts), entries: pending });
       this.parts += 1;
     }
-    if (!(await this.lease.updateOwn({ journalParts: this.parts, ...progress })))
+    if (!(await this.lease.updateOwn(progress)))
       throw new ImportLeaseLost('the import was taken over by another process');
     this.saved = this.entries.length;
   }

@@ -335,7 +335,6 @@ async function applyClaimed(
       await refreshReportMonthsOf(touched);
     }
     if (batch.kind === 'investors') await applyInvestorChunks(run, toWrite, size, chunkRun);
-    await journal.save();
   } catch (err) {
     return stopApply(
       run,
@@ -456,6 +455,16 @@ function applyFirmChunks(run: ImportRun, toWrite: [number, AnyDecision][], size:
   );
 }
 
+// A part of a chunk written at once by `write`: its rows are written under the ids their plan chose (a failure writes
+// none of them as far as the report goes; the undo finds what was by the journal and the import's id).
+const writtenAtOnce =
+  <R extends { id: Types.ObjectId }>(c: ChunkRun, write: (rows: R[]) => Promise<void>) =>
+  async (plan: { rows: R[] }, part: [number, AnyDecision][], k: number) => {
+    const planned = plan.rows.slice(k, k + part.length);
+    await write(planned);
+    part.forEach(([i], j) => c.written.set(i, String(planned[j]!.id)));
+  };
+
 // Investor rows: planned and journalled ahead a chunk at a time (the pre-images of the organisations updated, the ids
 // of the new ones), then written at once (import-writes.service.ts). An undo restores every pre-image written ahead:
 // one of a row not yet written equals what is stored.
@@ -465,11 +474,7 @@ function applyInvestorChunks(run: ImportRun, toWrite: [number, AnyDecision][], s
     size,
     c,
     (rows) => planInvestorChunk(rows.map(([, d]) => d.input as InvestorRowInput)),
-    async (plan, part, k) => {
-      const planned = plan.rows.slice(k, k + part.length);
-      await writeInvestorChunk(run, planned);
-      part.forEach(([i], j) => c.written.set(i, String(planned[j]!.id)));
-    },
+    writtenAtOnce(c, (rows) => writeInvestorChunk(run, rows)),
   );
 }
 
@@ -499,11 +504,7 @@ function applyRoundChunks(
         rows.map(([, d]) => d.input as RoundRowInput),
         touched,
       ),
-    async (plan, part, k) => {
-      const planned = plan.rows.slice(k, k + part.length);
-      await writeRoundChunk(run, planned);
-      part.forEach(([i], j) => c.written.set(i, String(planned[j]!.id)));
-    },
+    writtenAtOnce(c, (rows) => writeRoundChunk(run, rows)),
   );
 }
 

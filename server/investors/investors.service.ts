@@ -60,9 +60,9 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // Investors are known by their English name (Korean when there is none): the unique, case-insensitive name key.
 export const nameKeyOf = (input: Named) => sortKeyIn(input, 'en');
 
-function duplicateName(input: { nameEn?: string }) {
-  return Conflict('investor name taken', { [input.nameEn ? 'nameEn' : 'nameKo']: ['investors.errors.duplicate'] });
-}
+const nameTakenIn = (field: 'nameEn' | 'nameKo') =>
+  Conflict('investor name taken', { [field]: ['investors.errors.duplicate'] });
+const duplicateName = (input: { nameEn?: string }) => nameTakenIn(input.nameEn ? 'nameEn' : 'nameKo');
 
 // The stored shape of the form's fields (empty optional fields are unset, not stored as '').
 const fieldsOf = (input: InvestorInput) => toInvestorRecord(input);
@@ -265,6 +265,16 @@ export async function createInvestor(input: InvestorInput, actor: Actor, opts: {
 // collection for any other filter) with each version checked after the write, and the audit entries by one bulk
 // append. The rows were checked against the stored names; a name taken meanwhile fails the write (unique index), as
 // does an organisation edited by someone else since `version` was read. A failure leaves the undo to the caller.
+// A bulk write that meets a stored name (the unique index on nameKey) fails as a name taken, whichever row it was.
+async function orNameTaken<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isDuplicateKey(err)) throw nameTakenIn('nameEn');
+    throw err;
+  }
+}
+
 export type InvestorWrite = { id: Types.ObjectId } & (
   { create: InvestorInput } | { update: UpdateInvestorInput; version: number; stored: Record<string, unknown> }
 );
@@ -297,13 +307,7 @@ export async function writeInvestors(
       archived: false,
       importId: opts.importId,
     }));
-    let inserted;
-    try {
-      inserted = await InvestorOrgModel.insertMany(docs, { ordered: true });
-    } catch (err) {
-      if (isDuplicateKey(err)) throw Conflict('investor name taken', { nameEn: ['investors.errors.duplicate'] });
-      throw err;
-    }
+    const inserted = await orNameTaken(InvestorOrgModel.insertMany(docs, { ordered: true }));
     await appendAuditEntries(
       inserted.map((org) => audit(org.toObject(), 'create', diffFields({}, pick(org.toObject(), EDITABLE_FIELDS)), 0)),
     );
@@ -327,15 +331,12 @@ export async function writeInvestors(
       },
     };
   });
-  try {
-    await InvestorOrgModel.bulkWrite(
+  await orNameTaken(
+    InvestorOrgModel.bulkWrite(
       written.map((w) => w.op),
       { ordered: true },
-    );
-  } catch (err) {
-    if (isDuplicateKey(err)) throw Conflict('investor name taken', { nameEn: ['investors.errors.duplicate'] });
-    throw err;
-  }
+    ),
+  );
   // Optimistic concurrency, checked after the write: each organisation at the version read + 1 and with this write's
   // time; the ones that are were written by this call.
   const after = new Map(

@@ -9,7 +9,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import type { MatchStage } from '../../models/enums.js';
 import { NotFound } from '../lib/app-error.js';
 import { keysetPage } from '../lib/keyset.js';
-import { compareNames, type Named } from '../lib/names.js';
+import { byCodeUnits, compareNames, type Named } from '../lib/names.js';
 import { versionOf } from '../lib/edit-conflict.js';
 import { OPEN_STAGES, daysInStage, nextStages, type StageChange } from './match-stages.js';
 import { followUpOrder, matchFilter, type MatchFilters } from './match-board.js';
@@ -193,10 +193,8 @@ function keptBoardOf(f: Omit<MatchFilters, 'stage'>, today: string): Promise<Kep
 }
 
 // The columns' order, as the index gives it: undated first (as MongoDB sorts a missing value), then by day, then by id.
-const byDueThenId = (a: StoredCard, b: StoredCard) => {
-  const [x, y] = [a.dueOn ?? '', b.dueOn ?? ''];
-  return x < y ? -1 : x > y ? 1 : String(a._id) < String(b._id) ? -1 : 1;
-};
+const byDueThenId = (a: StoredCard, b: StoredCard) =>
+  byCodeUnits(a.dueOn ?? '', b.dueOn ?? '') || byCodeUnits(String(a._id), String(b._id));
 
 // The board: a column per open stage, soonest due first, each bounded (the list pages through the rest). The kept
 // figure names the cards; they are read fresh, by _id, and placed by what they hold now (a figure may lag a write by

@@ -27,21 +27,10 @@ export async function getRound(firmId: string, roundId: string) {
 }
 
 // Totals are recomputed from all of the firm's rounds after every change: idempotent, right whatever order edits arrive in.
-// An import of many firms' rounds refreshes the monthly summaries itself, for all of them at once (`reportMonths: false`).
-export async function recomputeFirmTotals(
-  firmId: string | Types.ObjectId,
-  { reportMonths = true }: { reportMonths?: boolean } = {},
-): Promise<void> {
-  const rounds = await FundingRoundModel.find(
-    { firm: firmId },
-    { status: 1, stage: 1, amountKrw: 1, preMoneyKrw: 1, closedOn: 1, announcedOn: 1 },
-  ).lean();
-  await FirmModel.updateOne(
-    { _id: firmId },
-    { $set: { totals: computeFirmTotals(rounds), lastActivityAt: new Date() } },
-  );
+export async function recomputeFirmTotals(firmId: string | Types.ObjectId): Promise<void> {
+  await recomputeTotalsOf([String(firmId)]);
   // Every round write ends here: the reports' monthly summaries follow (capital raised by quarter and stage).
-  if (reportMonths) await refreshReportMonths(firmId);
+  await refreshReportMonths(firmId);
 }
 
 // The totals of many firms at once (an import's firms, at its end): one read of their rounds and one bulk write per
