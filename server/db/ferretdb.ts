@@ -69,15 +69,19 @@ async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number):
 }
 
 type Launched = { child: ChildProcess; stderr: () => string };
+type Store = { dir: string; throwAway: boolean };
 
 // Spawns FerretDB on the given port and waits until it answers; on failure the child is killed and the error carries its stderr.
-async function launch(bin: string, port: number, storeDir: string, uri: string): Promise<Launched> {
+async function launch(bin: string, port: number, store: Store, uri: string): Promise<Launched> {
+  const { dir: storeDir, throwAway } = store;
   const child = spawn(
     bin,
     [
       `--listen-addr=127.0.0.1:${port}`,
       '--handler=sqlite',
-      `--sqlite-url=file:${storeDir}/`,
+      // A throw-away store (tests) is not synced to disk on each commit: nothing in it must outlive a power cut, and the
+      // fsync of every write was waiting time in every test that writes.
+      `--sqlite-url=file:${storeDir}/${throwAway ? '?_pragma=synchronous(off)' : ''}`,
       // Without --debug-addr=- every instance binds port 8088 and a second one fails.
       '--debug-addr=-',
       '--telemetry=disable',
@@ -123,17 +127,19 @@ function stopChild(child: ChildProcess): Promise<void> {
 export async function startFerretdb(opts: {
   dataDir: string;
   storeDir: string;
+  throwAway?: boolean;
   dbName: string;
   log: ProviderLog;
   restartPolicy?: RestartPolicy;
 }): Promise<RunningDatabase> {
+  const store: Store = { dir: opts.storeDir, throwAway: opts.throwAway ?? false };
   const policy = opts.restartPolicy ?? defaultRestartPolicy;
   const bin = await ensureFerretdbBuilt(opts.dataDir, opts.log);
   mkdirSync(opts.storeDir, { recursive: true });
   const port = await freePort();
   const uri = `mongodb://127.0.0.1:${port}/${opts.dbName}`;
 
-  let current = await launch(bin, port, opts.storeDir, uri);
+  let current = await launch(bin, port, store, uri);
   let startedAt = Date.now();
   let failuresInARow = 0;
   let stopping = false;
@@ -170,7 +176,7 @@ export async function startFerretdb(opts: {
       'warn',
     );
     restartTimer = setTimeout(() => {
-      restarting = launch(bin, port, opts.storeDir, uri).then(
+      restarting = launch(bin, port, store, uri).then(
         (launched) => {
           current = launched;
           startedAt = Date.now();

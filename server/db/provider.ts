@@ -83,6 +83,7 @@ async function startEmbedded(
     return await starters.startFerretdb({
       dataDir: opts.dataDir,
       storeDir: tempDir ?? path.join(opts.dataDir, 'ferretdb'),
+      throwAway: Boolean(tempDir),
       dbName: opts.dbName,
       log: opts.log,
     });

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { buildTestApp, useTestApp, agentOf, loginAs } from '../helpers/app.js';
 import { UserModel } from '../../models/user.model.js';
+import { currentDatabaseUri } from '../helpers/root-hooks.js';
 
 describe('security baseline', () => {
   const t = useTestApp();
@@ -127,15 +128,14 @@ describe('/healthz', () => {
 
   it('answers 200 while the database is reachable and 503 when it is not', async () => {
     expect((await supertest(t.app).get('/healthz')).status).to.equal(200);
-    const uri = (mongoose.connection.getClient().options.hosts[0] ?? '').toString();
-    const dbName = mongoose.connection.name;
     await mongoose.disconnect();
     try {
       const down = await supertest(t.app).get('/healthz');
       expect(down.status).to.equal(503);
       expect(down.body).to.include({ db: 'down' });
     } finally {
-      await mongoose.connect(`mongodb://${uri}/${dbName}`);
+      // The run's own address, with command monitoring on (later tests in this worker capture commands).
+      await mongoose.connect(currentDatabaseUri()!);
     }
     expect((await supertest(t.app).get('/healthz')).status).to.equal(200);
   });
