@@ -1,6 +1,6 @@
 // The one EJS function the app calls itself (server/app.ts registers the view engine); EJS 7 ships no types.
 declare module 'ejs' {
-  type Options = { root?: string; cache?: boolean };
+  type Options = { root?: string; cache?: boolean; compileDebug?: boolean };
   const ejs: {
     renderFile(file: string, data: object, options: Options, done: (err: Error | null, html?: string) => void): void;
   };

@@ -7,6 +7,7 @@ import { searchTokensOf, sortNameOf, sortNameKoOf, brnWithCheckDigit } from '../
 import { backfillDerivedFields } from '../../server/firms/index.js';
 import { firmListFilter, sortOf, PAGE_SIZE } from '../../server/firms/firm-list.service.js';
 import { firmListQuery } from '../../server/firms/firms.schemas.js';
+import { captureCommands } from '../helpers/commands.js';
 
 // 60 firms with known names, statuses, sectors and raised totals.
 async function seedFirms(n = 60) {
@@ -157,9 +158,14 @@ describe('firm list: search, filters, sort and pagination', () => {
     const recount = (filter: Record<string, unknown>) => FirmModel.countDocuments(filter);
     const residents = { archived: false, status: 'resident' as const };
     const searched = { archived: false, searchTokens: { $regex: '^lending' } };
+    const namesFound = async () =>
+      (await FirmModel.find(searched, { nameEn: 1 }).lean()).map((f) => f.nameEn as string).sort();
     const check = async () => {
       expect(await totalOn('/firms?status=resident')).to.equal(await recount(residents));
       expect(await totalOn('/firms?q=lending')).to.equal(await recount(searched));
+      // the firms a search lists follow too (it reads its page among the matches it keeps)
+      const listed = (await staff.get('/firms?q=lending&sort=name').set('Accept-Language', 'en')).text;
+      expect(namesOnPage(listed).sort()).to.deep.equal((await namesFound()).slice(0, PAGE_SIZE).sort());
     };
     await check(); // counted, then kept between requests
     const [first, second] = await FirmModel.find(residents).sort({ _id: 1 }).limit(2);
@@ -225,6 +231,40 @@ describe('firm list: search, filters, sort and pagination', () => {
     expect(stored.every((f) => !/ /.test(f.sortNameKo!))).to.equal(true);
     expect(namesOnPage((await staff.get('/firms').set('Accept-Language', 'en')).text)).to.deep.equal(before);
     expect(before).to.deep.equal(['A&B Labs', 'Busan', 'Busan  Chain', 'Busan Pay', 'BusanPay']);
+  });
+
+  it('when a search is paged forward and back in another sort, then every match appears once, in order, read by _id among the kept matches', async () => {
+    await seedFirms();
+    // Most firms without a founding date: they sort last, descending, and page boundaries fall among them (a cursor
+    // with no value, only an _id).
+    await FirmModel.updateMany({ nameEn: { $gte: 'Firm 020' } }, { $unset: { founded: 1 } });
+    const staff = await loginAs(t.app, 'staff');
+    const get = (url: string) => staff.get(url).set('Accept-Language', 'en');
+    const orders = [
+      { query: 'sort=raised', sort: { 'totals.raisedKey': -1, _id: -1 } },
+      { query: 'sort=founded&dir=desc', sort: { founded: -1, _id: -1 } },
+    ] as const;
+    for (const order of orders) {
+      await get(`/firms?q=firm&${order.query}`); // finds and keeps the matches
+      const seen: string[] = [];
+      const pages: string[] = [];
+      let url: string | undefined = `/firms?q=firm&${order.query}`;
+      while (url) {
+        const { result: res, commands } = await captureCommands(() => get(url!));
+        expect(res.text).to.contain('59 in total');
+        const reads = commands.filter((c) => c.collection === 'firms');
+        expect(reads, 'one read of firms a page').to.have.length(1);
+        expect(JSON.stringify(reads[0]!.filter), 'read by _id').to.contain('"_id":{"$in":[');
+        pages.push(url);
+        expect(pages.length, 'pages end').to.be.below(5);
+        seen.push(...namesOn(res.text));
+        url = nextLink(res.text);
+      }
+      const expected = (await FirmModel.find({ archived: false }).sort(order.sort).lean()).map((f) => f.nameEn);
+      expect(seen, order.query).to.deep.equal(expected);
+      const back = await get(prevLink((await get(pages[1]!)).text)!);
+      expect(namesOn(back.text)).to.deep.equal(expected.slice(0, PAGE_SIZE));
+    }
   });
 
   it('when searching in Korean or English, part of a word is enough and case does not matter', async () => {

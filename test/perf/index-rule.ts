@@ -107,7 +107,8 @@ function indexServes(keys: IndexKeys, clause: Clause, sort: Record<string, numbe
 }
 
 // Served if every clause has an index (the `_id` index counts) that serves it. An empty filter without a sort reads the
-// whole collection and is served by nothing.
+// whole collection and is served by nothing. A clause with an equality (or $in) on `_id` reads at most the documents it
+// names, by the `_id` index, whatever else it asks: the rest is a filter and an in-memory sort of those few.
 export function servedBy(indexes: readonly IndexKeys[], query: QueryShape): Verdict {
   const all: IndexKeys[] = [[['_id', 1]], ...indexes];
   const clauses = clausesOf(query.filter);
@@ -115,7 +116,7 @@ export function servedBy(indexes: readonly IndexKeys[], query: QueryShape): Verd
   for (const clause of clauses) {
     if (!clause.eq.size && !clause.range.size && !clause.bad.length && !Object.keys(query.sort ?? {}).length)
       return { served: false, reason: 'no filter and no sort: reads the whole collection' };
-    const index = all.find((keys) => indexServes(keys, clause, query.sort));
+    const index = clause.eq.has('_id') ? all[0] : all.find((keys) => indexServes(keys, clause, query.sort));
     if (!index) {
       const parts = [
         clause.eq.size && `equality ${[...clause.eq].join(', ')}`,

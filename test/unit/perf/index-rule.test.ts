@@ -78,6 +78,19 @@ describe('index rule (ESR)', () => {
     expect(v.served).to.equal(false);
   });
 
+  it('when _id names the documents, then its index serves any sort or range beside it (a few documents sorted in memory)', () => {
+    const page = {
+      $or: [{ sortNameKo: { $gt: 'b' } }, { sortNameKo: 'b', _id: { $gt: 'x' } }],
+      _id: { $in: ['a', 'b'] },
+    };
+    expect(servedBy([], { filter: page, sort: { sortNameKo: 1, _id: 1 } }).served).to.equal(true);
+    expect(servedBy([], { filter: { _id: 'a', stage: { $gt: 'b' } }, sort: { dueOn: 1 } }).served).to.equal(true);
+    // without the _id equality, the same page needs its sort's index
+    expect(servedBy([], { filter: { sortNameKo: { $gt: 'b' } }, sort: { sortNameKo: 1, _id: 1 } }).served).to.equal(
+      false,
+    );
+  });
+
   it('when the filter is empty and unsorted, then it reads the whole collection and is not served', () => {
     expect(servedBy(FIRM_INDEXES, { filter: {} }).served).to.equal(false);
     expect(servedBy(FIRM_INDEXES, { filter: {}, sort: { _id: 1 } }).served).to.equal(true);
