@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { FirmModel } from '../../models/firm.model.js';
 import { computedKey, readComputed } from '../lib/computed.service.js';
-import { keysetPage, type CursorKind, type Direction } from '../lib/keyset.js';
+import { keysetPage, keysetSlice, type CursorKind, type Direction } from '../lib/keyset.js';
+import { byCodeUnits } from '../lib/names.js';
 import { valueAt } from '../lib/dotted-path.js';
 import { PIPELINE_STATUSES, type FirmListQuery, type ListSort } from './firms.schemas.js';
 
@@ -79,8 +80,12 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   const filter = firmListFilter(q);
   const { field, dir } = sortOf(q, lang);
   const matches = q.q ? await searchMatches(filter) : null;
-  // A search's pages are read among its kept matches by _id; any other list's by its filter.
-  const within = matches ? { _id: { $in: matches } } : filter;
+  if (matches && q.sort === 'name' && dir === 1) {
+    const page = await searchPageByName(matches, field === 'sortNameKo' ? 'sortNameKo' : 'sortName', q);
+    return { ...page, total: matches.length, archivedMatches: await archivedMatches(q, matches.length) };
+  }
+  // A search's pages in other orders are read among its matches by _id; any other list's by its filter.
+  const within = matches ? { _id: { $in: matches.map((m) => m.id) } } : filter;
   const scope = (cursorFilter: Record<string, unknown> | undefined) =>
     cursorFilter ? { $and: [within, cursorFilter] } : within;
   const [page, total] = await Promise.all([
@@ -100,28 +105,48 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   return { ...page, total, archivedMatches: await archivedMatches(q, total) };
 }
 
-// Beyond this many matches (a word of a letter or two) a search is read like any other list: its ids would make a large
-// document and an $in of thousands, where MongoDB's index on searchTokens reads just the page.
-const SEARCH_MATCHES_KEPT = 1000;
-const keptMatches = z.array(z.string()).nullable();
+// A firm a search matches: its id and its two name sort keys (a name's change is a write that makes the kept ones stale).
+// (An object, not a tuple: the embedded database stores no array inside an array.)
+const match = z.object({ id: z.string(), sortName: z.string(), sortNameKo: z.string() });
+type Match = z.infer<typeof match>;
 
-// The ids of the firms a search matches, kept by the computed pattern until a firm changes (null: too many to keep).
-// MongoDB answers a word's prefix from its index on searchTokens, but the embedded database cannot index inside an
-// array: it read firms in name order until a page was full, and for a word few firms hold ("pay": 9 % of them) that
-// reading grew with the town (search at 600 firms: 2.5× its figure at 60). A search now finds its matches once per
-// change of the firms; its pages, its paging and its count are read from them.
-function searchMatches(filter: Record<string, unknown>): Promise<string[] | null> {
+// Beyond this many matches (a word of a letter or two) a search is read like any other list: its matches would make a
+// large document and an $in of thousands, where MongoDB's index on searchTokens reads just the page.
+const SEARCH_MATCHES_KEPT = 1000;
+const keptMatches = z.array(match).nullable();
+
+// The firms a search matches, kept by the computed pattern until a firm changes (null: too many to keep). MongoDB
+// answers a word's prefix from its index on searchTokens, but the embedded database cannot index inside an array: it
+// read firms in name order until a page was full, and for a word few firms hold ("pay": 9 % of them) that reading grew
+// with the town (search at 600 firms: 2.5× its figure at 60). A search now finds its matches once per change of the
+// firms; its count, and its pages in name order, come from them.
+function searchMatches(filter: Record<string, unknown>): Promise<Match[] | null> {
   return readComputed(
     'firms',
     computedKey('search', filter),
     async () => {
-      const found = await FirmModel.find(filter, { _id: 1 })
+      const found = await FirmModel.find(filter, { sortName: 1, sortNameKo: 1 })
         .limit(SEARCH_MATCHES_KEPT + 1)
         .lean();
-      return found.length > SEARCH_MATCHES_KEPT ? null : found.map((f) => String(f._id));
+      if (found.length > SEARCH_MATCHES_KEPT) return null;
+      return found.map((f) => ({ id: String(f._id), sortName: f.sortName ?? '', sortNameKo: f.sortNameKo ?? '' }));
     },
     keptMatches,
   );
+}
+
+// A page of a search in name order (the default): cut from its matches in memory, with the cursors a list page has,
+// and only that page's firms read, by _id.
+async function searchPageByName(matches: Match[], key: 'sortName' | 'sortNameKo', q: FirmListQuery) {
+  const ordered = matches
+    .map((m) => ({ _id: m.id, name: m[key] }))
+    .sort((a, b) => byCodeUnits(a.name, b.name) || byCodeUnits(a._id, b._id));
+  const slice = keysetSlice(ordered, { after: q.after, before: q.before, size: PAGE_SIZE, valueOf: (m) => m.name });
+  const ids = slice.rows.map((m) => m._id);
+  const firms = ids.length ? await FirmModel.find({ _id: { $in: ids } }, LIST_PROJECTION).lean() : [];
+  const byId = new Map(firms.map((f) => [String(f._id), f]));
+  // (a firm deleted since the matches were kept is simply not shown: its deletion made them stale for the next page)
+  return { ...slice, rows: ids.flatMap((id) => byId.get(id) ?? []) };
 }
 
 // A search that finds no firm in the list shown may still match archived ones: how many, to offer showing them.

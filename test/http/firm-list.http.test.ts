@@ -233,7 +233,7 @@ describe('firm list: search, filters, sort and pagination', () => {
     expect(before).to.deep.equal(['A&B Labs', 'Busan', 'Busan  Chain', 'Busan Pay', 'BusanPay']);
   });
 
-  it('when a search is paged forward and back in another sort, then every match appears once, in order, read by _id among the kept matches', async () => {
+  it('when a search is paged forward and back in any order, then every match appears once, in order, read by _id among the kept matches', async () => {
     await seedFirms();
     // Most firms without a founding date: they sort last, descending, and page boundaries fall among them (a cursor
     // with no value, only an _id).
@@ -241,6 +241,7 @@ describe('firm list: search, filters, sort and pagination', () => {
     const staff = await loginAs(t.app, 'staff');
     const get = (url: string) => staff.get(url).set('Accept-Language', 'en');
     const orders = [
+      { query: 'sort=name', sort: { sortName: 1, _id: 1 } },
       { query: 'sort=raised', sort: { 'totals.raisedKey': -1, _id: -1 } },
       { query: 'sort=founded&dir=desc', sort: { founded: -1, _id: -1 } },
     ] as const;
@@ -255,6 +256,9 @@ describe('firm list: search, filters, sort and pagination', () => {
         const reads = commands.filter((c) => c.collection === 'firms');
         expect(reads, 'one read of firms a page').to.have.length(1);
         expect(JSON.stringify(reads[0]!.filter), 'read by _id').to.contain('"_id":{"$in":[');
+        // in name order (the default) only the page's firms are read
+        if (order.query === 'sort=name')
+          expect((reads[0]!.filter as { _id: { $in: unknown[] } })._id.$in).to.have.length.at.most(PAGE_SIZE);
         pages.push(url);
         expect(pages.length, 'pages end').to.be.below(5);
         seen.push(...namesOn(res.text));
@@ -265,6 +269,19 @@ describe('firm list: search, filters, sort and pagination', () => {
       const back = await get(prevLink((await get(pages[1]!)).text)!);
       expect(namesOn(back.text)).to.deep.equal(expected.slice(0, PAGE_SIZE));
     }
+    // a Korean page of the same search in the order of the Korean names (one firm last in English, first in Korean)
+    const base = { nameKo: '가장 먼저', nameEn: 'Firm zzz' };
+    await FirmModel.create({
+      ...base,
+      sortName: sortNameOf(base),
+      sortNameKo: sortNameKoOf(base),
+      searchTokens: searchTokensOf(base),
+      sectorPrimary: 'payments',
+      status: 'resident',
+    });
+    const korean = await staff.get('/firms?q=firm').set('Accept-Language', 'ko');
+    const inKoreanOrder = await FirmModel.find({ archived: false }).sort({ sortNameKo: 1, _id: 1 }).limit(PAGE_SIZE);
+    expect(namesOnPage(korean.text)).to.deep.equal(inKoreanOrder.map((f) => f.nameKo));
   });
 
   it('when searching in Korean or English, part of a word is enough and case does not matter', async () => {
