@@ -79,12 +79,12 @@ const LIST_PROJECTION = {
 export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   const filter = firmListFilter(q);
   const { field, dir } = sortOf(q, lang);
-  const matches = q.q ? await searchMatches(filter) : null;
+  const matches = NARROWING.some((key) => q[key]) ? await keptMatchesOf(filter) : null;
   if (matches && q.sort === 'name' && dir === 1) {
-    const page = await searchPageByName(matches, field === 'sortNameKo' ? 'sortNameKo' : 'sortName', q);
+    const page = await pageByName(matches, field === 'sortNameKo' ? 'sortNameKo' : 'sortName', q);
     return { ...page, total: matches.length, archivedMatches: await archivedMatches(q, matches.length) };
   }
-  // A search's pages in other orders are read among its matches by _id; any other list's by its filter.
+  // A narrowed list's pages in other orders are read among its matches by _id; the whole list's by its filter.
   const within = matches ? { _id: { $in: matches.map((m) => m.id) } } : filter;
   const scope = (cursorFilter: Record<string, unknown> | undefined) =>
     cursorFilter ? { $and: [within, cursorFilter] } : within;
@@ -105,39 +105,42 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   return { ...page, total, archivedMatches: await archivedMatches(q, total) };
 }
 
-// A firm a search matches: its id and its two name sort keys (a name's change is a write that makes the kept ones stale).
+// A firm a search or a filter matches: its id and its two name sort keys (a name's change is a write that makes the kept ones stale).
 // (An object, not a tuple: the embedded database stores no array inside an array.)
 const match = z.object({ id: z.string(), sortName: z.string(), sortNameKo: z.string() });
 type Match = z.infer<typeof match>;
 
-// Beyond this many matches (a word of a letter or two) a search is read like any other list: its matches would make a
-// large document and an $in of thousands, where MongoDB's index on searchTokens reads just the page.
-const SEARCH_MATCHES_KEPT = 1000;
+// A search or any filter narrows the list: its matches are kept. Beyond this many (a word of a letter or two, a status
+// most firms hold) the list is read by its filter: its matches would make a large document and an $in of thousands,
+// where MongoDB's indexes read just the page.
+const NARROWING = ['q', 'status', 'sector', 'stage', 'tips', 'raising', 'tag'] as const;
+const MATCHES_KEPT = 1000;
 const keptMatches = z.array(match).nullable();
 
-// The firms a search matches, kept by the computed pattern until a firm changes (null: too many to keep). MongoDB
-// answers a word's prefix from its index on searchTokens, but the embedded database cannot index inside an array: it
-// read firms in name order until a page was full, and for a word few firms hold ("pay": 9 % of them) that reading grew
-// with the town (search at 600 firms: 2.5× its figure at 60). A search now finds its matches once per change of the
-// firms; its count, and its pages in name order, come from them.
-function searchMatches(filter: Record<string, unknown>): Promise<Match[] | null> {
+// The firms a narrowed list matches, kept by the computed pattern until a firm changes (null: too many to keep).
+// MongoDB answers a word's prefix or a filter from its indexes, but the embedded database cannot index inside an array
+// and reads by a filter in SQLite: it read firms in name order until a page was full, and for a word or filter few
+// firms hold ("pay": 9 % of them) that reading grew with the town (search at 600 firms: 2.5× its figure at 60). A
+// narrowed list now finds its matches once per change of the firms; its count, and its pages in name order, come from
+// them.
+function keptMatchesOf(filter: Record<string, unknown>): Promise<Match[] | null> {
   return readComputed(
     'firms',
-    computedKey('search', filter),
+    computedKey('matches', filter),
     async () => {
       const found = await FirmModel.find(filter, { sortName: 1, sortNameKo: 1 })
-        .limit(SEARCH_MATCHES_KEPT + 1)
+        .limit(MATCHES_KEPT + 1)
         .lean();
-      if (found.length > SEARCH_MATCHES_KEPT) return null;
+      if (found.length > MATCHES_KEPT) return null;
       return found.map((f) => ({ id: String(f._id), sortName: f.sortName ?? '', sortNameKo: f.sortNameKo ?? '' }));
     },
     keptMatches,
   );
 }
 
-// A page of a search in name order (the default): cut from its matches in memory, with the cursors a list page has,
-// and only that page's firms read, by _id.
-async function searchPageByName(matches: Match[], key: 'sortName' | 'sortNameKo', q: FirmListQuery) {
+// A page of a narrowed list in name order (the default): cut from its matches in memory, with the cursors a list page
+// has, and only that page's firms read, by _id.
+async function pageByName(matches: Match[], key: 'sortName' | 'sortNameKo', q: FirmListQuery) {
   const ordered = matches
     .map((m) => ({ _id: m.id, name: m[key] }))
     .sort((a, b) => byCodeUnits(a.name, b.name) || byCodeUnits(a._id, b._id));

@@ -233,7 +233,7 @@ describe('firm list: search, filters, sort and pagination', () => {
     expect(before).to.deep.equal(['A&B Labs', 'Busan', 'Busan  Chain', 'Busan Pay', 'BusanPay']);
   });
 
-  it('when a search is paged forward and back in any order, then every match appears once, in order, read by _id among the kept matches', async () => {
+  it('when a search or a filtered list is paged forward and back in any order, then every match appears once, in order, read by _id among the kept matches', async () => {
     await seedFirms();
     // Most firms without a founding date: they sort last, descending, and page boundaries fall among them (a cursor
     // with no value, only an _id).
@@ -245,30 +245,36 @@ describe('firm list: search, filters, sort and pagination', () => {
       { query: 'sort=raised', sort: { 'totals.raisedKey': -1, _id: -1 } },
       { query: 'sort=founded&dir=desc', sort: { founded: -1, _id: -1 } },
     ] as const;
-    for (const order of orders) {
-      await get(`/firms?q=firm&${order.query}`); // finds and keeps the matches
-      const seen: string[] = [];
-      const pages: string[] = [];
-      let url: string | undefined = `/firms?q=firm&${order.query}`;
-      while (url) {
-        const { result: res, commands } = await captureCommands(() => get(url!));
-        expect(res.text).to.contain('59 in total');
-        const reads = commands.filter((c) => c.collection === 'firms');
-        expect(reads, 'one read of firms a page').to.have.length(1);
-        expect(JSON.stringify(reads[0]!.filter), 'read by _id').to.contain('"_id":{"$in":[');
-        // in name order (the default) only the page's firms are read
-        if (order.query === 'sort=name')
-          expect((reads[0]!.filter as { _id: { $in: unknown[] } })._id.$in).to.have.length.at.most(PAGE_SIZE);
-        pages.push(url);
-        expect(pages.length, 'pages end').to.be.below(5);
-        seen.push(...namesOn(res.text));
-        url = nextLink(res.text);
+    const lists = [
+      { query: 'q=firm', filter: { archived: false } },
+      { query: 'raising=yes', filter: { archived: false, 'fundraising.raising': true } },
+    ];
+    for (const list of lists)
+      for (const order of orders) {
+        const total = await FirmModel.countDocuments(list.filter);
+        await get(`/firms?${list.query}&${order.query}`); // finds and keeps the matches
+        const seen: string[] = [];
+        const pages: string[] = [];
+        let url: string | undefined = `/firms?${list.query}&${order.query}`;
+        while (url) {
+          const { result: res, commands } = await captureCommands(() => get(url!));
+          expect(res.text).to.contain(`${total} in total`);
+          const reads = commands.filter((c) => c.collection === 'firms');
+          expect(reads, 'one read of firms a page').to.have.length(1);
+          expect(JSON.stringify(reads[0]!.filter), 'read by _id').to.contain('"_id":{"$in":[');
+          // in name order (the default) only the page's firms are read
+          if (order.query === 'sort=name')
+            expect((reads[0]!.filter as { _id: { $in: unknown[] } })._id.$in).to.have.length.at.most(PAGE_SIZE);
+          pages.push(url);
+          expect(pages.length, 'pages end').to.be.below(5);
+          seen.push(...namesOn(res.text));
+          url = nextLink(res.text);
+        }
+        const expected = (await FirmModel.find(list.filter).sort(order.sort).lean()).map((f) => f.nameEn);
+        expect(seen, `${list.query}&${order.query}`).to.deep.equal(expected);
+        const back = await get(prevLink((await get(pages[1]!)).text)!);
+        expect(namesOn(back.text)).to.deep.equal(expected.slice(0, PAGE_SIZE));
       }
-      const expected = (await FirmModel.find({ archived: false }).sort(order.sort).lean()).map((f) => f.nameEn);
-      expect(seen, order.query).to.deep.equal(expected);
-      const back = await get(prevLink((await get(pages[1]!)).text)!);
-      expect(namesOn(back.text)).to.deep.equal(expected.slice(0, PAGE_SIZE));
-    }
     // a Korean page of the same search in the order of the Korean names (one firm last in English, first in Korean)
     const base = { nameKo: '가장 먼저', nameEn: 'Firm zzz' };
     await FirmModel.create({
