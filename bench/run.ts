@@ -257,9 +257,11 @@ async function main(): Promise<number> {
     );
     const head = ['page', 'rps', 'p50 ms', 'p95 ms', 'cmds/req', 'db ms', 'app ms', 'app/base', 'peak RSS MB'];
     console.log(`${head.map((h, i) => (i ? h.padStart(12) : h.padEnd(24))).join('')}  slowest command`);
-    // --pages "firm detail,reports" measures only those pages (and the baseline), for a quick look at one change.
-    const only = textOption('pages', '')
-      .split(',')
+    // --pages "firm detail,reports" measures only those pages (and the baseline), for a quick look at one change; names
+    // with a comma of their own are separated by semicolons: --pages "firm list, filtered;search".
+    const pagesArg = textOption('pages', '');
+    const only = pagesArg
+      .split(pagesArg.includes(';') ? ';' : ',')
       .map((p) => p.trim())
       .filter(Boolean);
     for (const page of pages.filter((p) => !only.length || p.name === 'baseline' || only.includes(p.name))) {
