@@ -39,6 +39,18 @@ async function seedFirms(n = 60) {
   await FirmModel.insertMany(docs);
 }
 
+// One more resident firm, its derived fields as the app writes them.
+async function addResident(names: { nameKo: string; nameEn: string }) {
+  await FirmModel.create({
+    ...names,
+    sortName: sortNameOf(names),
+    sortNameKo: sortNameKoOf(names),
+    searchTokens: searchTokensOf(names),
+    sectorPrimary: 'payments',
+    status: 'resident',
+  });
+}
+
 const namesOnPage = (html: string) =>
   [...html.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
 const namesOn = (html: string) => [...html.matchAll(/<strong>(Firm \d{3})<\/strong>/g)].map((m) => m[1]!);
@@ -175,15 +187,7 @@ describe('firm list: search, filters, sort and pagination', () => {
     await check();
     await FirmModel.deleteOne({ searchTokens: 'lending', archived: false });
     await check();
-    const base = { nameKo: '새기업', nameEn: 'New lending firm' };
-    await FirmModel.create({
-      ...base,
-      sortName: sortNameOf(base),
-      sortNameKo: sortNameKoOf(base),
-      searchTokens: searchTokensOf(base),
-      sectorPrimary: 'payments',
-      status: 'resident',
-    });
+    await addResident({ nameKo: '새기업', nameEn: 'New lending firm' });
     await check();
   });
 
@@ -276,15 +280,7 @@ describe('firm list: search, filters, sort and pagination', () => {
         expect(namesOn(back.text)).to.deep.equal(expected.slice(0, PAGE_SIZE));
       }
     // a Korean page of the same search in the order of the Korean names (one firm last in English, first in Korean)
-    const base = { nameKo: '가장 먼저', nameEn: 'Firm zzz' };
-    await FirmModel.create({
-      ...base,
-      sortName: sortNameOf(base),
-      sortNameKo: sortNameKoOf(base),
-      searchTokens: searchTokensOf(base),
-      sectorPrimary: 'payments',
-      status: 'resident',
-    });
+    await addResident({ nameKo: '가장 먼저', nameEn: 'Firm zzz' });
     const korean = await staff.get('/firms?q=firm').set('Accept-Language', 'ko');
     const inKoreanOrder = await FirmModel.find({ archived: false }).sort({ sortNameKo: 1, _id: 1 }).limit(PAGE_SIZE);
     expect(namesOnPage(korean.text)).to.deep.equal(inKoreanOrder.map((f) => f.nameKo));
