@@ -1,11 +1,11 @@
 import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 
 // The computed pattern: figures derived from a growing collection (the dashboard's counts over all firms, the cohort on
-// a day, the deal-flow funnel, a list's count, a search's matches, the investor options) are kept as documents read by
-// `_id`. Each source collection has one document holding its `gen`, which every write to the source bumps; each figure
-// is a document of its own (`<source>:<key>`, so a large one such as the investor options is never read with a small
-// one) holding the `gen` it was computed at. A figure is current while its `gen` equals its source's; a reader that
-// finds it stale recomputes it and stores it tagged with the `gen` it read before computing, so a write meanwhile
+// a day, the deal-flow funnel, a list's count, a narrowed list's matches, the investor options) are kept as documents
+// read by `_id`. Each source collection has one document holding its `gen`, which every write to the source bumps; each
+// figure is a document of its own (`<source>:<key>`, so a large one such as the investor options is never read with a
+// small one) holding the `gen` it was computed at. A figure is current while its `gen` equals its source's; a reader
+// that finds it stale recomputes it and stores it tagged with the `gen` it read before computing, so a write meanwhile
 // leaves it stale. Nothing is held in process memory: any number of app instances share the figures.
 export type ComputedSource = 'firms' | 'investors' | 'matches' | 'people' | 'rounds';
 

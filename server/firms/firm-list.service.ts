@@ -105,8 +105,8 @@ export async function listFirms(q: FirmListQuery, lang: ListLang = 'en') {
   return { ...page, total, archivedMatches: await archivedMatches(q, total) };
 }
 
-// A firm a search or a filter matches: its id and its two name sort keys (a name's change is a write that makes the kept ones stale).
-// (An object, not a tuple: the embedded database stores no array inside an array.)
+// A firm a search or a filter matches: its id and its two name sort keys (a change of name is a write, which makes the
+// kept ones stale). An object, not a tuple: the embedded database stores no array inside an array.
 const match = z.object({ id: z.string(), sortName: z.string(), sortNameKo: z.string() });
 type Match = z.infer<typeof match>;
 

@@ -4,6 +4,7 @@ import v8 from 'node:v8';
 import { startDatabase } from '../../server/db/provider.js';
 import { connectDb, disconnectDb } from '../../server/db/connection.js';
 import type { RunningDatabase } from '../../server/db/provider.types.js';
+import { withCommandMonitoring } from '../../server/db/db-timing.js';
 import { projectRoot } from '../../server/lib/paths.js';
 import '../../models/index.js';
 
@@ -65,7 +66,7 @@ async function startTestDatabase(): Promise<void> {
   });
   process.stderr.write(`[test db] ${db.kind}: ${db.description}\n`);
   // Command monitoring on: tests capture the commands a page sends (test/helpers/commands.ts).
-  connectedUri = `${db.uri}${db.uri.includes('?') ? '&' : '?'}monitorCommands=true`;
+  connectedUri = withCommandMonitoring(db.uri);
   await connectDb(connectedUri);
   watchWrites(mongoose.connection.getClient());
 }
@@ -103,6 +104,12 @@ function watchWrites(client: ReturnType<typeof mongoose.connection.getClient>): 
 
 export function currentDatabaseKind(): RunningDatabase['kind'] | undefined {
   return db?.kind;
+}
+
+// Connects again to this run's database, command monitoring on, after a test disconnected (the next clearing empties
+// everything once, as for any new connection).
+export async function reconnectTestDatabase(): Promise<void> {
+  await mongoose.connect(connectedUri!);
 }
 
 // The connection string of this run's database (for a child process of a test to use it too).

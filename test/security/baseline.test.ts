@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { buildTestApp, useTestApp, agentOf, loginAs } from '../helpers/app.js';
 import { UserModel } from '../../models/user.model.js';
-import { currentDatabaseUri } from '../helpers/root-hooks.js';
+import { reconnectTestDatabase } from '../helpers/root-hooks.js';
 
 describe('security baseline', () => {
   const t = useTestApp();
@@ -134,8 +134,7 @@ describe('/healthz', () => {
       expect(down.status).to.equal(503);
       expect(down.body).to.include({ db: 'down' });
     } finally {
-      // The run's own address, with command monitoring on (later tests in this worker capture commands).
-      await mongoose.connect(currentDatabaseUri()!);
+      await reconnectTestDatabase(); // with command monitoring on: later tests in this worker capture commands
     }
     expect((await supertest(t.app).get('/healthz')).status).to.equal(200);
   });
