@@ -39,7 +39,7 @@ export type AppDeps = {
 // Wires Express; does no I/O of its own (the database is connected before, by the caller).
 export function createApp({ config, logger, i18n, limiter, extraRoutes, mailTransport }: AppDeps): { app: Express } {
   const app = express();
-  useViews(app);
+  useViews(app, { env: config.env });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Read by the reports API's rate limiter (server/reports/api-access.ts).
