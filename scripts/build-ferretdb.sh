@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${FERRETDB_TOOLS_DIR:-$root/data/tools}
 bin=$tools/ferretdb
 stamp=$tools/ferretdb.stamp
-want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar+index-order-2+or+prefix-text"
+want="$VERSION+group-accumulators-fix-2+serialized-writes+id-index+update-close+filter-pushdown+no-tracking+needed-fields+nested+unwind+sort-3+prefix+scalar+index-order-2+or+prefix-text+delete-fields"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "ferretdb: using $bin"
   exit 0
@@ -103,6 +103,9 @@ replace_once "$handler/msg_find.go" $'\titer, err := h.makeFindIter(queryRes.Ite
   $'\titerParams := params\n\tif queryRes.Ordered {\n\t\tunsorted := *params\n\t\tunsorted.Sort = nil\n\t\titerParams = &unsorted\n\t}\n\n\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)'
 replace_once "$handler/msg_count.go" $'\tif !h.DisablePushdown {\n\t\tqp.Filter = params.Filter\n\t}' \
   $'\tif !h.DisablePushdown {\n\t\tqp.Filter = params.Filter\n\t\tqp.Fields = countFields(params.Filter)\n\t}'
+# A delete decodes only the fields of its filter and _id (emptying a collection decoded every document to find its ids).
+replace_once "$handler/msg_delete.go" $'\tif !h.DisablePushdown {\n\t\tqp.Filter = p.Filter\n\t}' \
+  $'\tif !h.DisablePushdown {\n\t\tqp.Filter = p.Filter\n\t\tqp.Fields = countFields(p.Filter)\n\t}'
 replace_once "$handler/msg_aggregate.go" $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t}' \
   $'\t\tif !h.DisablePushdown {\n\t\t\tqp.Filter = filter\n\t\t\tqp.Fields = pipelineFields(aggregationStages)\n\t\t}'
 replace_once "$sqlite_backend/collection.go" $'\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n' \

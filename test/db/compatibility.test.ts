@@ -324,6 +324,22 @@ describe('reads that need a few fields (FerretDB decodes only those, with the pr
       { _id: 'p', total: 3, n: 2 },
     ]);
   });
+  it('when documents are deleted by filters on some of their fields, then exactly the matching ones go and the rest stay whole', async () => {
+    await Thing.collection.insertMany([
+      { g: 'd', v: 1, n: { deep: { x: 1 } }, tags: ['keep'] },
+      { g: 'd', v: 2, n: { deep: { x: 2 } } },
+      { g: 'e', v: 3, n: { deep: { x: 1 } }, code: 'E1' },
+      { g: 'e', v: 4, tags: ['a "q"', '한글'] },
+      { g: 'f', v: 5, n: [1, 'a', null] },
+    ]);
+    const before = await Thing.collection.find({}).sort({ v: 1 }).toArray();
+    expect((await Thing.collection.deleteMany({ 'n.deep.x': 2 })).deletedCount).to.equal(1);
+    expect((await Thing.collection.deleteMany({ $or: [{ code: 'E1' }, { tags: '한글' }] })).deletedCount).to.equal(2);
+    expect((await Thing.collection.deleteOne({ g: 'd' })).deletedCount).to.equal(1);
+    expect(await Thing.collection.find({}).sort({ v: 1 }).toArray()).to.deep.equal(before.filter((d) => d.v === 5));
+    expect((await Thing.collection.deleteMany({})).deletedCount).to.equal(1);
+    expect(await Thing.collection.countDocuments({})).to.equal(0);
+  });
 });
 
 describe('sorted reads (FerretDB orders them in SQLite when it can, with the project fix)', () => {
