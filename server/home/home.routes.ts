@@ -6,10 +6,11 @@ import { seoulToday } from '../lib/dates.js';
 
 export const homeRouter = Router();
 
-// GET / — dashboard: cohort progress toward 60 resident firms; staff also see their follow-ups; viewers go to /reports
+// GET / — dashboard: cohort progress toward 60 resident firms; staff also see their follow-ups. Viewers go to /reports;
+// investors to their deal flow (/portal): they see the firms shared with them, not the incubator's own figures.
 homeRouter.get('/', requireLogin(), async (req: Request, res: Response) => {
-  // Viewers' home is the reports on the cohort targets.
   if (req.user!.role === 'viewer') return res.redirect('/reports');
+  if (req.user!.role === 'investor') return res.redirect('/portal');
   const staff = req.user!.role === 'staff' || req.user!.role === 'admin';
   const [summary, followUps] = await Promise.all([
     dashboardSummary(),

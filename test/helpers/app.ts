@@ -52,7 +52,7 @@ export function agentOf(app: Express): Agent {
   agent.csrf = async () =>
     csrfFrom(
       (await agent.get('/login').set('Accept', 'text/html')).text ||
-        (await agent.get('/').set('Accept', 'text/html')).text,
+        (await agent.get('/').redirects(1).set('Accept', 'text/html')).text,
     );
   return agent;
 }

@@ -155,6 +155,15 @@ describe('investor portal', () => {
       expect(b.text).to.not.contain('Alpha Only Ledger');
     });
 
+    it('when an investor signs in, then its home is its deal flow, not the incubator’s own figures', async () => {
+      const home = await page(investorA, '/', 'en');
+      expect(home.status).to.equal(302);
+      expect(home.headers.location).to.equal('/portal');
+      const staffHome = await page(await loginAs(t.app, 'staff'), '/', 'en');
+      expect(staffHome.status).to.equal(200);
+      expect(text(staffHome.text)).to.contain('Browse startups');
+    });
+
     it('when the home page lists the shared firms, then its queries are index-shaped (no $or), and once the firms shared by name are known it finds them by _id', async () => {
       const firmFinds = async (list: string) => {
         const { commands } = await captureCommands(() => page(investorA, `/portal?list=${list}`));
