@@ -44,6 +44,9 @@ const matchSchema = new Schema(
     // Calendar day (Asia/Seoul) the next step is due.
     dueOn: { type: String },
     notes: { type: [noteSchema], default: [] },
+    // When the investor said in the portal that it is interested (this cycle: a reopened match starts without it). Interest
+    // is an answer, not a stage: the match stays "suggested" until staff introduce the two or the investor asks them to.
+    interestAt: { type: Date },
     // The round recorded when it reached "invested".
     round: { type: Schema.Types.ObjectId, ref: 'FundingRound' },
     // Copied from the firm and the investor for the board's filters (no join per card).

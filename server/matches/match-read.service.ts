@@ -11,6 +11,7 @@ import { NotFound } from '../lib/app-error.js';
 import { keysetPage } from '../lib/keyset.js';
 import { byCodeUnits, compareNames, type Named } from '../lib/names.js';
 import { versionOf } from '../lib/edit-conflict.js';
+import { seoulToday } from '../lib/dates.js';
 import { OPEN_STAGES, daysInStage, nextStages, type StageChange } from './match-stages.js';
 import { followUpOrder, matchFilter, type MatchFilters } from './match-board.js';
 
@@ -37,6 +38,7 @@ const CARD_PROJECTION = {
   round: 1,
   firmSector: 1,
   investorType: 1,
+  interestAt: 1,
   __v: 1,
 } as const;
 
@@ -54,6 +56,7 @@ type StoredCard = {
   round?: Id | null;
   firmSector?: string | null;
   investorType?: string | null;
+  interestAt?: Date | null;
   __v?: number;
 };
 
@@ -71,6 +74,8 @@ export type MatchCard = {
   days: number;
   firmSector?: string;
   investorType?: string;
+  // The day (Asia/Seoul) the investor said in the portal that it is interested, while the match is still a suggestion.
+  interestedOn?: string;
   // The stages it may move to, and what a move form sends to be checked against (server/lib/edit-conflict.ts).
   next: MatchStage[];
   version: number;
@@ -145,6 +150,7 @@ async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
     days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
     firmSector: r.firmSector ?? undefined,
     investorType: r.investorType ?? undefined,
+    interestedOn: r.open && r.stage === 'suggested' && r.interestAt ? seoulToday(r.interestAt) : undefined,
     next: r.open ? nextStages(histories.get(String(r._id)) ?? [{ stage: r.stage, at: r.stageSince, cycle: 0 }]) : [],
     version: versionOf(r),
     base: moveBase(r.stage),

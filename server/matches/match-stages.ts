@@ -74,3 +74,19 @@ export function stageDurations(history: readonly StageChange[]): { stage: MatchS
   }
   return out;
 }
+
+export type InvestorAnswers = { interest: boolean; introRequest: boolean; pass: boolean };
+
+// What an investor may still answer in the portal. With no open match every answer starts one (or reopens a closed one).
+// On an open match: interest until it is said, while the match is still a suggestion; an introduction while the match
+// may move to "intro-requested"; a pass while talks are open.
+export function investorAnswers(
+  match?: { open: boolean; stage: MatchStage; interestAt?: Date | null; history: readonly StageChange[] } | null,
+): InvestorAnswers {
+  if (!match || !match.open) return { interest: true, introRequest: true, pass: true };
+  return {
+    interest: match.stage === 'suggested' && !match.interestAt,
+    introRequest: checkMove(match.history, 'intro-requested').ok,
+    pass: true,
+  };
+}

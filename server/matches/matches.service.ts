@@ -1,3 +1,4 @@
+import type { Types } from 'mongoose';
 import { isDuplicateKey } from '../db/db-errors.js';
 import { MatchModel } from '../../models/match.model.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -9,7 +10,7 @@ import { atVersion, editConflict, versionOf } from '../lib/edit-conflict.js';
 import { nameIn } from '../lib/names.js';
 import { recordAudit, editorsSince, type Actor } from '../audit/index.js';
 import { notify, staffToNotify } from '../notifications/index.js';
-import { checkMove, isOpen, type StageChange } from './match-stages.js';
+import { checkMove, investorAnswers, isOpen, type StageChange } from './match-stages.js';
 
 export type MatchActor = Actor & { name?: string };
 
@@ -73,6 +74,8 @@ export async function createMatch(input: NewMatch, actor: MatchActor): Promise<{
       { _id: existing._id, open: false, ...atVersion(versionOf(existing)) },
       {
         $set: { stage: 'suggested', open: true, cycle, stageSince: now, ...details },
+        // A new cycle of talks: the investor's interest in the last one is not an answer in this one.
+        $unset: { interestAt: 1 },
         $push: { history: entry(cycle) },
         $inc: { __v: 1 },
       },
@@ -291,33 +294,47 @@ export type InvestorResponse = {
   reasonText?: string;
 };
 
-// An investor answers a firm shared with its organisation: interest creates (or reopens) the match; an introduction
-// request moves it to "intro requested" when it is still only suggested; a pass closes it with the reason. The match's
-// owner (or every staff member, when it has none) is notified. Visibility is the caller's check (the portal's).
+// An investor answers a firm shared with its organisation. Each answer first makes sure the organisation has an open match
+// (creating it, or reopening a closed one); then interest is recorded on it (once a cycle, while it is a suggestion), an
+// introduction request moves it to "intro requested" (when it may move there), and a pass closes it with the reason.
+// When the answer changed something, the match's owner (or every staff member, when it has none) is notified; an answer
+// given again changes nothing and tells no one twice. Visibility is the caller's check (the portal's).
 export async function respondAsInvestor(
   firmId: string,
   investorId: string,
   response: InvestorResponse,
   actor: MatchActor,
-): Promise<{ matchId: string }> {
+): Promise<{ matchId: string; changed: boolean }> {
   if (response.kind === 'pass' && !response.reason)
     throw ValidationFailed({ reason: ['matches.errors.reasonRequired'] });
   let match = await MatchModel.findOne({ firm: firmId, investor: investorId }).lean();
+  let changed = false;
   if (!match || !match.open) {
-    const created = await createMatch({ firmId, investorId }, actor).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === MATCH_EXISTS)
-        return { id: (err.details as { matchId: string }).matchId, reopened: false };
-      throw err;
-    });
+    const created = await createMatch({ firmId, investorId }, actor).then(
+      ({ id }) => ({ id, fresh: true }),
+      (err: unknown) => {
+        if (err instanceof AppError && err.code === MATCH_EXISTS)
+          return { id: (err.details as { matchId: string }).matchId, fresh: false };
+        throw err;
+      },
+    );
+    changed = created.fresh;
     match = await getMatch(created.id);
   }
   const id = String(match._id);
-  if (response.kind === 'intro-request' && checkMove(match.history, 'intro-requested').ok)
+  const may = investorAnswers(match);
+  if (response.kind === 'interest' && may.interest) changed = (await recordInterest(match, actor)) || changed;
+  if (response.kind === 'intro-request' && may.introRequest) {
     await moveMatch(id, { to: 'intro-requested' }, actor, { notifyOwner: false });
-  if (response.kind === 'pass')
+    changed = true;
+  }
+  if (response.kind === 'pass') {
     await moveMatch(id, { to: 'passed', reason: response.reason, reasonText: response.reasonText }, actor, {
       notifyOwner: false,
     });
+    changed = true;
+  }
+  if (!changed) return { matchId: id, changed };
   const [firm, investor] = await Promise.all([
     FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean(),
     InvestorOrgModel.findById(investorId, { nameKo: 1, nameEn: 1 }).lean(),
@@ -335,7 +352,30 @@ export async function respondAsInvestor(
       ...(response.reason ? { reason: response.reason } : {}),
     },
   });
-  return { matchId: id };
+  return { matchId: id, changed };
+}
+
+// Interest is kept on the match (not a stage of its own): set once, while the match is still a suggestion, by a write
+// that refuses a second time, so two clicks at once record it once.
+async function recordInterest(
+  match: { _id: Types.ObjectId; firm: Types.ObjectId },
+  actor: MatchActor,
+): Promise<boolean> {
+  const at = new Date();
+  const res = await MatchModel.updateOne(
+    { _id: match._id, open: true, stage: 'suggested', interestAt: { $exists: false } },
+    { $set: { interestAt: at } },
+  );
+  if (!res.modifiedCount) return false;
+  await recordAudit({
+    actor,
+    entity: 'match',
+    entityId: match._id,
+    firm: match.firm,
+    action: 'update',
+    changes: [{ field: 'interestAt', before: null, after: at }],
+  });
+  return true;
 }
 
 // The round recorded from an invested match is linked to it, so the pipeline and the funding figures agree. Only a match of

@@ -51,8 +51,8 @@ export const answer =
   (kind: 'interest' | 'intro-request') =>
   async (req: Request, res: Validated<FirmRoute & { body: typeof answerBody }>) => {
     const { id } = res.locals.input.params;
-    await portal.respond(id, orgOf(req), { kind }, actorWithName(req));
-    flash(res, 'success', req.t(`portal.flash.${kind}`));
+    const changed = await portal.respond(id, orgOf(req), { kind }, actorWithName(req));
+    flash(res, 'success', req.t(changed ? `portal.flash.${kind}` : 'portal.flash.already'));
     res.redirect(`/portal/firms/${id}`);
   };
 

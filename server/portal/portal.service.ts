@@ -6,7 +6,13 @@ import { MatchModel } from '../../models/match.model.js';
 import type { MatchStage } from '../../models/enums.js';
 import { NotFound } from '../lib/app-error.js';
 import type { Lang } from '../lib/money.js';
-import { respondAsInvestor, type InvestorResponse, type MatchActor } from '../matches/index.js';
+import {
+  investorAnswers,
+  respondAsInvestor,
+  type InvestorAnswers,
+  type InvestorResponse,
+  type MatchActor,
+} from '../matches/index.js';
 import { isSharedWith } from './visibility-rules.js';
 import { keysetPage, keysetSlice } from '../lib/keyset.js';
 import { valueAt } from '../lib/dotted-path.js';
@@ -52,9 +58,12 @@ export type PortalList = 'shared' | 'open';
 type PageCursors = { after?: string; before?: string };
 const OPEN_TO_ALL = { archived: false, 'fundraising.openToInvestors': true };
 
-const toMatch = (m: { stage: string; stageSince: Date }): PortalMatch => ({
+// The organisation's match as the portal shows it: its stage, and whether the organisation said it is interested (shown
+// in the stage's place while the match is still a suggestion).
+const toMatch = (m: { stage: string; stageSince: Date; open: boolean; interestAt?: Date | null }): PortalMatch => ({
   stage: m.stage as MatchStage,
   since: m.stageSince,
+  interested: m.open && m.stage === 'suggested' && Boolean(m.interestAt),
 });
 
 type CardRecord = Awaited<ReturnType<typeof readCards>>[number];
@@ -139,7 +148,7 @@ export async function portalHome(
     sharedEntries(orgId, lang),
     // Counting them reads every one: a computed figure.
     readComputed('firms', 'portal-open', () => FirmModel.countDocuments(OPEN_TO_ALL)),
-    MatchModel.find({ investor: orgId }, { firm: 1, stage: 1, stageSince: 1 })
+    MatchModel.find({ investor: orgId }, { firm: 1, stage: 1, stageSince: 1, open: 1, interestAt: 1 })
       .sort({ stageSince: -1 })
       .limit(MAX_MATCHES)
       .lean(),
@@ -174,26 +183,34 @@ async function sharedFirm(firmId: string, orgId: string | undefined) {
   return firm;
 }
 
-// GET /portal/firms/:id: the one-page profile, with the organisation's own match stage.
-export async function portalProfile(firmId: string, orgId: string | undefined, lang: Lang): Promise<PortalProfile> {
+// GET /portal/firms/:id: the one-page profile, with the organisation's own match stage and the answers it may still give.
+export async function portalProfile(
+  firmId: string,
+  orgId: string | undefined,
+  lang: Lang,
+): Promise<PortalProfile & { may: InvestorAnswers }> {
   const firm = await sharedFirm(firmId, orgId);
   const [people, match] = await Promise.all([
     // Names, roles and links only; the contact's title and email are copied out for the chosen contact alone.
     PersonModel.find({ 'firms.firm': firm._id }, { name: 1, title: 1, email: 1, firms: 1 }).limit(200).lean(),
-    MatchModel.findOne({ firm: firm._id, investor: orgId }, { stage: 1, stageSince: 1 }).lean(),
+    MatchModel.findOne(
+      { firm: firm._id, investor: orgId },
+      { stage: 1, stageSince: 1, open: 1, interestAt: 1, history: 1 },
+    ).lean(),
   ]);
-  return toProfile(firm, people, lang, match ? toMatch(match) : undefined);
+  return { ...toProfile(firm, people, lang, match ? toMatch(match) : undefined), may: investorAnswers(match) };
 }
 
-// Checks the firm is shared with the organisation (404 otherwise), then passes the answer to the matches service.
+// Checks the firm is shared with the organisation (404 otherwise), then passes the answer to the matches service; false
+// when the answer had been given already (nothing changed).
 export async function respond(
   firmId: string,
   orgId: string | undefined,
   response: InvestorResponse,
   actor: MatchActor,
-): Promise<void> {
+): Promise<boolean> {
   await sharedFirm(firmId, orgId);
-  await respondAsInvestor(firmId, orgId!, response, actor);
+  return (await respondAsInvestor(firmId, orgId!, response, actor)).changed;
 }
 
 // For the reload of a rejected pass form: the firm must be visible (404 otherwise).

@@ -36,7 +36,7 @@ export type PortalPersonRecord = {
   firms: { firm: unknown; role: string }[];
 };
 
-export type PortalMatch = { stage: MatchStage; since: Date };
+export type PortalMatch = { stage: MatchStage; since: Date; interested: boolean };
 
 export type PortalCard = {
   id: string;

@@ -12,7 +12,7 @@ import { NoteModel } from '../../models/note.model.js';
 import { MatchModel } from '../../models/match.model.js';
 import { NotificationModel } from '../../models/notification.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
-import { createMatch } from '../../server/matches/matches.service.js';
+import { createMatch, moveMatch } from '../../server/matches/matches.service.js';
 import type { NotificationKind } from '../../models/enums.js';
 import { PORTAL_PAGE_SIZE } from '../../server/portal/portal.service.js';
 import { ComputedModel } from '../../models/computed.model.js';
@@ -374,12 +374,73 @@ describe('investor portal', () => {
       const res = await post(investorA, `/portal/firms/${w.ids.withAll}/interest`, {}, 'en');
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal(`/portal/firms/${w.ids.withAll}`);
-      expect((await matchOfA())!.stage).to.equal('suggested');
+      const match = await matchOfA();
+      expect(match!.stage).to.equal('suggested');
+      expect(match!.interestAt).to.be.instanceOf(Date);
       const sent = await notices('interest');
       expect(sent.map((n) => String(n.user))).to.include(String(w.staff._id));
-      const profile = text((await page(investorA, res.headers.location!, 'en')).text);
+      const html = (await page(investorA, res.headers.location!, 'en')).text;
+      const profile = text(html);
       expect(profile).to.contain('the TIPS Town team now knows your organisation is interested');
-      expect(profile).to.contain('Suggested');
+      // Its status is its answer, not the staff word for a suggestion; interest is not offered again, an introduction is.
+      expect(profile).to.contain("Your organisation's status: Interested").and.not.contain('Suggested');
+      expect(html).to.not.contain(`action="/portal/firms/${w.ids.withAll}/interest"`);
+      expect(html).to.contain(`action="/portal/firms/${w.ids.withAll}/intro-request"`);
+      expect(text((await page(investorA, '/portal', 'en')).text)).to.contain('Open Pay Interested since');
+      expect(text((await page(investorA, '/portal?list=open', 'en')).text)).to.contain('You: Interested');
+      // Staff see it on the card of the board, and in the match's history of changes.
+      const board = text((await page(await loginAs(t.app, 'staff'), '/matches', 'en')).text);
+      expect(board).to.contain('Investor interested');
+      const audit = await AuditEntryModel.find({
+        entity: 'match',
+        entityId: match!._id,
+        'changes.field': 'interestAt',
+      });
+      expect(audit).to.have.length(1);
+    });
+
+    it('when A says it is interested twice, then the second answer changes nothing and tells no one again', async () => {
+      await post(investorA, `/portal/firms/${w.ids.withAll}/interest`, {}, 'en');
+      const first = (await matchOfA())!.interestAt;
+      const again = await post(investorA, `/portal/firms/${w.ids.withAll}/interest`, {}, 'en');
+      expect(again.status).to.equal(302);
+      expect(text((await page(investorA, again.headers.location!, 'en')).text)).to.contain(
+        'Your organisation had already given this answer',
+      );
+      expect((await matchOfA())!.interestAt).to.deep.equal(first);
+      expect(await notices('interest')).to.have.length(1);
+      expect(await AuditEntryModel.countDocuments({ entity: 'match', 'changes.field': 'interestAt' })).to.equal(1);
+    });
+
+    it('when talks are past an introduction, then the profile offers no first-contact answers, only a pass', async () => {
+      await post(investorA, `/portal/firms/${w.ids.withAll}/interest`);
+      const id = String((await matchOfA())!._id);
+      const actor = { id: String(w.staff._id), email: w.staff.email, name: w.staff.name };
+      for (const to of ['introduced', 'meeting', 'due-diligence', 'term-sheet'] as const)
+        await moveMatch(id, { to }, actor);
+      const html = (await page(investorA, `/portal/firms/${w.ids.withAll}`, 'en')).text;
+      expect(text(html)).to.contain("Your organisation's status: Term sheet");
+      expect(html).to.not.contain('/interest"').and.not.contain('/intro-request"');
+      expect(text(html)).to.contain('is in talks with your organisation about this startup');
+      expect(html).to.contain(`action="/portal/firms/${w.ids.withAll}/pass"`);
+      // An answer sent anyway (an old tab) moves nothing back and tells no one.
+      await post(investorA, `/portal/firms/${w.ids.withAll}/intro-request`);
+      expect((await matchOfA())!.stage).to.equal('term-sheet');
+      expect(await notices('intro-request')).to.have.length(0);
+    });
+
+    it('when a passed match is reopened, then the interest of the last round of talks is not carried over', async () => {
+      await post(investorA, `/portal/firms/${w.ids.withAll}/interest`);
+      await post(investorA, `/portal/firms/${w.ids.withAll}/pass`, { reason: 'timing' });
+      await createMatch(
+        { firmId: w.ids.withAll, investorId: w.orgA },
+        { id: String(w.staff._id), email: w.staff.email, name: w.staff.name },
+      );
+      const reopened = await matchOfA();
+      expect(reopened).to.include({ stage: 'suggested', open: true, cycle: 2 });
+      expect(reopened!.interestAt).to.equal(undefined);
+      const html = (await page(investorA, `/portal/firms/${w.ids.withAll}`, 'en')).text;
+      expect(html).to.contain(`action="/portal/firms/${w.ids.withAll}/interest"`);
     });
 
     it('when A requests an introduction, then its match moves to "intro requested" and staff are notified', async () => {

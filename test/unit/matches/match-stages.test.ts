@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   checkMove,
   daysInStage,
+  investorAnswers,
   nextStages,
   stageBeforeHold,
   stageDurations,
@@ -87,4 +88,29 @@ describe('time in stage', () => {
       { stage: 'suggested', days: 2 },
     ]);
   });
+});
+
+describe('what an investor may still answer in the portal', () => {
+  const match = (stages: MatchStage[], interestAt?: Date) => {
+    const history = path(...stages);
+    const stage = stages.at(-1)!;
+    return { history, stage, open: stage !== 'passed' && stage !== 'invested', interestAt };
+  };
+  const table: Array<[string, ReturnType<typeof match> | undefined, string]> = [
+    ['no match yet', undefined, 'interest intro pass'],
+    ['a suggestion', match(['suggested']), 'interest intro pass'],
+    ['a suggestion it said it is interested in', match(['suggested'], at(1)), 'intro pass'],
+    ['an introduction it asked for', match(['suggested', 'intro-requested']), 'pass'],
+    ['a meeting', match(['suggested', 'introduced', 'meeting']), 'pass'],
+    ['a suggestion staff put on hold', match(['suggested', 'on-hold']), 'pass'],
+    ['a term sheet', match(['suggested', 'introduced', 'meeting', 'due-diligence', 'term-sheet']), 'pass'],
+    ['talks it passed on (a new answer reopens them)', match(['suggested', 'passed'], at(1)), 'interest intro pass'],
+  ];
+  for (const [name, m, expected] of table) {
+    it(`${name}: ${expected}`, () => {
+      const may = investorAnswers(m);
+      const shown = [may.interest && 'interest', may.introRequest && 'intro', may.pass && 'pass'].filter(Boolean);
+      expect(shown.join(' ')).to.equal(expected);
+    });
+  }
 });

@@ -118,7 +118,7 @@ describe('what an investor sees of a firm (profile-rules)', () => {
       { ...record, sharing: { ...record.sharing, orgs: [ORG_A, ORG_B] } } as PortalFirmRecord,
       people,
       'en',
-      { stage: 'meeting', since },
+      { stage: 'meeting', since, interested: false },
     );
     expect(profile).to.include({
       targetKrw: 1_500_000_000,
@@ -128,7 +128,7 @@ describe('what an investor sees of a firm (profile-rules)', () => {
       headcount: 12,
       raising: true,
     });
-    expect(profile.match).to.deep.equal({ stage: 'meeting', since });
+    expect(profile.match).to.deep.equal({ stage: 'meeting', since, interested: false });
     expect(JSON.stringify(profile)).to.not.contain(ORG_B);
   });
 });
