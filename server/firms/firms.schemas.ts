@@ -26,7 +26,7 @@ import {
 } from '../lib/form-fields.js';
 import { pageCursors } from '../lib/keyset.js';
 import { isValidBrn, normaliseBrn } from './firm-rules.js';
-import { isValidCalendarDate } from '../lib/dates.js';
+import { isValidCalendarDate, seoulToday } from '../lib/dates.js';
 
 // The firm's editable fields, flat as the form and the CSV import name them.
 export const firmFields = {
@@ -79,6 +79,8 @@ const day = (v: unknown): string | undefined =>
 function checkFirmFields(f: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (!filled(f.nameKo) && !filled(f.nameEn)) issue('nameKo', 'firms.errors.name');
+  const founded = day(f.founded);
+  if (founded && founded > seoulToday()) issue('founded', 'firms.errors.foundedFuture');
   const start = day(f.residencyStart);
   const plannedEnd = day(f.residencyPlannedEnd);
   const end = day(f.residencyEnd);

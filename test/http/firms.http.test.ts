@@ -82,6 +82,20 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(await FirmModel.countDocuments()).to.equal(0);
   });
 
+  it('when a founding date later than today is entered, then the form says so beside the field and keeps it', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    const tomorrow = new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10);
+    const res = await staff
+      .post('/firms')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: await staff.csrf(), nameEn: 'Future Co', sectorPrimary: 'payments', founded: tomorrow });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain(`value="${tomorrow}"`);
+    expect(res.text).to.match(/id="f-founded-err">Can&#39;t be later than today\./);
+    expect(await FirmModel.countDocuments()).to.equal(0);
+  });
+
   it('when a registration number is already taken, then the form says so beside the field (in English too)', async () => {
     const existing = await makeFirm({ brn: nextBrn() });
     const staff = await loginAs(t.app, 'staff');
