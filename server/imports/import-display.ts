@@ -145,7 +145,8 @@ export function displayRows(
   const out = rows.map((r) => ({
     line: r.line,
     action: r.action,
-    key: keyText(kind, r.key ?? '', ctx.lang),
+    // An investor is matched on its name, compared without case: the name as the file writes it, not the lowercased key.
+    key: kind === 'investors' ? (r.label ?? r.key ?? '') : keyText(kind, r.key ?? '', ctx.lang),
     label: r.label ?? '',
     targetId: r.targetId ? String(r.targetId) : undefined,
     firmId: r.firmId ? String(r.firmId) : undefined,

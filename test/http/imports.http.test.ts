@@ -247,7 +247,11 @@ describe('CSV import', () => {
       // No "apply all"; only "apply the valid rows and skip the one with errors".
       expect(res.text).to.not.include('data-apply="all"');
       expect(res.text).to.include('오류 없는 3개 행만 적용하고 오류가 있는 1개 행은 건너뛰기');
-      const batch = await ImportBatchModel.findOne({}).lean();
+      // In English, one row is one row.
+      const english = await upload(await inEnglish(staff), 'firms', csv);
+      expect(english.text).to.include('One row has an error.').and.not.include('1 rows');
+      expect(english.text).to.include('Apply the valid rows (3) and skip those with errors (1)');
+      const batch = await ImportBatchModel.findOne({}).sort({ _id: 1 }).lean();
       const forced = await applyBatch(staff, String(batch!._id));
       expect(forced.status).to.equal(303);
       expect(await FirmModel.countDocuments({})).to.equal(0);
@@ -546,6 +550,9 @@ describe('CSV import', () => {
         'nameKo;nameEn;type;website;bifcBased\r\nBNK벤처투자;BNK Venture Capital;cvc;;TRUE\r\n동백파트너스;;angel-network;https://dongbaek.example;FALSE\r\n';
       const res = await upload(staff, 'investors', csv);
       expect(actionsOf(res.text)).to.deep.equal({ 2: 'update', 3: 'create' });
+      // What the row matched on reads as the name, not as the lowercased key it is compared by.
+      const matchedOn = [...res.text.matchAll(/<td data-label="찾은 기준">([^<]*)<\/td>/g)].map((m) => m[1]);
+      expect(matchedOn).to.deep.equal(['BNK Venture Capital', '동백파트너스']);
       await applyBatch(staff, batchIdOf(res.text)!);
       const updated = await InvestorOrgModel.findById(bnk._id).lean();
       expect(updated).to.deep.include({ type: 'cvc', bifcBased: true });
