@@ -58,6 +58,8 @@ const SYNONYMS: Partial<Record<Vocabulary, Record<string, readonly string[]>>> =
     other: ['기타', 'etc'],
   },
   firmStages: {},
+  // "선정" was the Korean label of admitted before it became "입주 확정" (TIPS has its own "선정"): older files still read.
+  initialFirmStatuses: { admitted: ['선정', '입주선정'] },
   roundStages: {},
   instruments: {
     common: ['보통주', '보통', 'commonstock'],

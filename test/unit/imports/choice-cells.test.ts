@@ -35,6 +35,8 @@ describe('reading choice cells (sector, stage, status …) as people write them'
     ['initialFirmStatuses', '입주', 'resident'],
     ['initialFirmStatuses', '심사 중', 'screening'],
     ['initialFirmStatuses', '졸업', undefined],
+    ['initialFirmStatuses', '입주 확정', 'admitted'],
+    ['initialFirmStatuses', '선정', 'admitted'],
     ['investorTypes', '벤처캐피탈', 'vc'],
     ['investorTypes', 'VC', 'vc'],
     ['investorTypes', '액셀러레이터', 'accelerator'],
