@@ -258,9 +258,9 @@ export const DEMO_SHARED_FIRMS: {
     firm: 0,
     openToInvestors: true,
     orgs: [],
-    summaryKo: '부산항·관광 가맹점 QR 결제. 월 거래액 120억, 가맹점 3,400곳. 프리A 30억 모집 중.',
+    summaryKo: '부산항·관광 가맹점 QR 결제. 월 거래액 120억, 가맹점 3,400곳. 후속 투자 10억 모집 중.',
     summaryEn:
-      'QR payments for Busan port and tourism merchants: ₩12B monthly volume, 3,400 merchants. Raising a ₩3B pre-A.',
+      'QR payments for Busan port and tourism merchants: ₩12B monthly volume, 3,400 merchants. Raising a ₩1B follow-on.',
   },
   {
     firm: 1,

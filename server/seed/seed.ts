@@ -87,6 +87,8 @@ async function seedDemo(): Promise<void> {
     })),
   );
   const now = new Date();
+  const raising = (i: number, status: FirmStatus) =>
+    i % 2 === 0 && (status === 'admitted' || status === 'resident' || status === 'graduated');
   const firms = demoFirms().map((f, i) => {
     const history: { status: FirmStatus; on: string; at: Date }[] = f.history.map(([status, on]) => ({
       status,
@@ -136,10 +138,12 @@ async function seedDemo(): Promise<void> {
               status: 'selected',
             }
           : { status: 'none' },
+      // Every other firm still in the programme (admitted, resident or graduated) is raising and shown to investors; a
+      // firm that exited, withdrew or was turned down is neither.
       fundraising: {
-        raising: i % 2 === 0,
-        targetKrw: i % 2 === 0 ? 1_000_000_000 + i * 100_000_000 : undefined,
-        openToInvestors: i % 2 === 0,
+        raising: raising(i, f.status),
+        targetKrw: raising(i, f.status) ? 1_000_000_000 + i * 100_000_000 : undefined,
+        openToInvestors: raising(i, f.status),
       },
       lastActivityAt: now,
     };
