@@ -3,7 +3,8 @@ import type { Row, TableName } from './report-tables.js';
 import { NO_STAGE } from './report-events.js';
 
 // Each figure links to the list behind it: staff and admins to the registry's filtered lists; viewers (who do not see
-// the registry) to the cohort list of the printable report, or to the figure's own CSV.
+// the registry) to the cohort list of the printable report where the figure counts firms. The others (moves, capital,
+// TIPS, the funnel) have no list a viewer may open, and no link: their table and its CSV are the figure's detail.
 const STAFF_LISTS: Record<TableName, string> = {
   targets: '/firms?status=resident',
   residents: '/firms?status=resident',
@@ -18,20 +19,17 @@ const STAFF_LISTS: Record<TableName, string> = {
 
 const isStaff = (role: Role) => role === 'admin' || role === 'staff';
 
-export function figureLinks(role: Role, asOf: string): Record<TableName, string> {
+export function figureLinks(role: Role, asOf: string): Partial<Record<TableName, string>> {
   const cohort = `/reports/quarterly?as_of=${asOf}#cohort`;
-  const csv = (name: TableName) => `/reports/${name}.csv?as_of=${asOf}`;
   return Object.fromEntries(
-    (Object.keys(STAFF_LISTS) as TableName[]).map((name) => [
-      name,
-      isStaff(role)
-        ? STAFF_LISTS[name]
-        : ['targets', 'residents', 'sectors', 'stages', 'cohort'].includes(name)
-          ? cohort
-          : csv(name),
-    ]),
-  ) as Record<TableName, string>;
+    (Object.keys(STAFF_LISTS) as TableName[]).flatMap((name) => {
+      if (isStaff(role)) return [[name, STAFF_LISTS[name]]];
+      return COHORT_FIGURES.includes(name) ? [[name, cohort]] : [];
+    }),
+  ) as Partial<Record<TableName, string>>;
 }
+
+const COHORT_FIGURES: readonly TableName[] = ['targets', 'residents', 'sectors', 'stages', 'cohort'];
 
 // A row's own list (staff): the resident firms of a sector or stage.
 export function rowLink(role: Role, table: TableName, row: Row): string | undefined {

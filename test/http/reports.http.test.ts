@@ -317,8 +317,18 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       const page = await viewer.get('/reports?as_of=2025-12-31').set('Accept-Language', 'en');
       expect(page.status).to.equal(200);
       expect(page.text).to.contain('href="/reports"');
-      // Viewers do not see the registry: their figures link to the cohort list of the printable report.
+      // Viewers do not see the registry: their figures of firms link to the cohort list of the printable report; a figure
+      // with no list a viewer may open (capital raised by quarter) has no "list behind it" link, only its table and CSV.
       expect(page.text).to.not.contain('href="/firms');
+      const figure = (name: string) =>
+        page.text.slice(
+          page.text.indexOf(`id="${name}"`),
+          page.text.indexOf('</figure>', page.text.indexOf(`id="${name}"`)),
+        );
+      expect(figure('residents'))
+        .to.contain('href="/reports/quarterly?as_of=2025-12-31#cohort"')
+        .and.contain('See the list behind it.');
+      expect(figure('capital')).to.not.contain('See the list behind it.').and.not.contain('<a ');
       const quarterly = await viewer.get('/reports/quarterly?as_of=2025-12-31').set('Accept-Language', 'en');
       expect(quarterly.status).to.equal(200);
       expect(pageTable(quarterly.text, 'cohort').map((r) => r[0])).to.deep.equal([
