@@ -26,7 +26,7 @@ export function figureLinks(role: Role, asOf: string): Partial<Record<TableName,
       if (isStaff(role)) return [[name, STAFF_LISTS[name]]];
       return COHORT_FIGURES.includes(name) ? [[name, cohort]] : [];
     }),
-  ) as Partial<Record<TableName, string>>;
+  );
 }
 
 const COHORT_FIGURES: readonly TableName[] = ['targets', 'residents', 'sectors', 'stages', 'cohort'];
