@@ -1,6 +1,14 @@
 import * as echarts from 'echarts';
 import type { Lang } from '../lib/money.js';
-import { axisKrw, cellText, codeLabel, columnLabel, quarterLabel, type Translate } from './report-format.js';
+import {
+  axisKrw,
+  cellText,
+  codeLabel,
+  columnLabel,
+  monthLabel,
+  quarterLabel,
+  type Translate,
+} from './report-format.js';
 import type { ChartName, Table } from './report-tables.js';
 
 // Charts drawn on the server as SVG (ECharts' server-side renderer, no DOM): served as images at their own URLs, so the
@@ -50,7 +58,7 @@ const quarters = (c: Ctx) => c.table.rows.map((r) => quarterLabel(String(r.quart
 const OPTIONS: Record<ChartName, (c: Ctx) => Option> = {
   residents: (c) => ({
     ...base(),
-    xAxis: { type: 'category', data: c.table.rows.map((r) => String(r.day).slice(0, 7)) },
+    xAxis: { type: 'category', data: c.table.rows.map((r) => monthLabel(String(r.day), c.t)) },
     series: [
       { name: label(c, 'residents'), type: 'line', data: c.table.rows.map((r) => num(r.residents)), symbolSize: 5 },
       ...(c.table.rows.some((r) => r.targetLine !== null)

@@ -13,6 +13,10 @@ export type Translate = (key: string, options?: Record<string, unknown>) => stri
 export const quarterLabel = (quarter: string, t: Translate) =>
   t('reports.quarter', { year: quarter.slice(0, 4), q: quarter.slice(6) });
 
+// A month (YYYY-MM…) as people write it: 2024년 12월, Dec 2024.
+export const monthLabel = (day: string, t: Translate) =>
+  t('reports.month', { year: day.slice(0, 4), month: t(`reports.months.${Number(day.slice(5, 7))}`) });
+
 export function codeLabel(col: Column, value: Cell, t: Translate): string {
   if (value === null || value === '') return '';
   if (col.vocab === 'stagesOrNone')

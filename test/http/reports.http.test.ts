@@ -289,6 +289,22 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
           r.on('end', () => cb(null, text));
         });
       expect(moves.body as string).to.contain('입주');
+      // The months of the residents chart read as months in the page language, never as 2025-12.
+      const svgOf = async (lang: string) =>
+        (
+          await staff
+            .get(`/reports/charts/residents.svg?as_of=2025-12-31&lang=${lang}`)
+            .buffer(true)
+            .parse((r, cb) => {
+              let text = '';
+              r.setEncoding('utf8');
+              r.on('data', (c: string) => (text += c));
+              r.on('end', () => cb(null, text));
+            })
+        ).body as string;
+      const [ko, en] = [await svgOf('ko'), await svgOf('en')];
+      expect(ko).to.contain('2025년 12월').and.not.contain('2025-12');
+      expect(en).to.contain('Dec 2025').and.not.contain('2025-12');
     });
 
     it('when the page shows a chart, then the image is served from the app and the figure links to its list', async () => {
