@@ -16,8 +16,10 @@ import type { ChartName, Table } from './report-tables.js';
 // shows beside it. No cache: a chart takes a few milliseconds to draw, and the summaries it is drawn from are read per
 // request anyway (a cache keyed by the data's version would need that read to know the version).
 
-const WIDTH = 720;
-const HEIGHT = 320;
+// Two sizes: wide for a desktop column, narrow for a phone (the page picks it with <picture>). Drawn at 720 px and shown
+// on a 390 px phone, a chart's text came out at half its size and could not be read.
+export const CHART_SIZES = { wide: { width: 720, height: 320 }, narrow: { width: 400, height: 320 } } as const;
+export type ChartSize = keyof typeof CHART_SIZES;
 // Single quotes inside: ECharts writes the family into a double-quoted style attribute without escaping it.
 const FONT = "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif";
 const COLORS = [
@@ -149,10 +151,25 @@ function breakdown(c: Ctx, key: 'sector' | 'stage'): Option {
 }
 
 // The chart as an SVG document (no script: ECharts' SVG output has none, and a test checks it).
-export function renderChart(name: ChartName, table: Table, t: Translate, lang: Lang): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+export function renderChart(name: ChartName, table: Table, t: Translate, lang: Lang, size: ChartSize = 'wide'): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZES[size] });
   try {
-    chart.setOption(OPTIONS[name]({ table, t, lang }));
+    const option = OPTIONS[name]({ table, t, lang });
+    // A narrow chart's legend may take two lines: the plot starts below them. Its text is drawn larger, as it is shown
+    // at about its drawn size where a wide one is shown at half.
+    if (size === 'narrow') {
+      const larger = (part: unknown, key: string) =>
+        part && typeof part === 'object'
+          ? { ...(part as Option), [key]: { ...((part as Option)[key] as Option | undefined), fontSize: 13 } }
+          : part;
+      Object.assign(option, {
+        grid: { ...(option.grid as Option | undefined), left: 8, right: 12, top: 64 },
+        legend: larger({ ...(option.legend as Option | undefined), itemGap: 10 }, 'textStyle'),
+        xAxis: larger(option.xAxis, 'axisLabel'),
+        yAxis: larger(option.yAxis, 'axisLabel'),
+      });
+    }
+    chart.setOption(option);
     return chart.renderToSVGString();
   } finally {
     chart.dispose();

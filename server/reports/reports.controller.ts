@@ -7,10 +7,10 @@ import type { Lang } from '../lib/money.js';
 import { reportFor, type AsOfError, type Report } from './reports.service.js';
 import { CHART_NAMES, type ChartName, type Table, type TableName } from './report-tables.js';
 import { cellText, columnLabel, csvValue, type Translate } from './report-format.js';
-import { renderChart } from './report-charts.js';
+import { renderChart, type ChartSize } from './report-charts.js';
 import { figureLinks, rowLink } from './report-links.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
-import type { chartParams, reportQuery, tableParams } from './reports.schemas.js';
+import type { chartParams, chartQuery, reportQuery, tableParams } from './reports.schemas.js';
 
 const DASHBOARD_TABLES: readonly TableName[] = ['targets', ...CHART_NAMES];
 const QUARTERLY_TABLES: readonly TableName[] = [...DASHBOARD_TABLES, 'cohort'];
@@ -18,7 +18,7 @@ const QUARTERLY_TABLES: readonly TableName[] = [...DASHBOARD_TABLES, 'cohort'];
 type Ok = Extract<Report, { ok: true }>;
 type PageRes = Validated<{ query: typeof reportQuery }>;
 type TableRes = Validated<{ params: typeof tableParams; query: typeof reportQuery }>;
-type ChartRes = Validated<{ params: typeof chartParams; query: typeof reportQuery }>;
+type ChartRes = Validated<{ params: typeof chartParams; query: typeof chartQuery }>;
 // The language of a chart or file: ?lang= when given (an image or a link made by a page), else the page's.
 const langOf = (res: PageRes | TableRes | ChartRes): Lang => res.locals.input.query.lang ?? res.locals.lang;
 const tFor = (req: Request, lang: Lang): Translate => req.translatorIn(lang);
@@ -44,7 +44,8 @@ function pageLocals(req: Request, res: AppResponse, report: Ok) {
     rowLink: (table: TableName, row: Table['rows'][number]) => rowLink(req.user!.role, table, row),
     cell: (col: Table['columns'][number], row: Table['rows'][number]) => cellText(col, row, lang, t),
     heading: (table: TableName, col: Table['columns'][number]) => columnLabel(table, col, t),
-    chartSrc: (name: ChartName) => `/reports/charts/${name}.svg?as_of=${report.asOf}&lang=${lang}`,
+    chartSrc: (name: ChartName, size: ChartSize = 'wide') =>
+      `/reports/charts/${name}.svg?as_of=${report.asOf}&lang=${lang}${size === 'narrow' ? '&size=narrow' : ''}`,
     csvHref: (name: TableName) => `/reports/${name}.csv?as_of=${report.asOf}&lang=${lang}`,
     chartNames: CHART_NAMES,
   };
@@ -118,7 +119,7 @@ export async function chart(req: Request, res: ChartRes) {
   const lang = langOf(res);
   const report = await reportFor(res.locals.input.query.as_of, lang, [name]);
   if (!report.ok) return refuseAsOf(req, res, report, lang);
-  const svg = renderChart(name, report.tables[name]!, tFor(req, lang), lang);
+  const svg = renderChart(name, report.tables[name]!, tFor(req, lang), lang, res.locals.input.query.size);
   res.setHeader('Cache-Control', 'private, max-age=60');
   res.type('image/svg+xml').send(svg);
 }

@@ -4,6 +4,7 @@ import { validate } from '../lib/validate.js';
 import { csrfOnlyBody } from '../lib/form-fields.js';
 import {
   chartParams,
+  chartQuery,
   editTargetBody,
   reportQuery,
   tableParams,
@@ -28,7 +29,7 @@ reportsRouter.get('/reports/quarterly', readers, validate({ query: reportQuery }
 reportsRouter.get(
   '/reports/charts/:chart.svg',
   readers,
-  validate({ params: chartParams, query: reportQuery }),
+  validate({ params: chartParams, query: chartQuery }),
   reports.chart,
 );
 reportsRouter.get('/reports/:table.csv', readers, validate({ params: tableParams, query: reportQuery }), reports.csv);

@@ -17,6 +17,7 @@ export const reportQuery = z.strictObject({
 
 export const tableParams = z.strictObject({ table: z.enum(TABLE_NAMES) });
 export const chartParams = z.strictObject({ chart: z.enum(CHART_NAMES) });
+export const chartQuery = reportQuery.extend({ size: z.preprocess(blank, z.enum(['wide', 'narrow']).optional()) });
 export const targetParams = z.strictObject({ targetId: objectId });
 export const tokenParams = z.strictObject({ tokenId: objectId });
 

@@ -305,13 +305,21 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       const [ko, en] = [await svgOf('ko'), await svgOf('en')];
       expect(ko).to.contain('2025년 12월').and.not.contain('2025-12');
       expect(en).to.contain('Dec 2025').and.not.contain('2025-12');
+      // A phone gets each chart drawn narrow (its text at a size it can read), through <picture> without JavaScript.
+      const narrow = await staff.get('/reports/charts/residents.svg?as_of=2025-12-31&size=narrow').buffer(true);
+      expect(narrow.status).to.equal(200);
+      expect(String(narrow.body)).to.match(/^<svg[^>]* width="400"/);
+      const page = await staff.get('/reports?as_of=2025-12-31');
+      expect(page.text).to.contain(
+        '<source media="(max-width: 40em)" srcset="/reports/charts/residents.svg?as_of=2025-12-31&amp;lang=ko&amp;size=narrow"',
+      );
     });
 
     it('when the page shows a chart, then the image is served from the app and the figure links to its list', async () => {
       await cohort();
       const page = (await staff.get('/reports?as_of=2025-12-31').set('Accept-Language', 'en')).text;
       expect(page).to.contain('<img src="/reports/charts/residents.svg?as_of=2025-12-31&amp;lang=en"');
-      expect(page).to.contain('<a href="/firms?status=resident"><img');
+      expect(page).to.contain('<a href="/firms?status=resident"><picture><source');
       expect(page).to.contain('href="/firms?status=resident&amp;sector=lending"');
     });
   });
