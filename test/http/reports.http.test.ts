@@ -355,6 +355,10 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       expect(figure('capital')).to.not.contain('See the list behind it.').and.not.contain('<a ');
       const quarterly = await viewer.get('/reports/quarterly?as_of=2025-12-31').set('Accept-Language', 'en');
       expect(quarterly.status).to.equal(200);
+      // The A4 report gives each target as a card; the fourteen-column targets table (wider than the page) stays on
+      // the reports page and in its CSV.
+      expect(quarterly.text).to.contain('class="card target-card"').and.not.contain('id="table-targets"');
+      expect(page.text).to.contain('id="table-targets"');
       expect(pageTable(quarterly.text, 'cohort').map((r) => r[0])).to.deep.equal([
         'Alpha Pay',
         'Delta Insure',
