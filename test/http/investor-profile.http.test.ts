@@ -230,6 +230,9 @@ describe('investor profiles (deal flow)', () => {
       expect(text(funds))
         .to.contain('Total (2 funds) ₩150B')
         .and.contain('Of which BIFC startup investment funds ₩50B');
+      // On a phone the table stacks, each cell under its column's name: the totals' cells name theirs too.
+      const totals = funds.slice(funds.indexOf('<tfoot>'));
+      expect(totals).to.contain('<td class="num" data-label="Size"').and.contain('data-label="Dry powder"');
       const addEntry = await AuditEntryModel.findOne({ entityId: org._id, 'changes.field': 'fund.name' })
         .sort({ at: 1 })
         .lean();
