@@ -124,8 +124,11 @@ function messageText(m: { message: string; params?: unknown }, lang: Lang, t: Tr
   return t(m.message, { defaultValue: m.message, ...params });
 }
 
-// A round's key "firm · stage · date" with the stage's label and the date as the reader reads it.
-function keyText(kind: ImportKind, key: string, lang: Lang): string {
+// What a row is matched on, as the reader reads it. A round's key "firm · stage · date" with the stage's label and the date
+// in the page's form. A firm's registration number as it is; a firm without one, and an investor, are matched on their
+// name compared without case or spacing: the name as the file writes it, not that internal sort key (bnk#venture#capital).
+function keyText(kind: ImportKind, key: string, label: string, lang: Lang): string {
+  if (kind === 'investors' || (kind === 'firms' && !/^[\d\s-]+$/.test(key))) return label || key;
   if (kind !== 'rounds') return key;
   return key
     .split(' · ')
@@ -145,8 +148,7 @@ export function displayRows(
   const out = rows.map((r) => ({
     line: r.line,
     action: r.action,
-    // An investor is matched on its name, compared without case: the name as the file writes it, not the lowercased key.
-    key: kind === 'investors' ? (r.label ?? r.key ?? '') : keyText(kind, r.key ?? '', ctx.lang),
+    key: keyText(kind, r.key ?? '', r.label ?? '', ctx.lang),
     label: r.label ?? '',
     targetId: r.targetId ? String(r.targetId) : undefined,
     firmId: r.firmId ? String(r.firmId) : undefined,

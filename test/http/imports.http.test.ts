@@ -258,6 +258,13 @@ describe('CSV import', () => {
       expect((await ImportBatchModel.findById(batch!._id).lean())!.status).to.equal('previewed');
     });
 
+    it('when a row has no registration number, then what it is matched on reads as its name, not an internal key', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const res = await upload(staff, 'firms', `${FIRMS_CSV}\r\n해운데이터,Haeun Data Co,,payments,,,`);
+      const matchedOn = [...res.text.matchAll(/<td data-label="찾은 기준">([^<]*)<\/td>/g)].map((m) => m[1]);
+      expect(matchedOn).to.deep.equal([BRN(1), BRN(2), BRN(3), '해운데이터']);
+    });
+
     it('when a row repeats a registration number of the file, then it is an error naming the first row', async () => {
       const staff = await loginAs(t.app, 'staff');
       const res = await upload(await inEnglish(staff), 'firms', `${FIRMS_CSV}\r\n다른이름,,${BRN(2)},payments,,,`);
