@@ -40,6 +40,9 @@ export type SeedOptions = {
 // Every start: demo data or the first admin on an empty database (seedAccounts), then the plan's reporting targets when
 // there are none yet (demo data, production and databases from before the reports alike). The demo's targets start at
 // its baseline (19 residents on 2024-12-31); elsewhere they start today, for admins to adjust at /admin/targets.
+// A calendar day (YYYY-MM-DD) as an instant at noon Korea time.
+const noonInSeoul = (day: string | undefined) => (day ? new Date(`${day}T12:00:00+09:00`) : undefined);
+
 export async function seedIfEmpty(opts: SeedOptions): Promise<SeedOutcome> {
   const outcome = await seedAccounts(opts);
   const baselineOn = outcome.kind === 'demo' ? DEMO_BASELINE_DAY : seoulToday();
@@ -145,7 +148,8 @@ async function seedDemo(): Promise<void> {
         targetKrw: raising(i, f.status) ? 1_000_000_000 + i * 100_000_000 : undefined,
         openToInvestors: raising(i, f.status),
       },
-      lastActivityAt: now,
+      // The day of its latest status change (a round closed later moves it on, below): sorting by activity means something.
+      lastActivityAt: noonInSeoul(f.history.at(-1)?.[1]) ?? now,
     };
   });
   const inserted = await FirmModel.insertMany(firms);
@@ -182,7 +186,19 @@ async function seedDemo(): Promise<void> {
         ],
       })),
     );
-    await FirmModel.updateOne({ _id: firm._id }, { $set: { totals: computeFirmTotals(rounds) } });
+    const lastClosed = noonInSeoul(
+      plan
+        .map((r) => r.closedOn)
+        .sort()
+        .at(-1),
+    );
+    await FirmModel.updateOne(
+      { _id: firm._id },
+      {
+        $set: { totals: computeFirmTotals(rounds) },
+        ...(lastClosed ? { $max: { lastActivityAt: lastClosed } } : {}),
+      },
+    );
   }
   // Theses, other funds, investor contacts, matches and firms shared with investors (seed-deal-flow.ts).
   await seedDealFlow(investors, inserted);

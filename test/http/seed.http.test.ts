@@ -30,6 +30,14 @@ describe('first start', () => {
     expect(await FirmModel.countDocuments({ status: { $in: ['graduated', 'exited', 'withdrawn'] } })).to.be.greaterThan(
       3,
     );
+    // Firms were last active on days of their own (sorting by activity orders them), none after the demo's last day;
+    // and a firm that left the programme is neither raising nor shown to investors.
+    const firms = await FirmModel.find({}, { lastActivityAt: 1, status: 1, fundraising: 1 }).lean();
+    const days = new Set(firms.map((f) => f.lastActivityAt!.toISOString().slice(0, 10)));
+    expect(days.size).to.be.greaterThan(firms.length / 2);
+    expect([...days].sort().at(-1)! <= '2026-11-30').to.equal(true);
+    const gone = firms.filter((f) => ['exited', 'withdrawn', 'rejected'].includes(f.status));
+    expect(gone.filter((f) => f.fundraising?.raising || f.fundraising?.openToInvestors)).to.deep.equal([]);
     const targets = await TargetModel.find({}).sort({ order: 1 }).lean();
     expect(targets.map((t) => t.metric)).to.deep.equal([
       'resident-firms',
