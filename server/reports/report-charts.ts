@@ -18,7 +18,7 @@ import type { ChartName, Table } from './report-tables.js';
 
 // Two sizes: wide for a desktop column, narrow for a phone (the page picks it with <picture>). Drawn at 720 px and shown
 // on a 390 px phone, a chart's text came out at half its size and could not be read.
-export const CHART_SIZES = { wide: { width: 720, height: 320 }, narrow: { width: 400, height: 320 } } as const;
+const CHART_SIZES = { wide: { width: 720, height: 320 }, narrow: { width: 400, height: 320 } } as const;
 export type ChartSize = keyof typeof CHART_SIZES;
 // Single quotes inside: ECharts writes the family into a double-quoted style attribute without escaping it.
 const FONT = "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif";
