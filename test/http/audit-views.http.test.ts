@@ -39,7 +39,7 @@ function auditReads(commands: CapturedCommand[]) {
     expect(c.collection, JSON.stringify(c.command)).to.not.equal(FLAT);
     expect(c.name, JSON.stringify(c.command)).to.equal('find');
     expect(Object.keys(c.filter ?? {}), JSON.stringify(c.filter)).to.deep.equal(['_id']);
-    const id = c.filter!._id as unknown;
+    const id = c.filter!._id;
     const ids = typeof id === 'string' ? [id] : (id as { $in?: unknown[] }).$in;
     expect(Array.isArray(ids) && ids.every((v) => typeof v === 'string'), JSON.stringify(c.filter)).to.equal(true);
   }
