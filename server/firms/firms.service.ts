@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
+import { unlinkEveryoneFrom } from '../people/index.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
-import { PersonModel } from '../../models/person.model.js';
 import { NoteModel } from '../../models/note.model.js';
 import type { FirmStatus } from '../../models/enums.js';
 import { AppError, Conflict, NotFound } from '../lib/app-error.js';
@@ -217,7 +217,7 @@ export async function deleteFirm(id: string, actor: Actor) {
     ),
   });
   await NoteModel.deleteMany({ firm: id });
-  await PersonModel.updateMany({ 'firms.firm': id }, { $pull: { firms: { firm: new Types.ObjectId(id) } } });
+  await unlinkEveryoneFrom(id);
   await FirmModel.deleteOne({ _id: id });
   await refreshReportMonths(id);
 }

@@ -132,9 +132,26 @@ export async function editPerson(firmId: string, personId: string, input: EditPe
   });
 }
 
+// Removes people's links to a firm. FerretDB v1 ignores a condition in $pull ({firms: {firm}} removed nothing while the
+// page said it had): each link is removed by its exact stored value with $pullAll, which both servers support and which
+// leaves alone a link someone changed meanwhile.
+async function pullLinksTo(firmId: string, people: { _id: unknown; firms: { firm: unknown }[] }[]): Promise<void> {
+  const ops = people
+    .map((p) => ({ _id: p._id, links: p.firms.filter((l) => String(l.firm) === firmId) }))
+    .filter((p) => p.links.length)
+    .map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $pullAll: { firms: p.links } } } }));
+  // Through the model: its write marks the kept figures built from people (a firm's people) stale.
+  if (ops.length) await PersonModel.bulkWrite(ops);
+}
+
+// Every person's link to a firm that is being deleted.
+export async function unlinkEveryoneFrom(firmId: string): Promise<void> {
+  await pullLinksTo(firmId, await PersonModel.find({ 'firms.firm': firmId }, { firms: 1 }).lean());
+}
+
 export async function unlinkPerson(firmId: string, personId: string, actor: Actor) {
   const person = await getPerson(firmId, personId);
-  await PersonModel.updateOne({ _id: personId }, { $pull: { firms: { firm: new Types.ObjectId(firmId) } } });
+  await pullLinksTo(firmId, [person]);
   await FirmModel.updateOne({ _id: firmId, contactPerson: person._id }, { $unset: { contactPerson: 1 } });
   await recordAudit({
     actor,

@@ -381,4 +381,38 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(again.status).to.equal(422);
     expect(again.text).to.contain('이미 이 스타트업에 연결된 인물입니다');
   });
+
+  it('when a person is removed from a startup, then the startup no longer lists them and their other links stay', async () => {
+    const a = await makeFirm();
+    const b = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    for (const [firm, role] of [
+      [a, 'founder'],
+      [b, 'advisor'],
+    ] as const)
+      await staff
+        .post(`/firms/${firm._id}/people`)
+        .type('form')
+        .send({ _csrf: token, name: 'Kim Minji', email: 'minji@startup.example', role });
+    const person = (await PersonModel.findOne().lean())!;
+    const res = await staff.post(`/firms/${a._id}/people/${person._id}/unlink`).type('form').send({ _csrf: token });
+    expect(res.status).to.equal(302);
+    const peopleOf = async (firm: { _id: unknown }) => {
+      const html = (await staff.get(`/firms/${String(firm._id)}`)).text;
+      const start = html.indexOf('<section class="card" id="people">');
+      return html.slice(start, html.indexOf('</section>', start));
+    };
+    expect(await peopleOf(a)).to.not.contain('Kim Minji');
+    expect(await peopleOf(b)).to.contain('Kim Minji');
+    const after = (await PersonModel.findById(person._id).lean())!;
+    expect(after.firms.map((l) => [String(l.firm), l.role])).to.deep.equal([[String(b._id), 'advisor']]);
+    // Deleting a startup (without rounds) removes its links from everyone too.
+    const admin = await loginAs(t.app, 'admin');
+    await admin
+      .post(`/firms/${b._id}/delete`)
+      .type('form')
+      .send({ _csrf: await admin.csrf() });
+    expect((await PersonModel.findById(person._id).lean())!.firms).to.deep.equal([]);
+  });
 });
