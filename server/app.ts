@@ -107,6 +107,12 @@ export function createApp({ config, logger, i18n, limiter, extraRoutes, mailTran
   const accounts = { checkCredentials, findActiveUserById, recordLogin };
   const passport = configurePassport(accounts);
   app.use(passport.session());
+  // A signed-in page is never stored by the browser: after signing out on a shared computer, Back showed a firm's whole
+  // page from the cache. (A route may still allow its own short caching, as the report charts do.)
+  app.use((req, res, next) => {
+    if (req.user) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(saveSessionBeforeRedirect);
   app.use(userLocals);
 

@@ -101,9 +101,12 @@ describe('signing in and out', () => {
     }
   });
 
-  it('when signing out, then the session no longer reaches pages', async () => {
+  it('when signing out, then the session no longer reaches pages, and Back cannot show them from the cache', async () => {
     const agent = await loginAs(t.app, 'staff');
-    expect((await agent.get('/')).status).to.equal(200);
+    const home = await agent.get('/');
+    expect(home.status).to.equal(200);
+    expect(home.headers['cache-control']).to.equal('no-store');
+    expect((await agent.get('/firms')).headers['cache-control']).to.equal('no-store');
     const out = await agent
       .post('/logout')
       .type('form')
