@@ -23,7 +23,10 @@ const FIRM_FIT_PROJECTION = {
   sectorPrimary: 1,
   sectorsSecondary: 1,
   fundraising: 1,
+  status: 1,
 } as const;
+// Firms that left the programme (exited, withdrew, turned down) are not suggested to investors; graduates still are.
+const LEFT_PROGRAMME: readonly string[] = ['exited', 'withdrawn', 'rejected'];
 const INVESTOR_FIT_PROJECTION = { nameKo: 1, nameEn: 1, archived: 1, bifcBased: 1, thesis: 1, type: 1 } as const;
 
 type StoredFirm = {
@@ -34,6 +37,7 @@ type StoredFirm = {
   sectorPrimary: Sector;
   sectorsSecondary?: Sector[] | null;
   fundraising?: { targetKrw?: number | null; stage?: string | null; instrument?: string | null } | null;
+  status?: string | null;
 };
 type StoredInvestor = {
   _id: unknown;
@@ -162,7 +166,7 @@ export async function firmSuggestions(investorId: string, lang: Lang): Promise<F
     for (const f of await FirmModel.find({ _id: { $in: missing } }, { sectorPrimary: 1 }).lean())
       sectorOf.set(String(f._id), f.sectorPrimary);
   }
-  const fitFirms = firms.map((f) => toFitFirm(f, lang));
+  const fitFirms = firms.filter((f) => !LEFT_PROGRAMME.includes(f.status ?? '')).map((f) => toFitFirm(f, lang));
   const tracks = tracksForInvestor(investorId, rounds.map(toTrackRound), sectorOf, fitFirms);
   const openWith = new Map(open.map((m) => [String(m.firm), String(m._id)]));
   const ranked = rankFirms(toFitInvestor(investor, lang), fitFirms, tracks, new Set(openWith.keys()));

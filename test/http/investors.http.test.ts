@@ -596,6 +596,12 @@ describe('investor organisations', () => {
       // So is the investor page's list of rounds.
       const pageAfter = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
       expect(pageAfter.text.slice(pageAfter.text.indexOf('rounds-joined'))).to.contain('₩2B');
+      // A round that did not close says so there.
+      await FundingRoundModel.updateMany({ 'participants.investor': org._id }, { $set: { status: 'cancelled' } });
+      const cancelled = await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en');
+      expect(cancelled.text.slice(cancelled.text.indexOf('rounds-joined'))).to.contain(
+        'Series A <span class="badge">Cancelled</span>',
+      );
     });
 
     it('when a round is shown on the investor page and on the firm page, then its stage reads the same on both', async () => {

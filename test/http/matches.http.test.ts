@@ -577,6 +577,9 @@ describe('deal flow (staff pages)', () => {
       { $set: { thesis: { sectors: ['insurtech'], stages: ['seed'], instruments: [], regions: [] } } },
     );
     await makeFirm({ nameEn: 'Pay Firm', sectorPrimary: 'payments' });
+    // A firm that left the programme is not suggested, however well it fits.
+    const gone = await makeFirm({ nameEn: 'Exited Insure', sectorPrimary: 'insurtech' });
+    await FirmModel.updateOne({ _id: gone._id }, { $set: { status: 'exited' } });
     const insure = await makeFirm({ nameEn: 'Insure Firm', sectorPrimary: 'insurtech' });
     await FirmModel.updateOne(
       { _id: insure._id },
