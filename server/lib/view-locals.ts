@@ -14,6 +14,18 @@ import {
   type AuditRefs,
 } from '../audit/audit-display.js';
 
+// The path of the page a request came from, when it is this app's own (same host), else the home page.
+function pageOfReferer(req: Request): string {
+  const referer = req.get('Referer');
+  if (!referer) return '/';
+  try {
+    const url = new URL(referer);
+    return url.host === req.get('Host') && url.pathname.startsWith('/') ? url.pathname + url.search : '/';
+  } catch {
+    return '/';
+  }
+}
+
 // Formatting helpers and page context for every view (no queries, no rules).
 function pageLocals(req: Request) {
   const lang = toLang(req.language);
@@ -29,6 +41,9 @@ function pageLocals(req: Request) {
       day: (s: string | null | undefined) => formatCalendarDate(s, lang),
     },
     currentUrl: req.originalUrl,
+    // Where the language switch returns to: this page, or for a page answering a form (a 422 after a POST, whose address
+    // is not a page) the page the form was on, when the browser says it was one of ours.
+    languageReturn: req.method === 'GET' ? req.originalUrl : pageOfReferer(req),
     currentPath: req.path,
     withQuery,
     options: (name: EnumName, blank?: string) => optionsOf(name, req.t, blank),

@@ -36,6 +36,29 @@ describe('the error summary after a rejected form', () => {
     expect(res.text).to.contain('value="not a url"');
   });
 
+  it('when the language is switched on a rejected form, then it returns to the form page, not to the address the form posted to', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    const token = await staff.csrf();
+    const nextOf = (html: string) =>
+      /<form method="post" action="\/lang"[\s\S]*?name="next" value="([^"]*)"/.exec(html)?.[1];
+    const fromForm = await staff
+      .post('/firms')
+      .set('Host', 'crm.test')
+      .set('Referer', 'http://crm.test/firms/new')
+      .type('form')
+      .send({ _csrf: token, website: 'not a url' });
+    expect(fromForm.status).to.equal(422);
+    expect(nextOf(fromForm.text)).to.equal('/firms/new');
+    // Without a page of ours to return to, the home page (never the POST address, which is no page: a 404).
+    const elsewhere = await staff
+      .post('/firms')
+      .set('Referer', 'https://elsewhere.example/x')
+      .type('form')
+      .send({ _csrf: token });
+    expect(nextOf(elsewhere.text)).to.equal('/');
+    expect(nextOf((await staff.get('/firms?q=pay')).text)).to.equal('/firms?q=pay');
+  });
+
   it('when a valid form is shown or saved, then there is no summary', async () => {
     const staff = await loginAs(t.app, 'staff');
     expect(summaryOf((await staff.get('/firms/new')).text)).to.equal(undefined);
