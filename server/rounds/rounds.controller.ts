@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { Request } from 'express';
 import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
 import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.js';
@@ -7,6 +8,7 @@ import type { NamedRecord } from '../lib/load-record.js';
 import type { AppResponse, idParams, Schemas, Validated } from '../lib/validate.js';
 import { investorOptions } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
+import { AppError } from '../lib/app-error.js';
 import * as rounds from './rounds.service.js';
 import { toRoundFields, toRoundRecord, type StoredRound } from './round-mapping.js';
 import {
@@ -92,7 +94,7 @@ export async function newForm(req: Request, res: RoundPage<{ params: typeof idPa
   const values = from
     ? { ...roundValues({ participants: [{ investor: from.investorId }] }), match: matchId! }
     : roundValues();
-  await renderRoundForm(req, res, { values });
+  await renderRoundForm(req, res, { values: { ...values, newId: new Types.ObjectId().toHexString() } });
 }
 
 // POST /firms/:id/rounds — a round recorded from a match is linked to it, and the user goes back to the match
@@ -101,8 +103,13 @@ export async function create(req: Request, res: RoundPage<{ params: typeof idPar
   if (await addParticipantRow(req, res)) return;
   await handleForm(res, {
     render: (state) => renderRoundForm(req, res, state),
-    save: async ({ match, ...input }) => {
-      const saved = await rounds.createRound(id, input, actorOf(req));
+    save: async ({ match, newId, ...input }) => {
+      const saved = await rounds.createRound(id, input, actorOf(req), { id: newId }).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === rounds.ALREADY_SAVED) return undefined;
+        throw err;
+      });
+      // Sent again: the round is there from the first time, nothing was written now.
+      if (!saved) return { warning: undefined, linkedMatch: undefined, again: true };
       const linked = match
         ? await linkRound(
             match,
@@ -112,8 +119,8 @@ export async function create(req: Request, res: RoundPage<{ params: typeof idPar
         : false;
       return { ...saved, linkedMatch: linked ? match : undefined };
     },
-    done: ({ warning, linkedMatch }) => {
-      flash(res, 'success', req.t('rounds.created'));
+    done: ({ warning, linkedMatch, again }) => {
+      flash(res, again ? 'info' : 'success', req.t(again ? 'rounds.alreadySaved' : 'rounds.created'));
       warn(req, res, warning);
       res.redirect(linkedMatch ? `/matches/${linkedMatch}` : `/firms/${id}#rounds`);
     },

@@ -109,7 +109,8 @@ export const editRoundBody = z
 // A new round may be recorded from a match that reached "invested" (the deal-flow hand-off): the form carries the match
 // it is linked to once saved.
 export const newRoundBody = z
-  .strictObject({ ...csrfField, ...roundFields, match: optionalId })
+  // newId: the id the form was given for the round it creates, so the same form sent twice records one round.
+  .strictObject({ ...csrfField, ...roundFields, match: optionalId, newId: optionalId })
   .superRefine(checkRoundFields, { when: () => true });
 export const newRoundQuery = z.strictObject({ match: optionalId });
 export const roundParams = z.strictObject({ id: objectId, roundId: objectId });

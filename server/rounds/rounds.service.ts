@@ -2,7 +2,8 @@ import type { Types } from 'mongoose';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
-import { NotFound, Conflict } from '../lib/app-error.js';
+import { AppError, NotFound, Conflict } from '../lib/app-error.js';
+import { isDuplicateKey } from '../db/db-errors.js';
 import { nameIn } from '../lib/names.js';
 import { groupBy } from '../lib/group-by.js';
 import { appendAuditEntries, recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
@@ -81,12 +82,23 @@ function roundChanges(before: { participants?: Participants | null }, after: { p
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
 
-export async function createRound(firmId: string, input: RoundInput, actor: Actor | null) {
+export const ALREADY_SAVED = 'already_saved';
+
+// opts.id: the id the form was given for this round. The same form sent twice (a double click, a resend after a lost
+// answer) then meets its own round and is refused (ALREADY_SAVED) before anything else is written: one round, totals once.
+export async function createRound(firmId: string, input: RoundInput, actor: Actor | null, opts: { id?: string } = {}) {
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const round = await FundingRoundModel.create({ ...record, firm: firm._id });
+  const round = await FundingRoundModel.create({
+    ...record,
+    firm: firm._id,
+    ...(opts.id ? { _id: opts.id } : {}),
+  }).catch((err: unknown) => {
+    if (opts.id && isDuplicateKey(err)) throw new AppError(409, ALREADY_SAVED, 'this form was saved already');
+    throw err;
+  });
   await recomputeFirmTotals(firm._id);
   await recordAudit({
     actor,

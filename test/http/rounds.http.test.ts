@@ -88,6 +88,36 @@ describe('funding rounds', () => {
     expect(await AuditEntryModel.countDocuments({ firm: firm._id, entity: 'round', action: 'create' })).to.equal(3);
   });
 
+  it('when the same new-round form is sent twice, then one round is recorded and the totals count it once', async () => {
+    const { firm, bnk, staff, token } = await setup();
+    const form = (await staff.get(`/firms/${firm._id}/rounds/new`)).text;
+    const newId = /name="newId" value="([0-9a-f]{24})"/.exec(form)?.[1];
+    expect(newId, 'the form carries the id of the round it creates').to.be.a('string');
+    const body = formBody({
+      _csrf: token,
+      newId,
+      stage: 'bridge',
+      instrument: 'safe',
+      status: 'closed',
+      amountKrw: '1억',
+      closedOn: '2025-03-01',
+      participants: [{ investor: String(bnk._id), amountKrw: '1억' }],
+    });
+    const first = await staff.post(`/firms/${firm._id}/rounds`).type('form').send(body);
+    const again = await staff.post(`/firms/${firm._id}/rounds`).type('form').send(body);
+    expect([first.status, again.status]).to.deep.equal([302, 302]);
+    expect(await FundingRoundModel.countDocuments({ firm: firm._id })).to.equal(1);
+    expect((await FirmModel.findById(firm._id).lean())!.totals?.raisedKrw).to.equal(100_000_000);
+    expect(await AuditEntryModel.countDocuments({ entity: 'round', action: 'create' })).to.equal(1);
+    const page = await staff.get(again.headers.location!);
+    expect(page.text).to.contain('이미 저장된 라운드입니다');
+    // Another form (another id) records another round.
+    const other = /name="newId" value="([0-9a-f]{24})"/.exec(
+      (await staff.get(`/firms/${firm._id}/rounds/new`)).text,
+    )?.[1];
+    expect(other).to.not.equal(newId);
+  });
+
   it('when rounds are edited out of order, then the totals always match the rounds', async () => {
     const { firm, staff, token } = await setup();
     const post = (path: string, body: Record<string, unknown>) =>
