@@ -39,7 +39,12 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
       firm: firmId,
       entityLabel: existing.name,
       action: 'update',
-      changes: [{ field: 'firms', before: null, after: `${firmId} (${input.role})` }],
+      // The firm by its id (shown as its name) and the role as a field of its own (shown as its label): as one text
+      // "id (role)" the history showed a raw id and an untranslated role.
+      changes: [
+        { field: 'firms', before: null, after: firmId },
+        { field: 'role', before: null, after: input.role },
+      ],
     });
     return { person: existing, linkedExisting: true };
   }

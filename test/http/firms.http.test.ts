@@ -374,6 +374,12 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(people).to.have.length(1);
     expect(people[0]?.firms.map((f) => f.role).sort()).to.deep.equal(['advisor', 'founder']);
     expect((await staff.get(`/firms/${b._id}`)).text).to.contain('Kim Minji');
+    // The link reads in words in the startup's history: its name and the role's label, no id.
+    const history = (await staff.get(`/firms/${b._id}/history`).set('Accept-Language', 'en')).text;
+    expect(history)
+      .to.not.contain(`→ ${String(b._id)}`)
+      .and.not.contain('(advisor)');
+    expect(history).to.contain('Advisor');
     const again = await staff
       .post(`/firms/${a._id}/people`)
       .type('form')
