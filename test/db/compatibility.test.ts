@@ -324,6 +324,17 @@ describe('reads that need a few fields (FerretDB decodes only those, with the pr
       { _id: 'p', total: 3, n: 2 },
     ]);
   });
+  it('when array elements are removed by their exact value ($pullAll), then exactly those go (a condition in $pull is ignored by FerretDB v1)', async () => {
+    const links = [
+      { firm: 'a', role: 'founder' },
+      { firm: 'b', role: 'advisor' },
+      { firm: 'a', role: 'contact' },
+    ];
+    const { insertedId } = await Thing.collection.insertOne({ g: 'links', n: links });
+    await Thing.collection.updateOne({ _id: insertedId }, { $pullAll: { n: links.filter((l) => l.firm === 'a') } });
+    expect((await Thing.collection.findOne({ _id: insertedId }))!.n).to.deep.equal([{ firm: 'b', role: 'advisor' }]);
+  });
+
   it('when documents are deleted by filters on some of their fields, then exactly the matching ones go and the rest stay whole', async () => {
     await Thing.collection.insertMany([
       { g: 'd', v: 1, n: { deep: { x: 1 } }, tags: ['keep'] },
