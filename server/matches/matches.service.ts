@@ -252,16 +252,7 @@ export async function updateMatchDetails(id: string, input: MatchDetails, actor:
   const changes = (['owner', 'nextStep', 'dueOn'] as const)
     .filter((field) => (match[field] ? String(match[field]) : null) !== ($set[field] ?? null))
     .map((field) => ({ field, before: shown(field, match[field]), after: shown(field, $set[field]) }));
-  if (changes.length)
-    await recordAudit({
-      actor,
-      entity: 'match',
-      entityId: match._id,
-      firm: match.firm,
-      action: 'update',
-      version: version + 1,
-      changes,
-    });
+  if (changes.length) await auditMatchUpdate(match, actor, changes, version + 1);
   if (input.ownerId && input.ownerId !== String(match.owner ?? '') && input.ownerId !== actor.id) {
     await notify([input.ownerId], {
       kind: 'assigned',
@@ -278,13 +269,24 @@ export async function addMatchNote(id: string, body: string, actor: MatchActor):
     { _id: match._id },
     { $push: { notes: { body, at: new Date(), by: actor.id, byName: actor.name } } },
   );
-  await recordAudit({
+  await auditMatchUpdate(match, actor, [{ field: 'note', before: null, after: body }]);
+}
+
+// An update of a match in the audit log (its fields, a note, the round recorded from it, the investor's interest).
+function auditMatchUpdate(
+  match: { _id: Types.ObjectId | string; firm: Types.ObjectId | string },
+  actor: MatchActor,
+  changes: NonNullable<Parameters<typeof recordAudit>[0]['changes']>,
+  version?: number,
+): Promise<void> {
+  return recordAudit({
     actor,
     entity: 'match',
     entityId: match._id,
     firm: match.firm,
     action: 'update',
-    changes: [{ field: 'note', before: null, after: body }],
+    changes,
+    ...(version === undefined ? {} : { version }),
   });
 }
 
@@ -367,14 +369,7 @@ async function recordInterest(
     { $set: { interestAt: at } },
   );
   if (!res.modifiedCount) return false;
-  await recordAudit({
-    actor,
-    entity: 'match',
-    entityId: match._id,
-    firm: match.firm,
-    action: 'update',
-    changes: [{ field: 'interestAt', before: null, after: at }],
-  });
+  await auditMatchUpdate(match, actor, [{ field: 'interestAt', before: null, after: at }]);
   return true;
 }
 
@@ -390,13 +385,8 @@ export async function linkRound(
     { $set: { round: round.id } },
   );
   if (!res.modifiedCount) return false;
-  await recordAudit({
-    actor,
-    entity: 'match',
-    entityId: matchId,
-    firm: round.firm,
-    action: 'update',
-    changes: [{ field: 'round', before: null, after: round.stage }],
-  });
+  await auditMatchUpdate({ _id: matchId, firm: round.firm }, actor, [
+    { field: 'round', before: null, after: round.stage },
+  ]);
   return true;
 }

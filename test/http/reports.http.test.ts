@@ -261,9 +261,10 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
   describe('charts', () => {
     it('when a chart is asked for, then it is an SVG image without any script, drawn in the language asked', async () => {
       await cohort();
-      for (const name of CHART_NAMES) {
-        const res = await staff
-          .get(`/reports/charts/${name}.svg?as_of=2025-12-31&lang=en`)
+      // An SVG answer read as text (supertest parses only what it knows).
+      const svgOf = (path: string) =>
+        staff
+          .get(path)
           .buffer(true)
           .parse((r, cb) => {
             let text = '';
@@ -271,6 +272,8 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
             r.on('data', (c: string) => (text += c));
             r.on('end', () => cb(null, text));
           });
+      for (const name of CHART_NAMES) {
+        const res = await svgOf(`/reports/charts/${name}.svg?as_of=2025-12-31&lang=en`);
         expect(res.status, name).to.equal(200);
         expect(res.headers['content-type'], name).to.match(/^image\/svg\+xml/);
         const svg = res.body as string;
@@ -279,30 +282,12 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
         expect(svg, name).to.not.match(/\son[a-z]+=/i);
         expect(malformedTags(svg), name).to.deep.equal([]);
       }
-      const moves = await staff
-        .get('/reports/charts/moves.svg?as_of=2025-12-31&lang=ko')
-        .buffer(true)
-        .parse((r, cb) => {
-          let text = '';
-          r.setEncoding('utf8');
-          r.on('data', (c: string) => (text += c));
-          r.on('end', () => cb(null, text));
-        });
+      const moves = await svgOf('/reports/charts/moves.svg?as_of=2025-12-31&lang=ko');
       expect(moves.body as string).to.contain('입주');
       // The months of the residents chart read as months in the page language, never as 2025-12.
-      const svgOf = async (lang: string) =>
-        (
-          await staff
-            .get(`/reports/charts/residents.svg?as_of=2025-12-31&lang=${lang}`)
-            .buffer(true)
-            .parse((r, cb) => {
-              let text = '';
-              r.setEncoding('utf8');
-              r.on('data', (c: string) => (text += c));
-              r.on('end', () => cb(null, text));
-            })
-        ).body as string;
-      const [ko, en] = [await svgOf('ko'), await svgOf('en')];
+      const residents = async (lang: string) =>
+        (await svgOf(`/reports/charts/residents.svg?as_of=2025-12-31&lang=${lang}`)).body as string;
+      const [ko, en] = [await residents('ko'), await residents('en')];
       expect(ko).to.contain('2025년 12월').and.not.contain('2025-12');
       expect(en).to.contain('Dec 2025').and.not.contain('2025-12');
       // A phone gets each chart drawn narrow (its text at a size it can read), through <picture> without JavaScript.
