@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../lib/app-error.js';
@@ -101,6 +102,7 @@ async function detailLocals(req: Request, res: AppResponse, id: string) {
     timeline,
     today: seoulToday(),
     sharing: await sharingPanel(detail.firm),
+    newNoteId: new Types.ObjectId().toHexString(),
   };
 }
 
@@ -217,7 +219,8 @@ export async function addNote(req: Request, res: FirmPost<typeof noteBody>) {
     flash(res, 'error', req.t('firms.noteEmpty'));
     return res.redirect(`/firms/${id}#notes`);
   }
-  await firms.addNote(id, res.locals.input.body.body, actorOf(req));
-  flash(res, 'success', req.t('firms.noteAdded'));
+  const { body, newId } = res.locals.input.body;
+  const added = await firms.addNote(id, body, actorOf(req), { id: newId });
+  flash(res, added ? 'success' : 'info', req.t(added ? 'firms.noteAdded' : 'firms.noteAlreadyAdded'));
   res.redirect(`/firms/${id}#notes`);
 }

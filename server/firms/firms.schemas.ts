@@ -162,5 +162,7 @@ export type FirmListQuery = z.infer<typeof firmListQuery>;
 
 export const noteBody = z.strictObject({
   ...csrfField,
+  // The id the form was given for the note it adds (lib/create-once.ts).
+  newId: optionalId,
   body: z.string().trim().min(1, { error: 'validation.required' }).max(10_000, { error: 'validation.tooLong' }),
 });

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { createOnce } from '../lib/create-once.js';
 import { unlinkEveryoneFrom } from '../people/index.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
@@ -222,9 +223,19 @@ export async function deleteFirm(id: string, actor: Actor) {
   await refreshReportMonths(id);
 }
 
-export async function addNote(firmId: string, body: string, actor: Actor) {
+// opts.id: the id the note form was given (lib/create-once.ts); undefined when that note was added already.
+export async function addNote(firmId: string, body: string, actor: Actor, opts: { id?: string } = {}) {
   const firm = await getFirm(firmId);
-  const note = await NoteModel.create({ firm: firm._id, body, by: actor.id, byEmail: actor.email });
+  const note = await createOnce(opts.id, () =>
+    NoteModel.create({
+      ...(opts.id ? { _id: opts.id } : {}),
+      firm: firm._id,
+      body,
+      by: actor.id,
+      byEmail: actor.email,
+    }),
+  );
+  if (!note) return undefined;
   await FirmModel.updateOne({ _id: firm._id }, { $set: { lastActivityAt: new Date() } });
   await recordAudit({
     actor,

@@ -8,7 +8,6 @@ import type { NamedRecord } from '../lib/load-record.js';
 import type { AppResponse, idParams, Schemas, Validated } from '../lib/validate.js';
 import { investorOptions } from '../investors/index.js';
 import { nameIn } from '../lib/names.js';
-import { AppError } from '../lib/app-error.js';
 import * as rounds from './rounds.service.js';
 import { toRoundFields, toRoundRecord, type StoredRound } from './round-mapping.js';
 import {
@@ -104,10 +103,7 @@ export async function create(req: Request, res: RoundPage<{ params: typeof idPar
   await handleForm(res, {
     render: (state) => renderRoundForm(req, res, state),
     save: async ({ match, newId, ...input }) => {
-      const saved = await rounds.createRound(id, input, actorOf(req), { id: newId }).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === rounds.ALREADY_SAVED) return undefined;
-        throw err;
-      });
+      const saved = await rounds.createRoundOnce(id, input, actorOf(req), newId);
       // Sent again: the round is there from the first time, nothing was written now.
       if (!saved) return { warning: undefined, linkedMatch: undefined, again: true };
       const linked = match

@@ -2,8 +2,8 @@ import type { Types } from 'mongoose';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { investorNames } from '../investors/index.js';
-import { AppError, NotFound, Conflict } from '../lib/app-error.js';
-import { isDuplicateKey } from '../db/db-errors.js';
+import { NotFound, Conflict } from '../lib/app-error.js';
+import { createOnce } from '../lib/create-once.js';
 import { nameIn } from '../lib/names.js';
 import { groupBy } from '../lib/group-by.js';
 import { appendAuditEntries, recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
@@ -82,23 +82,28 @@ function roundChanges(before: { participants?: Participants | null }, after: { p
   return diffFields(shape(before), shape(after)).filter((c) => !AUDIT_OMIT.has(c.field));
 }
 
-export const ALREADY_SAVED = 'already_saved';
+export async function createRound(firmId: string, input: RoundInput, actor: Actor | null) {
+  // Without a form's id there is nothing to meet twice: always created.
+  return (await createRoundOnce(firmId, input, actor, undefined))!;
+}
 
-// opts.id: the id the form was given for this round. The same form sent twice (a double click, a resend after a lost
-// answer) then meets its own round and is refused (ALREADY_SAVED) before anything else is written: one round, totals once.
-export async function createRound(firmId: string, input: RoundInput, actor: Actor | null, opts: { id?: string } = {}) {
+// newId: the id the form was given for this round (lib/create-once.ts): the same form sent twice records one round,
+// its totals once; undefined for the second.
+export async function createRoundOnce(
+  firmId: string,
+  input: RoundInput,
+  actor: Actor | null,
+  newId: string | undefined,
+) {
+  const opts = { id: newId };
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const round = await FundingRoundModel.create({
-    ...record,
-    firm: firm._id,
-    ...(opts.id ? { _id: opts.id } : {}),
-  }).catch((err: unknown) => {
-    if (opts.id && isDuplicateKey(err)) throw new AppError(409, ALREADY_SAVED, 'this form was saved already');
-    throw err;
-  });
+  const round = await createOnce(opts.id, () =>
+    FundingRoundModel.create({ ...record, firm: firm._id, ...(opts.id ? { _id: opts.id } : {}) }),
+  );
+  if (!round) return undefined;
   await recomputeFirmTotals(firm._id);
   await recordAudit({
     actor,

@@ -355,6 +355,20 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(await AuditEntryModel.countDocuments({ firm: firm._id, entity: 'note' })).to.equal(1);
   });
 
+  it('when the same note form is sent twice, then the note is kept once and the second send says so', async () => {
+    const firm = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const page = (await staff.get(`/firms/${firm._id}`)).text;
+    const newId = /action="\/firms\/[0-9a-f]{24}\/notes"[\s\S]*?name="newId" value="([0-9a-f]{24})"/.exec(page)?.[1];
+    expect(newId, 'the note form carries the id of the note it adds').to.be.a('string');
+    const body = { _csrf: await staff.csrf(), newId, body: 'Call back on Monday' };
+    await staff.post(`/firms/${firm._id}/notes`).type('form').send(body);
+    const again = await staff.post(`/firms/${firm._id}/notes`).type('form').send(body);
+    expect(await NoteModel.countDocuments({ firm: firm._id })).to.equal(1);
+    expect(await AuditEntryModel.countDocuments({ firm: firm._id, entity: 'note' })).to.equal(1);
+    expect((await staff.get(again.headers.location!)).text).to.contain('이미 추가된 메모입니다');
+  });
+
   it('when a founder is added with an email already on file, then the same person is linked, not duplicated', async () => {
     const a = await makeFirm();
     const b = await makeFirm();
