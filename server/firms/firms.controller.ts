@@ -220,7 +220,7 @@ export async function addNote(req: Request, res: FirmPost<typeof noteBody>) {
     return res.redirect(`/firms/${id}#notes`);
   }
   const { body, newId } = res.locals.input.body;
-  const added = await firms.addNote(id, body, actorOf(req), { id: newId });
+  const added = await firms.addNote(id, body, actorOf(req), newId);
   flash(res, added ? 'success' : 'info', req.t(added ? 'firms.noteAdded' : 'firms.noteAlreadyAdded'));
   res.redirect(`/firms/${id}#notes`);
 }

@@ -223,17 +223,11 @@ export async function deleteFirm(id: string, actor: Actor) {
   await refreshReportMonths(id);
 }
 
-// opts.id: the id the note form was given (lib/create-once.ts); undefined when that note was added already.
-export async function addNote(firmId: string, body: string, actor: Actor, opts: { id?: string } = {}) {
+// newId: the id the note form was given (lib/create-once.ts); undefined when that note was added already.
+export async function addNote(firmId: string, body: string, actor: Actor, newId?: string) {
   const firm = await getFirm(firmId);
-  const note = await createOnce(opts.id, () =>
-    NoteModel.create({
-      ...(opts.id ? { _id: opts.id } : {}),
-      firm: firm._id,
-      body,
-      by: actor.id,
-      byEmail: actor.email,
-    }),
+  const note = await createOnce(newId, (id) =>
+    NoteModel.create({ ...id, firm: firm._id, body, by: actor.id, byEmail: actor.email }),
   );
   if (!note) return undefined;
   await FirmModel.updateOne({ _id: firm._id }, { $set: { lastActivityAt: new Date() } });

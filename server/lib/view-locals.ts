@@ -20,7 +20,7 @@ function pageOfReferer(req: Request): string {
   if (!referer) return '/';
   try {
     const url = new URL(referer);
-    return url.host === req.get('Host') && url.pathname.startsWith('/') ? url.pathname + url.search : '/';
+    return url.host === req.get('Host') ? url.pathname + url.search : '/';
   } catch {
     return '/';
   }

@@ -2,5 +2,5 @@
 export { matchesRouter } from './matches.routes.js';
 export { linkRound } from './matches.service.js';
 export { followUpCounts, matchForRound, matchesOfInvestor } from './match-read.service.js';
-export { investorAnswers, isOpen, PIPELINE, type InvestorAnswers } from './match-stages.js';
+export { interestShown, investorAnswers, isOpen, PIPELINE, type InvestorAnswers } from './match-stages.js';
 export { respondAsInvestor, type InvestorResponse, type MatchActor } from './matches.service.js';

@@ -17,6 +17,7 @@ import {
   updateMatchDetails,
   type MatchActor,
 } from './matches.service.js';
+import { interestShown } from './match-stages.js';
 import { detailValues, matchDetail, moveBase, namesOf, staffOptions } from './match-read.service.js';
 import { detailsBody, moveBody, type createMatchBody, type matchNoteBody } from './matches.schemas.js';
 
@@ -43,6 +44,7 @@ async function renderMatch(req: Request, res: AppResponse, id: string, forms: Pa
     details: forms.details ?? blank(editFormValues({ version: versionOf(m), values: detailValues(m) })),
     note: forms.note ?? blank({}),
     stageLabel: (s: string) => labelOf('matchStages', s, req.t),
+    interestedAt: interestShown(m),
   });
 }
 

@@ -12,7 +12,7 @@ import { keysetPage } from '../lib/keyset.js';
 import { byCodeUnits, compareNames, type Named } from '../lib/names.js';
 import { versionOf } from '../lib/edit-conflict.js';
 import { seoulToday } from '../lib/dates.js';
-import { OPEN_STAGES, daysInStage, nextStages, type StageChange } from './match-stages.js';
+import { OPEN_STAGES, daysInStage, interestShown, nextStages, type StageChange } from './match-stages.js';
 import { followUpOrder, matchFilter, type MatchFilters } from './match-board.js';
 
 // The read side of the deal flow. Matches are read by their own indexed fields; the names of their firms, investors and
@@ -136,25 +136,28 @@ async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
     }),
     heldHistories(rows),
   ]);
-  return rows.map((r) => ({
-    id: String(r._id),
-    firmId: String(r.firm),
-    investorId: String(r.investor),
-    ownerId: r.owner ? String(r.owner) : undefined,
-    firm: names.firms.get(String(r.firm)),
-    investor: names.investors.get(String(r.investor)),
-    ownerName: r.owner ? names.users.get(String(r.owner)) : undefined,
-    stage: r.stage,
-    nextStep: r.nextStep ?? undefined,
-    dueOn: r.dueOn ?? undefined,
-    days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
-    firmSector: r.firmSector ?? undefined,
-    investorType: r.investorType ?? undefined,
-    interestedOn: r.open && r.stage === 'suggested' && r.interestAt ? seoulToday(r.interestAt) : undefined,
-    next: r.open ? nextStages(histories.get(String(r._id)) ?? [{ stage: r.stage, at: r.stageSince, cycle: 0 }]) : [],
-    version: versionOf(r),
-    base: moveBase(r.stage),
-  }));
+  return rows.map((r) => {
+    const interestAt = interestShown(r);
+    return {
+      id: String(r._id),
+      firmId: String(r.firm),
+      investorId: String(r.investor),
+      ownerId: r.owner ? String(r.owner) : undefined,
+      firm: names.firms.get(String(r.firm)),
+      investor: names.investors.get(String(r.investor)),
+      ownerName: r.owner ? names.users.get(String(r.owner)) : undefined,
+      stage: r.stage,
+      nextStep: r.nextStep ?? undefined,
+      dueOn: r.dueOn ?? undefined,
+      days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
+      firmSector: r.firmSector ?? undefined,
+      investorType: r.investorType ?? undefined,
+      interestedOn: interestAt && seoulToday(interestAt),
+      next: r.open ? nextStages(histories.get(String(r._id)) ?? [{ stage: r.stage, at: r.stageSince, cycle: 0 }]) : [],
+      version: versionOf(r),
+      base: moveBase(r.stage),
+    };
+  });
 }
 
 export type BoardColumn = { stage: MatchStage; cards: MatchCard[]; total: number };

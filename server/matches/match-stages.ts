@@ -75,6 +75,14 @@ export function stageDurations(history: readonly StageChange[]): { stage: MatchS
   return out;
 }
 
+// When the investor said in the portal that it is interested, while that is still news: the match is open and still a
+// suggestion (once staff move it on, the stage says more). The portal shows it in the stage's place; staff see a badge.
+export const interestShown = (match: {
+  open: boolean;
+  stage: MatchStage;
+  interestAt?: Date | null;
+}): Date | undefined => (match.open && match.stage === 'suggested' && match.interestAt ? match.interestAt : undefined);
+
 export type InvestorAnswers = { interest: boolean; introRequest: boolean; pass: boolean };
 
 // What an investor may still answer in the portal. With no open match every answer starts one (or reopens a closed one).

@@ -7,6 +7,7 @@ import type { MatchStage } from '../../models/enums.js';
 import { NotFound } from '../lib/app-error.js';
 import type { Lang } from '../lib/money.js';
 import {
+  interestShown,
   investorAnswers,
   respondAsInvestor,
   type InvestorAnswers,
@@ -60,10 +61,10 @@ const OPEN_TO_ALL = { archived: false, 'fundraising.openToInvestors': true };
 
 // The organisation's match as the portal shows it: its stage, and whether the organisation said it is interested (shown
 // in the stage's place while the match is still a suggestion).
-const toMatch = (m: { stage: string; stageSince: Date; open: boolean; interestAt?: Date | null }): PortalMatch => ({
-  stage: m.stage as MatchStage,
+const toMatch = (m: { stage: MatchStage; stageSince: Date; open: boolean; interestAt?: Date | null }): PortalMatch => ({
+  stage: m.stage,
   since: m.stageSince,
-  interested: m.open && m.stage === 'suggested' && Boolean(m.interestAt),
+  interested: Boolean(interestShown(m)),
 });
 
 type CardRecord = Awaited<ReturnType<typeof readCards>>[number];

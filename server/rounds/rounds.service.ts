@@ -95,14 +95,11 @@ export async function createRoundOnce(
   actor: Actor | null,
   newId: string | undefined,
 ) {
-  const opts = { id: newId };
   const firm = await FirmModel.findById(firmId, { nameKo: 1, nameEn: 1 }).lean();
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const round = await createOnce(opts.id, () =>
-    FundingRoundModel.create({ ...record, firm: firm._id, ...(opts.id ? { _id: opts.id } : {}) }),
-  );
+  const round = await createOnce(newId, (id) => FundingRoundModel.create({ ...record, firm: firm._id, ...id }));
   if (!round) return undefined;
   await recomputeFirmTotals(firm._id);
   await recordAudit({

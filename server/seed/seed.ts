@@ -40,9 +40,6 @@ export type SeedOptions = {
 // Every start: demo data or the first admin on an empty database (seedAccounts), then the plan's reporting targets when
 // there are none yet (demo data, production and databases from before the reports alike). The demo's targets start at
 // its baseline (19 residents on 2024-12-31); elsewhere they start today, for admins to adjust at /admin/targets.
-// A calendar day (YYYY-MM-DD) as an instant at noon Korea time.
-const noonInSeoul = (day: string | undefined) => (day ? new Date(`${day}T12:00:00+09:00`) : undefined);
-
 export async function seedIfEmpty(opts: SeedOptions): Promise<SeedOutcome> {
   const outcome = await seedAccounts(opts);
   const baselineOn = outcome.kind === 'demo' ? DEMO_BASELINE_DAY : seoulToday();
@@ -72,6 +69,9 @@ async function seedAccounts(opts: SeedOptions): Promise<SeedOutcome> {
   return { kind: 'demo', accounts: DEMO_ACCOUNTS.map((a) => a.email) };
 }
 
+// A calendar day (YYYY-MM-DD) as an instant at noon Korea time.
+const noonInSeoul = (day: string | undefined) => (day ? new Date(`${day}T12:00:00+09:00`) : undefined);
+
 async function seedDemo(): Promise<void> {
   const investors = await InvestorOrgModel.insertMany(
     DEMO_INVESTORS.map((i) => ({
@@ -90,9 +90,10 @@ async function seedDemo(): Promise<void> {
     })),
   );
   const now = new Date();
-  const raising = (i: number, status: FirmStatus) =>
-    i % 2 === 0 && (status === 'admitted' || status === 'resident' || status === 'graduated');
   const firms = demoFirms().map((f, i) => {
+    // Every other firm still in the programme (admitted, resident or graduated) is raising and shown to investors; a
+    // firm that exited, withdrew or was turned down is neither.
+    const raising = i % 2 === 0 && ['admitted', 'resident', 'graduated'].includes(f.status);
     const history: { status: FirmStatus; on: string; at: Date }[] = f.history.map(([status, on]) => ({
       status,
       on,
@@ -141,12 +142,10 @@ async function seedDemo(): Promise<void> {
               status: 'selected',
             }
           : { status: 'none' },
-      // Every other firm still in the programme (admitted, resident or graduated) is raising and shown to investors; a
-      // firm that exited, withdrew or was turned down is neither.
       fundraising: {
-        raising: raising(i, f.status),
-        targetKrw: raising(i, f.status) ? 1_000_000_000 + i * 100_000_000 : undefined,
-        openToInvestors: raising(i, f.status),
+        raising,
+        targetKrw: raising ? 1_000_000_000 + i * 100_000_000 : undefined,
+        openToInvestors: raising,
       },
       // The day of its latest status change (a round closed later moves it on, below): sorting by activity means something.
       lastActivityAt: noonInSeoul(f.history.at(-1)?.[1]) ?? now,
