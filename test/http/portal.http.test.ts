@@ -386,6 +386,8 @@ describe('investor portal', () => {
       expect(profile).to.contain("Your organisation's status: Interested").and.not.contain('Suggested');
       expect(html).to.not.contain(`action="/portal/firms/${w.ids.withAll}/interest"`);
       expect(html).to.contain(`action="/portal/firms/${w.ids.withAll}/intro-request"`);
+      // The answer left is the page's main button.
+      expect(html).to.match(/\/intro-request">\s*<input[^>]*>\s*<button type="submit" class="primary">/);
       expect(text((await page(investorA, '/portal', 'en')).text)).to.contain('Open Pay Interested since');
       expect(text((await page(investorA, '/portal?list=open', 'en')).text)).to.contain('You: Interested');
       // Staff see it on the card of the board, and in the match's history of changes.
