@@ -1,8 +1,10 @@
 // The one EJS function the app calls itself (server/app.ts registers the view engine); EJS 7 ships no types.
 declare module 'ejs' {
-  type Options = { root?: string; cache?: boolean; compileDebug?: boolean };
+  export type Options = { root?: string; cache?: boolean; compileDebug?: boolean; filename?: string };
+  export type TemplateFunction = (locals: object) => string;
   const ejs: {
     renderFile(file: string, data: object, options: Options, done: (err: Error | null, html?: string) => void): void;
+    compile(template: string, options: Options): TemplateFunction;
   };
   export default ejs;
 }
