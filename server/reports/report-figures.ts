@@ -87,6 +87,7 @@ export class Ledger {
   // The sum of every month before monthKeys[i], made once: a report asks for a figure on a few hundred days, and adding
   // up every earlier month for each was most of the reports page's own time.
   private readonly sumsBefore: Figures[];
+  private readonly running = new Map<string, { days: Day[]; sums: Figures[] }>();
 
   constructor(
     private readonly months: ReadonlyMap<string, FigureChange>,
@@ -106,10 +107,40 @@ export class Ledger {
     const total = sumFigures([this.sumsBefore[i]!]);
     if (!this.months.has(month)) return total;
     if (monthOf(addDays(day, 1)) !== month) return addInto(total, this.months.get(month)!);
+    const running = this.runningSums(month);
+    // The last day of the month's entries on or before `day` (binary search: the days are ascending).
+    let lo = 0;
+    let hi = running.days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (running.days[mid]! <= day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo ? addInto(total, running.sums[lo - 1]!) : total;
+  }
+
+  // A loaded month's entries as running sums: its days with entries, ascending, and the month's figures through each.
+  // Made once per month: a report asks for a day's figure a few hundred times, and adding up the month's entries for
+  // each was most of the reports page's remaining time (a month of the town has a few hundred entries).
+  private runningSums(month: string): { days: Day[]; sums: Figures[] } {
+    const made = this.running.get(month);
+    if (made) return made;
     const entries = this.entries.get(month);
     if (!entries) throw new Error(`report ledger: the entries of ${month} were not loaded`);
-    for (const e of entries) if (e.day <= day) addInto(total, e.f);
-    return total;
+    const days: Day[] = [];
+    const sums: Figures[] = [];
+    const total = emptyFigures();
+    for (const e of [...entries].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+      addInto(total, e.f);
+      if (days.at(-1) === e.day) sums[sums.length - 1] = sumFigures([total]);
+      else {
+        days.push(e.day);
+        sums.push(sumFigures([total]));
+      }
+    }
+    const out = { days, sums };
+    this.running.set(month, out);
+    return out;
   }
 
   // Everything from `from` to `to`, both days included.
