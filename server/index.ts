@@ -16,6 +16,7 @@ import { ensureReportMonths } from './reports/index.js';
 import { ensureAuditViews } from './audit/index.js';
 import { backfillDerivedFields } from './firms/index.js';
 import { backfillNameKeys } from './investors/index.js';
+import { repairMatchCopies } from './matches/index.js';
 import { drainImportApplies, recoverInterruptedImports, startImportLeaseWatcher } from './imports/index.js';
 import '../models/index.js';
 
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   const nameKeys = await backfillNameKeys();
   if (nameKeys.updated) logger.info(`updated the name keys of ${nameKeys.updated} investor organisations`);
   if (nameKeys.clashes) logger.warn(`${nameKeys.clashes} investor name keys clash with another's: left as they were`);
+  const copies = await repairMatchCopies();
+  if (copies) logger.info(`copied the current sector or investor type onto ${copies} matches`);
   // The reports' monthly summaries: rebuilt once when missing or written by an older computation.
   const rebuilt = await ensureReportMonths();
   if (rebuilt !== undefined) logger.info(`rebuilt the reports' monthly summaries (${rebuilt} months)`);

@@ -12,6 +12,7 @@ import { seoulToday } from '../lib/dates.js';
 import { wonSortKey } from '../lib/money.js';
 import { recordAudit, diffFields, flatten, editConflictSince, type Actor } from '../audit/index.js';
 import { refreshReportMonths } from '../reports/index.js';
+import { refreshMatchCopies } from '../matches/index.js';
 import { canMoveStatus, derivedFirmFields } from './firm-rules.js';
 import { nameIn, UNWALKABLE_IN_SORT_KEY } from '../lib/names.js';
 import { toFirmRecord } from './firm-mapping.js';
@@ -112,6 +113,7 @@ export async function updateFirm(
     });
   }
   await refreshReportMonths(before._id);
+  if (changes.some((c) => c.field === 'sectorPrimary')) await refreshMatchCopies({ firms: [before._id] });
   return { firm: updated, before, changes };
 }
 

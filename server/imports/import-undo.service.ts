@@ -7,6 +7,7 @@ import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { recordAudit, diffFields, flatten, type Actor } from '../audit/index.js';
 import { derivedFirmFields } from '../firms/index.js';
 import { recomputeFirmTotals } from '../rounds/index.js';
+import { refreshMatchCopies } from '../matches/index.js';
 import { valueAt } from '../lib/dotted-path.js';
 import { setAndUnset, splitSetUnset } from '../lib/edit-conflict.js';
 import { nameIn } from '../lib/names.js';
@@ -342,6 +343,13 @@ export async function undoImport(
       if (touch?.before) await FirmModel.collection.updateOne({ _id: firm }, restoreUpdate(touch.before));
     });
   }
+  // A restored firm's sector or investor's type is copied onto its matches again.
+  await attempt('copy restored sectors and types onto their matches', () =>
+    refreshMatchCopies({
+      firms: entries.filter((e) => e.op === 'update' && e.entity === 'firm').map((e) => e.entityId),
+      investors: entries.filter((e) => e.op === 'update' && e.entity === 'investor').map((e) => e.entityId),
+    }),
+  );
   // The restores above write the raw collection, which the model's own marking does not see.
   await attempt('mark the figures computed over firms, investors and rounds for a recount', async () => {
     await invalidateComputed('firms');

@@ -11,6 +11,7 @@ import { appendAuditEntries, diffFields, flatten, type Actor } from '../audit/in
 import { toFirmRecord, type CreateFirmInput, type UpdateFirmInput } from '../firms/index.js';
 import { toInvestorRecord, writeInvestors, type InvestorWrite } from '../investors/index.js';
 import { createRounds, updateRound } from '../rounds/index.js';
+import { refreshMatchCopies } from '../matches/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
@@ -231,6 +232,7 @@ export async function writeFirmChunk({ actor, importId }: ImportRun, plan: FirmC
     throw new FirmChunkFailure(cause, written, failedRow);
   }
   await audit();
+  await refreshMatchCopies({ firms: plan.rows.flatMap((r) => (r.update ? [r.id] : [])) });
   return written;
 }
 

@@ -7,6 +7,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
+import { refreshMatchCopies } from '../matches/index.js';
 import { isDuplicateKey } from '../db/db-errors.js';
 import { nameIn, sortKeyIn, UNWALKABLE_IN_SORT_KEY, type Named } from '../lib/names.js';
 import { appendAuditEntries, recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
@@ -349,6 +350,7 @@ export async function writeInvestors(
     return o?.__v === w.version + 1 && o.updatedAt?.getTime() === now.getTime();
   });
   await appendAuditEntries(ours.map((w) => w.entry));
+  await refreshMatchCopies({ investors: ours.map((w) => w.id) });
   if (ours.length < written.length) throw Conflict('investor edited by someone else meanwhile');
 }
 
@@ -391,6 +393,7 @@ export async function updateInvestor(
     version: versionOf(saved),
     importId: opts.importId,
   });
+  if (changes.some((c) => c.field === 'type')) await refreshMatchCopies({ investors: [saved._id] });
   return { saved: true as const, version: versionOf(saved) };
 }
 

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { parse } from 'csv-parse/sync';
-import { useTestApp, formBody, loginAs, type Agent } from '../helpers/app.js';
+import { useTestApp, formBody, loginAs, uploadCsv, type Agent } from '../helpers/app.js';
+import { loadedForm } from '../helpers/edit-form.js';
+import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
 import { download } from '../helpers/download.js';
 import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { captureCommands } from '../helpers/commands.js';
@@ -21,6 +23,7 @@ import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import type { MatchStage } from '../../models/enums.js';
 import { BOARD_COLUMN_LIMIT, boardOf, FOLLOW_UP_LIMIT } from '../../server/matches/match-read.service.js';
+import { repairMatchCopies } from '../../server/matches/match-copies.service.js';
 
 const DAY = 24 * 3600 * 1000;
 const dayFrom = (days: number) => seoulToday(new Date(Date.now() + days * DAY));
@@ -113,6 +116,61 @@ describe('deal flow (staff pages)', () => {
     expect(filtered.text).to.contain('href="/matches?sector=insurtech&amp;stage=suggested"');
     expect(filtered.text).to.contain('href="/matches/list?sector=insurtech"');
     expect(filtered.text).to.match(/class="board-col is-current" id="stage-meeting"/);
+  });
+
+  it("when a firm's sector or an investor's type changes (edit form or CSV import), then the board's sector and type filters follow at once", async () => {
+    const { staff, actor } = await setUp();
+    const brn = brnWithCheckDigit('617860042');
+    const firm = await makeFirm({ nameEn: 'Moving Sector', nameKo: 'Moving Sector', sectorPrimary: 'payments', brn });
+    const investor = await makeInvestorOrg({ type: 'vc' });
+    await matchAt(actor, 'meeting', { firm: String(firm._id), investor: String(investor._id) });
+    const shown = async (query: string) =>
+      Object.values(boardColumns((await staff.get(`/matches?${query}`)).text)).flat();
+    expect(await shown('sector=payments')).to.deep.equal(['Moving Sector']);
+
+    const firmForm = loadedForm((await staff.get(`/firms/${firm._id}/edit`)).text);
+    const savedFirm = await staff
+      .post(`/firms/${firm._id}`)
+      .type('form')
+      .send(formBody({ ...firmForm, sectorPrimary: 'insurtech', _csrf: await staff.csrf() }));
+    expect(savedFirm.status).to.equal(302);
+    expect(await shown('sector=insurtech')).to.deep.equal(['Moving Sector']);
+    expect(await shown('sector=payments')).to.deep.equal([]);
+
+    const investorForm = loadedForm((await staff.get(`/investors/${investor._id}/edit`)).text);
+    const savedInvestor = await staff
+      .post(`/investors/${investor._id}`)
+      .type('form')
+      .send(formBody({ ...investorForm, type: 'bank', _csrf: await staff.csrf() }));
+    expect(savedInvestor.status).to.equal(302);
+    expect(await shown('type=bank')).to.deep.equal(['Moving Sector']);
+    expect(await shown('type=vc')).to.deep.equal([]);
+
+    const preview = await uploadCsv(
+      staff,
+      'firms',
+      `nameKo,nameEn,brn,sectorPrimary\nMoving Sector,Moving Sector,${brn},lending`,
+    );
+    const batchId = /action="\/firms\/import\/([0-9a-f]{24})\/apply"/.exec(preview.text)![1]!;
+    const applied = await staff
+      .post(`/firms/import/${batchId}/apply`)
+      .type('form')
+      .send({ _csrf: await staff.csrf() });
+    expect(applied.status).to.be.oneOf([200, 302, 303]);
+    expect((await FirmModel.findById(firm._id).lean())!.sectorPrimary).to.equal('lending');
+    expect(await shown('sector=lending')).to.deep.equal(['Moving Sector']);
+    expect(await shown('sector=insurtech')).to.deep.equal([]);
+  });
+
+  it('when matches carry a sector or type their records no longer have (kept before copies were), then the start-up repair puts them right', async () => {
+    const { staff, actor } = await setUp();
+    const firm = await makeFirm({ nameEn: 'Stale Copy', nameKo: 'Stale Copy', sectorPrimary: 'lending' });
+    const { id } = await matchAt(actor, 'suggested', { firm: String(firm._id) });
+    await MatchModel.collection.updateOne({ _id: new Types.ObjectId(id) }, { $set: { firmSector: 'payments' } });
+    expect(await repairMatchCopies()).to.equal(1);
+    expect(await repairMatchCopies()).to.equal(0);
+    const board = await staff.get('/matches?sector=lending');
+    expect(Object.values(boardColumns(board.text)).flat()).to.deep.equal(['Stale Copy']);
   });
 
   it('when the board has many cards, then it reads them with a fixed number of queries (no query per card)', async () => {
