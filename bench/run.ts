@@ -34,6 +34,8 @@ type PageResult = {
   dbMs: number;
   appMs: number;
   appRatio: number;
+  // The app ms of the baseline measured just before this page (the ratio's denominator).
+  baselineAppMs: number;
   peakRssMb: number;
   requests: number;
 };
@@ -252,6 +254,7 @@ async function main(): Promise<number> {
     const results: Record<string, PageResult> = {};
     const failures: string[] = [];
     let baselineApp = NaN;
+    const baselineApps: number[] = [];
     console.log(
       `\nbench: ${size} firms, ${connections} connections, ${duration} s a page; ${os.cpus().length} × ${os.cpus()[0]?.model}; database ${db.description}\n`,
     );
@@ -265,8 +268,19 @@ async function main(): Promise<number> {
       .map((p) => p.trim())
       .filter(Boolean);
     for (const page of pages.filter((p) => !only.length || p.name === 'baseline' || only.includes(p.name))) {
+      // The baseline is measured again just before each page (for half as long), and the page's ratio is to that one: the
+      // host's speed drifts by up to 2× within a run of a few minutes, and a ratio to the first page's baseline carried
+      // that drift into every later page's figure.
+      if (page.name !== 'baseline') {
+        const b = await measure(base, app, sessions.staff.cookie(), pages[0]!, Math.max(2, duration / 2), connections);
+        baselineApp = b.appMs;
+        baselineApps.push(b.appMs);
+      }
       const m = await measure(base, app, sessions[page.role].cookie(), page, duration, connections);
-      if (page.name === 'baseline') baselineApp = m.appMs;
+      if (page.name === 'baseline') {
+        baselineApp = m.appMs;
+        baselineApps.push(m.appMs);
+      }
       if (m.errors) failures.push(`${page.name}: ${m.errors} errors or timeouts`);
       if (!m.requests) failures.push(`${page.name}: no response within the ${duration} s run`);
       if (m.unexpected) failures.push(`${page.name}: ${m.unexpected} responses other than 2xx`);
@@ -278,12 +292,13 @@ async function main(): Promise<number> {
         dbMs: m.dbMs,
         appMs: m.appMs,
         appRatio: m.appMs / baselineApp,
+        baselineAppMs: baselineApp,
         peakRssMb: m.peakRssMb,
         requests: m.requests,
       };
       results[page.name] = r;
       const cells = [r.rps, r.p50Ms, r.p95Ms, r.commands, r.dbMs, r.appMs, r.appRatio, r.peakRssMb].map((v, i) =>
-        (i === 6 || i === 3 ? v.toFixed(1) : v.toFixed(0)).padStart(12),
+        (i === 3 || i === 5 || i === 6 ? v.toFixed(1) : v.toFixed(0)).padStart(12),
       );
       console.log(`${page.name.padEnd(24)}${cells.join('')}  ${m.slowest}`);
     }
@@ -302,6 +317,8 @@ async function main(): Promise<number> {
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)])),
       ]),
     );
+    const spread = baselineApps.map((ms) => ms.toFixed(1));
+    console.log(`\nbaseline app ms, measured before each page: ${spread.join(', ')}`);
     if (only.length) console.log('\nbench/results.json left as it was (--pages measures a part)');
     else {
       writeFileSync(
