@@ -13,6 +13,8 @@ const computedSchema = new Schema(
   {
     _id: { type: String, required: true },
     gen: { type: Number, default: 0 },
+    // A figure over several sources: the gens of the sources after the first (whose gen is `gen`), in the order read.
+    gens: { type: [Number], default: undefined },
     // A figure's document: its source and value (a source's own document has neither).
     source: { type: String },
     value: { type: Schema.Types.Mixed },

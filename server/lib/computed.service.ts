@@ -7,23 +7,31 @@ import { isDuplicateKey } from '../db/db-errors.js';
 export const computedKey = (prefix: string, of: unknown): string =>
   `${prefix}:${createHash('sha256').update(JSON.stringify(of)).digest('hex').slice(0, 24)}`;
 
-type Stored = { _id: string; gen: number; value?: unknown };
+type Stored = { _id: string; gen: number; gens?: number[]; value?: unknown };
 
 // Reads a figure kept by the computed pattern (models/computed.model.ts): one read by `_id` (the source's document and
 // the figure's) while it is current; otherwise computed from the source and stored for the next reader. Figures outlive
-// a deploy: given its shape, a figure kept by an earlier version in another shape is computed again, not misread.
+// a deploy: given its shape, a figure kept by an earlier version in another shape is computed again, not misread. A
+// figure over several sources (the board's cards carry their firms' and investors' names) is current while every one of
+// them is at the gen it was computed at; it belongs to the first.
 export async function readComputed<T>(
-  source: ComputedSource,
+  sources: ComputedSource | readonly ComputedSource[],
   key: string,
   compute: () => Promise<T>,
   shape?: z.ZodType<T>,
 ): Promise<T> {
+  const [source, ...others] = typeof sources === 'string' ? [sources] : sources;
+  if (!source) throw new Error('readComputed: no source');
   const id = `${source}:${key}`;
   // (Only gen and value: a source document written by an earlier version may still hold its figures as `values`.)
-  const docs = await ComputedModel.find({ _id: { $in: [source, id] } }, { gen: 1, value: 1 }).lean<Stored[]>();
-  const gen = docs.find((d) => d._id === source)?.gen ?? 0;
+  const docs = await ComputedModel.find({ _id: { $in: [source, ...others, id] } }, { gen: 1, gens: 1, value: 1 }).lean<
+    Stored[]
+  >();
+  const genOf = (s: string) => docs.find((d) => d._id === s)?.gen ?? 0;
+  const gen = genOf(source);
+  const gens = others.map(genOf);
   const kept = docs.find((d) => d._id === id);
-  if (kept && kept.gen === gen) {
+  if (kept && kept.gen === gen && gens.every((g, i) => kept.gens?.[i] === g)) {
     if (!shape) return kept.value as T;
     const parsed = shape.safeParse(kept.value);
     if (parsed.success) return parsed.data;
@@ -32,7 +40,8 @@ export async function readComputed<T>(
   try {
     // Never over a figure of a later generation (another reader's, after a write).
     // ($lte, not $lt: a figure of the same generation in an older shape is replaced.)
-    await ComputedModel.updateOne({ _id: id, gen: { $lte: gen } }, { $set: { source, gen, value } }, { upsert: true });
+    const $set = others.length ? { source, gen, gens, value } : { source, gen, value };
+    await ComputedModel.updateOne({ _id: id, gen: { $lte: gen } }, { $set }, { upsert: true });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }

@@ -33,11 +33,20 @@ export function formatDateTime(at: Date | null | undefined, lang: Lang): string 
   return at ? dateTimeFmt[lang].format(at) : '—';
 }
 
-// A calendar date (YYYY-MM-DD, no time) is shown as that day, never shifted by a time zone.
+// A calendar date (YYYY-MM-DD, no time) is shown as that day, never shifted by a time zone. A day's words never change,
+// so each language keeps the ones it gave (up to a bound): a board or a report shows the same few days scores of times.
+const daysShown = { ko: new Map<string, string>(), en: new Map<string, string>() };
+const DAYS_KEPT = 5000;
+
 export function formatCalendarDate(day: string | null | undefined, lang: Lang): string {
   if (!day) return '—';
+  const kept = daysShown[lang].get(day);
+  if (kept !== undefined) return kept;
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return dateFmt[lang].format(new Date(Date.UTC(y, m - 1, d, 3)));
+  const shown = dateFmt[lang].format(new Date(Date.UTC(y, m - 1, d, 3)));
+  if (daysShown[lang].size >= DAYS_KEPT) daysShown[lang].clear();
+  daysShown[lang].set(day, shown);
+  return shown;
 }
 
 // Made once: building an Intl.DateTimeFormat costs far more than formatting with one (the reports call this per entry).

@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose';
-import { z } from 'zod';
 import { computedKey, readComputed } from '../lib/computed.service.js';
 import { MatchModel } from '../../models/match.model.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -9,7 +8,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import type { MatchStage } from '../../models/enums.js';
 import { NotFound } from '../lib/app-error.js';
 import { keysetPage } from '../lib/keyset.js';
-import { byCodeUnits, compareNames, type Named } from '../lib/names.js';
+import { compareNames, type Named } from '../lib/names.js';
 import { versionOf } from '../lib/edit-conflict.js';
 import { seoulToday } from '../lib/dates.js';
 import { OPEN_STAGES, daysInStage, interestShown, nextStages, type StageChange } from './match-stages.js';
@@ -60,11 +59,9 @@ type StoredCard = {
   __v?: number;
 };
 
-export type MatchCard = {
+// What a card shows (the board, someone's follow-ups: views/matches/cards.ejs).
+type CardView = {
   id: string;
-  firmId: string;
-  investorId: string;
-  ownerId?: string;
   firm?: Named;
   investor?: Named;
   ownerName?: string;
@@ -72,14 +69,21 @@ export type MatchCard = {
   nextStep?: string;
   dueOn?: string;
   days: number;
-  firmSector?: string;
-  investorType?: string;
   // The day (Asia/Seoul) the investor said in the portal that it is interested, while the match is still a suggestion.
   interestedOn?: string;
   // The stages it may move to, and what a move form sends to be checked against (server/lib/edit-conflict.ts).
   next: MatchStage[];
   version: number;
   base: string;
+};
+
+// A card of the list and the export: what it shows and the match's references and filter fields.
+export type MatchCard = CardView & {
+  firmId: string;
+  investorId: string;
+  ownerId?: string;
+  firmSector?: string;
+  investorType?: string;
 };
 
 // What a move form was loaded with: the stage it showed (the field a move changes) and empty pass fields.
@@ -127,56 +131,117 @@ async function heldHistories(rows: StoredCard[]): Promise<Map<string, StageChang
   return new Map(docs.map((d) => [String(d._id), d.history]));
 }
 
-async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
-  const [names, histories] = await Promise.all([
+type CardNames = Awaited<ReturnType<typeof namesOf>>;
+
+// The names of a page of matches' firms, investors (and owners), and the histories of those on hold.
+function cardSources(rows: StoredCard[], users: boolean) {
+  return Promise.all([
     namesOf({
       firms: rows.map((r) => r.firm),
       investors: rows.map((r) => r.investor),
-      users: rows.map((r) => r.owner),
+      users: users ? rows.map((r) => r.owner) : [],
     }),
     heldHistories(rows),
   ]);
-  return rows.map((r) => {
-    const interestAt = interestShown(r);
-    return {
-      id: String(r._id),
-      firmId: String(r.firm),
-      investorId: String(r.investor),
-      ownerId: r.owner ? String(r.owner) : undefined,
-      firm: names.firms.get(String(r.firm)),
-      investor: names.investors.get(String(r.investor)),
-      ownerName: r.owner ? names.users.get(String(r.owner)) : undefined,
-      stage: r.stage,
-      nextStep: r.nextStep ?? undefined,
-      dueOn: r.dueOn ?? undefined,
-      days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
-      firmSector: r.firmSector ?? undefined,
-      investorType: r.investorType ?? undefined,
-      interestedOn: interestAt && seoulToday(interestAt),
-      next: r.open ? nextStages(histories.get(String(r._id)) ?? [{ stage: r.stage, at: r.stageSince, cycle: 0 }]) : [],
-      version: versionOf(r),
-      base: moveBase(r.stage),
-    };
-  });
 }
 
-export type BoardColumn = { stage: MatchStage; cards: MatchCard[]; total: number };
+// What a card shows but the days in its stage and its owner's name (added as it is shown: withTimeAndOwner).
+function storedView(r: StoredCard, names: CardNames, histories: Map<string, StageChange[]>) {
+  const interestAt = interestShown(r);
+  return {
+    id: String(r._id),
+    firm: names.firms.get(String(r.firm)),
+    investor: names.investors.get(String(r.investor)),
+    stage: r.stage,
+    nextStep: r.nextStep ?? undefined,
+    dueOn: r.dueOn ?? undefined,
+    interestedOn: interestAt ? seoulToday(interestAt) : undefined,
+    next: r.open ? nextStages(histories.get(String(r._id)) ?? [{ stage: r.stage, at: r.stageSince, cycle: 0 }]) : [],
+    version: versionOf(r),
+  };
+}
 
-// What the board of some filters shows, kept by the computed pattern until a match is next written (a board is read far
-// more often than a card moves): how many open matches each stage holds (one $group over them) and the ids of each
-// column's soonest due (one query per column: a range of the {open, stage, dueOn, _id} index). A board then reads its
-// cards by _id in one query instead of seven.
-const keptBoard = z.object({
-  counts: z.record(z.string(), z.number()),
-  ids: z.record(z.string(), z.array(z.string())),
-});
-type KeptBoard = z.infer<typeof keptBoard>;
+async function toCards(rows: StoredCard[], now: Date): Promise<MatchCard[]> {
+  const [names, histories] = await cardSources(rows, true);
+  return rows.map((r) => ({
+    ...storedView(r, names, histories),
+    firmId: String(r.firm),
+    investorId: String(r.investor),
+    ownerId: r.owner ? String(r.owner) : undefined,
+    ownerName: r.owner ? names.users.get(String(r.owner)) : undefined,
+    firmSector: r.firmSector ?? undefined,
+    investorType: r.investorType ?? undefined,
+    days: daysInStage([{ stage: r.stage, at: r.stageSince, cycle: 0 }], now),
+    base: moveBase(r.stage),
+  }));
+}
+
+// A card as the board keeps it (below): what it shows but the days and the owner's name, with its owner's id and the
+// time it entered its stage. Stored, a value left undefined comes back as null.
+type KeptCard = Omit<ReturnType<typeof storedView>, 'firm' | 'investor' | 'nextStep' | 'dueOn' | 'interestedOn'> & {
+  firm?: Named | null;
+  investor?: Named | null;
+  nextStep?: string | null;
+  dueOn?: string | null;
+  interestedOn?: string | null;
+  ownerId?: string | null;
+  stageSince: Date;
+};
+
+async function keptCards(rows: StoredCard[]): Promise<KeptCard[]> {
+  const [names, histories] = await cardSources(rows, false);
+  return rows.map((r) => ({
+    ...storedView(r, names, histories),
+    ownerId: r.owner ? String(r.owner) : undefined,
+    stageSince: r.stageSince,
+  }));
+}
+
+// The owners' names: from the staff already read (the board's owner filter lists them), the others (a deactivated
+// owner) with one query.
+async function ownerNames(cards: readonly KeptCard[], known: readonly { id: string; name: string }[]) {
+  const names = new Map(known.map((u) => [u.id, u.name]));
+  const missing = cards.flatMap((c) => (c.ownerId && !names.has(c.ownerId) ? [c.ownerId] : []));
+  if (missing.length) for (const [id, name] of (await namesOf({ users: missing })).users) names.set(id, name);
+  return names;
+}
+
+// Built field by field: object rest and spread over 72 cards were a tenth of the board's own time.
+function withTimeAndOwner(c: KeptCard, now: Date, owners: ReadonlyMap<string, string>): CardView {
+  return {
+    id: c.id,
+    firm: c.firm ?? undefined,
+    investor: c.investor ?? undefined,
+    ownerName: c.ownerId ? owners.get(c.ownerId) : undefined,
+    stage: c.stage,
+    nextStep: c.nextStep ?? undefined,
+    dueOn: c.dueOn ?? undefined,
+    days: daysInStage([{ stage: c.stage, at: c.stageSince, cycle: 0 }], now),
+    interestedOn: c.interestedOn ?? undefined,
+    next: c.next,
+    version: c.version,
+    base: moveBase(c.stage),
+  };
+}
+
+export type BoardColumn = { stage: MatchStage; cards: CardView[]; total: number };
+
+// What the board of some filters shows, kept by the computed pattern until a match, a firm or an investor is next
+// written (a board is read far more often than a card moves): how many open matches each stage holds (one $group over
+// them) and each column's soonest due cards (one query per column: a range of the {open, stage, dueOn, _id} index),
+// with their firms' and investors' names. A board is then one read by _id, where reading its cards, their names and the
+// histories of those on hold took six queries (three quarters of the page's own time at 72 cards).
+// The figure's key carries its shape's number (bump it when KeptBoard changes): the shape is not parsed on each read, as
+// parsing 72 cards with zod took a tenth of the board's own time. (A value left undefined is stored as null, so the
+// optional fields are read as "null or missing".)
+type KeptBoard = { counts: Record<string, number>; cards: KeptCard[] };
+const KEPT_BOARD_SHAPE = 2;
 
 function keptBoardOf(f: Omit<MatchFilters, 'stage'>, today: string): Promise<KeptBoard> {
   const filter = matchFilter(f, today);
   return readComputed(
-    'matches',
-    computedKey('board', filter),
+    ['matches', 'firms', 'investors'],
+    computedKey(`board-cards:${KEPT_BOARD_SHAPE}`, filter),
     async () => {
       // An aggregation's $match is not cast by Mongoose (the owner filter is an id string): a query casts it first.
       const cast = MatchModel.find(filter).cast() as Record<string, unknown>;
@@ -186,38 +251,36 @@ function keptBoardOf(f: Omit<MatchFilters, 'stage'>, today: string): Promise<Kep
           { $group: { _id: '$stage', n: { $sum: 1 } } },
         ]),
         ...OPEN_STAGES.map((stage) =>
-          MatchModel.find(matchFilter({ ...f, stage }, today), { _id: 1 })
+          MatchModel.find(matchFilter({ ...f, stage }, today), CARD_PROJECTION)
             .sort({ dueOn: 1, _id: 1 })
             .limit(BOARD_COLUMN_LIMIT)
-            .lean(),
+            .lean<StoredCard[]>(),
         ),
       ]);
       return {
         counts: Object.fromEntries(rows.map((r) => [r._id, r.n])),
-        ids: Object.fromEntries(OPEN_STAGES.map((stage, i) => [stage, columns[i]!.map((m) => String(m._id))])),
+        cards: await keptCards(columns.flat()),
       };
     },
-    keptBoard,
   );
 }
 
-// The columns' order, as the index gives it: undated first (as MongoDB sorts a missing value), then by day, then by id.
-const byDueThenId = (a: StoredCard, b: StoredCard) =>
-  byCodeUnits(a.dueOn ?? '', b.dueOn ?? '') || byCodeUnits(String(a._id), String(b._id));
-
-// The board: a column per open stage, soonest due first, each bounded (the list pages through the rest). The kept
-// figure names the cards; they are read fresh, by _id, and placed by what they hold now (a figure may lag a write by
-// the moment until the write marks it stale).
-export async function boardOf(f: Omit<MatchFilters, 'stage'>, today: string, now = new Date()): Promise<BoardColumn[]> {
-  const kept = await keptBoardOf(f, today);
-  const ids = OPEN_STAGES.flatMap((stage) => kept.ids[stage] ?? []);
-  const rows = ids.length ? await MatchModel.find({ _id: { $in: ids } }, CARD_PROJECTION).lean<StoredCard[]>() : [];
-  const cards = await toCards(rows.filter((r) => r.open).sort(byDueThenId), now);
-  return OPEN_STAGES.map((stage) => {
+// The board: a column per open stage, soonest due first, each bounded (the list pages through the rest), and the staff
+// its owner filter offers. A kept board may lag a write by the moment until the write marks it stale.
+export async function boardOf(
+  f: Omit<MatchFilters, 'stage'>,
+  today: string,
+  now = new Date(),
+): Promise<{ columns: BoardColumn[]; staff: { id: string; name: string }[] }> {
+  const [kept, staff] = await Promise.all([keptBoardOf(f, today), staffOptions()]);
+  const owners = await ownerNames(kept.cards, staff);
+  const cards = kept.cards.map((c) => withTimeAndOwner(c, now, owners));
+  const columns = OPEN_STAGES.map((stage) => {
     const shown = cards.filter((c) => c.stage === stage);
-    const full = (kept.ids[stage] ?? []).length === BOARD_COLUMN_LIMIT;
+    const full = shown.length === BOARD_COLUMN_LIMIT;
     return { stage, cards: shown, total: full ? Math.max(kept.counts[stage] ?? 0, shown.length) : shown.length };
   });
+  return { columns, staff };
 }
 
 export type MatchListPage = { rows: MatchCard[]; next?: string; prev?: string; total: number };

@@ -30,7 +30,7 @@ const filtersOf = (q: MatchFilters): Omit<MatchFilters, 'stage'> => ({
 export async function board(req: Request, res: Validated<{ query: typeof boardQuery }>) {
   const { query } = res.locals.input;
   const filters = filtersOf({ ...query, stage: undefined });
-  const [columns, staff] = await Promise.all([boardOf(filters, seoulToday()), staffOptions()]);
+  const { columns, staff } = await boardOf(filters, seoulToday());
   const current = query.stage ?? columns.find((c) => c.cards.length)?.stage ?? 'suggested';
   res.render('matches/board', {
     title: req.t('matches.board.title'),

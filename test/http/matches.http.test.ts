@@ -182,18 +182,25 @@ describe('deal flow (staff pages)', () => {
     expect(await count()).to.equal(few);
   });
 
-  it('when the board is shown again with no match written since, then its cards are read by id in one query, with no query per column', async () => {
+  it('when the board is shown again with nothing written since, then it reads its kept cards by _id alone, and a rename shows at once', async () => {
     const { staff, actor } = await setUp();
-    await matchAt(actor, 'suggested', { ownerId: actor.id });
+    const firm = await makeFirm({ nameEn: 'Before Rename', nameKo: 'Before Rename' });
+    await matchAt(actor, 'suggested', { ownerId: actor.id, firm: String(firm._id) });
     await matchAt(actor, 'meeting', { ownerId: actor.id });
-    const matchReads = async () =>
+    const reads = async () =>
       (await captureCommands(() => staff.get('/matches'))).commands.filter(
-        (c) => c.collection === 'matches' && (c.name === 'find' || c.name === 'aggregate'),
+        (c) =>
+          ['matches', 'firms', 'investororgs', 'computed'].includes(c.collection ?? '') &&
+          (c.name === 'find' || c.name === 'aggregate'),
       );
-    const first = await matchReads();
-    expect(first.length).to.be.greaterThan(1);
-    const again = await matchReads();
-    expect(again.map((c) => Object.keys(c.filter ?? {}).join())).to.deep.equal(['_id']);
+    const first = await reads();
+    expect(first.filter((c) => c.collection === 'matches').length).to.be.greaterThan(1);
+    const again = await reads();
+    expect(again.map((c) => `${c.collection} ${Object.keys(c.filter ?? {}).join()}`)).to.deep.equal(['computed _id']);
+    // A card carries its firm's name: renaming the firm marks the kept board stale.
+    await FirmModel.updateOne({ _id: firm._id }, { $set: { nameEn: 'After Rename', nameKo: 'After Rename' } });
+    const board = await staff.get('/matches').set('Accept-Language', 'en');
+    expect(boardColumns(board.text).suggested).to.include('After Rename');
   });
 
   it('when a stage holds more matches than a column shows, then the column shows the soonest due, counts them all and links to the rest', async () => {
@@ -325,7 +332,7 @@ describe('deal flow (staff pages)', () => {
     const held = await matchAt(actor, 'meeting', { firmName: 'Held Pay' });
     await moveMatch(held.id, { to: 'on-hold' }, actor);
     const moving = await matchAt(actor, 'introduced', { firmName: 'Moving Lend' });
-    const columns = await boardOf({}, seoulToday());
+    const { columns } = await boardOf({}, seoulToday());
     const card = (id: string) => columns.flatMap((c) => c.cards).find((c) => c.id === id);
     expect(card(held.id)?.next).to.deep.equal(['meeting', 'passed']);
     expect(card(moving.id)?.next).to.deep.equal(['meeting', 'on-hold', 'passed']);
