@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { AccountLookups } from './session-user.js';
+import type { AccountLookups, SessionUser } from './session-user.js';
 
 export function configurePassport(
   accounts: Pick<AccountLookups, 'checkCredentials' | 'findActiveUserById'>,
@@ -18,8 +20,14 @@ export function configurePassport(
   );
   // The session holds the user id only; the user is loaded fresh on every request (role or deactivation apply at once).
   passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: string, done) => {
-    accounts.findActiveUserById(id).then((user) => done(null, user ?? false), done);
-  });
+  passport.deserializeUser(
+    (req: IncomingMessage, id: string, done: (err: unknown, user?: SessionUser | false) => void) => {
+      accounts.findActiveUserById(id).then((user) => {
+        // Signed in, but the account has since been deactivated: the login page it is sent to says so.
+        if (!user) (req as Request).signedOut = 'deactivated';
+        done(null, user ?? false);
+      }, done);
+    },
+  );
   return passport;
 }

@@ -14,6 +14,8 @@ declare global {
       language: string;
       // server/lib/i18n.ts: the translation function of another language (an export in the language asked for).
       translatorIn: (lang: Lang) => TFunction;
+      // server/auth/passport.ts: the session's account was found deactivated on this request (it is signed out).
+      signedOut?: 'deactivated';
     }
     // What the app's middleware puts in res.locals (handlers see them typed through AppResponse and Validated,
     // server/lib/validate.ts; a route's parsed input is typed per handler, not here). Optional where an error page may

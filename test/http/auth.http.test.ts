@@ -115,10 +115,17 @@ describe('signing in and out', () => {
     expect((await agent.get('/')).headers.location).to.equal('/login');
   });
 
-  it('when a user is deactivated by an admin, then their open session stops working', async () => {
+  it('when a user is deactivated by an admin, then their open session stops working and the sign-in page says why', async () => {
     const agent = await loginAs(t.app, 'staff');
     await UserModel.updateOne({ email: agent.email }, { $set: { active: false } });
-    expect((await agent.get('/')).status).to.equal(302);
+    const bounced = await agent.get('/firms').set('Accept-Language', 'en');
+    expect(bounced.status).to.equal(302);
+    expect(bounced.headers.location).to.equal('/login');
+    const login = await agent.get('/login').set('Accept-Language', 'en');
+    expect(login.text).to.contain('Your account has been deactivated, so you were signed out.');
+    // Said once: the next visit to the sign-in page is a plain one.
+    expect((await agent.get('/login')).text).to.not.contain('signed out');
+    expect((await agentOf(t.app).get('/login').set('Accept-Language', 'en')).text).to.not.contain('deactivated');
   });
 
   it('when a returnTo points off-site, then sign-in lands on the dashboard instead', async () => {
