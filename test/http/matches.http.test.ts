@@ -128,21 +128,20 @@ describe('deal flow (staff pages)', () => {
       Object.values(boardColumns((await staff.get(`/matches?${query}`)).text)).flat();
     expect(await shown('sector=payments')).to.deep.equal(['Moving Sector']);
 
-    const firmForm = loadedForm((await staff.get(`/firms/${firm._id}/edit`)).text);
-    const savedFirm = await staff
-      .post(`/firms/${firm._id}`)
-      .type('form')
-      .send(formBody({ ...firmForm, sectorPrimary: 'insurtech', _csrf: await staff.csrf() }));
-    expect(savedFirm.status).to.equal(302);
+    // Saved through its edit form, as a person would: the form as loaded, with one field changed.
+    const saveEdit = async (path: string, change: Record<string, string>) => {
+      const loaded = loadedForm((await staff.get(`${path}/edit`)).text);
+      const saved = await staff
+        .post(path)
+        .type('form')
+        .send(formBody({ ...loaded, ...change, _csrf: await staff.csrf() }));
+      expect(saved.status).to.equal(302);
+    };
+    await saveEdit(`/firms/${firm._id}`, { sectorPrimary: 'insurtech' });
     expect(await shown('sector=insurtech')).to.deep.equal(['Moving Sector']);
     expect(await shown('sector=payments')).to.deep.equal([]);
 
-    const investorForm = loadedForm((await staff.get(`/investors/${investor._id}/edit`)).text);
-    const savedInvestor = await staff
-      .post(`/investors/${investor._id}`)
-      .type('form')
-      .send(formBody({ ...investorForm, type: 'bank', _csrf: await staff.csrf() }));
-    expect(savedInvestor.status).to.equal(302);
+    await saveEdit(`/investors/${investor._id}`, { type: 'bank' });
     expect(await shown('type=bank')).to.deep.equal(['Moving Sector']);
     expect(await shown('type=vc')).to.deep.equal([]);
 
