@@ -417,7 +417,9 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       expect(stored!.hash).to.have.length(64);
       expect(stored!.lastUsedAt).to.equal(undefined);
       // The example call is to this app's own address (the one the admin is using), for today.
-      const example = /<pre class="stack">curl -H "Authorization: Bearer [^"]+" "([^"]+)"<\/pre>/.exec(issued.text)?.[1];
+      const example = /<pre class="stack">curl -H "Authorization: Bearer [^"]+" "([^"]+)"<\/pre>/.exec(
+        issued.text,
+      )?.[1];
       expect(example).to.match(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/reports\/targets\?as_of=\d{4}-\d{2}-\d{2}$/);
       expect(example).to.contain(`as_of=${seoulToday()}`);
       // Never shown again.
