@@ -13,8 +13,8 @@ import {
   uniqueNewestFirst,
   type ViewEntry,
 } from './audit-view-keys.js';
-import { bucketPage, type BucketPage, type UnitSource } from './bucket-pager.js';
-import { readBuckets, readDayCounts, readTimeline, readYears } from './audit-views.service.js';
+import { bucketPage, subsetPage, type BucketPage, type UnitSource } from './bucket-pager.js';
+import { readBuckets, readDayCounts, readLatest, readTimeline, readYears } from './audit-views.service.js';
 
 // Read side of the audit log. Every read here is by `_id`: a record's page reads its timeline document (subset pattern),
 // the log and a record's full history read bucket documents (bucket pattern); nothing filters the flat log per request
@@ -211,6 +211,14 @@ export async function browseAudit(f: AuditFilters, pageSize = AUDIT_PAGE_SIZE): 
     (!f.entityId || String(e.entityId) === f.entityId) &&
     (!from || e.at >= from) &&
     (!to || e.at < to);
+  // The unfiltered log's first page comes from its latest entries (one document) when they hold it. (Later pages read
+  // the days: at a page deep in the log the latest entries would be read for nothing.)
+  const filtered = f.entity || f.action || f.actor || f.entityId || f.from || f.to;
+  if (!filtered && !f.before && !f.after) {
+    const latest = await readLatest();
+    const page = latest?.complete ? subsetPage(latest.entries, { size: pageSize }) : undefined;
+    if (page) return { ...page, rows: page.rows.map(toHistoryEntry) };
+  }
   const source = f.entityId
     ? within(await subjectSource(subjectOf(f.entityId)), f.from?.slice(0, 7), f.to?.slice(0, 7))
     : within(await daySource(), f.from, f.to);

@@ -7,6 +7,10 @@ export const AUDIT_BUCKET_SIZE = 100;
 export const AUDIT_SUBSET_SIZE = 50;
 // The timeline is trimmed back to AUDIT_SUBSET_SIZE once it holds more than this (one trim per 25 appends, not one each).
 export const AUDIT_SUBSET_TRIM_AT = 75;
+// The whole log keeps its latest this-many entries in one document (trimmed back once it holds LOG_LATEST_TRIM_AT): its
+// first pages are read from there, not from the day buckets (a busy day is several buckets, each read whole).
+export const LOG_LATEST_SIZE = 100;
+export const LOG_LATEST_TRIM_AT = 150;
 
 const SEOUL_OFFSET_MS = 9 * 3600 * 1000; // Asia/Seoul is UTC+9 all year (no DST)
 const DAY_MS = 24 * 3600 * 1000;
@@ -98,8 +102,12 @@ export function uniqueNewestFirst<T extends Pick<ViewEntry, 'at' | '_id'>>(entri
 
 // What to remove from a timeline that has grown past AUDIT_SUBSET_TRIM_AT: everything but the newest AUDIT_SUBSET_SIZE
 // (and second copies). Empty when it need not be trimmed yet.
-export function timelineOverflow<T extends Pick<ViewEntry, 'at' | '_id'>>(entries: readonly T[]): T[] {
-  if (entries.length <= AUDIT_SUBSET_TRIM_AT) return [];
-  const keep = new Set(uniqueNewestFirst(entries).slice(0, AUDIT_SUBSET_SIZE));
+export function timelineOverflow<T extends Pick<ViewEntry, 'at' | '_id'>>(
+  entries: readonly T[],
+  size = AUDIT_SUBSET_SIZE,
+  trimAt = AUDIT_SUBSET_TRIM_AT,
+): T[] {
+  if (entries.length <= trimAt) return [];
+  const keep = new Set(uniqueNewestFirst(entries).slice(0, size));
   return entries.filter((e) => !keep.has(e));
 }

@@ -7,6 +7,8 @@ import {
   AUDIT_BUCKET_SIZE,
   AUDIT_SUBSET_SIZE,
   AUDIT_SUBSET_TRIM_AT,
+  LOG_LATEST_SIZE,
+  LOG_LATEST_TRIM_AT,
   bucketCount,
   dayBucketId,
   seoulDayOf,
@@ -26,6 +28,11 @@ import {
 
 type IndexDoc = { _id: string; count?: Record<string, number>; years?: string[] };
 type TimelineDoc = { _id: string; entries: ViewEntry[]; count?: Record<string, number> };
+// The log's latest entries (a document of the timelines collection, whose other _ids are record ids). `complete` once
+// it is known to hold the newest LOG_LATEST_SIZE of the whole log (built from the log, or kept since the log was empty):
+// until then the log's pages read the days.
+type LatestDoc = { _id: string; entries: ViewEntry[]; complete?: boolean };
+const LATEST_ID = 'log:latest';
 type BucketDoc = { _id: string; entries: ViewEntry[] };
 
 // The driver's collections (Mongoose would cast the entries' Mixed values for nothing): string _ids throughout.
@@ -82,6 +89,7 @@ export async function appendEntryToViews(e: ViewEntry): Promise<void> {
     addToDay(e, day),
     dayIndex().updateOne({ _id: YEARS_ID }, { $addToSet: { years: day.slice(0, 4) } }, { upsert: true }),
     ...subjectsOf(e).map((s) => addToSubject(e, s, day.slice(0, 7))),
+    addToLatest([e]),
   ]);
 }
 
@@ -118,6 +126,19 @@ async function addToSubject(e: ViewEntry, subject: string, month: string) {
 async function trimTimeline(subject: string, entries: ViewEntry[]) {
   const drop = timelineOverflow(entries);
   if (drop.length) await timelines().updateOne({ _id: subject }, { $pullAll: { entries: drop } } as Document);
+}
+
+// The log's latest entries: added like a timeline's and trimmed the same way, to the newest LOG_LATEST_SIZE. Every entry
+// of the log passes through here, so what it keeps is the newest of the whole log (a trim only drops entries older than
+// LOG_LATEST_SIZE others).
+async function addToLatest(entries: ViewEntry[], complete?: true) {
+  const latest = (await timelines().findOneAndUpdate(
+    { _id: LATEST_ID },
+    { $addToSet: { entries: { $each: entries } }, ...(complete ? { $set: { complete } } : {}) },
+    { upsert: true, returnDocument: 'after' },
+  )) as LatestDoc | null;
+  const drop = timelineOverflow(latest?.entries ?? [], LOG_LATEST_SIZE, LOG_LATEST_TRIM_AT);
+  if (drop.length) await timelines().updateOne({ _id: LATEST_ID }, { $pullAll: { entries: drop } } as Document);
 }
 
 // Runs `work` over `items`, `limit` at a time.
@@ -263,6 +284,7 @@ export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> 
   const bySubject = new Map(
     [...lists].map(([s, list]) => [s, { list, byMonth: groupBy(list, (e) => seoulDayOf(e.at).slice(0, 7)) }]),
   );
+  await addToLatest(sorted.slice(-LOG_LATEST_SIZE));
   const existing = await insertNewTimelines(bySubject, into);
   await pool(existing, SUBJECT_CONCURRENCY, async (subject) => {
     const { list, byMonth } = bySubject.get(subject)!;
@@ -285,6 +307,7 @@ export async function markViewsCompleteIfLogEmpty(): Promise<void> {
   if (marker?.computation === VIEWS_COMPUTATION) return;
   if ((await AuditEntryModel.estimatedDocumentCount()) > 0) return;
   await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
+  await addToLatest([], true);
 }
 
 // Recomputes every derived view from the flat log (after a restore, a seed, or to repair a write cut short). Not for use
@@ -310,8 +333,11 @@ export async function rebuildAuditViews(): Promise<void> {
     open.set(id, bucket);
   };
   let read = 0;
+  let newest: ViewEntry[] = [];
   for await (const doc of AuditEntryModel.collection.find({}).sort({ at: 1, _id: 1 })) {
     const e = viewEntryOf(doc);
+    newest.push(e);
+    if (newest.length >= 2 * LOG_LATEST_SIZE) newest = newest.slice(-LOG_LATEST_SIZE);
     const day = seoulDayOf(e.at);
     const month = day.slice(0, 7);
     const n = (dayCounts.get(day) ?? 0) + 1;
@@ -338,6 +364,7 @@ export async function rebuildAuditViews(): Promise<void> {
   ]);
   const docs = [...subjects].map(([_id, s]) => ({ _id, entries: s.entries.slice(-AUDIT_SUBSET_SIZE), count: s.count }));
   for (let i = 0; i < docs.length; i += 500) await timelines().insertMany(docs.slice(i, i + 500));
+  await addToLatest(newest.slice(-LOG_LATEST_SIZE), true);
   await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
 }
 
@@ -345,12 +372,31 @@ export async function rebuildAuditViews(): Promise<void> {
 // written by an older computation. Returns the number of entries then read, or undefined when nothing was needed.
 export async function ensureAuditViews(): Promise<number | undefined> {
   const marker = (await dayIndex().findOne({ _id: BUILT_ID })) as { computation?: number } | null;
-  if (marker?.computation === VIEWS_COMPUTATION) return undefined;
+  if (marker?.computation === VIEWS_COMPUTATION) {
+    await ensureLatest();
+    return undefined;
+  }
   await rebuildAuditViews();
   return AuditEntryModel.estimatedDocumentCount();
 }
 
+// Views built before the log kept its latest entries: they are read once from the flat log, newest first (an index
+// on MongoDB; one pass on the embedded database, once), and merged with any appended meanwhile.
+async function ensureLatest(): Promise<void> {
+  if ((await readLatest())?.complete) return;
+  const newest = await AuditEntryModel.collection.find({}).sort({ at: -1, _id: -1 }).limit(LOG_LATEST_SIZE).toArray();
+  await addToLatest(
+    newest.map((d) => viewEntryOf(d)),
+    true,
+  );
+}
+
 // ---- reads (all by _id) ----
+
+// The log's latest entries, when they are known to be the newest of the whole log.
+export async function readLatest(): Promise<LatestDoc | null> {
+  return (await timelines().findOne({ _id: LATEST_ID })) as LatestDoc | null;
+}
 
 export async function readTimeline(subject: string): Promise<TimelineDoc | null> {
   return (await timelines().findOne({ _id: subject })) as TimelineDoc | null;

@@ -122,3 +122,24 @@ export async function bucketPage<T extends ViewEntry>(opts: {
   }
   return { rows, next, prev, searchedTo: boundaryAt };
 }
+
+// A newest-first page (the first, or older than a cursor) answered from the log's latest entries alone (the subset
+// pattern: the newest LOG_LATEST_SIZE or more, audit-views.service.ts), when they hold all of it: every entry outside
+// the subset is older than every entry in it, so when the subset has more than a page of entries past the cursor, those
+// are the page bucketPage would give. Otherwise undefined (the caller reads the days).
+export function subsetPage<T extends ViewEntry>(
+  latest: readonly T[],
+  opts: { after?: string; size: number },
+): BucketPage<T> | undefined {
+  const after = pageCursor(opts.after, 'date');
+  const past = uniqueNewestFirst(latest).filter((e) => !after || beyond(e, after, -1));
+  if (past.length <= opts.size) return undefined;
+  const rows = past.slice(0, opts.size);
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  return {
+    rows,
+    next: encodeCursor(last.at, last._id),
+    prev: after ? encodeCursor(first.at, first._id) : undefined,
+  };
+}

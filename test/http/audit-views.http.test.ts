@@ -273,6 +273,49 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     expect(JSON.stringify(bucketReads[0]!.filter)).to.contain('day:2026-06-01#2');
   });
 
+  it("when the log's first page is read, then it comes from its latest entries (one read by _id, no day's buckets), and paging on from it shows every entry once", async function () {
+    this.timeout(60_000);
+    const base = Date.UTC(2026, 6, 1, 1);
+    const write = (i: number) =>
+      recordAudit(
+        { actor: null, entity: 'firm', entityId: new Types.ObjectId(), action: 'update' },
+        new Date(base + Math.floor(i / 3) * 60_000),
+      );
+    // The log's views built from the flat log (its latest entries with them), then more entries written one by one.
+    for (let i = 0; i < 90; i++) await write(i);
+    await rebuildAuditViews();
+    for (let i = 90; i < 130; i++) await write(i);
+    const admin = await loginAs(t.app, 'admin');
+    const { result, commands } = await captureCommands(() => admin.get('/audit'));
+    expect(commands.filter((c) => c.collection === AuditBucketModel.collection.collectionName)).to.deep.equal([]);
+    const stored = async () =>
+      (await AuditEntryModel.find({}).sort({ at: -1, _id: -1 }).lean()).map((e) => String(e._id));
+    expect(entryIds(result.text)).to.deep.equal((await stored()).slice(0, 50));
+
+    const walk = async () => {
+      const forward: string[][] = [];
+      let res = await admin.get('/audit');
+      forward.push(entryIds(res.text));
+      while (pageHref(res.text, 'next')) {
+        res = await admin.get(pageHref(res.text, 'next')!);
+        forward.push(entryIds(res.text));
+      }
+      const backward: string[][] = [entryIds(res.text)];
+      while (pageHref(res.text, 'prev')) {
+        res = await admin.get(pageHref(res.text, 'prev')!);
+        backward.unshift(entryIds(res.text));
+      }
+      expect(backward).to.deep.equal(forward);
+      return forward.flat();
+    };
+    expect(await walk()).to.deep.equal(await stored());
+    // Past its trim mark the latest entries are cut back to the newest, and still answer the first page.
+    for (let i = 130; i < 200; i++) await write(i);
+    expect(await walk()).to.deep.equal(await stored());
+    const again = await captureCommands(() => admin.get('/audit'));
+    expect(again.commands.filter((c) => c.collection === AuditBucketModel.collection.collectionName)).to.deep.equal([]);
+  });
+
   it('when entries were written one by one and in bulk, then rebuilding the views from the flat log gives the same views', async function () {
     this.timeout(120_000);
     const firms = [new Types.ObjectId(), new Types.ObjectId()];

@@ -23,9 +23,12 @@ const KNOWN_UNSERVED: Record<string, string> = {
   'reports: find on matches {"filter":{}}':
     "the deal-flow funnel replays every match's stage history (cached per day for a minute); to be kept as counters with the monthly summaries",
 };
-// None now: a firm's full history read the month buckets of its rounds, people and notes one query each, until every
-// bucket of a page came to be read in one query by _id.
-const KNOWN_GROWING: Record<string, string> = {};
+// Pages by exact name. (A firm's full history read the month buckets of its rounds, people and notes one query each,
+// until every bucket of a page came to be read in one query by _id.)
+const KNOWN_GROWING: Record<string, string> = {
+  'audit log':
+    'not more rows but another kind of record: the page names what its entries refer to with one $in per kind (at most seven), and the larger log’s newest 50 entries name a round where the smaller’s do not',
+};
 const isKnown = (problem: string, known: Record<string, string>) =>
   Object.keys(known).some((k) => problem.startsWith(k));
 
@@ -221,7 +224,7 @@ describe('query shape of the hot pages', function () {
     );
     const growing = rows.filter((r) => !(r.many <= r.few));
     expect(
-      growing.filter((r) => !isKnown(r.page, KNOWN_GROWING)).map((r) => `${r.page}: ${r.few} → ${r.many}`),
+      growing.filter((r) => !(r.page in KNOWN_GROWING)).map((r) => `${r.page}: ${r.few} → ${r.many}`),
       'pages whose command count grows with the rows',
     ).to.deep.equal([]);
     expect(

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { bucketPage, type UnitSource } from '../../../server/audit/bucket-pager.js';
+import fc from 'fast-check';
+import { bucketPage, subsetPage, type UnitSource } from '../../../server/audit/bucket-pager.js';
 import {
   AUDIT_SUBSET_SIZE,
   AUDIT_SUBSET_TRIM_AT,
@@ -147,5 +148,37 @@ describe('audit views: keys and the bucket pager', () => {
     const wanted = uniqueNewestFirst(entries.filter(match)).map((e) => String(e._id));
     expect(forward.flat()).to.deep.equal(wanted);
     expect(backward.flat()).to.deep.equal(wanted);
+  });
+  it("when the log's newest entries are kept apart (the subset), then any page they can answer is the page the days give, and the walk goes on from it", async () => {
+    const base = Date.UTC(2026, 2, 1);
+    await fc.assert(
+      fc.asyncProperty(
+        // Entries over a few days, several at the same instant (the _id orders those).
+        fc.array(fc.integer({ min: 0, max: 4 * 86_400 }), { minLength: 1, maxLength: 260 }),
+        fc.integer({ min: 100, max: 150 }),
+        fc.integer({ min: 5, max: 60 }),
+        async (seconds, kept, size) => {
+          const entries = seconds.map((s) => entry(new Date(base + Math.floor(s / 7) * 7000)));
+          const latest = uniqueNewestFirst(entries).slice(0, kept);
+          const { source } = daySource(entries, { sized: true });
+          let after: string | undefined;
+          for (let n = 0; n < 6; n++) {
+            const fromDays = await bucketPage({ source, after, size, maxUnits: 31, match: () => true });
+            const fromSubset = subsetPage(latest, { after, size });
+            const shape = (p: typeof fromDays) => ({
+              rows: p.rows.map((e) => String(e._id)),
+              next: p.next,
+              prev: p.prev,
+            });
+            if (fromSubset) expect(shape(fromSubset)).to.deep.equal(shape(fromDays));
+            // The first page comes from the subset whenever it holds more than a page.
+            if (n === 0 && latest.length > size) expect(fromSubset).to.not.equal(undefined);
+            if (!fromDays.next) break;
+            after = fromDays.next;
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
