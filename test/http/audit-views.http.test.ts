@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
-import { useTestApp, loginAs } from '../helpers/app.js';
+import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg } from '../helpers/factories.js';
 import { captureCommands, type CapturedCommand } from '../helpers/commands.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
@@ -26,6 +26,25 @@ const pageHref = (html: string, rel: 'next' | 'prev') => {
 // The entries of a history list (views/partials/history.ejs): their times, which are unique in these tests.
 const historyTimes = (html: string) =>
   [...html.matchAll(/<li>\s*<div class="muted"><time datetime="([^"]+)"/g)].map((m) => m[1]!);
+
+// Follows a log's next links from `url` to its last page, then its prev links back: the pages must be the same both
+// ways; returns the entries' ids in the order shown.
+async function walkBothWays(agent: Agent, url: string): Promise<string[]> {
+  const forward: string[][] = [];
+  let res = await agent.get(url);
+  forward.push(entryIds(res.text));
+  while (pageHref(res.text, 'next')) {
+    res = await agent.get(pageHref(res.text, 'next')!);
+    forward.push(entryIds(res.text));
+  }
+  const backward: string[][] = [entryIds(res.text)];
+  while (pageHref(res.text, 'prev')) {
+    res = await agent.get(pageHref(res.text, 'prev')!);
+    backward.unshift(entryIds(res.text));
+  }
+  expect(backward).to.deep.equal(forward);
+  return forward.flat();
+}
 
 const FLAT = AuditEntryModel.collection.collectionName;
 const VIEWS = [AuditBucketModel, AuditDayIndexModel, AuditTimelineModel].map((m) => m.collection.collectionName);
@@ -251,21 +270,8 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     );
     expect(await AuditBucketModel.exists({ _id: 'day:2026-06-01#2' })).to.not.equal(null);
     const admin = await loginAs(t.app, 'admin');
-    const forward: string[][] = [];
-    let res = await admin.get('/audit?entity=firm');
-    forward.push(entryIds(res.text));
-    while (pageHref(res.text, 'next')) {
-      res = await admin.get(pageHref(res.text, 'next')!);
-      forward.push(entryIds(res.text));
-    }
-    const backward: string[][] = [entryIds(res.text)];
-    while (pageHref(res.text, 'prev')) {
-      res = await admin.get(pageHref(res.text, 'prev')!);
-      backward.unshift(entryIds(res.text));
-    }
     const stored = await AuditEntryModel.find({ entity: 'firm' }).sort({ at: -1, _id: -1 }).lean();
-    expect(forward.flat()).to.deep.equal(stored.map((e) => String(e._id)));
-    expect(backward).to.deep.equal(forward);
+    expect(await walkBothWays(admin, '/audit?entity=firm')).to.deep.equal(stored.map((e) => String(e._id)));
     // The busy day's two buckets are read together: one query, whatever the number of buckets a day holds.
     const { commands } = await captureCommands(() => admin.get('/audit?entity=firm'));
     const bucketReads = commands.filter((c) => c.collection === AuditBucketModel.collection.collectionName);
@@ -292,26 +298,10 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
       (await AuditEntryModel.find({}).sort({ at: -1, _id: -1 }).lean()).map((e) => String(e._id));
     expect(entryIds(result.text)).to.deep.equal((await stored()).slice(0, 50));
 
-    const walk = async () => {
-      const forward: string[][] = [];
-      let res = await admin.get('/audit');
-      forward.push(entryIds(res.text));
-      while (pageHref(res.text, 'next')) {
-        res = await admin.get(pageHref(res.text, 'next')!);
-        forward.push(entryIds(res.text));
-      }
-      const backward: string[][] = [entryIds(res.text)];
-      while (pageHref(res.text, 'prev')) {
-        res = await admin.get(pageHref(res.text, 'prev')!);
-        backward.unshift(entryIds(res.text));
-      }
-      expect(backward).to.deep.equal(forward);
-      return forward.flat();
-    };
-    expect(await walk()).to.deep.equal(await stored());
+    expect(await walkBothWays(admin, '/audit')).to.deep.equal(await stored());
     // Past its trim mark the latest entries are cut back to the newest, and still answer the first page.
     for (let i = 130; i < 200; i++) await write(i);
-    expect(await walk()).to.deep.equal(await stored());
+    expect(await walkBothWays(admin, '/audit')).to.deep.equal(await stored());
     const again = await captureCommands(() => admin.get('/audit'));
     expect(again.commands.filter((c) => c.collection === AuditBucketModel.collection.collectionName)).to.deep.equal([]);
   });
