@@ -46,6 +46,25 @@ export function formatNumber(n: number, lang: Lang, maxFractionDigits = 0): stri
   return format.format(n);
 }
 
+// An amount kept in a currency's minor units (cents), shown in that currency the language's way: "US$1,000,000.50" in
+// Korean, "$1,000,000.50" in English. The decimal point is placed in the digits' text and Intl formats that text, so no
+// floating point touches the amount.
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+export function formatMinorUnits(minor: number, currency: string, lang: Lang): string {
+  const key = `${lang}:${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { style: 'currency', currency });
+    currencyFormats.set(key, format);
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 0;
+  const text = String(Math.abs(Math.trunc(minor))).padStart(digits + 1, '0');
+  const decimal = digits ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
+  // (Intl formats a decimal string exactly; TypeScript's lib types format() for numbers only.)
+  return format.format(`${minor < 0 ? '-' : ''}${decimal}` as unknown as number);
+}
+
 export function formatKrwFull(amount: number): string {
   return `KRW ${formatNumber(amount, 'en')}`;
 }

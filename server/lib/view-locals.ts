@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { FieldErrors } from './app-error.js';
-import { formatKrw, formatKrwFull } from './money.js';
+import { formatKrw, formatKrwFull, formatMinorUnits } from './money.js';
 import { formatCalendarDate, formatDateTime } from './dates.js';
 import { toLang } from './i18n.js';
 import { withQuery } from './query-string.js';
@@ -37,6 +37,9 @@ function pageLocals(req: Request) {
     fmt: {
       krw: (n: number | null | undefined) => formatKrw(n, lang),
       krwFull: (n: number | null | undefined) => (n === null || n === undefined ? '' : formatKrwFull(n)),
+      // An amount in another currency's minor units (a round's amountMinor with its currency).
+      minor: (n: number | null | undefined, currency: string) =>
+        n === null || n === undefined ? currency : formatMinorUnits(n, currency, lang),
       dateTime: (d: Date | null | undefined) => formatDateTime(d, lang),
       day: (s: string | null | undefined) => formatCalendarDate(s, lang),
     },

@@ -236,6 +236,10 @@ describe('funding rounds', () => {
     });
     const round = await FundingRoundModel.findOne().lean();
     expect(round).to.include({ currency: 'USD', amountMinor: 100_000_050, amountKrw: 1_300_000_000 });
+    // The firm page shows the amount in its currency under the won value, in the page's language.
+    const cell = (html: string) => /<small class="muted foreign-amount">([^<]+)<\/small>/.exec(html)?.[1];
+    expect(cell((await staff.get(`/firms/${firm._id}`)).text)).to.equal('US$1,000,000.50');
+    expect(cell((await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text)).to.equal('$1,000,000.50');
   });
 
   it('when a round is edited, then the audit log holds before → after', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatKrw, parseKrw } from '../../../server/lib/money.js';
+import { formatKrw, formatMinorUnits, parseKrw } from '../../../server/lib/money.js';
 import { formatCalendarDate, formatDateTime, seoulToday, isValidCalendarDate } from '../../../server/lib/dates.js';
 
 describe('won amounts', () => {
@@ -27,6 +27,17 @@ describe('won amounts', () => {
     expect(parseKrw('5만 3억')).to.equal(undefined);
     expect(parseKrw('0.000001억')).to.equal(100);
     expect(parseKrw('99999999조')).to.equal(undefined);
+  });
+});
+
+describe('amounts in other currencies (minor units)', () => {
+  it('shows cents as the currency shows them, without floating point: two decimals for dollars, none for yen', () => {
+    expect(formatMinorUnits(100_000_050, 'USD', 'en')).to.equal('$1,000,000.50');
+    expect(formatMinorUnits(100_000_050, 'USD', 'ko')).to.equal('US$1,000,000.50');
+    expect(formatMinorUnits(5, 'EUR', 'en')).to.equal('€0.05');
+    expect(formatMinorUnits(1_250_000, 'JPY', 'en')).to.equal('¥1,250,000');
+    // Past 2^53 / 100 a division by 100 would round; the digits' text does not.
+    expect(formatMinorUnits(9_007_199_254_740_991, 'USD', 'en')).to.equal('$90,071,992,547,409.91');
   });
 });
 
