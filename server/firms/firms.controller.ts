@@ -57,17 +57,18 @@ async function renderFirmForm(req: Request, res: AppResponse, locals: FormLocals
 
 // GET /firms/new — registration form
 export async function newForm(req: Request, res: AppResponse) {
-  await renderFirmForm(req, res, { values: { status: 'applicant' } });
+  await renderFirmForm(req, res, { values: { status: 'applicant', newId: new Types.ObjectId().toHexString() } });
 }
 
 // POST /firms — register a firm
 export async function create(req: Request, res: Validated<{ body: typeof createFirmBody }>) {
   await handleForm(res, {
     render: (state) => renderFirmForm(req, res, state),
-    save: (input) => firms.createFirm(input, actorOf(req)),
-    done: (firm) => {
-      flash(res, 'success', req.t('firms.created'));
-      res.redirect(`/firms/${firm._id}`);
+    save: async (input) => ({ firm: await firms.createFirmOnce(input, actorOf(req)), newId: input.newId }),
+    done: ({ firm, newId }) => {
+      // Sent again: the firm is there from the first time, nothing was written now.
+      flash(res, firm ? 'success' : 'info', req.t(firm ? 'firms.created' : 'firms.alreadySaved'));
+      res.redirect(`/firms/${firm ? String(firm._id) : newId!}`);
     },
   });
 }

@@ -113,6 +113,8 @@ export const createFirmBody = z
     ...csrfField,
     ...firmFields,
     status: z.enum(INITIAL_FIRM_STATUSES, { error: 'validation.choice' }).default('applicant'),
+    // The id the form was given for the firm it registers, so the same form sent twice registers one firm.
+    newId: optionalId,
   })
   .superRefine(checkFirmFields, ALWAYS);
 

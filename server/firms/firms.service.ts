@@ -36,7 +36,7 @@ export async function createFirm(
   actor: Actor | null,
   opts: { importId?: Types.ObjectId } = {},
 ) {
-  const { status, _csrf, ...fields } = input;
+  const { status, _csrf, newId, ...fields } = input;
   const record = toFirmRecord(fields);
   const today = seoulToday();
   const now = new Date();
@@ -45,6 +45,7 @@ export async function createFirm(
   let firm;
   try {
     firm = await FirmModel.create({
+      ...(newId ? { _id: newId } : {}),
       ...record,
       status,
       statusHistory: history,
@@ -115,6 +116,17 @@ export async function updateFirm(
   await refreshReportMonths(before._id);
   if (changes.some((c) => c.field === 'sectorPrimary')) await refreshMatchCopies({ firms: [before._id] });
   return { firm: updated, before, changes };
+}
+
+// newId: the id the new-firm form was given: the same form sent twice registers one firm; undefined for the second. (Its
+// second create meets the _id index, which reads as a registration number taken unless that firm is there.)
+export async function createFirmOnce(input: CreateFirmInput, actor: Actor | null) {
+  try {
+    return await createFirm(input, actor);
+  } catch (err) {
+    if (input.newId && err instanceof AppError && (await FirmModel.exists({ _id: input.newId }))) return undefined;
+    throw err;
+  }
 }
 
 // The stored values for just the keys the form edits (nested where the record is nested).

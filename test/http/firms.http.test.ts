@@ -110,6 +110,39 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(await FirmModel.countDocuments()).to.equal(1);
   });
 
+  it('when the new-firm form is sent twice (a double click, a resend), then one firm is registered and the second send says it was saved already', async () => {
+    const staff = await loginAs(t.app, 'staff');
+    const form = await staff.get('/firms/new');
+    const newId = /name="newId" value="([0-9a-f]{24})"/.exec(form.text)?.[1];
+    expect(newId, 'the form carries the id of the firm it registers').to.match(/^[0-9a-f]{24}$/);
+    const send = async () =>
+      staff
+        .post('/firms')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: await staff.csrf(), newId, nameEn: 'Twice Sent', brn: nextBrn(), sectorPrimary: 'lending' });
+    const first = await send();
+    const second = await send();
+    expect(first.headers.location).to.equal(`/firms/${newId}`);
+    expect(second.headers.location).to.equal(`/firms/${newId}`);
+    expect(await FirmModel.countDocuments({ nameEn: 'Twice Sent' })).to.equal(1);
+    const page = await staff.get(`/firms/${newId}`).set('Accept-Language', 'en');
+    expect(page.text).to.contain('This startup was registered already (the form was sent twice): it is recorded once.');
+    // A registration number another firm has is still refused, with or without the form's id.
+    const other = await makeFirm({ brn: nextBrn() });
+    const clash = await staff
+      .post('/firms')
+      .type('form')
+      .send({
+        _csrf: await staff.csrf(),
+        newId: '64b000000000000000000abc',
+        nameEn: 'Clash',
+        brn: other.brn!,
+        sectorPrimary: 'lending',
+      });
+    expect(clash.status).to.equal(422);
+  });
+
   it('when two staff edit the same firm at once, then the later save is refused with what changed, and nothing is overwritten', async () => {
     const firm = await makeFirm({ nameEn: 'Race Co', pitch: 'original' });
     const alice = await loginAs(t.app, 'staff');
