@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { Types } from 'mongoose';
 import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
 import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.js';
 import type { csrfOnlyBody } from '../lib/form-fields.js';
@@ -45,7 +46,7 @@ function renderPersonForm(
 
 // GET /firms/:id/people/new
 export function newForm(req: Request, res: PersonPage<{ params: typeof idParams }>) {
-  renderPersonForm(req, res, { values: { role: 'founder' } });
+  renderPersonForm(req, res, { values: { role: 'founder', newId: new Types.ObjectId().toHexString() } });
 }
 
 // POST /firms/:id/people — add a founder or contact; an email already on file links that person
@@ -54,8 +55,10 @@ export async function add(req: Request, res: PersonPage<{ params: typeof idParam
   await handleForm(res, {
     render: (state) => renderPersonForm(req, res, state),
     save: (input) => people.addPersonToFirm(id, input, actorOf(req)),
-    done: ({ linkedExisting }) => {
-      flash(res, 'success', req.t(linkedExisting ? 'people.linkedExisting' : 'people.added'));
+    done: ({ person, linkedExisting }) => {
+      // Sent again: the person is there from the first time, nothing was written now.
+      if (!person) flash(res, 'info', req.t('people.alreadySaved'));
+      else flash(res, 'success', req.t(linkedExisting ? 'people.linkedExisting' : 'people.added'));
       res.redirect(`/firms/${id}#people`);
     },
   });

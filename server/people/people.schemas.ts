@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { INVESTOR_CONTACT_ROLES, PERSON_ROLES } from '../../models/enums.js';
-import { csrfField, editVersionFields, optionalEmail, optionalText, requiredText } from '../lib/form-fields.js';
+import {
+  csrfField,
+  editVersionFields,
+  optionalEmail,
+  optionalId,
+  optionalText,
+  requiredText,
+} from '../lib/form-fields.js';
 import { objectId } from '../lib/validate.js';
 
 const personFields = {
@@ -29,6 +36,8 @@ export const addPersonBody = z.strictObject({
   ...csrfField,
   ...personFields,
   role: z.enum(PERSON_ROLES, { error: 'validation.choice' }),
+  // The id the form was given for the person it adds, so the same form sent twice adds one person.
+  newId: optionalId,
 });
 export const editPersonBody = z.strictObject({ ...csrfField, ...editVersionFields, ...personFields });
 export const personParams = z.strictObject({ id: objectId, personId: objectId });

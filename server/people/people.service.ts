@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { createOnce } from '../lib/create-once.js';
 import { readComputedIds } from '../lib/computed.service.js';
 import { byCodeUnits } from '../lib/names.js';
 import { PersonModel } from '../../models/person.model.js';
@@ -27,6 +28,9 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
   const firm = await FirmModel.exists({ _id: firmId });
   if (!firm) throw NotFound('firm');
   const link = { firm: new Types.ObjectId(firmId), role: input.role };
+  // The same form sent again (its newId, lib/create-once.ts): the person it added is there already.
+  if (input.newId && (await PersonModel.exists({ _id: input.newId })))
+    return { person: undefined, linkedExisting: false };
   const existing = input.email ? await PersonModel.findOne({ email: input.email }).lean() : null;
   if (existing) {
     if (existing.firms.some((f) => String(f.firm) === firmId))
@@ -48,14 +52,17 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
     });
     return { person: existing, linkedExisting: true };
   }
-  const { _csrf, role, ...fields } = input;
-  let person;
-  try {
-    person = await PersonModel.create({ ...fields, firms: [link] });
-  } catch (err) {
-    if (isDuplicateKey(err)) throw emailTaken();
-    throw err;
-  }
+  const { _csrf, role, newId, ...fields } = input;
+  const person = await createOnce(newId, async (id) => {
+    try {
+      return await PersonModel.create({ ...fields, ...id, firms: [link] });
+    } catch (err) {
+      // The same form sent twice at once meets its own _id, which createOnce answers; another duplicate is the email.
+      if (isDuplicateKey(err) && !(newId && (await PersonModel.exists({ _id: newId })))) throw emailTaken();
+      throw err;
+    }
+  });
+  if (!person) return { person: undefined, linkedExisting: false };
   await recordAudit({
     actor,
     entity: 'person',

@@ -402,6 +402,25 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect((await staff.get(again.headers.location!)).text).to.contain('이미 추가된 메모입니다');
   });
 
+  it('when the add-person form is sent twice (a double click, a resend), then one person is added and the second send says it was saved already', async () => {
+    const firm = await makeFirm();
+    const staff = await loginAs(t.app, 'staff');
+    const form = await staff.get(`/firms/${firm._id}/people/new`);
+    const newId = /name="newId" value="([0-9a-f]{24})"/.exec(form.text)?.[1];
+    expect(newId, 'the form carries the id of the person it adds').to.match(/^[0-9a-f]{24}$/);
+    const send = async () =>
+      staff
+        .post(`/firms/${firm._id}/people`)
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: await staff.csrf(), newId, name: 'Sent Twice', role: 'founder' });
+    expect((await send()).status).to.equal(302);
+    expect((await send()).status).to.equal(302);
+    expect(await PersonModel.countDocuments({ name: 'Sent Twice' })).to.equal(1);
+    const page = await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en');
+    expect(page.text).to.contain('This person was added already (the form was sent twice): they are recorded once.');
+  });
+
   it('when a founder is added with an email already on file, then the same person is linked, not duplicated', async () => {
     const a = await makeFirm();
     const b = await makeFirm();
