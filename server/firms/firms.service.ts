@@ -36,6 +36,17 @@ export async function createFirm(
   actor: Actor | null,
   opts: { importId?: Types.ObjectId } = {},
 ) {
+  // Without a form's id there is nothing to meet twice: always created.
+  return (await createFirmOnce({ ...input, newId: undefined }, actor, opts))!;
+}
+
+// newId: the id the new-firm form was given (lib/create-once.ts): the same form sent twice registers one firm;
+// undefined for the second.
+export async function createFirmOnce(
+  input: CreateFirmInput,
+  actor: Actor | null,
+  opts: { importId?: Types.ObjectId } = {},
+) {
   const { status, _csrf, newId, ...fields } = input;
   const record = toFirmRecord(fields);
   const today = seoulToday();
@@ -44,18 +55,21 @@ export async function createFirm(
   if (status !== 'applicant') history.push({ status, on: today, at: now, by: actor?.id, byEmail: actor?.email });
   let firm;
   try {
-    firm = await FirmModel.create({
-      ...(newId ? { _id: newId } : {}),
-      ...record,
-      status,
-      statusHistory: history,
-      lastActivityAt: now,
-      importId: opts.importId,
-    });
+    firm = await createOnce(FirmModel, newId, (id) =>
+      FirmModel.create({
+        ...id,
+        ...record,
+        status,
+        statusHistory: history,
+        lastActivityAt: now,
+        importId: opts.importId,
+      }),
+    );
   } catch (err) {
     if (isDuplicateKey(err)) throw brnTaken();
     throw err;
   }
+  if (!firm) return undefined;
   await recordAudit({
     actor,
     entity: 'firm',
@@ -116,17 +130,6 @@ export async function updateFirm(
   await refreshReportMonths(before._id);
   if (changes.some((c) => c.field === 'sectorPrimary')) await refreshMatchCopies({ firms: [before._id] });
   return { firm: updated, before, changes };
-}
-
-// newId: the id the new-firm form was given: the same form sent twice registers one firm; undefined for the second. (Its
-// second create meets the _id index, which reads as a registration number taken unless that firm is there.)
-export async function createFirmOnce(input: CreateFirmInput, actor: Actor | null) {
-  try {
-    return await createFirm(input, actor);
-  } catch (err) {
-    if (input.newId && err instanceof AppError && (await FirmModel.exists({ _id: input.newId }))) return undefined;
-    throw err;
-  }
 }
 
 // The stored values for just the keys the form edits (nested where the record is nested).
@@ -240,7 +243,7 @@ export async function deleteFirm(id: string, actor: Actor) {
 // newId: the id the note form was given (lib/create-once.ts); undefined when that note was added already.
 export async function addNote(firmId: string, body: string, actor: Actor, newId?: string) {
   const firm = await getFirm(firmId);
-  const note = await createOnce(newId, (id) =>
+  const note = await createOnce(NoteModel, newId, (id) =>
     NoteModel.create({ ...id, firm: firm._id, body, by: actor.id, byEmail: actor.email }),
   );
   if (!note) return undefined;

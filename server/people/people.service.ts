@@ -53,15 +53,13 @@ export async function addPersonToFirm(firmId: string, input: AddPersonInput, act
     return { person: existing, linkedExisting: true };
   }
   const { _csrf, role, newId, ...fields } = input;
-  const person = await createOnce(newId, async (id) => {
-    try {
-      return await PersonModel.create({ ...fields, ...id, firms: [link] });
-    } catch (err) {
-      // The same form sent twice at once meets its own _id, which createOnce answers; another duplicate is the email.
-      if (isDuplicateKey(err) && !(newId && (await PersonModel.exists({ _id: newId })))) throw emailTaken();
-      throw err;
-    }
-  });
+  let person;
+  try {
+    person = await createOnce(PersonModel, newId, (id) => PersonModel.create({ ...fields, ...id, firms: [link] }));
+  } catch (err) {
+    if (isDuplicateKey(err)) throw emailTaken();
+    throw err;
+  }
   if (!person) return { person: undefined, linkedExisting: false };
   await recordAudit({
     actor,

@@ -1,5 +1,6 @@
 import type { Day } from './cohort-count.js';
 import { addDays } from './calendar.js';
+import { byCodeUnits } from '../lib/names.js';
 
 // What the reports add up. Every field is a change that happens on a day; a figure "as of D" is the sum of all changes
 // on or before D. `residents` and `jobs` change +n when a spell of residency starts and −n the day after it ends (the
@@ -137,14 +138,15 @@ export class Ledger {
     const days: Day[] = [];
     const sums: Figures[] = [];
     const total = emptyFigures();
-    for (const e of [...entries].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+    const sorted = [...entries].sort((a, b) => byCodeUnits(a.day, b.day));
+    sorted.forEach((e, i) => {
       addInto(total, e.f);
-      if (days.at(-1) === e.day) sums[sums.length - 1] = sumFigures([total]);
-      else {
+      // A day's sum once all its entries are in.
+      if (sorted[i + 1]?.day !== e.day) {
         days.push(e.day);
         sums.push(sumFigures([total]));
       }
-    }
+    });
     const out = { days, sums };
     this.running.set(month, out);
     return out;

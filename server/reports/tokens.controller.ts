@@ -3,6 +3,7 @@ import type { csrfOnlyBody } from '../lib/form-fields.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
 import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
 import { actorOf } from '../audit/index.js';
+import { baseUrl } from '../lib/base-url.js';
 import { seoulToday } from '../lib/dates.js';
 import { issueToken, listTokens, revokeToken } from './api-tokens.service.js';
 import type { tokenBody, tokenParams } from './reports.schemas.js';
@@ -18,7 +19,7 @@ function renderTokens(
   res.setHeader('Cache-Control', 'no-store');
   const { req } = res;
   // The example call goes to the address the admin is using now, for today.
-  const apiExample = `${req.protocol}://${req.get('host') ?? 'localhost'}/api/v1/reports/targets?as_of=${seoulToday()}`;
+  const apiExample = `${baseUrl(req)}/api/v1/reports/targets?as_of=${seoulToday()}`;
   renderForm(res, 'reports/tokens', {
     title: req.t('reports.tokens.title'),
     tokens,

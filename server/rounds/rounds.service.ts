@@ -99,7 +99,9 @@ export async function createRoundOnce(
   if (!firm) throw NotFound('firm');
   const record = toRoundRecord(input);
   await assertInvestorsExist(record.participants.map((p) => p.investor));
-  const round = await createOnce(newId, (id) => FundingRoundModel.create({ ...record, firm: firm._id, ...id }));
+  const round = await createOnce(FundingRoundModel, newId, (id) =>
+    FundingRoundModel.create({ ...record, firm: firm._id, ...id }),
+  );
   if (!round) return undefined;
   await recomputeFirmTotals(firm._id);
   await recordAudit({

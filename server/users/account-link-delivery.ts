@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { LoginLimiter } from '../auth/index.js';
+import { baseUrl } from '../lib/base-url.js';
 import { toLang } from '../lib/i18n.js';
 import { invitationMail, resetMail, type Mailer } from '../mail/index.js';
 import type { AccountLinkKind } from '../../models/enums.js';
@@ -9,10 +10,6 @@ export type AccountLinkDeps = { mailer: Mailer; limiter: LoginLimiter; publicUrl
 
 // What the admin's page shows of a link just issued: the whole address to copy, until when, and whether it was emailed.
 export type ShownLink = { kind: AccountLinkKind; url: string; expiresAt: Date; mail: 'sent' | 'failed' | 'off' };
-
-// The address people open: the configured public one (always, in emails), else the one the admin is using.
-export const baseUrl = (req: Request, publicUrl?: string) =>
-  publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
 // Emails a link in the language of the page it was issued from (the inviting admin's, or the one asking for a reset).
 export async function sendLink(

@@ -8,7 +8,8 @@ import * as links from './account-links.service.js';
 import type { LinkProblem } from './account-link-rules.js';
 import type { forgotBody, linkParams, setPasswordBody } from './users.schemas.js';
 import { renderAccountPage } from './users.controller.js';
-import { baseUrl, deliverToAdmin, sendLink, type AccountLinkDeps } from './account-link-delivery.js';
+import { baseUrl } from '../lib/base-url.js';
+import { deliverToAdmin, sendLink, type AccountLinkDeps } from './account-link-delivery.js';
 
 // POST /admin/users/:id/invitation and /admin/users/:id/reset-link — issue a link (an earlier one stops working) and
 // show it on the user's page; refused (back to the page with why) when it does not fit the account.
