@@ -135,6 +135,8 @@ firmSchema.index({ 'sharing.orgs': 1 });
 // The figures computed over all firms (the dashboard's counts, the cohort on a day) are recounted after any write but
 // one that only records activity (models/computed.model.ts).
 markComputedStaleOnWrite(firmSchema, 'firms', ['lastActivityAt', 'updatedAt', 'createdAt']);
+// The firm list's kept pages show each firm's last activity: any write at all marks them.
+markComputedStaleOnWrite(firmSchema, 'firmActivity');
 
 export type Firm = InferSchemaType<typeof firmSchema>;
 export type FirmDoc = HydratedDocument<Firm>;

@@ -353,6 +353,7 @@ export async function undoImport(
   // The restores above write the raw collection, which the model's own marking does not see.
   await attempt('mark the figures computed over firms, investors and rounds for a recount', async () => {
     await invalidateComputed('firms');
+    await invalidateComputed('firmActivity');
     await invalidateComputed('investors');
     await invalidateComputed('rounds');
   });

@@ -114,7 +114,19 @@ function investorFilter(f: InvestorFilters) {
   return and.length ? { $and: and } : {};
 }
 
-export async function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
+// A page of the list (its rows with their rounds joined, and cursors) is kept by the computed pattern until an
+// organisation or a round changes: coming back to the list or paging it again reads one document by _id instead of
+// the organisations in name order and their round counts. The key carries the shape's number (bump it when InvestorRow
+// changes) and the filters.
+const KEPT_PAGE_SHAPE = 1;
+
+export function listInvestors(f: InvestorFilters, pageSize = INVESTOR_PAGE_SIZE) {
+  return readComputed(['investors', 'rounds'], computedKey(`list-page:${KEPT_PAGE_SHAPE}`, { f, pageSize }), () =>
+    readListPage(f, pageSize),
+  );
+}
+
+async function readListPage(f: InvestorFilters, pageSize: number) {
   const filter = investorFilter(f);
   type ListRow = {
     _id: Types.ObjectId;

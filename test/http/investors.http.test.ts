@@ -9,6 +9,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { loadedForm, clashRow } from '../helpers/edit-form.js';
 import type { Role } from '../../models/enums.js';
+import { captureCommands } from '../helpers/commands.js';
 
 const rowIds = (html: string) => [...html.matchAll(/data-investor="([0-9a-f]{24})"/g)].map((m) => m[1]);
 // A page link of the pager (views/partials/pager.ejs), whatever the order of its attributes.
@@ -185,6 +186,26 @@ describe('investor organisations', () => {
       const again = await post(staff, '/investors', { nameEn: ' BUSAN VENTURES ', type: 'vc' });
       expect(again.status).to.equal(422);
     });
+  });
+
+  it('when the list is read again, then it is one read by _id, and a new organisation or a rename shows on it at once', async () => {
+    const org = await makeInvestorOrg({ nameEn: 'Kept Capital' });
+    const staff = await loginAs(t.app, 'staff');
+    const names = async () => {
+      const html = (await staff.get('/investors').set('Accept-Language', 'en')).text;
+      return [...html.matchAll(/data-label="English name">([^<]+)</g)].map((m) => m[1]);
+    };
+    expect(await names()).to.include('Kept Capital');
+    const { commands } = await captureCommands(() => staff.get('/investors'));
+    const pageReads = commands.filter((c) => c.collection !== 'sessions' && c.collection !== 'users');
+    expect(pageReads.map((c) => c.collection)).to.deep.equal(['computed']);
+
+    await makeInvestorOrg({ nameEn: 'Added Later Partners' });
+    expect(await names()).to.include('Added Later Partners');
+    await InvestorOrgModel.updateOne({ _id: org._id }, { $set: { nameEn: 'Renamed Capital' } });
+    expect(await names())
+      .to.include('Renamed Capital')
+      .and.not.include('Kept Capital');
   });
 
   describe('editing', () => {
