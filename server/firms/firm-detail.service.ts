@@ -5,25 +5,40 @@ import { peopleOfFirm } from '../people/index.js';
 import { roundsOfFirm, checkParticipants } from '../rounds/index.js';
 import { allowedNextStatuses } from './firm-rules.js';
 import { getFirm } from './firms.service.js';
+import { computedKey, readComputed } from '../lib/computed.service.js';
 
-// Names of investor organisations by id (one query; no $lookup on FerretDB).
-async function investorNameMap(ids: unknown[]) {
-  const orgs = await investorNames([...new Set(ids.filter(Boolean).map(String))]);
-  return new Map(orgs.map((o) => [String(o._id), o]));
-}
+// A firm's own records (the firm, its rounds with their investors' names, its people and notes) are kept by the computed
+// pattern until any firm, round, person, note or organisation changes: the page then reads them as one document by _id,
+// where they took six queries (rounds, people and notes each filtered by firm, which the embedded database answers by
+// reading the whole collection). Its audit history is not kept with them: it is its own timeline document, read by _id.
+// The key carries the shape's number (bump it when FirmRecords changes).
+const KEPT_RECORDS_SHAPE = 1;
+const RECORD_SOURCES = ['firms', 'firmActivity', 'rounds', 'people', 'notes', 'investors'] as const;
+type FirmRecords = Awaited<ReturnType<typeof readFirmRecords>>;
 
-export async function firmDetail(id: string) {
+async function readFirmRecords(id: string) {
   const firm = await getFirm(id);
-  const [rounds, people, notes, history] = await Promise.all([
+  const [rounds, people, notes] = await Promise.all([
     roundsOfFirm(id),
     peopleOfFirm(id),
     NoteModel.find({ firm: id }).sort({ createdAt: -1 }).limit(100).lean(),
+  ]);
+  const investors = await investorNames(
+    [firm.tips?.operator, ...rounds.flatMap((r) => r.participants.map((p) => p.investor))].filter(Boolean).map(String),
+  );
+  return { firm, rounds, people, notes, investors };
+}
+
+export async function firmDetail(id: string) {
+  const [records, history] = await Promise.all([
+    readComputed<FirmRecords>(RECORD_SOURCES, computedKey(`firm-records:${KEPT_RECORDS_SHAPE}`, id), () =>
+      readFirmRecords(id),
+    ),
     historyOfFirm(id, 100),
   ]);
-  const investors = await investorNameMap([
-    firm.tips?.operator,
-    ...rounds.flatMap((r) => r.participants.map((p) => p.investor)),
-  ]);
+  const { firm, rounds, people, notes } = records;
+  // Names of investor organisations by id (read with the records; no $lookup on FerretDB).
+  const investors = new Map(records.investors.map((o) => [String(o._id), o]));
   return {
     firm,
     rounds: rounds.map((r) => ({

@@ -333,7 +333,7 @@ export async function* matchesForExport(f: MatchFilters, today: string, now = ne
 
 // Someone's first open matches, overdue first, then by due date, then undated (served by the {open, owner, dueOn, _id}
 // index). MongoDB sorts a missing date first, so the dated ones are read apart from the undated, which fill the page.
-export async function followUpsOf(userId: string, today: string, now = new Date()): Promise<MatchCard[]> {
+async function followUpRows(userId: string, today: string): Promise<StoredCard[]> {
   const mine = { open: true, owner: userId };
   const dated = await MatchModel.find({ ...mine, dueOn: { $type: 'string' } }, CARD_PROJECTION)
     .sort({ dueOn: 1, _id: 1 })
@@ -346,19 +346,44 @@ export async function followUpsOf(userId: string, today: string, now = new Date(
           .limit(FOLLOW_UP_LIMIT - dated.length)
           .lean<StoredCard[]>()
       : [];
-  return toCards(followUpOrder([...dated, ...undated], today), now);
+  return followUpOrder([...dated, ...undated], today);
+}
+
+// Someone's follow-ups page (their first cards and their counts) is kept like the board, per person and day, until a
+// match, a firm or an investor changes: the page is then one read by _id, where its cards, their names and the counts
+// took six queries. The key carries the shape's number (bump it when KeptFollowUps changes).
+type KeptFollowUps = { cards: KeptCard[]; counts: { open: number; overdue: number } };
+const KEPT_FOLLOW_UPS_SHAPE = 1;
+
+export async function followUpsOf(
+  user: { id: string; name: string },
+  today: string,
+  now = new Date(),
+): Promise<{ cards: CardView[]; counts: KeptFollowUps['counts'] }> {
+  const kept = await readComputed<KeptFollowUps>(
+    ['matches', 'firms', 'investors'],
+    computedKey(`follow-ups:${KEPT_FOLLOW_UPS_SHAPE}`, { user: user.id, today }),
+    async () => {
+      const [rows, counts] = await Promise.all([followUpRows(user.id, today), countFollowUps(user.id, today)]);
+      return { cards: await keptCards(rows), counts };
+    },
+  );
+  const owners = await ownerNames(kept.cards, [user]);
+  return { cards: kept.cards.map((c) => withTimeAndOwner(c, now, owners)), counts: kept.counts };
+}
+
+async function countFollowUps(userId: string, today: string): Promise<{ open: number; overdue: number }> {
+  const [open, overdue] = await Promise.all([
+    MatchModel.countDocuments({ open: true, owner: userId }),
+    MatchModel.countDocuments({ open: true, owner: userId, dueOn: { $lt: today } }),
+  ]);
+  return { open, overdue };
 }
 
 // The dashboard's counts: open matches someone owns, and how many of them are overdue. Kept per person and day by the
 // computed pattern until a match changes: counting read every open match of theirs (180 at ten times the town's size).
 export function followUpCounts(userId: string, today: string): Promise<{ open: number; overdue: number }> {
-  return readComputed('matches', `followups:${userId}:${today}`, async () => {
-    const [open, overdue] = await Promise.all([
-      MatchModel.countDocuments({ open: true, owner: userId }),
-      MatchModel.countDocuments({ open: true, owner: userId, dueOn: { $lt: today } }),
-    ]);
-    return { open, overdue };
-  });
+  return readComputed('matches', `followups:${userId}:${today}`, () => countFollowUps(userId, today));
 }
 
 // Active staff and admins, who may own a match (the owner select).

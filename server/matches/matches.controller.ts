@@ -8,7 +8,6 @@ import type { Lang } from '../lib/money.js';
 import {
   boardOf,
   followUpsOf,
-  followUpCounts,
   listMatches,
   matchesForExport,
   staffOptions,
@@ -60,7 +59,7 @@ export async function list(req: Request, res: Validated<{ query: typeof matchLis
 // GET /matches/mine — the signed-in user's open matches, overdue first
 export async function mine(req: Request, res: AppResponse) {
   const today = seoulToday();
-  const [cards, counts] = await Promise.all([followUpsOf(req.user!.id, today), followUpCounts(req.user!.id, today)]);
+  const { cards, counts } = await followUpsOf(req.user!, today);
   res.render('matches/mine', { title: req.t('matches.mine.title'), cards, counts, today });
 }
 

@@ -17,7 +17,7 @@ import {
 import { isSharedWith } from './visibility-rules.js';
 import { keysetPage, keysetSlice } from '../lib/keyset.js';
 import { valueAt } from '../lib/dotted-path.js';
-import { readComputed } from '../lib/computed.service.js';
+import { computedKey, readComputed } from '../lib/computed.service.js';
 import { byCodeUnits } from '../lib/names.js';
 import { toCard, toProfile, type PortalCard, type PortalMatch, type PortalProfile } from './profile-rules.js';
 
@@ -138,6 +138,11 @@ export type PortalHome = {
 // GET /portal: the organisation's latest conversations, and one of its two lists a page at a time: the firms staff
 // shared with it by name (first, when there are any) or those open to every investor; each card with the organisation's
 // own match stage. A conversation on a firm it can no longer see stays on the staff side.
+// A page of it is kept by the computed pattern, per organisation, language and page, until a firm or a match changes:
+// the portal is then one read by _id, where it took five queries. The key carries the shape's number (bump it when
+// PortalHome changes).
+const KEPT_HOME_SHAPE = 1;
+
 export async function portalHome(
   orgId: string | undefined,
   lang: Lang,
@@ -145,6 +150,16 @@ export async function portalHome(
 ): Promise<PortalHome> {
   if (!orgId || !Types.ObjectId.isValid(orgId))
     return { list: 'open', counts: { shared: 0, open: 0 }, firms: [], page: {}, matches: [] };
+  return readComputed(['firms', 'matches'], computedKey(`portal-home:${KEPT_HOME_SHAPE}`, { orgId, lang, query }), () =>
+    readPortalHome(orgId, lang, query),
+  );
+}
+
+async function readPortalHome(
+  orgId: string,
+  lang: Lang,
+  query: PageCursors & { list?: PortalList },
+): Promise<PortalHome> {
   const [entries, openCount, matches] = await Promise.all([
     sharedEntries(orgId, lang),
     // Counting them reads every one: a computed figure.

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { useTestApp, loginAs } from '../helpers/app.js';
-import { makeFirm, nextBrn } from '../helpers/factories.js';
+import { makeFirm, makeInvestorOrg, nextBrn } from '../helpers/factories.js';
 import { captureCommands } from '../helpers/commands.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { PersonModel } from '../../models/person.model.js';
 import { NoteModel } from '../../models/note.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { searchTokensOf, sortNameOf } from '../../server/firms/firm-rules.js';
 import { seoulToday } from '../../server/lib/dates.js';
 
@@ -57,6 +58,82 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(result.text).to.contain('Read Once Pay').and.contain('id="sharing"');
     const readsOfFirm = commands.filter((c) => c.collection === 'firms' && String(c.filter?._id) === String(firm._id));
     expect(readsOfFirm).to.have.length(1);
+  });
+
+  it('when a firm page is shown again, then its records are one read by _id, the page is the same, and a new round, person or note shows at once', async () => {
+    const org = await makeInvestorOrg({ nameEn: 'Kept Ventures' });
+    const firm = await makeFirm({ nameEn: 'Kept Records Pay' });
+    await FirmModel.updateOne({ _id: firm._id }, { $set: { 'tips.operator': org._id, 'tips.status': 'selected' } });
+    // a round whose participants add up to more than it raised (a warning on the page), and one without a close date
+    await FundingRoundModel.create([
+      {
+        firm: firm._id,
+        stage: 'seed',
+        instrument: 'rcps',
+        amountKrw: 500_000_000,
+        status: 'closed',
+        closedOn: '2025-04-01',
+        participants: [{ investor: org._id, amountKrw: 700_000_000, lead: true }],
+      },
+      {
+        firm: firm._id,
+        stage: 'series-a',
+        instrument: 'preferred',
+        amountKrw: 2_000_000_000,
+        status: 'open',
+        participants: [],
+      },
+    ]);
+    await PersonModel.create({
+      name: 'Kim Kept',
+      email: 'kim.kept@test.example',
+      firms: [{ firm: firm._id, role: 'ceo' }],
+    });
+    const staff = await loginAs(t.app, 'staff');
+    await staff
+      .post(`/firms/${firm._id}/notes`)
+      .type('form')
+      .send({ _csrf: await staff.csrf(), body: 'First call' });
+    // (each page carries its own CSRF token and the id of the note its form would add)
+    const page = async () =>
+      (await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text
+        .replace(/name="_csrf" value="[^"]+"/g, '')
+        .replace(/name="newId" value="[^"]+"/g, '');
+    await page(); // shows the note's notice once
+    await FirmModel.updateOne({ _id: firm._id }, { $set: { pitch: 'Payments for the port' } }); // recomputed on the next read
+    const fresh = await page();
+    expect(fresh).to.contain('Kim Kept').and.contain('First call').and.contain('Kept Ventures');
+    const { result, commands } = await captureCommands(() => staff.get(`/firms/${firm._id}`));
+    expect(result.status).to.equal(200);
+    const filtered = ['firms', 'fundingrounds', 'people', 'notes', 'investororgs'];
+    expect(commands.filter((c) => filtered.includes(c.collection ?? '')).map((c) => c.collection)).to.deep.equal([]);
+    expect(await page(), 'the kept records show the same page').to.equal(fresh);
+
+    await FundingRoundModel.create({
+      firm: firm._id,
+      stage: 'bridge',
+      instrument: 'safe',
+      amountKrw: 90_000_000,
+      status: 'closed',
+      closedOn: '2026-02-02',
+      participants: [],
+    });
+    expect(await page()).to.contain('Bridge');
+    await PersonModel.create({
+      name: 'Lee Later',
+      email: 'lee.later@test.example',
+      firms: [{ firm: firm._id, role: 'cto' }],
+    });
+    expect(await page()).to.contain('Lee Later');
+    await staff
+      .post(`/firms/${firm._id}/notes`)
+      .type('form')
+      .send({ _csrf: await staff.csrf(), body: 'Second call' });
+    expect(await page()).to.contain('Second call');
+    await InvestorOrgModel.updateOne({ _id: org._id }, { $set: { nameEn: 'Renamed Ventures' } });
+    expect(await page())
+      .to.contain('Renamed Ventures')
+      .and.not.contain('Kept Ventures');
   });
 
   it('when the form has errors, then it comes back (422) with what was typed and each message beside its field', async () => {

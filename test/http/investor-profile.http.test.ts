@@ -5,6 +5,9 @@ import { makeFirm, makeInvestorOrg, makeUser } from '../helpers/factories.js';
 import { loadedForm, clashRow } from '../helpers/edit-form.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { PersonModel } from '../../models/person.model.js';
+import { FirmModel } from '../../models/firm.model.js';
+import { FundingRoundModel } from '../../models/funding-round.model.js';
+import { captureCommands } from '../helpers/commands.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { INVESTOR_EXPORT_COLUMNS } from '../../server/exports/exports.service.js';
 import { createMatch, moveMatch } from '../../server/matches/matches.service.js';
@@ -454,6 +457,46 @@ describe('investor profiles (deal flow)', () => {
       expect(text(section(ko.text, 'matches')))
         .to.contain('거절: 기업가치')
         .and.contain('미팅');
+    });
+  });
+
+  describe('kept records', () => {
+    it('when the page is shown again, then its records are one read by _id, the page is the same, and a move, a new contact, a round or a renamed firm shows at once', async () => {
+      const org = await makeInvestorOrg({ nameEn: 'Kept Partners' });
+      const firm = await makeFirm({ nameEn: 'Kept Pay' });
+      const actor = { id: String((await makeUser({ role: 'staff' }))._id), email: 'mover@test.example', name: 'Mover' };
+      const m = await createMatch({ firmId: String(firm._id), investorId: String(org._id) }, actor);
+      await PersonModel.create({ name: 'Park Partner', email: 'park@kept.example', investorOrg: org._id });
+      await makeUser({ role: 'investor', email: 'park@kept.example', investorOrg: String(org._id) });
+      const staff = await loginAs(t.app, 'staff');
+      const page = async () =>
+        (await staff.get(`/investors/${org._id}`).set('Accept-Language', 'en')).text.replace(
+          /name="_csrf" value="[^"]+"/g,
+          '',
+        );
+      const fresh = await page();
+      expect(text(section(fresh, 'matches'))).to.contain('Kept Pay Suggested');
+      const { commands } = await captureCommands(() => staff.get(`/investors/${org._id}`));
+      const filtered = ['investororgs', 'fundingrounds', 'people', 'matches', 'firms'];
+      expect(commands.filter((c) => filtered.includes(c.collection ?? '')).map((c) => c.collection)).to.deep.equal([]);
+      expect(await page(), 'the kept records show the same page').to.equal(fresh);
+
+      await moveMatch(m.id, { to: 'introduced' }, actor);
+      expect(text(section(await page(), 'matches'))).to.contain('Kept Pay Introduced');
+      await PersonModel.create({ name: 'Yoon Later', email: 'yoon@kept.example', investorOrg: org._id });
+      expect(await page()).to.contain('Yoon Later');
+      await FundingRoundModel.create({
+        firm: firm._id,
+        stage: 'seed',
+        instrument: 'rcps',
+        amountKrw: 400_000_000,
+        status: 'closed',
+        closedOn: '2026-05-05',
+        participants: [{ investor: org._id, amountKrw: 400_000_000, lead: true }],
+      });
+      expect(await page()).to.contain('₩400M');
+      await FirmModel.updateOne({ _id: firm._id }, { $set: { nameEn: 'Renamed Pay' } });
+      expect(text(section(await page(), 'matches'))).to.contain('Renamed Pay Introduced');
     });
   });
 

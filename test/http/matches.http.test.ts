@@ -463,6 +463,32 @@ describe('deal flow (staff pages)', () => {
     );
   });
 
+  it('when my follow-ups are opened again, then the page is one read by _id, the same page, and a move or a renamed firm shows at once', async () => {
+    const { staff, actor } = await setUp();
+    const late = await matchAt(actor, 'introduced', {
+      firmName: 'Kept Late Co',
+      ownerId: actor.id,
+      dueOn: dayFrom(-3),
+    });
+    await matchAt(actor, 'meeting', { firmName: 'Kept Later Co', ownerId: actor.id, dueOn: dayFrom(4) });
+    const page = async () =>
+      (await staff.get('/matches/mine').set('Accept-Language', 'en')).text.replace(/name="_csrf" value="[^"]+"/g, '');
+    const fresh = await page();
+    expect(fresh).to.contain('2 open matches, 1 overdue.');
+    const { commands } = await captureCommands(() => staff.get('/matches/mine'));
+    expect(
+      commands.filter((c) => !['sessions', 'users'].includes(c.collection ?? '')).map((c) => c.collection),
+    ).to.deep.equal(['computed']);
+    expect(await page(), 'the kept page shows the same').to.equal(fresh);
+
+    await moveMatch(late.id, { to: 'passed', reason: 'other' }, actor);
+    const after = await page();
+    expect(after).to.contain('1 open match, 0 overdue.').and.not.contain('Kept Late Co');
+    const later = await MatchModel.findOne({ open: true, owner: actor.id }).lean();
+    await FirmModel.updateOne({ _id: later!.firm }, { $set: { nameEn: 'Renamed Later Co' } });
+    expect(await page()).to.contain('Renamed Later Co');
+  });
+
   it('when someone owns more open matches than the page shows, then it shows the most urgent dated ones, counts them all and links to the rest', async () => {
     const { staff, actor } = await setUp();
     const firm = await makeFirm({ nameEn: 'Busy Co' });

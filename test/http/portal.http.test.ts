@@ -15,7 +15,7 @@ import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { createMatch, moveMatch } from '../../server/matches/matches.service.js';
 import type { NotificationKind } from '../../models/enums.js';
 import { PORTAL_PAGE_SIZE } from '../../server/portal/portal.service.js';
-import { ComputedModel } from '../../models/computed.model.js';
+import { ComputedModel, invalidateComputed } from '../../models/computed.model.js';
 
 const STAFF_NOTE = 'STAFF ONLY: the founders argue about the valuation';
 const EMAILS = {
@@ -183,7 +183,12 @@ describe('investor portal', () => {
           `an index starting with ${fields.join(', ')}`,
         ).to.equal(true);
       }
-      // By _id only: the page of firms shared by name, and those of A's conversations not on this page.
+      // Read again, each page is kept whole (a computed figure): no firm is read at all.
+      expect(await firmFinds('shared')).to.deep.equal([]);
+      expect(await firmFinds('open')).to.deep.equal([]);
+      // After a match moves (the pages are stale, which firms are shared with A is not), by _id only: the page of firms
+      // shared by name, and those of A's conversations not on this page.
+      await invalidateComputed('matches');
       const shared = await firmFinds('shared');
       expect(shared.filter((f) => !('_id' in f))).to.deep.equal([]);
       expect(shared).to.have.length(2);
@@ -288,6 +293,25 @@ describe('investor portal', () => {
       // B's match on the firm shared with all is B's alone.
       expect(text((await page(investorB, '/portal', 'en')).text)).to.contain('Suggested');
       expect(text(res.text)).to.not.contain('Suggested');
+    });
+  });
+
+  describe('kept pages', () => {
+    it('when the portal is opened again, then it is one read by _id, the same page, and a firm shared or unshared since shows at once', async () => {
+      const home = async () =>
+        (await page(investorA, '/portal?list=shared', 'en')).text.replace(/name="_csrf" value="[^"]+"/g, '');
+      const fresh = await home();
+      const { commands } = await captureCommands(() => page(investorA, '/portal?list=shared', 'en'));
+      expect(
+        commands.filter((c) => !['sessions', 'users'].includes(c.collection ?? '')).map((c) => c.collection),
+      ).to.deep.equal(['computed']);
+      expect(await home(), 'the kept page shows the same').to.equal(fresh);
+      expect(listedFirmIds(fresh)).to.deep.equal([w.ids.onlyA]);
+
+      await FirmModel.updateOne({ _id: w.ids.nobody }, { $set: { 'sharing.orgs': [w.orgA] } });
+      expect(listedFirmIds(await home())).to.deep.equal([w.ids.onlyA, w.ids.nobody].sort());
+      await FirmModel.updateOne({ _id: w.ids.onlyA }, { $set: { 'sharing.orgs': [] } });
+      expect(listedFirmIds(await home())).to.deep.equal([w.ids.nobody]);
     });
   });
 
