@@ -9,7 +9,8 @@ import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 // leaves it stale. Nothing is held in process memory: any number of app instances share the figures.
 // 'firmActivity' is marked by every firm write, a firm's last activity included, which 'firms' leaves out: the firm list's
 // kept pages show and sort by it, where the counts over firms do not change with it.
-export type ComputedSource = 'firms' | 'firmActivity' | 'investors' | 'matches' | 'notes' | 'people' | 'rounds';
+export type ComputedSource =
+  'firms' | 'firmActivity' | 'investors' | 'matches' | 'notes' | 'people' | 'rounds' | 'targets' | 'users';
 
 const computedSchema = new Schema(
   {

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { markComputedStaleOnWrite } from './computed.model.js';
 import { TARGET_METRICS } from './enums.js';
 
 // A value on a calendar day (YYYY-MM-DD): won for money metrics, a count otherwise.
@@ -23,6 +24,8 @@ const targetSchema = new Schema(
   { timestamps: true },
 );
 targetSchema.index({ order: 1, _id: 1 });
+// The audit log's kept names (server/audit/audit-refs.service.ts) name targets.
+markComputedStaleOnWrite(targetSchema, 'targets');
 
 export type Target = InferSchemaType<typeof targetSchema>;
 export const TargetModel = mongoose.model('Target', targetSchema);

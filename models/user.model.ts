@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { ROLES } from './enums.js';
+import { markComputedStaleOnWrite } from './computed.model.js';
 
 const userSchema = new Schema(
   {
@@ -18,6 +19,9 @@ const userSchema = new Schema(
 );
 userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ role: 1, email: 1 });
+// The audit log's kept names (server/audit/audit-refs.service.ts) name users: any write but a sign-in, a password or the
+// bell's count marks them.
+markComputedStaleOnWrite(userSchema, 'users', ['lastLoginAt', 'updatedAt', 'passwordHash', 'unreadNotifications']);
 
 export type User = InferSchemaType<typeof userSchema>;
 export type UserDoc = HydratedDocument<User>;

@@ -6,6 +6,7 @@ import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { MatchModel } from '../../models/match.model.js';
 import { TargetModel } from '../../models/target.model.js';
 import { referencedIds, type AuditEntryIn, type AuditRefs } from './audit-display.js';
+import { computedKey, readComputed } from '../lib/computed.service.js';
 
 type Doc = { _id: unknown; [k: string]: unknown };
 
@@ -13,17 +14,30 @@ type Doc = { _id: unknown; [k: string]: unknown };
 // never one per row, and only of the collections an id may be in (an entry's own record is of its entity). Rounds and
 // matches are read first, since they are named by their firm and investor. Records the page has read already
 // (`known`: a firm's page holds the firm, its rounds and people) are not asked for again; when the entries name
-// nothing else (a firm's timeline mostly names the firm), no query runs.
+// nothing else (a firm's timeline mostly names the firm), no query runs. The names found are kept by the computed
+// pattern, per set of ids asked, until any record of a kind they name changes: a page read again (the log's first
+// page, a firm's history) reads them as one document by _id, where they took up to seven queries.
+const KEPT_REFS_SHAPE = 1;
+const REF_SOURCES = ['firms', 'investors', 'rounds', 'matches', 'people', 'targets', 'users'] as const;
+
 export async function auditRefs(
   entries: AuditEntryIn[],
   also: string[] = [],
   known: AuditRefs = {},
 ): Promise<AuditRefs> {
-  const refs: AuditRefs = { ...known };
   const kinds = referencedIds(entries);
   for (const id of also) if (!kinds.has(id.toLowerCase())) kinds.set(id.toLowerCase(), undefined);
-  const ids = [...kinds.keys()].filter((id) => !(id in refs));
-  if (!ids.length) return refs;
+  const asked = [...kinds].filter(([id]) => !(id in known)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!asked.length) return { ...known };
+  const found = await readComputed(REF_SOURCES, computedKey(`audit-refs:${KEPT_REFS_SHAPE}`, asked), () =>
+    readRefs(new Map(asked)),
+  );
+  return { ...found, ...known };
+}
+
+async function readRefs(kinds: Map<string, string | undefined>): Promise<AuditRefs> {
+  const refs: AuditRefs = {};
+  const ids = [...kinds.keys()];
   // The ids that may be records of this kind.
   const of = (kind: string) => ids.filter((id) => (kinds.get(id) ?? kind) === kind);
   const find = <T>(ids: string[], query: (ids: string[]) => Promise<T[]>) =>
@@ -39,7 +53,7 @@ export async function auditRefs(
   keep(rounds, (r) => ({ stage: str(r.stage), firm: str(r.firm) }));
   keep(matches, (m) => ({ firm: str(m.firm), investor: str(m.investor) }));
   const more = [...rounds, ...matches].flatMap((d) => [d.firm, d.investor].filter(Boolean).map(String));
-  const withMore = (own: string[]) => [...new Set([...own, ...more])].filter((id) => !(id in known));
+  const withMore = (own: string[]) => [...new Set([...own, ...more])];
   const names = { nameKo: 1, nameEn: 1 };
   const [firms, investors, targets, people, users] = await Promise.all([
     find(withMore(of('firm')), (i) => FirmModel.find({ _id: { $in: i } }, names).lean<Doc[]>()),

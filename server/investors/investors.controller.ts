@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { Request } from 'express';
 import { renderForm, handleForm, flash, type FormState } from '../lib/forms.js';
 import { editFormValues, versionOf, type Versioned } from '../lib/edit-conflict.js';
@@ -40,17 +41,18 @@ function renderInvestorForm(
 
 // GET /investors/new — empty form
 export function newForm(req: Request, res: AppResponse) {
-  renderInvestorForm(res, { values: {} });
+  renderInvestorForm(res, { values: { newId: new Types.ObjectId().toHexString() } });
 }
 
 // POST /investors — create an organisation
 export async function create(req: Request, res: Validated<{ body: typeof createInvestorBody }>) {
   await handleForm(res, {
     render: (state) => renderInvestorForm(res, state),
-    save: (input) => investors.createInvestor(input, actorOf(req)),
-    done: (org) => {
-      flash(res, 'success', req.t('investors.created'));
-      res.redirect(`/investors/${org._id}`);
+    save: async (input) => ({ org: await investors.createInvestor(input, actorOf(req)), newId: input.newId }),
+    done: ({ org, newId }) => {
+      // Sent again: the organisation is there from the first time, nothing was written now.
+      flash(res, org ? 'success' : 'info', req.t(org ? 'investors.created' : 'investors.alreadySaved'));
+      res.redirect(`/investors/${org ? String(org._id) : newId!}`);
     },
   });
 }

@@ -7,6 +7,7 @@ import {
   editVersionFields,
   multiEnum,
   optionalDay,
+  optionalId,
   optionalKrw,
   optionalText,
   requiredKrw,
@@ -88,8 +89,9 @@ function ticketsInOrder(v: unknown): boolean {
 }
 const ticketOrder = { path: ['ticketMaxKrw'], error: 'investors.errors.ticketOrder', when: () => true };
 
+// newId: the id the new-organisation form was given (lib/create-once.ts).
 export const createInvestorBody = z
-  .strictObject(investorFields)
+  .strictObject({ ...investorFields, newId: optionalId })
   .refine(hasAName, nameRequired('nameKo'))
   .refine(hasAName, nameRequired('nameEn'))
   .refine(ticketsInOrder, ticketOrder);

@@ -9,6 +9,7 @@ import type { InvestorType } from '../../models/enums.js';
 import { Conflict, NotFound } from '../lib/app-error.js';
 import { refreshMatchCopies } from '../matches/index.js';
 import { isDuplicateKey } from '../db/db-errors.js';
+import { createOnce } from '../lib/create-once.js';
 import { nameIn, sortKeyIn, UNWALKABLE_IN_SORT_KEY, type Named } from '../lib/names.js';
 import { appendAuditEntries, recordAudit, diffFields, editConflictSince, type Actor } from '../audit/index.js';
 import { atVersion, nextVersion, splitSetUnset, versionOf } from '../lib/edit-conflict.js';
@@ -250,16 +251,23 @@ export async function roundsJoined(investorId: string, limit = 200): Promise<Joi
   return joined.sort((a, b) => (b.day ?? '').localeCompare(a.day ?? '') || b._id.localeCompare(a._id));
 }
 
+// newId: the id the new-organisation form was given (lib/create-once.ts): the same form sent twice creates one
+// organisation; undefined for the second (which meets its own organisation before its name, taken by the first).
 export async function createInvestor(input: InvestorInput, actor: Actor, opts: { importId?: Types.ObjectId } = {}) {
+  const { newId } = input;
+  if (newId && (await InvestorOrgModel.exists({ _id: newId }))) return undefined;
   const nameKey = nameKeyOf(input);
   if (await InvestorOrgModel.exists({ nameKey })) throw duplicateName(input);
   let org;
   try {
-    org = await InvestorOrgModel.create({ ...fieldsOf(input), nameKey, archived: false, importId: opts.importId });
+    org = await createOnce(InvestorOrgModel, newId, (id) =>
+      InvestorOrgModel.create({ ...id, ...fieldsOf(input), nameKey, archived: false, importId: opts.importId }),
+    );
   } catch (err) {
     if (isDuplicateKey(err)) throw duplicateName(input); // lost a race with another create
     throw err;
   }
+  if (!org) return undefined;
   await recordAudit({
     actor,
     entity: 'investor',

@@ -5,6 +5,8 @@ import { makeInvestorOrg } from '../helpers/factories.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { appendAuditEntries, historyOf, historyOfFirm, seoulDayStart, seoulDayEnd } from '../../server/audit/index.js';
 import type { Role } from '../../models/enums.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { captureCommands } from '../helpers/commands.js';
 
 const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]!);
 // A page link of the pager (views/partials/pager.ejs), whatever the order of its attributes.
@@ -99,6 +101,28 @@ describe('audit log', () => {
       );
       const org = await AuditEntryModel.findOne({ entity: 'investor' }).lean();
       expect(res.text).to.contain(`href="/investors/${org!.entityId}"`);
+    });
+
+    it('when the log is read again, then the names of the records it refers to are one read by _id, and a renamed record shows its new name at once', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      await staff
+        .post('/investors')
+        .type('form')
+        .send({ _csrf: await staff.csrf(), nameEn: 'Named Capital', type: 'vc' });
+      const admin = await loginAs(t.app, 'admin');
+      const log = async () => (await admin.get('/audit').set('Accept-Language', 'en')).text;
+      expect(await log()).to.contain('Named Capital');
+      const { commands } = await captureCommands(() => admin.get('/audit'));
+      const named = ['investororgs', 'firms', 'users', 'fundingrounds', 'matches', 'people', 'targets'];
+      // (the signed-in user is read by its _id alone; names are read by `$in`)
+      const nameReads = commands.filter(
+        (c) => named.includes(c.collection ?? '') && JSON.stringify(c.filter).includes('$in'),
+      );
+      expect(nameReads.map((c) => c.collection)).to.deep.equal([]);
+      const org = await AuditEntryModel.findOne({ entity: 'investor' }).lean();
+      await InvestorOrgModel.updateOne({ _id: org!.entityId }, { $set: { nameEn: 'Renamed Capital' } });
+      const after = await log();
+      expect(after).to.match(new RegExp(`href="/investors/${org!.entityId}"[^>]*>Renamed Capital<`));
     });
 
     it('when filtering by record type, action, actor or record id, then only matching entries show and the filters stay in the form', async () => {

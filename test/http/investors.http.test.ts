@@ -154,6 +154,23 @@ describe('investor organisations', () => {
       expect(fieldBlock(res.text, 'nameEn')).to.contain('value="Fine Name"');
     });
 
+    it('when the new-organisation form is sent twice (a double click, a resend), then one organisation is added and the second send says it was saved already', async () => {
+      const staff = await loginAs(t.app, 'staff');
+      const form = (await staff.get('/investors/new').set('Accept-Language', 'en')).text;
+      const newId = /name="newId" value="([0-9a-f]{24})"/.exec(form)?.[1];
+      expect(newId, 'the form carries the id of the organisation it adds').to.be.a('string');
+      const body = { _csrf: await staff.csrf(), newId, nameEn: 'Twice Sent Capital', type: 'vc' };
+      const first = await staff.post('/investors').set('Accept-Language', 'en').type('form').send(body);
+      const again = await staff.post('/investors').set('Accept-Language', 'en').type('form').send(body);
+      expect(first.status).to.equal(302);
+      expect(again.status, 'not the name-taken error').to.equal(302);
+      expect(again.headers.location).to.equal(`/investors/${newId}`);
+      expect(await InvestorOrgModel.countDocuments({ nameEn: 'Twice Sent Capital' })).to.equal(1);
+      expect(await AuditEntryModel.countDocuments({ entity: 'investor', action: 'create' })).to.equal(1);
+      const shown = await staff.get(again.headers.location!).set('Accept-Language', 'en');
+      expect(shown.text).to.contain('This organisation was added already (the form was sent twice)');
+    });
+
     it('when the name is already taken (ignoring case and spaces), then the form shows the error beside the name, not a 500', async () => {
       await makeInvestorOrg({ nameEn: 'BNK Venture Capital' });
       const staff = await loginAs(t.app, 'staff');
