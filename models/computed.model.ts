@@ -10,7 +10,7 @@ import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 // 'firmActivity' is marked by every firm write, a firm's last activity included, which 'firms' leaves out: the firm list's
 // kept pages show and sort by it, where the counts over firms do not change with it.
 export type ComputedSource =
-  'firms' | 'firmActivity' | 'investors' | 'matches' | 'notes' | 'people' | 'rounds' | 'targets' | 'users';
+  'firms' | 'firmActivity' | 'investors' | 'matches' | 'notes' | 'people' | 'reports' | 'rounds' | 'targets' | 'users';
 
 const computedSchema = new Schema(
   {
@@ -40,7 +40,12 @@ export async function invalidateAllComputed(): Promise<void> {
   await ComputedModel.deleteMany({});
 }
 
-const WRITES: Array<'updateOne' | 'updateMany' | 'findOneAndUpdate'> = ['updateOne', 'updateMany', 'findOneAndUpdate'];
+const WRITES: Array<'updateOne' | 'updateMany' | 'findOneAndUpdate' | 'replaceOne'> = [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'replaceOne',
+];
 const DELETES: Array<'deleteOne' | 'deleteMany' | 'findOneAndDelete'> = ['deleteOne', 'deleteMany', 'findOneAndDelete'];
 
 // The paths an update writes ("$set": {"a.b": …} → "a.b"; a replacement's own keys).

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { markComputedStaleOnWrite } from './computed.model.js';
 
 // One firm's contribution to a month's figures: the day it happens and the changes (server/reports/report-figures.ts).
 const entrySchema = new Schema(
@@ -45,6 +46,9 @@ const reportFiguresSchema = new Schema(
   { minimize: false, versionKey: false },
 );
 
+// The reports kept whole (server/reports/reports.service.ts) are stale once a summary they read is written: marked after
+// the write, so a report computed from the summaries before it is not kept as current.
+markComputedStaleOnWrite(reportFiguresSchema, 'reports');
 export const ReportFiguresModel = mongoose.model('ReportFigures', reportFiguresSchema, 'reportfigures');
 
 const reportDaysSchema = new Schema(
@@ -56,4 +60,5 @@ const reportDaysSchema = new Schema(
   { minimize: false, versionKey: false },
 );
 
+markComputedStaleOnWrite(reportDaysSchema, 'reports');
 export const ReportDaysModel = mongoose.model('ReportDays', reportDaysSchema, 'reportdays');

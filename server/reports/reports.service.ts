@@ -9,6 +9,7 @@ import { bifcFunds, cohortOn, funnelFor } from './report-sources.service.js';
 import { buildTable, daysRead, type ReportSources, type Table, type TableName } from './report-tables.js';
 import { checkAsOf } from './reports.schemas.js';
 import { listTargets } from './targets.service.js';
+import { computedKey, readComputed } from '../lib/computed.service.js';
 
 export type AsOfError = 'asOfInvalid' | 'asOfFuture' | 'asOfBeforeBaseline';
 export type Report =
@@ -18,6 +19,13 @@ export type Report =
 // The report on the day asked (today when none): the tables asked for, built from the monthly summaries, the BIFC funds
 // and, only when asked, the deal-flow funnel and the cohort list. A day that cannot be reported on comes back as an error
 // the page explains (not a date, in the future, before the earliest target's baseline).
+// The tables of a day are kept by the computed pattern, per day, language and set of tables, until a summary, a target,
+// an organisation's funds, a match or a firm changes (the summaries mark the reports after they are written): the page
+// then reads them as one document by _id, where it read the summaries, the funds and the funnel and built every table
+// again. The key carries the shape's number (bump it when Table changes).
+const KEPT_TABLES_SHAPE = 1;
+const TABLE_SOURCES = ['reports', 'targets', 'investors', 'matches', 'firms'] as const;
+
 export async function reportFor(asOfRaw: string | undefined, lang: Lang, names: readonly TableName[]): Promise<Report> {
   const targets = await listTargets();
   const earliest = targets.map((t) => t.baseline.on).sort()[0];
@@ -25,6 +33,21 @@ export async function reportFor(asOfRaw: string | undefined, lang: Lang, names: 
   const check = checkAsOf(asOfRaw, today, earliest);
   if (!check.ok) return { ok: false, error: check.error, earliest, today };
   const asOf = check.day;
+  const tables = await readComputed<Partial<Record<TableName, Table>>>(
+    TABLE_SOURCES,
+    computedKey(`report-tables:${KEPT_TABLES_SHAPE}`, { asOf, lang, names }),
+    () => buildTables(asOf, lang, names, targets, earliest),
+  );
+  return { ok: true, asOf, today, earliest, tables };
+}
+
+async function buildTables(
+  asOf: Day,
+  lang: Lang,
+  names: readonly TableName[],
+  targets: Awaited<ReturnType<typeof listTargets>>,
+  earliest: Day | undefined,
+): Promise<Partial<Record<TableName, Table>>> {
   const [ledger, funds, funnel, cohort] = await Promise.all([
     loadLedger(daysRead(asOf, targets)),
     bifcFunds(),
@@ -43,7 +66,7 @@ export async function reportFor(asOfRaw: string | undefined, lang: Lang, names: 
     funnel,
     cohort,
   };
-  return { ok: true, asOf, today, earliest, tables: Object.fromEntries(names.map((n) => [n, buildTable(n, sources)])) };
+  return Object.fromEntries(names.map((n) => [n, buildTable(n, sources)]));
 }
 
 // A metric's value on a day, straight from the summaries (seeding a target's baseline).

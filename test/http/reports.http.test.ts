@@ -22,6 +22,7 @@ import { seoulToday } from '../../server/lib/dates.js';
 import { formatKrwEn } from '../../server/lib/money.js';
 import { CHART_NAMES } from '../../server/reports/report-tables.js';
 import { malformedTags } from '../helpers/svg.js';
+import { captureCommands } from '../helpers/commands.js';
 
 let brn = 0;
 // A firm with a status history written as it stood on those days (what the services would have recorded over time),
@@ -194,6 +195,55 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       // A, D and Zeta are resident today; C graduated today and still counts on its last day.
       expect(targetRow(now, 'resident-firms').value).to.equal(4);
       expect(targetRow(now, 'capital-raised-resident').value).to.equal(1_700_000_000);
+    });
+
+    it('when the report of a day is read again, then its tables are one read by _id, the same page, and a round closed since or a target edited shows at once', async () => {
+      const { d } = await cohort();
+      const page = async () => (await staff.get('/reports').set('Accept-Language', 'en')).text;
+      const fresh = await page();
+      const { commands } = await captureCommands(() => staff.get('/reports').set('Accept-Language', 'en'));
+      const read = commands.filter((c) => !['sessions', 'users'].includes(c.collection ?? ''));
+      expect(read.map((c) => c.collection)).to.deep.equal(['targets', 'computed']);
+      expect(await page(), 'the kept tables show the same page').to.equal(fresh);
+      const capital = () => pageTable(fresh, 'targets').find((r) => r[0] === 'Capital raised')![6];
+      expect(capital()).to.equal('₩1.3B');
+
+      const actor = { id: staff.userId, email: staff.email };
+      await createRound(
+        String(d._id),
+        roundBody.parse({
+          stage: 'seed',
+          instrument: 'safe',
+          status: 'closed',
+          amountKrw: '4억',
+          closedOn: seoulToday(),
+        }),
+        actor,
+      );
+      const after = await page();
+      expect(pageTable(after, 'targets').find((r) => r[0] === 'Capital raised')![6]).to.equal('₩1.7B');
+      await TargetModel.updateOne({ metric: 'tips-selections' }, { $set: { nameEn: 'TIPS picks' } });
+      expect(pageTable(await page(), 'targets').map((r) => r[0])).to.include('TIPS picks');
+      // The summaries mark the kept tables themselves: a firm written outside the models (no mark of its own), then its
+      // summaries refreshed, shows too.
+      const residents = (html: string) => pageTable(html, 'targets').find((r) => r[0] === 'Resident firms 2 → 10')![6];
+      expect(residents(await page())).to.equal('3');
+      const at = new Date();
+      await FirmModel.collection.updateOne(
+        { _id: d._id },
+        {
+          $set: {
+            status: 'graduated',
+            statusHistory: [
+              { status: 'applicant', on: '2025-06-01', at },
+              { status: 'resident', on: '2025-07-01', at },
+              { status: 'graduated', on: '2026-01-31', at },
+            ],
+          },
+        },
+      );
+      await refreshReportMonths(String(d._id));
+      expect(residents(await page())).to.equal('2');
     });
 
     it('when the dashboard is asked for a day, then each target shows its value, progress, the pace needed against the pace achieved, and a projection', async () => {
