@@ -55,6 +55,15 @@ async function closedRound(firmId: Types.ObjectId, stage: RoundStage, amountKrw:
   await refreshReportMonths(String(firmId));
 }
 
+// A ₩400M seed round of the firm closed today, through the rounds service (its summaries refreshed as every write does).
+async function closeSeedRoundToday(firmId: Types.ObjectId, actor: { id: string; email: string }) {
+  await createRound(
+    String(firmId),
+    roundBody.parse({ stage: 'seed', instrument: 'safe', status: 'closed', amountKrw: '4억', closedOn: seoulToday() }),
+    actor,
+  );
+}
+
 // The cohort of the tests: resident firms from 2024 to 2025, one leaving, rounds closed while resident and after leaving.
 async function cohort() {
   await TargetModel.create([
@@ -173,17 +182,7 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
         createFirmBody.parse({ nameEn: 'Zeta New', sectorPrimary: 'regtech', status: 'resident' }),
         actor,
       );
-      await createRound(
-        String(d._id),
-        roundBody.parse({
-          stage: 'seed',
-          instrument: 'safe',
-          status: 'closed',
-          amountKrw: '4억',
-          closedOn: seoulToday(),
-        }),
-        actor,
-      );
+      await closeSeedRoundToday(d._id, actor);
 
       expect(await api(staff, '/api/v1/reports/targets?as_of=2025-06-30')).to.deep.equal(before.mid2025);
       expect(await api(staff, '/api/v1/reports/targets?as_of=2025-12-31')).to.deep.equal(before.end2025);
@@ -205,29 +204,17 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       const read = commands.filter((c) => !['sessions', 'users'].includes(c.collection ?? ''));
       expect(read.map((c) => c.collection)).to.deep.equal(['targets', 'computed']);
       expect(await page(), 'the kept tables show the same page').to.equal(fresh);
-      const capital = () => pageTable(fresh, 'targets').find((r) => r[0] === 'Capital raised')![6];
-      expect(capital()).to.equal('₩1.3B');
+      const valueOf = (html: string, target: string) => pageTable(html, 'targets').find((r) => r[0] === target)![6];
+      expect(valueOf(fresh, 'Capital raised')).to.equal('₩1.3B');
 
       const actor = { id: staff.userId, email: staff.email };
-      await createRound(
-        String(d._id),
-        roundBody.parse({
-          stage: 'seed',
-          instrument: 'safe',
-          status: 'closed',
-          amountKrw: '4억',
-          closedOn: seoulToday(),
-        }),
-        actor,
-      );
-      const after = await page();
-      expect(pageTable(after, 'targets').find((r) => r[0] === 'Capital raised')![6]).to.equal('₩1.7B');
+      await closeSeedRoundToday(d._id, actor);
+      expect(valueOf(await page(), 'Capital raised')).to.equal('₩1.7B');
       await TargetModel.updateOne({ metric: 'tips-selections' }, { $set: { nameEn: 'TIPS picks' } });
       expect(pageTable(await page(), 'targets').map((r) => r[0])).to.include('TIPS picks');
       // The summaries mark the kept tables themselves: a firm written outside the models (no mark of its own), then its
       // summaries refreshed, shows too.
-      const residents = (html: string) => pageTable(html, 'targets').find((r) => r[0] === 'Resident firms 2 → 10')![6];
-      expect(residents(await page())).to.equal('3');
+      expect(valueOf(await page(), 'Resident firms 2 → 10')).to.equal('3');
       const at = new Date();
       await FirmModel.collection.updateOne(
         { _id: d._id },
@@ -243,7 +230,7 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
         },
       );
       await refreshReportMonths(String(d._id));
-      expect(residents(await page())).to.equal('2');
+      expect(valueOf(await page(), 'Resident firms 2 → 10')).to.equal('2');
     });
 
     it('when the dashboard is asked for a day, then each target shows its value, progress, the pace needed against the pace achieved, and a projection', async () => {
