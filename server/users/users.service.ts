@@ -101,8 +101,13 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
   const version = input._version ?? versionOf(before);
   if (version !== versionOf(before)) throw await editConflictSince(id, version);
   const active = input.active === undefined ? before.active : input.active === 'true';
-  if (String(before._id) === actor.id && (!active || input.role !== 'admin')) {
-    throw Conflict('cannot demote self', { role: ['users.cannotDemoteSelf'] });
+  if (String(before._id) === actor.id) {
+    // Each refusal beside the field that asked for it (deactivating oneself was told under the role).
+    const refused = {
+      ...(input.role !== 'admin' ? { role: ['users.cannotDemoteSelf'] } : {}),
+      ...(!active ? { active: ['users.cannotDeactivateSelf'] } : {}),
+    };
+    if (Object.keys(refused).length) throw Conflict('cannot demote self', refused);
   }
   const investorOrg = input.role === 'investor' ? input.investorOrg : null;
   const set: Record<string, unknown> = { name: input.name, role: input.role, active, investorOrg };

@@ -109,4 +109,22 @@ describe('user management (admins)', () => {
     expect(res.status).to.equal(422);
     expect((await UserModel.findById(me!._id).lean())!.role).to.equal('admin');
   });
+
+  it('when an admin tries to deactivate their own account, then it is refused beside the status, not the role', async () => {
+    const admin = await loginAs(t.app, 'admin');
+    const me = await UserModel.findOne({ email: admin.email }).lean();
+    const res = await admin
+      .post(`/admin/users/${me!._id}`)
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: await admin.csrf(), name: 'Me', role: 'admin', active: 'false' });
+    expect(res.status).to.equal(422);
+    const block = (name: string) => {
+      const start = res.text.indexOf(`id="f-${name}"`);
+      return res.text.slice(res.text.lastIndexOf('<div class="field', start), res.text.indexOf('</div>', start) + 6);
+    };
+    expect(block('active')).to.contain('You cannot deactivate your own account.');
+    expect(block('role')).to.not.contain('You cannot');
+    expect((await UserModel.findById(me!._id).lean())!.active).to.equal(true);
+  });
 });
