@@ -577,6 +577,8 @@ describe('deal flow (staff pages)', () => {
     const home = await owner.get('/').set('Accept-Language', 'en');
     expect(home.text).to.contain('aria-label="Notifications: 2 unread"');
     expect(home.text).to.match(/<span class="bell-count">2<\/span>/);
+    // The bell is drawn inline (an emoji showed as an empty box where the system has no emoji font).
+    expect(home.text).to.contain('<svg class="bell-icon" aria-hidden="true"').and.not.contain('🔔');
     const list = await owner.get('/notifications').set('Accept-Language', 'en');
     expect(list.text).to.contain(`href="/matches/${id}"`);
     expect(list.text).to.match(/moved Bell Co × [^<]+ to Introduced\./);
