@@ -7,8 +7,8 @@ import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 // small one) holding the `gen` it was computed at. A figure is current while its `gen` equals its source's; a reader
 // that finds it stale recomputes it and stores it tagged with the `gen` it read before computing, so a write meanwhile
 // leaves it stale. Nothing is held in process memory: any number of app instances share the figures.
-// 'firmActivity' is marked by every firm write, a firm's last activity included, which 'firms' leaves out: the firm list's
-// kept pages show and sort by it, where the counts over firms do not change with it.
+// 'firmActivity' is marked by every firm write, a firm's last activity included, which 'firms' leaves out: a figure that
+// shows last activity (the firm list's pages, a firm's records) takes it in place of 'firms', which it covers.
 export type ComputedSource =
   'firms' | 'firmActivity' | 'investors' | 'matches' | 'notes' | 'people' | 'reports' | 'rounds' | 'targets' | 'users';
 

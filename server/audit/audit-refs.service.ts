@@ -7,6 +7,7 @@ import { MatchModel } from '../../models/match.model.js';
 import { TargetModel } from '../../models/target.model.js';
 import { referencedIds, type AuditEntryIn, type AuditRefs } from './audit-display.js';
 import { computedKey, readComputed } from '../lib/computed.service.js';
+import { byCodeUnits } from '../lib/names.js';
 
 type Doc = { _id: unknown; [k: string]: unknown };
 
@@ -27,7 +28,7 @@ export async function auditRefs(
 ): Promise<AuditRefs> {
   const kinds = referencedIds(entries);
   for (const id of also) if (!kinds.has(id.toLowerCase())) kinds.set(id.toLowerCase(), undefined);
-  const asked = [...kinds].filter(([id]) => !(id in known)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const asked = [...kinds].filter(([id]) => !(id in known)).sort(([a], [b]) => byCodeUnits(a, b));
   if (!asked.length) return { ...known };
   const found = await readComputed(REF_SOURCES, computedKey(`audit-refs:${KEPT_REFS_SHAPE}`, asked), () =>
     readRefs(new Map(asked)),

@@ -13,7 +13,7 @@ import { computedKey, readComputed } from '../lib/computed.service.js';
 // reading the whole collection). Its audit history is not kept with them: it is its own timeline document, read by _id.
 // The key carries the shape's number (bump it when FirmRecords changes).
 const KEPT_RECORDS_SHAPE = 1;
-const RECORD_SOURCES = ['firms', 'firmActivity', 'rounds', 'people', 'notes', 'investors'] as const;
+const RECORD_SOURCES = ['firmActivity', 'rounds', 'people', 'notes', 'investors'] as const;
 type FirmRecords = Awaited<ReturnType<typeof readFirmRecords>>;
 
 async function readFirmRecords(id: string) {

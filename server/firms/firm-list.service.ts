@@ -84,7 +84,7 @@ const KEPT_PAGE_SHAPE = 1;
 type ListPage = Awaited<ReturnType<typeof readListPage>>;
 
 export function listFirms(q: FirmListQuery, lang: ListLang = 'en'): Promise<ListPage> {
-  return readComputed(['firms', 'firmActivity'], computedKey(`list-page:${KEPT_PAGE_SHAPE}`, { q, lang }), () =>
+  return readComputed('firmActivity', computedKey(`list-page:${KEPT_PAGE_SHAPE}`, { q, lang }), () =>
     readListPage(q, lang),
   );
 }

@@ -1,4 +1,4 @@
-// The one EJS function the app calls itself (server/app.ts registers the view engine); EJS 7 ships no types.
+// The EJS functions the app calls itself (server/lib/view-engine.ts: the view engine and fragments); EJS 7 ships no types.
 declare module 'ejs' {
   export type Options = { root?: string; cache?: boolean; compileDebug?: boolean; filename?: string };
   export type TemplateFunction = (locals: object) => string;
