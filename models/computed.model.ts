@@ -18,8 +18,10 @@ const computedSchema = new Schema(
     gen: { type: Number, default: 0 },
     // A figure over several sources: the gens of the sources after the first (whose gen is `gen`), in the order read.
     gens: { type: [Number], default: undefined },
-    // A figure's document: its source and value (a source's own document has neither).
+    // A figure's document: its source and its value, packed (server/lib/computed.service.ts; a source's own document
+    // has neither). `value` is where an earlier version kept it unpacked: such a figure is computed again.
     source: { type: String },
+    packed: { type: Schema.Types.Mixed },
     value: { type: Schema.Types.Mixed },
   },
   { versionKey: false, minimize: false },

@@ -6,6 +6,7 @@ import { createRound, deleteRound } from '../../server/rounds/rounds.service.js'
 import { roundBody } from '../../server/rounds/rounds.schemas.js';
 import { countDashboardFigures, dashboardSummary } from '../../server/home/home.service.js';
 import { ComputedModel } from '../../models/computed.model.js';
+import { unpackFigure } from '../../server/lib/computed.service.js';
 import { captureCommands } from '../helpers/commands.js';
 import { FirmModel } from '../../models/firm.model.js';
 import type { FirmStatus } from '../../models/enums.js';
@@ -91,9 +92,9 @@ describe('dashboard figures (kept by the computed pattern)', () => {
     await makeFirm({ status: 'resident' });
     await dashboardSummary();
     const source = await ComputedModel.findById('firms').lean();
-    const stored = await ComputedModel.findById('firms:dashboard').lean<{ gen: number; value: object }>();
+    const stored = await ComputedModel.findById('firms:dashboard').lean<{ gen: number; packed: never }>();
     expect(stored?.gen).to.equal(source?.gen);
-    expect(stored?.value).to.deep.include({ residents: (await countDashboardFigures()).residents });
+    expect(unpackFigure(stored!.packed)).to.deep.include({ residents: (await countDashboardFigures()).residents });
     const { commands } = await captureCommands(() => dashboardSummary());
     expect(commands.map((c) => `${c.name} ${c.collection}`)).to.deep.equal(['find computed']);
   });

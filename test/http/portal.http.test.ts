@@ -16,6 +16,7 @@ import { createMatch, moveMatch } from '../../server/matches/matches.service.js'
 import type { NotificationKind } from '../../models/enums.js';
 import { PORTAL_PAGE_SIZE } from '../../server/portal/portal.service.js';
 import { ComputedModel, invalidateComputed } from '../../models/computed.model.js';
+import { packFigure } from '../../server/lib/computed.service.js';
 
 const STAFF_NOTE = 'STAFF ONLY: the founders argue about the valuation';
 const EMAILS = {
@@ -277,7 +278,7 @@ describe('investor portal', () => {
       const gen = (await ComputedModel.findById('firms').lean())?.gen ?? 0;
       await ComputedModel.updateOne(
         { _id: `firms:shared-with:${w.orgA}` },
-        { $set: { source: 'firms', gen, value: [w.ids.onlyA] } },
+        { $set: { source: 'firms', gen, packed: packFigure([w.ids.onlyA]) } },
         { upsert: true },
       );
       const a = await page(investorA, '/portal?list=shared', 'en');
