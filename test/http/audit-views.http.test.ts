@@ -17,6 +17,7 @@ import {
   rebuildAuditViews,
   recordAudit,
 } from '../../server/audit/index.js';
+import { viewEntryOf } from '../../server/audit/audit-views.service.js';
 
 const entryIds = (html: string) => [...html.matchAll(/data-entry="([0-9a-f]{24})"/g)].map((m) => m[1]!);
 const pageHref = (html: string, rel: 'next' | 'prev') => {
@@ -65,14 +66,16 @@ function auditReads(commands: CapturedCommand[]) {
   return mine.length;
 }
 
-// The views as sets: per document, its entry ids (sorted); timelines by their newest 50; day indexes as stored.
+// The views as sets: per document, its entry ids (sorted; the entries are stored packed); timelines by their newest 50;
+// day indexes as stored.
 async function viewDigest() {
   const db = mongoose.connection.db!;
   const out: Record<string, unknown> = {};
   for (const name of VIEWS) {
     for (const d of await db.collection<{ _id: string } & mongoose.mongo.Document>(name).find({}).toArray()) {
       if (d._id === 'built') continue; // the rebuild's own marker
-      const entries = ((d.entries ?? []) as { _id: unknown; at: Date }[])
+      const entries = ((d.entries ?? []) as mongoose.mongo.BSON.Binary[])
+        .map((packed) => mongoose.mongo.BSON.deserialize(packed.buffer) as { _id: unknown; at: Date })
         .sort((a, b) => b.at.getTime() - a.at.getTime() || (String(b._id) < String(a._id) ? -1 : 1))
         .slice(0, name === AuditTimelineModel.collection.collectionName ? 50 : undefined)
         .map((e) => String(e._id));
@@ -359,6 +362,22 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     for (const name of VIEWS) await mongoose.connection.db!.collection(name).deleteMany({});
     expect(await historyOfFirm(String(firm._id))).to.deep.equal([]);
     expect(await ensureAuditViews()).to.equal(1);
+    expect((await historyOfFirm(String(firm._id))).map((e) => e.action)).to.deep.equal(['create']);
+    expect(await ensureAuditViews()).to.equal(undefined);
+  });
+
+  it('when the views were written by the version before entries were packed, then start-up builds them again and the firm page shows the history', async () => {
+    const firm = await makeFirm({ nameEn: 'Unpacked Times' });
+    const db = mongoose.connection.db!;
+    const flat = await AuditEntryModel.findOne({ entityId: firm._id }).lean();
+    // What that version left: the entry itself in the timeline, and its computation (1) in the marker.
+    await db
+      .collection<{ _id: string }>(AuditTimelineModel.collection.collectionName)
+      .replaceOne({ _id: String(firm._id) }, { entries: [viewEntryOf(flat!)], count: {} });
+    await db
+      .collection<{ _id: string }>(AuditDayIndexModel.collection.collectionName)
+      .updateOne({ _id: 'built' }, { $set: { computation: 1 } });
+    expect(await ensureAuditViews()).to.be.greaterThan(0);
     expect((await historyOfFirm(String(firm._id))).map((e) => e.action)).to.deep.equal(['create']);
     expect(await ensureAuditViews()).to.equal(undefined);
   });
