@@ -175,6 +175,7 @@ describe('deal flow (staff pages)', () => {
   it('when the board has many cards, then it reads them with a fixed number of queries (no query per card)', async () => {
     const { staff, actor } = await setUp();
     const count = async () => (await captureCommands(() => staff.get('/matches'))).commands.length;
+    await staff.get('/matches'); // the staff of the owner filter are kept from here on, whatever the cards
     await matchAt(actor, 'suggested', { ownerId: actor.id });
     const few = await count();
     for (let i = 0; i < 6; i++) await matchAt(actor, i % 2 ? 'meeting' : 'suggested', { ownerId: actor.id });
@@ -195,11 +196,30 @@ describe('deal flow (staff pages)', () => {
     const first = await reads();
     expect(first.filter((c) => c.collection === 'matches').length).to.be.greaterThan(1);
     const again = await reads();
-    expect(again.map((c) => `${c.collection} ${Object.keys(c.filter ?? {}).join()}`)).to.deep.equal(['computed _id']);
+    // (the cards, and the staff of the owner filter)
+    expect(again.map((c) => `${c.collection} ${Object.keys(c.filter ?? {}).join()}`)).to.deep.equal([
+      'computed _id',
+      'computed _id',
+    ]);
     // A card carries its firm's name: renaming the firm marks the kept board stale.
     await FirmModel.updateOne({ _id: firm._id }, { $set: { nameEn: 'After Rename', nameKo: 'After Rename' } });
     const board = await staff.get('/matches').set('Accept-Language', 'en');
     expect(boardColumns(board.text).suggested).to.include('After Rename');
+  });
+
+  it('when an admin adds a staff member or deactivates one, then the owner filter offers or drops them at once', async () => {
+    const { staff } = await setUp();
+    const owners = async () => {
+      const html = (await staff.get('/matches').set('Accept-Language', 'en')).text;
+      const select = /<select id="f-owner"[\s\S]*?<\/select>/.exec(html)![0];
+      return [...select.matchAll(/<option value="[^"]+"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    };
+    const before = await owners();
+    expect(before).to.not.include('Newly Hired');
+    const hired = await makeUser({ role: 'staff', name: 'Newly Hired' });
+    expect(await owners()).to.include('Newly Hired');
+    await UserModel.updateOne({ _id: hired._id }, { $set: { active: false } });
+    expect(await owners()).to.deep.equal(before);
   });
 
   it('when a stage holds more matches than a column shows, then the column shows the soonest due, counts them all and links to the rest', async () => {
