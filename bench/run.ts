@@ -173,7 +173,8 @@ async function measure(base: string, app: App, cookie: string, page: Page, durat
     });
   // Warm-up: each path once, one at a time (a figure not kept yet is computed by one request, not by every connection
   // at once: a freshly seeded 600-firm database's first reports took longer than the whole run), then a second of load.
-  for (const p of page.paths) await fetch(`${base}${p}`, { headers: { cookie, accept: 'text/html' } }).then((r) => r.text());
+  for (const p of page.paths)
+    await fetch(`${base}${p}`, { headers: { cookie, accept: 'text/html' } }).then((r) => r.text());
   await run(1);
   await pause(300);
   app.timings.length = 0;

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
 import { z } from 'zod';
 import { ComputedModel, type ComputedSource } from '../../models/computed.model.js';
+
+export type { ComputedSource };
 import { isDuplicateKey } from '../db/db-errors.js';
 
 // The key of a figure that depends on a value (a list's filter, a page's ids): a short hash of it.

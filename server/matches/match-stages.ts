@@ -1,4 +1,5 @@
 import type { MatchStage } from '../../models/enums.js';
+import { seoulToday } from '../lib/dates.js';
 
 // The pipeline a match moves along, one step at a time; passed and invested close it, on-hold pauses it.
 export const PIPELINE: readonly MatchStage[] = [
@@ -57,10 +58,13 @@ export function nextStages(history: readonly StageChange[]): MatchStage[] {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-// Whole days the match has been in its current stage.
+// Days the match has been in its current stage, by Seoul's calendar as its due day is (moved yesterday evening: one
+// day this morning). A card's figure then changes only at midnight, so a board drawn for a day stays right all day.
 export function daysInStage(history: readonly StageChange[], now: Date): number {
   const last = history[history.length - 1];
-  return last ? Math.max(0, Math.floor((now.getTime() - last.at.getTime()) / DAY_MS)) : 0;
+  if (!last) return 0;
+  const days = (Date.parse(seoulToday(now)) - Date.parse(seoulToday(last.at))) / DAY_MS;
+  return Math.max(0, Math.round(days));
 }
 
 // Days spent in each stage it has left (of every cycle), for the funnel's median days per stage.

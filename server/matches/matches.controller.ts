@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { seoulToday } from '../lib/dates.js';
+import { keptHtml } from '../lib/kept-html.js';
 import { csvHeaders, csvStream } from '../lib/csv.js';
 import { labelOf } from '../lib/labels.js';
 import { nameIn } from '../lib/names.js';
@@ -26,20 +27,25 @@ const filtersOf = (q: MatchFilters): Omit<MatchFilters, 'stage'> => ({
 });
 
 // GET /matches — the board: a column per open stage; on a phone one column at a time (?stage=)
+// Its columns are kept drawn (server/lib/kept-html.ts) per filters, column, address and day until a match, a firm, an
+// investor or an account (an owner's name) is written: the cards' figures are by the day, the due day's and the days in
+// stage alike.
+const BOARD_SOURCES = ['matches', 'firms', 'investors', 'users'] as const;
+
 export async function board(req: Request, res: Validated<{ query: typeof boardQuery }>) {
   const { query } = res.locals.input;
   const filters = filtersOf({ ...query, stage: undefined });
-  const { columns, staff } = await boardOf(filters, seoulToday());
-  const current = query.stage ?? columns.find((c) => c.cards.length)?.stage ?? 'suggested';
-  res.render('matches/board', {
-    title: req.t('matches.board.title'),
-    query,
-    filters,
-    columns,
-    current,
-    staff,
-    today: seoulToday(),
-  });
+  const today = seoulToday();
+  const drawn = { filters, stage: query.stage ?? null, url: req.originalUrl, today };
+  const [staff, columnsHtml] = await Promise.all([
+    staffOptions(),
+    keptHtml(res, BOARD_SOURCES, drawn, 'matches/board-columns', async () => {
+      const { columns } = await boardOf(filters, today);
+      const current = query.stage ?? columns.find((c) => c.cards.length)?.stage ?? 'suggested';
+      return { columns, current, filters, today };
+    }),
+  ]);
+  res.render('matches/board', { title: req.t('matches.board.title'), query, filters, staff, columnsHtml });
 }
 
 // GET /matches/list — the same filters as a table, keyset-paged

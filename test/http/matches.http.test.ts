@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { parse } from 'csv-parse/sync';
-import { useTestApp, formBody, loginAs, uploadCsv, type Agent } from '../helpers/app.js';
+import { useTestApp, csrfFrom, formBody, loginAs, uploadCsv, type Agent } from '../helpers/app.js';
 import { loadedForm } from '../helpers/edit-form.js';
 import { brnWithCheckDigit } from '../../server/firms/firm-rules.js';
 import { download } from '../helpers/download.js';
@@ -205,6 +205,49 @@ describe('deal flow (staff pages)', () => {
     await FirmModel.updateOne({ _id: firm._id }, { $set: { nameEn: 'After Rename', nameKo: 'After Rename' } });
     const board = await staff.get('/matches').set('Accept-Language', 'en');
     expect(boardColumns(board.text).suggested).to.include('After Rename');
+  });
+
+  it("when the board is drawn from its kept columns, then it is the page drawn afresh, its card forms carry the visitor's own token, and a move from one is taken", async () => {
+    const { staff, actor } = await setUp();
+    const { id } = await matchAt(actor, 'suggested', { ownerId: actor.id, firmName: 'Kept Card Co' });
+    await matchAt(actor, 'meeting', { firmName: 'Other Card Co' });
+    const fresh = (await staff.get('/matches').set('Accept-Language', 'en')).text;
+    const { result: kept, commands } = await captureCommands(() => staff.get('/matches').set('Accept-Language', 'en'));
+    expect(commands.filter((c) => ['matches', 'firms', 'investororgs'].includes(c.collection ?? ''))).to.deep.equal([]);
+    const withoutTokens = (html: string) => html.replace(/name="_csrf" value="[^"]+"/g, '');
+    expect(withoutTokens(kept.text)).to.equal(withoutTokens(fresh));
+    // Another visitor's kept board carries their own token, not the one it was drawn with.
+    const other = await loginAs(t.app, 'staff');
+    const theirs = (await other.get('/matches').set('Accept-Language', 'en')).text;
+    const card = new RegExp(`<form method="post" action="/matches/${id}/move"[\\s\\S]*?</form>`).exec(theirs)![0];
+    const token = /name="_csrf" value="([^"]+)"/.exec(card)![1];
+    expect(token).to.equal(csrfFrom(theirs)).and.not.equal(csrfFrom(kept.text));
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(card)![1]!.replace(/&#34;/g, '"');
+    const moved = await other
+      .post(`/matches/${id}/move`)
+      .type('form')
+      .send({
+        _csrf: token,
+        _version: field('_version'),
+        _base: field('_base'),
+        back: '/matches',
+        stage: 'introduced',
+      });
+    expect(moved.status).to.equal(302);
+    expect(boardColumns((await other.get('/matches').set('Accept-Language', 'en')).text).introduced).to.include(
+      'Kept Card Co',
+    );
+  });
+
+  it('when the board is kept in one language, then the other language is drawn in its own; an owner renamed shows at once', async () => {
+    const { staff, actor } = await setUp();
+    await matchAt(actor, 'suggested', { ownerId: actor.id, firmName: 'Bilingual Co' });
+    const en = (await staff.get('/matches').set('Accept-Language', 'en')).text;
+    const ko = (await staff.get('/matches').set('Accept-Language', 'ko')).text;
+    expect(en).to.contain('Days in stage');
+    expect(ko).to.not.contain('Days in stage');
+    await UserModel.updateOne({ _id: actor.id }, { $set: { name: 'Renamed Owner' } });
+    expect((await staff.get('/matches').set('Accept-Language', 'en')).text).to.contain('Renamed Owner');
   });
 
   it('when an admin adds a staff member or deactivates one, then the owner filter offers or drops them at once', async () => {

@@ -74,6 +74,14 @@ describe('time in stage', () => {
     expect(daysInStage([], at(5))).to.equal(0);
   });
 
+  it("counts Seoul's calendar days: moved late in the evening, one day the next morning; early, none that night", () => {
+    const moved = (iso: string) => [{ stage: 'meeting' as const, at: new Date(iso), cycle: 1 }];
+    // 23:30 in Seoul on 1 March, then 00:30 on 2 March
+    expect(daysInStage(moved('2026-03-01T14:30:00Z'), new Date('2026-03-01T15:30:00Z'))).to.equal(1);
+    // 00:30 in Seoul on 2 March, then 23:30 the same day
+    expect(daysInStage(moved('2026-03-01T15:30:00Z'), new Date('2026-03-02T14:30:00Z'))).to.equal(0);
+  });
+
   it('measures each stage left, within a cycle only', () => {
     const history: StageChange[] = [
       { stage: 'suggested', at: at(0), cycle: 1 },
