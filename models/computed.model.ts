@@ -9,8 +9,19 @@ import mongoose, { Schema, type Query, type UpdateQuery } from 'mongoose';
 // leaves it stale. Nothing is held in process memory: any number of app instances share the figures.
 // 'firmActivity' is marked by every firm write, a firm's last activity included, which 'firms' leaves out: a figure that
 // shows last activity (the firm list's pages, a firm's records) takes it in place of 'firms', which it covers.
+// 'audit' is marked after each write of the audit log's views (server/audit/audit-views.service.ts).
 export type ComputedSource =
-  'firms' | 'firmActivity' | 'investors' | 'matches' | 'notes' | 'people' | 'reports' | 'rounds' | 'targets' | 'users';
+  | 'audit'
+  | 'firms'
+  | 'firmActivity'
+  | 'investors'
+  | 'matches'
+  | 'notes'
+  | 'people'
+  | 'reports'
+  | 'rounds'
+  | 'targets'
+  | 'users';
 
 const computedSchema = new Schema(
   {

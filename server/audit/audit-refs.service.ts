@@ -19,7 +19,7 @@ type Doc = { _id: unknown; [k: string]: unknown };
 // pattern, per set of ids asked, until any record of a kind they name changes: a page read again (the log's first
 // page, a firm's history) reads them as one document by _id, where they took up to seven queries.
 const KEPT_REFS_SHAPE = 1;
-const REF_SOURCES = ['firms', 'investors', 'rounds', 'matches', 'people', 'targets', 'users'] as const;
+export const REF_SOURCES = ['firms', 'investors', 'rounds', 'matches', 'people', 'targets', 'users'] as const;
 
 export async function auditRefs(
   entries: AuditEntryIn[],

@@ -2,6 +2,7 @@ import { BSON, type AnyBulkWriteOperation, type Collection, type Document } from
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.model.js';
 import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
+import { invalidateComputed } from '../../models/computed.model.js';
 import { groupBy } from '../lib/group-by.js';
 import {
   AUDIT_BUCKET_SIZE,
@@ -108,6 +109,10 @@ export function viewEntryOf(doc: Record<string, unknown>): ViewEntry {
   return out as ViewEntry;
 }
 
+// What is kept drawn from the views (the log's pages) is marked stale after they are written, never before: a page
+// drawn between the mark and the write would be kept as current.
+const markViewsWritten = () => invalidateComputed('audit');
+
 // One entry just appended to the flat log (recordAudit): its day bucket, and each subject's timeline and month bucket.
 export async function appendEntryToViews(e: ViewEntry): Promise<void> {
   const day = seoulDayOf(e.at);
@@ -117,6 +122,7 @@ export async function appendEntryToViews(e: ViewEntry): Promise<void> {
     ...subjectsOf(e).map((s) => addToSubject(e, s, day.slice(0, 7))),
     addToLatest([e]),
   ]);
+  await markViewsWritten();
 }
 
 async function addToDay(e: ViewEntry, day: string) {
@@ -329,6 +335,7 @@ export async function appendEntriesToViews(entries: ViewEntry[]): Promise<void> 
     await trimTimeline(subject, timeline?.entries);
   });
   await writeBuckets(into);
+  await markViewsWritten();
 }
 
 // A bulk write into an empty log (the demo-data generator on a new database) leaves complete views, as every later
@@ -339,6 +346,7 @@ export async function markViewsCompleteIfLogEmpty(): Promise<void> {
   if ((await AuditEntryModel.estimatedDocumentCount()) > 0) return;
   await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
   await addToLatest([], true);
+  await markViewsWritten();
 }
 
 // Recomputes every derived view from the flat log (after a restore, a seed, or to repair a write cut short). Not for use
@@ -403,6 +411,7 @@ export async function rebuildAuditViews(): Promise<void> {
   for (let i = 0; i < docs.length; i += 500) await timelines().insertMany(docs.slice(i, i + 500));
   await addToLatest(newest.slice(-LOG_LATEST_SIZE), true);
   await dayIndex().updateOne({ _id: BUILT_ID }, { $set: { computation: VIEWS_COMPUTATION } }, { upsert: true });
+  await markViewsWritten();
 }
 
 // At start-up: builds the views once when they are missing (a database from before them, a restored old backup) or were
@@ -426,6 +435,7 @@ async function ensureLatest(): Promise<void> {
     newest.map((d) => viewEntryOf(d)),
     true,
   );
+  await markViewsWritten();
 }
 
 // ---- reads (all by _id) ----

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { csvHeaders, csvStream } from '../lib/csv.js';
 import { formatCalendarDate, formatDateTime } from '../lib/dates.js';
 import type { Lang } from '../lib/money.js';
-import { reportFor, type AsOfError, type Report } from './reports.service.js';
+import { TABLE_SOURCES, reportDayFor, reportFor, type AsOfError, type Report } from './reports.service.js';
+import { keptHtml } from '../lib/kept-html.js';
 import { CHART_NAMES, type ChartName, type Table, type TableName } from './report-tables.js';
 import { cellText, columnLabel, csvValue, type Translate } from './report-format.js';
 import { renderChart, type ChartSize } from './report-charts.js';
@@ -52,20 +53,33 @@ function pageLocals(req: Request, res: AppResponse, report: Ok) {
 }
 
 // GET /reports — targets with pace and projection, and the charts with their tables, as of ?as_of= (today by default)
+// Its figures (targets, charts and tables) are kept drawn (server/lib/kept-html.ts) per day and role (the links a
+// role may follow) until anything a table is built from is written.
 export async function dashboard(req: Request, res: PageRes) {
   const { as_of: asOfRaw } = res.locals.input.query;
-  const report = await reportFor(asOfRaw, res.locals.lang, DASHBOARD_TABLES);
+  const day = await reportDayFor(asOfRaw, res.locals.lang, DASHBOARD_TABLES);
   const title = req.t('reports.title');
-  if (!report.ok) {
+  if (!day.ok) {
     res.status(400).render('reports/index', {
       title,
-      report,
+      report: day,
       asOfValue: asOfRaw ?? '',
-      asOfError: asOfMessage(req.t, report, res.locals.lang),
+      asOfError: asOfMessage(req.t, day, res.locals.lang),
     });
     return;
   }
-  res.render('reports/index', { title, asOfValue: report.asOf, asOfError: undefined, ...pageLocals(req, res, report) });
+  const drawn = { asOf: day.asOf, role: req.user!.role, names: DASHBOARD_TABLES };
+  const figuresHtml = await keptHtml(res, TABLE_SOURCES, drawn, 'reports/figures', async () =>
+    pageLocals(req, res, { ...day, tables: await day.tables() }),
+  );
+  res.render('reports/index', {
+    title,
+    report: day,
+    asOf: day.asOf,
+    asOfValue: day.asOf,
+    asOfError: undefined,
+    figuresHtml,
+  });
 }
 
 // GET /reports/quarterly — the printable report (A4): targets, charts, the cohort list and funding by quarter

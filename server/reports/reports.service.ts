@@ -24,21 +24,35 @@ export type Report =
 // then reads them as one document by _id, where it read the summaries, the funds and the funnel and built every table
 // again. The key carries the shape's number (bump it when Table changes).
 const KEPT_TABLES_SHAPE = 1;
-const TABLE_SOURCES = ['reports', 'targets', 'investors', 'matches', 'firms'] as const;
+export const TABLE_SOURCES = ['reports', 'targets', 'investors', 'matches', 'firms'] as const;
 
-export async function reportFor(asOfRaw: string | undefined, lang: Lang, names: readonly TableName[]): Promise<Report> {
+type Tables = Partial<Record<TableName, Table>>;
+export type ReportDay =
+  Exclude<Report, { ok: true }> | (Omit<Extract<Report, { ok: true }>, 'tables'> & { tables: () => Promise<Tables> });
+
+// The day a report is asked for, checked, with its tables read only when called for (a page whose figures are kept
+// drawn needs none of them).
+export async function reportDayFor(
+  asOfRaw: string | undefined,
+  lang: Lang,
+  names: readonly TableName[],
+): Promise<ReportDay> {
   const targets = await listTargets();
   const earliest = targets.map((t) => t.baseline.on).sort()[0];
   const today = seoulToday();
   const check = checkAsOf(asOfRaw, today, earliest);
   if (!check.ok) return { ok: false, error: check.error, earliest, today };
   const asOf = check.day;
-  const tables = await readComputed<Partial<Record<TableName, Table>>>(
-    TABLE_SOURCES,
-    computedKey(`report-tables:${KEPT_TABLES_SHAPE}`, { asOf, lang, names }),
-    () => buildTables(asOf, lang, names, targets, earliest),
-  );
+  const tables = () =>
+    readComputed<Tables>(TABLE_SOURCES, computedKey(`report-tables:${KEPT_TABLES_SHAPE}`, { asOf, lang, names }), () =>
+      buildTables(asOf, lang, names, targets, earliest),
+    );
   return { ok: true, asOf, today, earliest, tables };
+}
+
+export async function reportFor(asOfRaw: string | undefined, lang: Lang, names: readonly TableName[]): Promise<Report> {
+  const day = await reportDayFor(asOfRaw, lang, names);
+  return day.ok ? { ...day, tables: await day.tables() } : day;
 }
 
 async function buildTables(

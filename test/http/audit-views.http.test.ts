@@ -6,9 +6,11 @@ import { captureCommands, type CapturedCommand } from '../helpers/commands.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { PersonModel } from '../../models/person.model.js';
+import { FirmModel } from '../../models/firm.model.js';
 import { MatchModel } from '../../models/match.model.js';
 import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.model.js';
 import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
+import { invalidateComputed } from '../../models/computed.model.js';
 import {
   appendAuditEntries,
   editorsSince,
@@ -275,11 +277,30 @@ describe('audit views: pages read a bounded number of documents by _id', () => {
     const admin = await loginAs(t.app, 'admin');
     const stored = await AuditEntryModel.find({ entity: 'firm' }).sort({ at: -1, _id: -1 }).lean();
     expect(await walkBothWays(admin, '/audit?entity=firm')).to.deep.equal(stored.map((e) => String(e._id)));
-    // The busy day's two buckets are read together: one query, whatever the number of buckets a day holds.
+    // The busy day's two buckets are read together when the page is drawn: one query, whatever the number of buckets a
+    // day holds. (Drawn afresh: the walk above left the page kept.)
+    await invalidateComputed('audit');
     const { commands } = await captureCommands(() => admin.get('/audit?entity=firm'));
     const bucketReads = commands.filter((c) => c.collection === AuditBucketModel.collection.collectionName);
     expect(bucketReads).to.have.length(1);
     expect(JSON.stringify(bucketReads[0]!.filter)).to.contain('day:2026-06-01#2');
+  });
+
+  it('when a page of the log is shown again, then it is the kept page, the same as drawn afresh; a new entry or a renamed record shows at once', async () => {
+    const firm = await makeFirm({ nameEn: 'Logged Pay', nameKo: 'Logged Pay' });
+    const admin = await loginAs(t.app, 'admin');
+    const page = async () => (await admin.get('/audit').set('Accept-Language', 'en')).text;
+    const fresh = await page();
+    const { result: kept, commands } = await captureCommands(() => admin.get('/audit').set('Accept-Language', 'en'));
+    expect(commands.filter((c) => AUDIT_COLLECTIONS.includes(c.collection))).to.deep.equal([]);
+    expect(kept.text).to.equal(fresh);
+    expect(fresh).to.contain('Logged Pay');
+
+    await recordAudit({ actor: null, entity: 'firm', entityId: firm._id, action: 'archive' });
+    const newest = (await AuditEntryModel.findOne({ action: 'archive' }).lean())!;
+    expect(entryIds(await page())[0]).to.equal(String(newest._id));
+    await FirmModel.updateOne({ _id: firm._id }, { $set: { nameEn: 'Renamed Logged Pay' } });
+    expect(await page()).to.contain('Renamed Logged Pay');
   });
 
   it("when the log's first page is read, then it comes from its latest entries (one read by _id, no day's buckets), and paging on from it shows every entry once", async function () {

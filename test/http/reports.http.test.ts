@@ -233,6 +233,17 @@ describe('reports: targets, figures as of a day, charts, CSV and the API', () =>
       expect(valueOf(await page(), 'Resident firms 2 → 10')).to.equal('2');
     });
 
+    it("when staff have opened the report of a day, then a viewer is shown the same day with the links a viewer may follow, not the registry's", async () => {
+      await cohort();
+      const ofStaff = (await staff.get('/reports').set('Accept-Language', 'en')).text;
+      expect(ofStaff).to.contain('href="/firms?status=resident"');
+      const viewer = await loginAs(t.app, 'viewer');
+      const ofViewer = (await viewer.get('/reports').set('Accept-Language', 'en')).text;
+      expect(ofViewer).to.not.contain('href="/firms?');
+      expect(ofViewer).to.contain('/reports/quarterly?as_of=');
+      expect(pageTable(ofViewer, 'targets')).to.deep.equal(pageTable(ofStaff, 'targets'));
+    });
+
     it('when the dashboard is asked for a day, then each target shows its value, progress, the pace needed against the pace achieved, and a projection', async () => {
       await cohort();
       const page = await staff.get('/reports?as_of=2025-12-31').set('Accept-Language', 'en');
