@@ -2,7 +2,7 @@
 export { recordAudit, appendAuditEntries, actorOf, type Actor } from './audit.service.js';
 export { rebuildAuditViews, ensureAuditViews } from './audit-views.service.js';
 export { diffFields, flatten } from './audit-diff.js';
-export { auditRefs } from './audit-refs.service.js';
+export { REF_SOURCES, auditRefs } from './audit-refs.service.js';
 export {
   historyOf,
   historyOfFirm,

@@ -29,13 +29,14 @@ async function readFirmRecords(id: string) {
   return { firm, rounds, people, notes, investors };
 }
 
+// The page's records: the firm, its rounds (with their participants' sum and any warning), people, notes, and the names
+// of the organisations they name.
 export async function firmDetail(id: string) {
-  const [records, history] = await Promise.all([
-    readComputed<FirmRecords>(RECORD_SOURCES, computedKey(`firm-records:${KEPT_RECORDS_SHAPE}`, id), () =>
-      readFirmRecords(id),
-    ),
-    historyOfFirm(id, 100),
-  ]);
+  const records = await readComputed<FirmRecords>(
+    RECORD_SOURCES,
+    computedKey(`firm-records:${KEPT_RECORDS_SHAPE}`, id),
+    () => readFirmRecords(id),
+  );
   const { firm, rounds, people, notes } = records;
   // Names of investor organisations by id (read with the records; no $lookup on FerretDB).
   const investors = new Map(records.investors.map((o) => [String(o._id), o]));
@@ -48,16 +49,23 @@ export async function firmDetail(id: string) {
     })),
     people,
     notes,
-    history,
-    // The names of the records the history refers to (the timeline shows names, never ids); those of the records this
-    // page has read already are not asked for again.
-    historyRefs: await auditRefs(history, [], {
-      [String(firm._id)]: { nameKo: firm.nameKo, nameEn: firm.nameEn },
-      ...Object.fromEntries(rounds.map((r) => [String(r._id), { stage: r.stage, firm: String(firm._id) }])),
-      ...Object.fromEntries(people.map((p) => [String(p._id), { name: p.name }])),
-      ...Object.fromEntries([...investors].map(([oid, o]) => [oid, { nameKo: o.nameKo, nameEn: o.nameEn }])),
-    }),
     investors,
     nextStatuses: allowedNextStatuses(firm.status),
   };
+}
+
+export type FirmDetail = Awaited<ReturnType<typeof firmDetail>>;
+
+// The firm's latest audit history (its timeline document) and the names of the records it refers to (the timeline
+// shows names, never ids); those of the records the page has read already are not asked for again.
+export async function firmHistory(detail: FirmDetail) {
+  const { firm, rounds, people, investors } = detail;
+  const history = await historyOfFirm(String(firm._id), 100);
+  const historyRefs = await auditRefs(history, [], {
+    [String(firm._id)]: { nameKo: firm.nameKo, nameEn: firm.nameEn },
+    ...Object.fromEntries(rounds.map((r) => [String(r._id), { stage: r.stage, firm: String(firm._id) }])),
+    ...Object.fromEntries(people.map((p) => [String(p._id), { name: p.name }])),
+    ...Object.fromEntries([...investors].map(([oid, o]) => [oid, { nameKo: o.nameKo, nameEn: o.nameEn }])),
+  });
+  return { history, historyRefs };
 }

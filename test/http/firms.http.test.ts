@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import { useTestApp, loginAs } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg, nextBrn } from '../helpers/factories.js';
 import { captureCommands } from '../helpers/commands.js';
@@ -10,6 +11,7 @@ import { NoteModel } from '../../models/note.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { searchTokensOf, sortNameOf } from '../../server/firms/firm-rules.js';
 import { seoulToday } from '../../server/lib/dates.js';
+import { recordAudit } from '../../server/audit/index.js';
 
 describe('firms: registering, editing and walking the pipeline', () => {
   const t = useTestApp();
@@ -134,6 +136,46 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(await page())
       .to.contain('Renamed Ventures')
       .and.not.contain('Kept Ventures');
+  });
+
+  it("when a firm's page is shown again, then its timeline is the kept one, the same as drawn afresh; a status change, an edit and a renamed record show at once", async () => {
+    const firm = await makeFirm({ nameEn: 'Timeline Pay', status: 'applicant' });
+    const staff = await loginAs(t.app, 'staff');
+    const timeline = async () => {
+      const html = (await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text;
+      return /<section class="card" id="timeline">[\s\S]*?<\/section>/.exec(html)![0];
+    };
+    const fresh = await timeline();
+    const { commands } = await captureCommands(() => staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en'));
+    const audit = ['auditentries', 'audittimelines', 'auditbuckets'];
+    expect(commands.filter((c) => audit.includes(c.collection ?? ''))).to.deep.equal([]);
+    expect(await timeline(), 'the kept timeline').to.equal(fresh);
+
+    await staff
+      .post(`/firms/${firm._id}/status`)
+      .type('form')
+      .send({ _csrf: await staff.csrf(), status: 'screening', on: seoulToday(), note: '' });
+    expect(await timeline()).to.contain('Status: Screening');
+    await staff
+      .post(`/firms/${firm._id}/notes`)
+      .type('form')
+      .send({ _csrf: await staff.csrf(), body: 'Met the founders' });
+    expect(await timeline()).to.contain('Met the founders');
+    // An edit that names another record shows its name, and the name it has now.
+    const org = await makeInvestorOrg({ nameEn: 'Named Ventures' });
+    const round = new Types.ObjectId();
+    const joined = [{ investor: String(org._id), amountKrw: 100_000_000, lead: true }];
+    await recordAudit({
+      actor: null,
+      entity: 'round',
+      entityId: round,
+      firm: firm._id,
+      action: 'update',
+      changes: [{ field: 'participants', before: [], after: joined }],
+    });
+    expect(await timeline()).to.contain('Named Ventures');
+    await InvestorOrgModel.updateOne({ _id: org._id }, { $set: { nameEn: 'Renamed Ventures' } });
+    expect(await timeline()).to.contain('Renamed Ventures');
   });
 
   it('when the form has errors, then it comes back (422) with what was typed and each message beside its field', async () => {
