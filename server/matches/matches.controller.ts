@@ -63,10 +63,14 @@ export async function list(req: Request, res: Validated<{ query: typeof matchLis
 }
 
 // GET /matches/mine — the signed-in user's open matches, overdue first
+// Kept drawn per person and day, like the board.
 export async function mine(req: Request, res: AppResponse) {
   const today = seoulToday();
-  const { cards, counts } = await followUpsOf(req.user!, today);
-  res.render('matches/mine', { title: req.t('matches.mine.title'), cards, counts, today });
+  const listHtml = await keptHtml(res, BOARD_SOURCES, { user: req.user!.id, today }, 'matches/mine-list', async () => {
+    const { cards, counts } = await followUpsOf(req.user!, today);
+    return { cards, counts, today };
+  });
+  res.render('matches/mine', { title: req.t('matches.mine.title'), listHtml });
 }
 
 const CSV_COLUMNS = [

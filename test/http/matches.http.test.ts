@@ -538,7 +538,7 @@ describe('deal flow (staff pages)', () => {
       (await staff.get('/matches/mine').set('Accept-Language', 'en')).text.replace(/name="_csrf" value="[^"]+"/g, '');
     const fresh = await page();
     expect(fresh).to.contain('2 open matches, 1 overdue.');
-    const { commands } = await captureCommands(() => staff.get('/matches/mine'));
+    const { commands } = await captureCommands(() => staff.get('/matches/mine').set('Accept-Language', 'en'));
     expect(
       commands.filter((c) => !['sessions', 'users'].includes(c.collection ?? '')).map((c) => c.collection),
     ).to.deep.equal(['computed']);
