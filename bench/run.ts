@@ -34,7 +34,7 @@ type PageResult = {
   dbMs: number;
   appMs: number;
   appRatio: number;
-  // The app ms of the baseline measured just before this page (the ratio's denominator).
+  // The mean app ms of the baselines measured just before and just after this page (the ratio's denominator).
   baselineAppMs: number;
   peakRssMb: number;
   requests: number;
@@ -272,19 +272,16 @@ async function main(): Promise<number> {
       .map((p) => p.trim())
       .filter(Boolean);
     for (const page of pages.filter((p) => !only.length || p.name === 'baseline' || only.includes(p.name))) {
-      // The baseline is measured again just before each page (for half as long), and the page's ratio is to that one: the
-      // host's speed drifts by up to 2× within a run of a few minutes, and a ratio to the first page's baseline carried
-      // that drift into every later page's figure.
-      if (page.name !== 'baseline') {
-        const b = await measure(base, app, sessions.staff.cookie(), pages[0]!, Math.max(2, duration / 2), connections);
-        baselineApp = b.appMs;
-        baselineApps.push(b.appMs);
-      }
+      // The baseline is measured again around each page, just before and just after it (for half as long; the one after
+      // a page is the one before the next), and the page's ratio is to their mean: the host's speed drifts by up to 2×
+      // within a run of a few minutes, and a ratio to the first page's baseline carried that drift into every later
+      // page's figure; to the one before alone, a drift during the page (3.2 to 6.0 ms between neighbours) did.
       const m = await measure(base, app, sessions[page.role].cookie(), page, duration, connections);
-      if (page.name === 'baseline') {
-        baselineApp = m.appMs;
-        baselineApps.push(m.appMs);
-      }
+      if (page.name === 'baseline') baselineApps.push(m.appMs);
+      const before = baselineApps.at(-1)!;
+      const after = await measure(base, app, sessions.staff.cookie(), pages[0]!, Math.max(2, duration / 2), connections);
+      baselineApps.push(after.appMs);
+      baselineApp = page.name === 'baseline' ? m.appMs : (before + after.appMs) / 2;
       if (m.errors) failures.push(`${page.name}: ${m.errors} errors or timeouts`);
       if (!m.requests) failures.push(`${page.name}: no response within the ${duration} s run`);
       if (m.unexpected) failures.push(`${page.name}: ${m.unexpected} responses other than 2xx`);
@@ -322,7 +319,7 @@ async function main(): Promise<number> {
       ]),
     );
     const spread = baselineApps.map((ms) => ms.toFixed(1));
-    console.log(`\nbaseline app ms, measured before each page: ${spread.join(', ')}`);
+    console.log(`\nbaseline app ms, measured before the first page and after each: ${spread.join(', ')}`);
     if (only.length) console.log('\nbench/results.json left as it was (--pages measures a part)');
     else {
       writeFileSync(
