@@ -279,7 +279,14 @@ async function main(): Promise<number> {
       const m = await measure(base, app, sessions[page.role].cookie(), page, duration, connections);
       if (page.name === 'baseline') baselineApps.push(m.appMs);
       const before = baselineApps.at(-1)!;
-      const after = await measure(base, app, sessions.staff.cookie(), pages[0]!, Math.max(2, duration / 2), connections);
+      const after = await measure(
+        base,
+        app,
+        sessions.staff.cookie(),
+        pages[0]!,
+        Math.max(2, duration / 2),
+        connections,
+      );
       baselineApps.push(after.appMs);
       baselineApp = page.name === 'baseline' ? m.appMs : (before + after.appMs) / 2;
       if (m.errors) failures.push(`${page.name}: ${m.errors} errors or timeouts`);

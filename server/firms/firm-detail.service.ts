@@ -12,7 +12,7 @@ import { computedKey, readComputed } from '../lib/computed.service.js';
 // where they took six queries (rounds, people and notes each filtered by firm, which the embedded database answers by
 // reading the whole collection). Its audit history is not kept with them: it is its own timeline document, read by _id.
 // The key carries the shape's number (bump it when FirmRecords changes).
-const KEPT_RECORDS_SHAPE = 1;
+const KEPT_RECORDS_SHAPE = 2;
 const RECORD_SOURCES = ['firmActivity', 'rounds', 'people', 'notes', 'investors'] as const;
 type FirmRecords = Awaited<ReturnType<typeof readFirmRecords>>;
 
@@ -24,7 +24,14 @@ async function readFirmRecords(id: string) {
     NoteModel.find({ firm: id }).sort({ createdAt: -1 }).limit(100).lean(),
   ]);
   const investors = await investorNames(
-    [firm.tips?.operator, ...rounds.flatMap((r) => r.participants.map((p) => p.investor))].filter(Boolean).map(String),
+    // (the TIPS operator, the rounds' participants and the organisations the firm is shared with)
+    [
+      firm.tips?.operator,
+      ...rounds.flatMap((r) => r.participants.map((p) => p.investor)),
+      ...(firm.sharing?.orgs ?? []),
+    ]
+      .filter(Boolean)
+      .map(String),
   );
   return { firm, rounds, people, notes, investors };
 }

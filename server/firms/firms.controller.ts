@@ -113,7 +113,7 @@ async function detailLocals(req: Request, res: AppResponse, id: string) {
     ...detail,
     timelineHtml,
     today: seoulToday(),
-    sharing: await sharingPanel(detail.firm),
+    sharing: await sharingPanel(detail.firm, [...detail.investors.values()]),
     newNoteId: new Types.ObjectId().toHexString(),
   };
 }

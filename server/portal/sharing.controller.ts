@@ -31,8 +31,8 @@ function panelOf(form: sharing.SharingForm, state?: Partial<FormState>): Sharing
 
 // The sharing panel of the firm page (server/firms/firms.controller.ts renders views/portal/sharing-summary.ejs inside
 // views/firms/show.ejs): who sees the firm, and a link to the form.
-export function sharingPanel(firm: Parameters<typeof sharing.sharingSummary>[0]): Promise<sharing.SharingSummary> {
-  return sharing.sharingSummary(firm);
+export function sharingPanel(...args: Parameters<typeof sharing.sharingSummary>): Promise<sharing.SharingSummary> {
+  return sharing.sharingSummary(...args);
 }
 
 function renderSharing(res: AppResponse, form: sharing.SharingForm, state?: Partial<FormState>) {

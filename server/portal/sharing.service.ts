@@ -65,10 +65,15 @@ export type SharingSummary = {
 };
 
 // Of a firm read already (the firm page holds it), or read here.
-export async function sharingSummary(firmOrId: string | ({ _id: unknown } & Stored)): Promise<SharingSummary> {
+// `known`: organisations whose names the caller has read already (the firm page's records): only the others are read.
+export async function sharingSummary(
+  firmOrId: string | ({ _id: unknown } & Stored),
+  known: readonly InvestorOption[] = [],
+): Promise<SharingSummary> {
   const firm = typeof firmOrId === 'string' ? await getSharing(firmOrId) : firmOrId;
   const values = sharingValues(firm);
-  const names = await investorNames(values.orgs);
+  const missing = values.orgs.filter((id) => !known.some((o) => o._id === id));
+  const names = missing.length ? [...known, ...(await investorNames(missing))] : known;
   const byId = new Map(names.map((o) => [o._id, o]));
   return {
     firmId: String(firm._id),

@@ -62,7 +62,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(readsOfFirm).to.have.length(1);
   });
 
-  it('when a firm page is shown again, then its records are one read by _id, the page is the same, and a new round, person or note shows at once', async () => {
+  it('when a firm page is shown again, then its records (with the names of the organisations it is shared with) are one read by _id, the page is the same, and a new round, person or note shows at once', async () => {
     const org = await makeInvestorOrg({ nameEn: 'Kept Ventures' });
     const firm = await makeFirm({ nameEn: 'Kept Records Pay' });
     await FirmModel.updateOne({ _id: firm._id }, { $set: { 'tips.operator': org._id, 'tips.status': 'selected' } });
@@ -102,9 +102,15 @@ describe('firms: registering, editing and walking the pipeline', () => {
         .replace(/name="_csrf" value="[^"]+"/g, '')
         .replace(/name="newId" value="[^"]+"/g, '');
     await page(); // shows the note's notice once
-    await FirmModel.updateOne({ _id: firm._id }, { $set: { pitch: 'Payments for the port' } }); // recomputed on the next read
+    // (recomputed on the next read; the organisation it is shared with is named on the page from the kept records too)
+    const sharedWith = await makeInvestorOrg({ nameEn: 'Shared Capital' });
+    await FirmModel.updateOne(
+      { _id: firm._id },
+      { $set: { pitch: 'Payments for the port', 'sharing.orgs': [sharedWith._id] } },
+    );
     const fresh = await page();
     expect(fresh).to.contain('Kim Kept').and.contain('First call').and.contain('Kept Ventures');
+    expect(fresh).to.contain('Shared Capital');
     const { result, commands } = await captureCommands(() => staff.get(`/firms/${firm._id}`));
     expect(result.status).to.equal(200);
     const filtered = ['firms', 'fundingrounds', 'people', 'notes', 'investororgs'];
