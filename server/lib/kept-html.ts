@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Response } from 'express';
 import ejs from 'ejs';
+import { BSON } from 'mongodb';
 import { computedKey, readComputed, type ComputedSource } from './computed.service.js';
 import { localesDir, viewsDir } from './paths.js';
 
@@ -37,21 +39,66 @@ function renderToString(res: Response, view: string, locals: Record<string, unkn
   });
 }
 
+// A kept part as the bytes a response sends (UTF-8): a page that sends it through sendPage never turns its 100 KB into a
+// string and back; drawn into a page by res.render (an error page), it is a string like any other.
+export class KeptHtml {
+  constructor(readonly bytes: Buffer) {}
+
+  toString(): string {
+    return this.bytes.toString('utf8');
+  }
+}
+
+const SLOT_BYTES = Buffer.from(CSRF_SLOT);
+
+function fillSlots(bytes: Buffer, token: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = bytes.indexOf(SLOT_BYTES); at !== -1; at = bytes.indexOf(SLOT_BYTES, from)) {
+    parts.push(bytes.subarray(from, at), token);
+    from = at + SLOT_BYTES.length;
+  }
+  parts.push(bytes.subarray(from));
+  return Buffer.concat(parts);
+}
+
 // The part `view` drawn with the locals `locals()` gives, kept per key and page language until one of `sources` is
 // written. `key` must name everything else the part depends on (its filters, the day, the page's address).
+// Kept compressed: the board's columns are 100 KB of HTML and 4 KB deflated, and the embedded database's work on a
+// read grows with the document (it took CPU the app needed).
 export async function keptHtml(
   res: Response,
   sources: readonly ComputedSource[],
   key: unknown,
   view: string,
   locals: () => Promise<Record<string, unknown>>,
-): Promise<string> {
+): Promise<KeptHtml> {
   const lang = (res.locals as { lang?: string }).lang;
   const kept = await readComputed(
     sources,
     computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang }),
-    async () => ({ html: await renderToString(res, view, { ...(await locals()), csrfToken: CSRF_SLOT }) }),
+    async () => {
+      const html = await renderToString(res, view, { ...(await locals()), csrfToken: CSRF_SLOT });
+      return { deflated: new BSON.Binary(deflateRawSync(Buffer.from(html))) };
+    },
   );
-  const token = ejs.escapeXML(String((res.locals as { csrfToken?: string }).csrfToken ?? ''));
-  return kept.html.split(CSRF_SLOT).join(token);
+  const token = Buffer.from(ejs.escapeXML(String((res.locals as { csrfToken?: string }).csrfToken ?? '')));
+  return new KeptHtml(fillSlots(inflateRawSync(kept.deflated.buffer), token));
+}
+
+// res.render for a page holding kept parts (locals that are KeptHtml): the page is drawn with a mark where each part
+// goes and sent as bytes, the parts' bytes between the page's own.
+export async function sendPage(res: Response, view: string, locals: Record<string, unknown>): Promise<void> {
+  const parts: Buffer[] = [];
+  const marked = Object.fromEntries(
+    Object.entries(locals).map(([name, value]) => {
+      if (!(value instanceof KeptHtml)) return [name, value];
+      parts.push(value.bytes);
+      return [name, `<!--${CSRF_SLOT}:${parts.length - 1}-->`];
+    }),
+  );
+  const html = await renderToString(res, view, marked);
+  const pieces = html.split(new RegExp(`<!--${CSRF_SLOT}:(\\d+)-->`));
+  const out = pieces.map((piece, i) => (i % 2 ? parts[Number(piece)]! : Buffer.from(piece)));
+  res.type('html').send(Buffer.concat(out));
 }

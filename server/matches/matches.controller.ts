@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { seoulToday } from '../lib/dates.js';
-import { keptHtml } from '../lib/kept-html.js';
+import { keptHtml, sendPage } from '../lib/kept-html.js';
 import { csvHeaders, csvStream } from '../lib/csv.js';
 import { labelOf } from '../lib/labels.js';
 import { nameIn } from '../lib/names.js';
@@ -45,7 +45,7 @@ export async function board(req: Request, res: Validated<{ query: typeof boardQu
       return { columns, current, filters, today };
     }),
   ]);
-  res.render('matches/board', { title: req.t('matches.board.title'), query, filters, staff, columnsHtml });
+  await sendPage(res, 'matches/board', { title: req.t('matches.board.title'), query, filters, staff, columnsHtml });
 }
 
 // GET /matches/list — the same filters as a table, keyset-paged
@@ -70,7 +70,7 @@ export async function mine(req: Request, res: AppResponse) {
     const { cards, counts } = await followUpsOf(req.user!, today);
     return { cards, counts, today };
   });
-  res.render('matches/mine', { title: req.t('matches.mine.title'), listHtml });
+  await sendPage(res, 'matches/mine', { title: req.t('matches.mine.title'), listHtml });
 }
 
 const CSV_COLUMNS = [

@@ -5,7 +5,7 @@ import { csvHeaders, csvStream } from '../lib/csv.js';
 import { formatCalendarDate, formatDateTime } from '../lib/dates.js';
 import type { Lang } from '../lib/money.js';
 import { TABLE_SOURCES, reportDayFor, reportFor, type AsOfError, type Report } from './reports.service.js';
-import { keptHtml } from '../lib/kept-html.js';
+import { keptHtml, sendPage } from '../lib/kept-html.js';
 import { CHART_NAMES, type ChartName, type Table, type TableName } from './report-tables.js';
 import { cellText, columnLabel, csvValue, type Translate } from './report-format.js';
 import { renderChart, type ChartSize } from './report-charts.js';
@@ -72,7 +72,7 @@ export async function dashboard(req: Request, res: PageRes) {
   const figuresHtml = await keptHtml(res, TABLE_SOURCES, drawn, 'reports/figures', async () =>
     pageLocals(req, res, { ...day, tables: await day.tables() }),
   );
-  res.render('reports/index', {
+  await sendPage(res, 'reports/index', {
     title,
     report: day,
     asOf: day.asOf,
