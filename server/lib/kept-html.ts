@@ -5,6 +5,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Response } from 'express';
 import ejs from 'ejs';
 import { BSON } from 'mongodb';
+import { z } from 'zod';
 import { computedKey, readComputed, type ComputedSource } from './computed.service.js';
 import { localesDir, viewsDir } from './paths.js';
 
@@ -62,6 +63,13 @@ function fillSlots(bytes: Buffer, token: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+// What a kept part is stored as, checked on each read (one field): a part an earlier version kept in another shape under
+// the same key (its templates unchanged) is drawn again, not misread.
+const KEPT_SHAPE = z.object({ deflated: z.instanceof(BSON.Binary) });
+
+export const keptHtmlKey = (view: string, key: unknown, lang: string | undefined): string =>
+  computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang });
+
 // The part `view` drawn with the locals `locals()` gives, kept per key and page language until one of `sources` is
 // written. `key` must name everything else the part depends on (its filters, the day, the page's address).
 // Kept compressed: the board's columns are 100 KB of HTML and 4 KB deflated, and the embedded database's work on a
@@ -76,11 +84,12 @@ export async function keptHtml(
   const lang = (res.locals as { lang?: string }).lang;
   const kept = await readComputed(
     sources,
-    computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang }),
+    keptHtmlKey(view, key, lang),
     async () => {
       const html = await renderToString(res, view, { ...(await locals()), csrfToken: CSRF_SLOT });
       return { deflated: new BSON.Binary(deflateRawSync(Buffer.from(html))) };
     },
+    KEPT_SHAPE,
   );
   const token = Buffer.from(ejs.escapeXML(String((res.locals as { csrfToken?: string }).csrfToken ?? '')));
   return new KeptHtml(fillSlots(inflateRawSync(kept.deflated.buffer), token));

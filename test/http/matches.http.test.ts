@@ -19,6 +19,8 @@ import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { UserModel } from '../../models/user.model.js';
+import { ComputedModel } from '../../models/computed.model.js';
+import { packFigure } from '../../server/lib/computed.service.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import type { MatchStage } from '../../models/enums.js';
@@ -237,6 +239,22 @@ describe('deal flow (staff pages)', () => {
     expect(boardColumns((await other.get('/matches').set('Accept-Language', 'en')).text).introduced).to.include(
       'Kept Card Co',
     );
+  });
+
+  it('when the board was kept by an earlier version in another shape, then it is drawn again, not misread', async () => {
+    const { staff, actor } = await setUp();
+    await matchAt(actor, 'suggested', { ownerId: actor.id, firmName: 'Reshaped Co' });
+    const fresh = (await staff.get('/matches').set('Accept-Language', 'en')).text;
+    // The shape the columns were kept in before they were stored deflated: the HTML as a string.
+    const old = await ComputedModel.updateMany(
+      { _id: { $regex: '^matches:html:matches/board-columns:' } },
+      { $set: { packed: packFigure({ html: '<p>kept before</p>' }) } },
+    );
+    expect(old.modifiedCount).to.equal(1);
+    const again = await staff.get('/matches').set('Accept-Language', 'en');
+    expect(again.status).to.equal(200);
+    expect(boardColumns(again.text)).to.deep.equal(boardColumns(fresh));
+    expect(again.text).to.not.contain('kept before');
   });
 
   it('when the board is kept in one language, then the other language is drawn in its own; an owner renamed shows at once', async () => {
