@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { useTestApp, loginAs } from '../helpers/app.js';
+import { useTestApp, loginAs, type Agent } from '../helpers/app.js';
 import { makeFirm, makeInvestorOrg, nextBrn } from '../helpers/factories.js';
 import { captureCommands } from '../helpers/commands.js';
 import { FirmModel } from '../../models/firm.model.js';
@@ -12,6 +12,13 @@ import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { searchTokensOf, sortNameOf } from '../../server/firms/firm-rules.js';
 import { seoulToday } from '../../server/lib/dates.js';
 import { recordAudit } from '../../server/audit/index.js';
+
+// Adds a note from the firm page's note form.
+const addNote = async (agent: Agent, firmId: unknown, body: string) =>
+  agent
+    .post(`/firms/${String(firmId)}/notes`)
+    .type('form')
+    .send({ _csrf: await agent.csrf(), body });
 
 describe('firms: registering, editing and walking the pipeline', () => {
   const t = useTestApp();
@@ -92,10 +99,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
       firms: [{ firm: firm._id, role: 'ceo' }],
     });
     const staff = await loginAs(t.app, 'staff');
-    await staff
-      .post(`/firms/${firm._id}/notes`)
-      .type('form')
-      .send({ _csrf: await staff.csrf(), body: 'First call' });
+    await addNote(staff, firm._id, 'First call');
     // (each page carries its own CSRF token and the id of the note its form would add)
     const page = async () =>
       (await staff.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text
@@ -133,10 +137,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
       firms: [{ firm: firm._id, role: 'cto' }],
     });
     expect(await page()).to.contain('Lee Later');
-    await staff
-      .post(`/firms/${firm._id}/notes`)
-      .type('form')
-      .send({ _csrf: await staff.csrf(), body: 'Second call' });
+    await addNote(staff, firm._id, 'Second call');
     expect(await page()).to.contain('Second call');
     await InvestorOrgModel.updateOne({ _id: org._id }, { $set: { nameEn: 'Renamed Ventures' } });
     expect(await page())
@@ -162,10 +163,7 @@ describe('firms: registering, editing and walking the pipeline', () => {
       .type('form')
       .send({ _csrf: await staff.csrf(), status: 'screening', on: seoulToday(), note: '' });
     expect(await timeline()).to.contain('Status: Screening');
-    await staff
-      .post(`/firms/${firm._id}/notes`)
-      .type('form')
-      .send({ _csrf: await staff.csrf(), body: 'Met the founders' });
+    await addNote(staff, firm._id, 'Met the founders');
     expect(await timeline()).to.contain('Met the founders');
     // An edit that names another record shows its name, and the name it has now.
     const org = await makeInvestorOrg({ nameEn: 'Named Ventures' });
