@@ -29,7 +29,7 @@ function hashOfFiles(dir: string, hash = createHash('sha256')): ReturnType<typeo
   return hash;
 }
 
-export const TEMPLATES_VERSION = hashOfFiles(localesDir, hashOfFiles(viewsDir)).digest('hex').slice(0, 16);
+const TEMPLATES_VERSION = hashOfFiles(localesDir, hashOfFiles(viewsDir)).digest('hex').slice(0, 16);
 
 // A view drawn to a string with the page's locals (the language, its formatters) and the given ones.
 function renderToString(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
@@ -67,7 +67,7 @@ function fillSlots(bytes: Buffer, token: Buffer): Buffer {
 // the same key (its templates unchanged) is drawn again, not misread.
 const KEPT_SHAPE = z.object({ deflated: z.instanceof(BSON.Binary) });
 
-export const keptHtmlKey = (view: string, key: unknown, lang: string | undefined): string =>
+const keptHtmlKey = (view: string, key: unknown, lang: string | undefined): string =>
   computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang });
 
 // The part `view` drawn with the locals `locals()` gives, kept per key and page language until one of `sources` is
