@@ -39,15 +39,10 @@ const unpackAll = (stored: readonly StoredEntry[] | undefined) => (stored ?? [])
 
 // The stored entries to remove from a timeline that has grown past its bound (timelineOverflow, on their contents).
 function storedOverflow(stored: readonly StoredEntry[] | undefined, size?: number, trimAt?: number): StoredEntry[] {
-  const pairs = (stored ?? []).map((packed) => ({ packed, at: unpackEntry(packed) }));
-  const drop = new Set(
-    timelineOverflow(
-      pairs.map((p) => p.at),
-      size,
-      trimAt,
-    ),
-  );
-  return pairs.filter((p) => drop.has(p.at)).map((p) => p.packed);
+  const pairs = (stored ?? []).map((packed) => ({ packed, entry: unpackEntry(packed) }));
+  const entries = pairs.map((p) => p.entry);
+  const drop = new Set(timelineOverflow(entries, size, trimAt));
+  return pairs.filter((p) => drop.has(p.entry)).map((p) => p.packed);
 }
 
 type IndexDoc = { _id: string; count?: Record<string, number>; years?: string[] };

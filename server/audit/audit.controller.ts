@@ -6,7 +6,7 @@ import type { NamedRecord } from '../lib/load-record.js';
 import { nameIn } from '../lib/names.js';
 import { seoulDayOf } from './audit-view-keys.js';
 import { REF_SOURCES, auditRefs } from './audit-refs.service.js';
-import { keptHtml } from '../lib/kept-html.js';
+import { keptHtml, sendPage } from '../lib/kept-html.js';
 import { displayEntry, referenceName } from './audit-display.js';
 import { AUDIT_ACTIONS } from '../../models/enums.js';
 
@@ -46,7 +46,7 @@ export async function index(req: Request, res: Validated<{ query: typeof auditQu
       actions: AUDIT_ACTIONS,
     };
   });
-  res.render('audit/index', { title: req.t('audit.title'), logHtml });
+  await sendPage(res, 'audit/index', { title: req.t('audit.title'), logHtml });
 }
 
 type HistoryPage = Validated<{ params: typeof idParams; query: typeof historyQuery }, { record: NamedRecord }>;

@@ -14,7 +14,7 @@ import { labelOf } from '../lib/labels.js';
 import { toFirmFields, toFirmRecord } from './firm-mapping.js';
 import { listFirms } from './firm-list.service.js';
 import { firmDetail, firmHistory } from './firm-detail.service.js';
-import { keptHtml } from '../lib/kept-html.js';
+import { keptHtml, sendPage } from '../lib/kept-html.js';
 import { REF_SOURCES } from '../audit/index.js';
 import { buildTimeline } from './firm-timeline.js';
 import * as firms from './firms.service.js';
@@ -120,7 +120,11 @@ async function detailLocals(req: Request, res: AppResponse, id: string) {
 
 // GET /firms/:id — detail: summary, status history, residency, TIPS, people, rounds, timeline, notes, history
 export async function show(req: Request, res: FirmPage) {
-  res.render('firms/show', { ...(await detailLocals(req, res, res.locals.input.params.id)), errors: {}, values: {} });
+  await sendPage(res, 'firms/show', {
+    ...(await detailLocals(req, res, res.locals.input.params.id)),
+    errors: {},
+    values: {},
+  });
 }
 
 const versioned = (firm: Awaited<ReturnType<typeof firms.getFirm>>) => ({

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
 import { z } from 'zod';
 import { ComputedModel, type ComputedSource } from '../../models/computed.model.js';
-
-export type { ComputedSource };
 import { isDuplicateKey } from '../db/db-errors.js';
+
+// (for the app's other kept things, server/lib/kept-html.ts: services alone import models)
+export type { ComputedSource };
 
 // The key of a figure that depends on a value (a list's filter, a page's ids): a short hash of it.
 export const computedKey = (prefix: string, of: unknown): string =>

@@ -19,6 +19,9 @@ import { localesDir, viewsDir } from './paths.js';
 // earlier version drew.
 
 const CSRF_SLOT = 'kept-csrf-slot-5d0f3c9a';
+// Where sendPage puts a kept part in the page it draws (`<!--kept-part-5d0f3c9a:0-->`: the first part).
+const PART_MARK = 'kept-part-5d0f3c9a';
+const PART_MARKS = new RegExp(`<!--${PART_MARK}:(\\d+)-->`);
 
 function hashOfFiles(dir: string, hash = createHash('sha256')): ReturnType<typeof createHash> {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -67,9 +70,6 @@ function fillSlots(bytes: Buffer, token: Buffer): Buffer {
 // the same key (its templates unchanged) is drawn again, not misread.
 const KEPT_SHAPE = z.object({ deflated: z.instanceof(BSON.Binary) });
 
-const keptHtmlKey = (view: string, key: unknown, lang: string | undefined): string =>
-  computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang });
-
 // The part `view` drawn with the locals `locals()` gives, kept per key and page language until one of `sources` is
 // written. `key` must name everything else the part depends on (its filters, the day, the page's address).
 // Kept compressed: the board's columns are 100 KB of HTML and 4 KB deflated, and the embedded database's work on a
@@ -81,17 +81,16 @@ export async function keptHtml(
   view: string,
   locals: () => Promise<Record<string, unknown>>,
 ): Promise<KeptHtml> {
-  const lang = (res.locals as { lang?: string }).lang;
   const kept = await readComputed(
     sources,
-    keptHtmlKey(view, key, lang),
+    computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang: res.locals.lang }),
     async () => {
       const html = await renderToString(res, view, { ...(await locals()), csrfToken: CSRF_SLOT });
       return { deflated: new BSON.Binary(deflateRawSync(Buffer.from(html))) };
     },
     KEPT_SHAPE,
   );
-  const token = Buffer.from(ejs.escapeXML(String((res.locals as { csrfToken?: string }).csrfToken ?? '')));
+  const token = Buffer.from(ejs.escapeXML(res.locals.csrfToken ?? ''));
   return new KeptHtml(fillSlots(inflateRawSync(kept.deflated.buffer), token));
 }
 
@@ -103,11 +102,11 @@ export async function sendPage(res: Response, view: string, locals: Record<strin
     Object.entries(locals).map(([name, value]) => {
       if (!(value instanceof KeptHtml)) return [name, value];
       parts.push(value.bytes);
-      return [name, `<!--${CSRF_SLOT}:${parts.length - 1}-->`];
+      return [name, `<!--${PART_MARK}:${parts.length - 1}-->`];
     }),
   );
   const html = await renderToString(res, view, marked);
-  const pieces = html.split(new RegExp(`<!--${CSRF_SLOT}:(\\d+)-->`));
+  const pieces = html.split(PART_MARKS);
   const out = pieces.map((piece, i) => (i % 2 ? parts[Number(piece)]! : Buffer.from(piece)));
   res.type('html').send(Buffer.concat(out));
 }
