@@ -1,19 +1,10 @@
 import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { csvHeaders, csvStream as csv } from '../lib/csv.js';
+import { csvHeaders } from '../lib/csv.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
-import { roundsCursor } from '../rounds/index.js';
 import type { ExportFormat, ExportMode } from './export-cells.js';
 import type { firmExportQuery, investorExportQuery, roundExportQuery } from './exports.schemas.js';
-import {
-  firmExportColumns,
-  firmExportRows,
-  investorExportColumns,
-  investorExportRows,
-  roundExportColumns,
-  roundExportRows,
-  widestRound,
-} from './exports.service.js';
+import { firmExportFile, investorExportFile, roundExportFile } from './exports.service.js';
 
 type Kind = 'firms' | 'rounds' | 'investors';
 
@@ -29,19 +20,18 @@ function modeOf(req: Request, res: AppResponse, kind: Kind, format: ExportFormat
 export async function firms(req: Request, res: Validated<{ query: typeof firmExportQuery }>) {
   const { format, ...query } = res.locals.input.query;
   const mode = modeOf(req, res, 'firms', format);
-  await pipeline(firmExportRows(query, res.locals.lang, mode), csv(firmExportColumns(mode)), res);
+  await pipeline(firmExportFile(query, res.locals.lang, mode), res);
 }
 
 // GET /firms/rounds/export.csv — every funding round, streamed, participants in as many column groups as the widest
 export async function rounds(req: Request, res: Validated<{ query: typeof roundExportQuery }>) {
-  const width = await widestRound();
   const mode = modeOf(req, res, 'rounds', res.locals.input.query.format);
-  await pipeline(roundExportRows(roundsCursor(), mode, width), csv(roundExportColumns(mode, width)), res);
+  await pipeline(roundExportFile(mode), res);
 }
 
 // GET /investors/export.csv — the investor list's filters, every matching organisation with its thesis, streamed
 export async function investors(req: Request, res: Validated<{ query: typeof investorExportQuery }>) {
   const { format, ...query } = res.locals.input.query;
   const mode = modeOf(req, res, 'investors', format);
-  await pipeline(investorExportRows(query, mode), csv(investorExportColumns(mode)), res);
+  await pipeline(investorExportFile(query, mode), res);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { BSON } from 'mongodb';
 import { z } from 'zod';
 import { ComputedModel, type ComputedSource } from '../../models/computed.model.js';
@@ -21,6 +22,48 @@ type Stored = { _id: string; gen: number; gens?: number[]; packed?: BSON.Binary 
 export const packFigure = (value: unknown): BSON.Binary => new BSON.Binary(BSON.serialize({ v: value }));
 export const unpackFigure = (packed: BSON.Binary): unknown => BSON.deserialize(packed.buffer).v;
 
+type Generations = { source: ComputedSource; gen: number; gens: number[] };
+
+// The generations of a figure's sources (the first's, then the others'), with the stored documents asked for beside
+// them: one read by `_id`.
+async function readGenerations(
+  sources: ComputedSource | readonly ComputedSource[],
+  ids: string[],
+): Promise<Generations & { docs: Stored[] }> {
+  const [source, ...others] = typeof sources === 'string' ? [sources] : sources;
+  if (!source) throw new Error('readComputed: no source');
+  // (Only gen and the figure: a source document written by an earlier version may still hold its figures as `values`.)
+  const docs = await ComputedModel.find(
+    { _id: { $in: [source, ...others, ...ids] } },
+    { gen: 1, gens: 1, packed: 1 },
+  ).lean<Stored[]>();
+  const genOf = (s: string) => docs.find((d) => d._id === s)?.gen ?? 0;
+  return { source, gen: genOf(source), gens: others.map(genOf), docs };
+}
+
+// (By its BSON type: the driver's copy of the BSON library may not be the app's.)
+const isPacked = (doc: Stored | null | undefined): doc is Stored & { packed: BSON.Binary } =>
+  (doc?.packed as { _bsontype?: string } | undefined)?._bsontype === 'Binary';
+
+const isCurrent = (kept: Stored | undefined, { gen, gens }: Generations): kept is Stored & { packed: BSON.Binary } =>
+  // (A figure an earlier version kept unpacked, as `value`, has no `packed`: it is computed again.)
+  isPacked(kept) && kept.gen === gen && gens.every((g, i) => kept.gens?.[i] === g);
+
+// Stores a figure computed at the generations read before computing it: never over one of a later generation (another
+// reader's, after a write). ($lte, not $lt: a figure of the same generation in an older shape is replaced.)
+async function storeFigure(id: string, { source, gen, gens }: Generations, value: unknown): Promise<void> {
+  try {
+    const packed = packFigure(value);
+    const $set = gens.length ? { source, gen, gens, packed } : { source, gen, packed };
+    await ComputedModel.updateOne({ _id: id, gen: { $lte: gen } }, { $set, $unset: { value: 1 } }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+}
+
+// Figures of earlier generations are stale for good (one per day asked, say): they go, so the collection stays small.
+const dropStale = ({ source, gen }: Generations) => ComputedModel.deleteMany({ source, gen: { $lt: gen } });
+
 // Reads a figure kept by the computed pattern (models/computed.model.ts): one read by `_id` (the source's document and
 // the figure's) while it is current; otherwise computed from the source and stored for the next reader. Figures outlive
 // a deploy: given its shape, a figure kept by an earlier version in another shape is computed again, not misread. A
@@ -32,37 +75,84 @@ export async function readComputed<T>(
   compute: () => Promise<T>,
   shape?: z.ZodType<T>,
 ): Promise<T> {
-  const [source, ...others] = typeof sources === 'string' ? [sources] : sources;
-  if (!source) throw new Error('readComputed: no source');
-  const id = `${source}:${key}`;
-  // (Only gen and the figure: a source document written by an earlier version may still hold its figures as `values`.)
-  const docs = await ComputedModel.find({ _id: { $in: [source, ...others, id] } }, { gen: 1, gens: 1, packed: 1 }).lean<
-    Stored[]
-  >();
-  const genOf = (s: string) => docs.find((d) => d._id === s)?.gen ?? 0;
-  const gen = genOf(source);
-  const gens = others.map(genOf);
-  const kept = docs.find((d) => d._id === id);
-  // (A figure an earlier version kept unpacked, as `value`, has no `packed`: it is computed again.)
-  if (kept?.packed && kept.gen === gen && gens.every((g, i) => kept.gens?.[i] === g)) {
+  const first = typeof sources === 'string' ? sources : sources[0];
+  const id = `${first}:${key}`;
+  const read = await readGenerations(sources, [id]);
+  const kept = read.docs.find((d) => d._id === id);
+  if (isCurrent(kept, read)) {
     const value = unpackFigure(kept.packed);
     if (!shape) return value as T;
     const parsed = shape.safeParse(value);
     if (parsed.success) return parsed.data;
   }
   const value = await compute();
-  try {
-    // Never over a figure of a later generation (another reader's, after a write).
-    // ($lte, not $lt: a figure of the same generation in an older shape is replaced.)
-    const packed = packFigure(value);
-    const $set = others.length ? { source, gen, gens, packed } : { source, gen, packed };
-    await ComputedModel.updateOne({ _id: id, gen: { $lte: gen } }, { $set, $unset: { value: 1 } }, { upsert: true });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-  // Figures of earlier generations are stale for good (one per day asked, say): they go, so the collection stays small.
-  await ComputedModel.deleteMany({ source, gen: { $lt: gen } });
+  await storeFigure(id, read, value);
+  await dropStale(read);
   return value;
+}
+
+// Where a long output (a CSV export) comes from when it is made afresh: its items, and its bytes for a run of them (the
+// first run's with what goes before the items, a header say). The runs' bytes joined are the whole output.
+export type PartsSource<T> = { items: AsyncIterable<T> | Iterable<T>; encode: (items: T[], first: boolean) => Buffer };
+
+// Items in a part: an export of 10,000 firms is ten parts of some 150 KB (deflated), read one at a time; the town's
+// firms fit in one (each read is a command the app spends time on too).
+const PART_ITEMS = 1000;
+const PART_SHAPE = z.object({ deflated: z.instanceof(BSON.Binary) });
+const MANIFEST_SHAPE = z.object({ parts: z.number().int().min(1) });
+
+// A long output kept by the computed pattern in parts: while it is current, its parts are read by `_id` one at a time
+// and sent as they were stored (deflated), so memory stays flat however long it is; otherwise it is made afresh from
+// its items, sent as it is made, and stored part by part, the list of its parts last, for the next reader. A part gone
+// under a reader (a later generation's reader removed it) is made afresh from the items after those already sent, as a
+// database cursor would give them.
+export async function* readComputedParts<T>(
+  sources: ComputedSource | readonly ComputedSource[],
+  key: string,
+  open: () => PartsSource<T> | Promise<PartsSource<T>>,
+): AsyncGenerator<Buffer> {
+  const first = typeof sources === 'string' ? sources : sources[0];
+  const id = `${first}:${key}:${PART_ITEMS}`;
+  const read = await readGenerations(sources, [id]);
+  const partId = (n: number) => `${id}:${[read.gen, ...read.gens].join('.')}:${n}`;
+  const kept = read.docs.find((d) => d._id === id);
+  const manifest = isCurrent(kept, read) ? MANIFEST_SHAPE.safeParse(unpackFigure(kept.packed)) : undefined;
+  if (manifest?.success) {
+    for (let n = 0; n < manifest.data.parts; n++) {
+      const part = await ComputedModel.findById(partId(n), { packed: 1 }).lean<Stored>();
+      const bytes = isPacked(part) && PART_SHAPE.safeParse(unpackFigure(part.packed));
+      if (!bytes || !bytes.success) {
+        yield* freshParts(await open(), n * PART_ITEMS);
+        return;
+      }
+      yield inflateRawSync(bytes.data.deflated.buffer);
+    }
+    return;
+  }
+  let parts = 0;
+  for await (const bytes of freshParts(await open())) {
+    await storeFigure(partId(parts++), read, { deflated: new BSON.Binary(deflateRawSync(bytes)) });
+    yield bytes;
+  }
+  await storeFigure(id, read, { parts });
+  await dropStale(read);
+}
+
+// The output made afresh, a part at a time, from its items after the first `skip` (at least one part: the header).
+async function* freshParts<T>({ items, encode }: PartsSource<T>, skip = 0): AsyncGenerator<Buffer> {
+  let run: T[] = [];
+  let seen = 0;
+  let sent = skip;
+  for await (const item of items) {
+    if (seen++ < skip) continue;
+    run.push(item);
+    if (run.length === PART_ITEMS) {
+      yield encode(run, sent === 0);
+      sent += run.length;
+      run = [];
+    }
+  }
+  if (run.length || sent === 0) yield encode(run, sent === 0);
 }
 
 const IDS = z.array(z.string());

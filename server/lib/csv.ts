@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifyRows } from 'csv-stringify/sync';
 import { seoulToday } from './dates.js';
 
 // The one way the app writes CSV for download (exports, the deal flow, reports).
@@ -31,12 +32,20 @@ export function guardCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export const csvStream = (columns: (string | { key: string; header: string })[]) =>
-  stringify({
-    header: true,
-    columns,
-    bom: true,
-    record_delimiter: 'windows',
-    quoted_match: /\D/,
-    cast: { string: guardCell },
-  });
+type CsvColumns = (string | { key: string; header: string })[];
+
+const csvOptions = (columns: CsvColumns) => ({
+  columns,
+  record_delimiter: 'windows' as const,
+  quoted_match: /\D/,
+  cast: { string: guardCell },
+});
+
+export const csvStream = (columns: CsvColumns) => stringify({ header: true, bom: true, ...csvOptions(columns) });
+
+// The same file written a run of rows at a time (a kept export's parts): the first run's bytes start with the BOM and
+// the header; the runs' bytes joined are what csvStream writes.
+export const csvRuns =
+  (columns: CsvColumns) =>
+  (rows: Record<string, string>[], first: boolean): Buffer =>
+    Buffer.from(stringifyRows(rows, { header: first, bom: first, ...csvOptions(columns) }));

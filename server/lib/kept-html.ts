@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Response } from 'express';
 import ejs from 'ejs';
 import { BSON } from 'mongodb';
 import { z } from 'zod';
+import { APP_VERSION } from './app-version.js';
 import { computedKey, readComputed, type ComputedSource } from './computed.service.js';
-import { localesDir, viewsDir } from './paths.js';
 
 // The computed pattern applied to a part of a page: its HTML, kept until one of its sources is written. For the parts
 // that draw many records with their forms (the board's 72 cards): drawing them took a third of the page's time in the
@@ -22,17 +19,6 @@ const CSRF_SLOT = 'kept-csrf-slot-5d0f3c9a';
 // Where sendPage puts a kept part in the page it draws (`<!--kept-part-5d0f3c9a:0-->`: the first part).
 const PART_MARK = 'kept-part-5d0f3c9a';
 const PART_MARKS = new RegExp(`<!--${PART_MARK}:(\\d+)-->`);
-
-function hashOfFiles(dir: string, hash = createHash('sha256')): ReturnType<typeof createHash> {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) hashOfFiles(file, hash);
-    else hash.update(entry.name).update(readFileSync(file));
-  }
-  return hash;
-}
-
-const TEMPLATES_VERSION = hashOfFiles(localesDir, hashOfFiles(viewsDir)).digest('hex').slice(0, 16);
 
 // A view drawn to a string with the page's locals (the language, its formatters) and the given ones.
 function renderToString(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
@@ -83,7 +69,7 @@ export async function keptHtml(
 ): Promise<KeptHtml> {
   const kept = await readComputed(
     sources,
-    computedKey(`html:${view}:${TEMPLATES_VERSION}`, { key, lang: res.locals.lang }),
+    computedKey(`html:${view}:${APP_VERSION}`, { key, lang: res.locals.lang }),
     async () => {
       const html = await renderToString(res, view, { ...(await locals()), csrfToken: CSRF_SLOT });
       return { deflated: new BSON.Binary(deflateRawSync(Buffer.from(html))) };

@@ -6,6 +6,8 @@ import { makeInvestorOrg } from '../helpers/factories.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { ImportBatchModel } from '../../models/import-batch.model.js';
+import { InvestorOrgModel } from '../../models/investor-org.model.js';
+import { PersonModel } from '../../models/person.model.js';
 import type { Role } from '../../models/enums.js';
 import { createFirm, setArchived } from '../../server/firms/firms.service.js';
 import { createFirmBody } from '../../server/firms/firms.schemas.js';
@@ -343,6 +345,65 @@ describe('CSV export', () => {
             r.participant1AmountKrw === r.amountKrw,
         ),
       ).to.equal(true);
+    });
+  });
+
+  // Exports are kept written until a record they show is written (exports.controller.ts): a later download is the same
+  // file, and a change to any record it shows is in the next one.
+  describe('kept between downloads', () => {
+    it('when the firm list is exported again, then it is the same file, without reading the firms again', async () => {
+      const { pay } = await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const first = (await download(staff, '/firms/export.csv', 'ko')).body;
+      // (Written past the models, so nothing is marked: a kept file does not show it.)
+      await FirmModel.collection.updateOne({ _id: pay._id }, { $set: { nameKo: '몰래바뀐이름' } });
+      const second = (await download(staff, '/firms/export.csv', 'ko')).body;
+      expect(second.equals(first), 'the same bytes').to.equal(true);
+      expect(second.toString()).to.include('해운대페이').and.not.include('몰래바뀐이름');
+    });
+
+    it('when a firm, its contact person or its TIPS operator is renamed, then the next firm export shows the new name', async () => {
+      const { pay, bnk } = await seed();
+      const person = await PersonModel.create({ name: '김담당', email: 'kim@haeundaepay.example', firms: [] });
+      await FirmModel.updateOne({ _id: pay._id }, { $set: { contactPerson: person._id } });
+      const staff = await loginAs(t.app, 'staff');
+      const exported = async () => (await download(staff, '/firms/export.csv', 'en')).body.toString();
+      expect(await exported())
+        .to.include('김담당 <kim@haeundaepay.example>')
+        .and.include('BNK Venture Capital');
+      await FirmModel.updateOne({ _id: pay._id }, { $set: { nameEn: 'Haeundae Payments' } });
+      expect(await exported()).to.include('Haeundae Payments');
+      await PersonModel.updateOne({ _id: person._id }, { $set: { name: '김담당자' } });
+      expect(await exported()).to.include('김담당자 <kim@haeundaepay.example>');
+      await InvestorOrgModel.updateOne({ _id: bnk._id }, { $set: { nameEn: 'BNK Ventures' } });
+      expect(await exported())
+        .to.include('BNK Ventures')
+        .and.not.include('BNK Venture Capital');
+    });
+
+    it('when a round, its firm or a participant is changed, then the next rounds export shows it', async () => {
+      const { pay, angel } = await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const exported = async () => recordsOf((await download(staff, '/firms/rounds/export.csv?format=codes')).body);
+      expect((await exported()).map((r) => r.amountKrw)).to.include('1500000000');
+      await FundingRoundModel.updateOne({ firm: pay._id, stage: 'seed' }, { $set: { amountKrw: 1_600_000_000 } });
+      expect((await exported()).map((r) => r.amountKrw))
+        .to.include('1600000000')
+        .and.not.include('1500000000');
+      await FirmModel.updateOne({ _id: pay._id }, { $set: { nameKo: '해운대페이먼츠' } });
+      expect((await exported()).map((r) => r.firmName)).to.include('해운대페이먼츠');
+      await InvestorOrgModel.updateOne({ _id: angel._id }, { $set: { nameEn: 'Dongbaek Angels' } });
+      expect((await exported()).map((r) => r.participant2)).to.include('Dongbaek Angels');
+    });
+
+    it('when an investor is renamed, then the next investor export shows the new name; each language is its own file', async () => {
+      const { bnk } = await seed();
+      const staff = await loginAs(t.app, 'staff');
+      const inKorean = (await download(staff, '/investors/export.csv', 'ko')).body.toString();
+      const inEnglish = (await download(staff, '/investors/export.csv', 'en')).body.toString();
+      expect(inKorean).to.not.equal(inEnglish);
+      await InvestorOrgModel.updateOne({ _id: bnk._id }, { $set: { nameKo: '비엔케이벤처투자' } });
+      expect((await download(staff, '/investors/export.csv', 'ko')).body.toString()).to.include('비엔케이벤처투자');
     });
   });
 });
