@@ -75,56 +75,65 @@ export async function create(req: Request, res: Validated<{ body: typeof createF
   });
 }
 
-// The firm page's timeline (status changes, rounds, notes and the latest edits) is kept drawn (server/lib/kept-html.ts)
-// until the firm, a round, a note, the audit log or a record the edits name is written: reading the history and drawing
-// its entries with their changes took half of the page's time in the app.
-const TIMELINE_SOURCES = ['audit', 'firmActivity', 'notes', ...REF_SOURCES] as const;
+// The firm page's content (summary, status, residency, TIPS, people, sharing, rounds, notes and the timeline of status
+// changes, rounds, notes and the latest edits) is kept drawn (server/lib/kept-html.ts) per firm, language and whether
+// the visitor is an admin, until the firm, a round, a person, a note, the audit log or a record the edits name is
+// written: drawing its records with their forms, and the edits with their changes, was most of the page's time in the
+// app. What is the request's own is filled in per request: the CSRF token, today's date (the status form's default)
+// and the id a new note is saved under.
+const PAGE_SOURCES = ['firmActivity', 'audit', 'notes', ...REF_SOURCES] as const;
 
+// The page's content: its records, the sharing panel and the timeline.
 async function detailLocals(req: Request, res: AppResponse, id: string) {
   const detail = await firmDetail(id);
-  const timelineHtml = await keptHtml(res, TIMELINE_SOURCES, id, 'firms/timeline', async () => {
-    const { history, historyRefs } = await firmHistory(detail);
-    const timeline = buildTimeline(
-      {
-        statusHistory: detail.firm.statusHistory,
-        rounds: detail.rounds,
-        notes: detail.notes,
-        audit: history,
-        firmId: id,
-      },
-      {
-        status: (s) => req.t('firms.timeline.status', { status: labelOf('firmStatuses', s, req.t) }),
-        round: (stage, status) =>
-          req.t('firms.timeline.round', {
-            stage: labelOf('roundStages', stage, req.t),
-            status: labelOf('roundStatuses', status, req.t),
-          }),
-        action: (entity, action) =>
-          req.t('firms.timeline.edit', {
-            entity: req.t(`firms.entities.${entity}`),
-            action: req.t(`firms.actions.${action}`),
-          }),
-      },
-    );
-    return { id, timeline, historyRefs };
-  });
+  const { history, historyRefs } = await firmHistory(detail);
+  const timeline = buildTimeline(
+    {
+      statusHistory: detail.firm.statusHistory,
+      rounds: detail.rounds,
+      notes: detail.notes,
+      audit: history,
+      firmId: id,
+    },
+    {
+      status: (s) => req.t('firms.timeline.status', { status: labelOf('firmStatuses', s, req.t) }),
+      round: (stage, status) =>
+        req.t('firms.timeline.round', {
+          stage: labelOf('roundStages', stage, req.t),
+          status: labelOf('roundStatuses', status, req.t),
+        }),
+      action: (entity, action) =>
+        req.t('firms.timeline.edit', {
+          entity: req.t(`firms.entities.${entity}`),
+          action: req.t(`firms.actions.${action}`),
+        }),
+    },
+  );
   return {
     title: nameIn(detail.firm, res.locals.lang),
     ...detail,
-    timelineHtml,
-    today: seoulToday(),
+    id,
+    timeline,
+    historyRefs,
     sharing: await sharingPanel(detail.firm, [...detail.investors.values()]),
-    newNoteId: new Types.ObjectId().toHexString(),
   };
 }
 
+// What is the request's own on the firm page.
+const requestLocals = () => ({ today: seoulToday(), newNoteId: new Types.ObjectId().toHexString() });
+
 // GET /firms/:id — detail: summary, status history, residency, TIPS, people, rounds, timeline, notes, history
 export async function show(req: Request, res: FirmPage) {
-  await sendPage(res, 'firms/show', {
-    ...(await detailLocals(req, res, res.locals.input.params.id)),
-    errors: {},
-    values: {},
-  });
+  const { id } = res.locals.input.params;
+  const body = await keptHtml(
+    res,
+    PAGE_SOURCES,
+    { id, admin: req.user!.role === 'admin' },
+    'firms/show-body',
+    async () => ({ ...(await detailLocals(req, res, id)), errors: {}, values: {} }),
+    requestLocals(),
+  );
+  await sendPage(res, 'firms/show', { title: body.title, body });
 }
 
 const versioned = (firm: Awaited<ReturnType<typeof firms.getFirm>>) => ({
@@ -185,6 +194,7 @@ export async function changeStatus(req: Request, res: FirmPost<typeof statusChan
   if (res.locals.bodyErrors) {
     return renderForm(res, 'firms/show', {
       ...(await detailLocals(req, res, id)),
+      ...requestLocals(),
       values: req.body,
       errors: res.locals.bodyErrors,
     });

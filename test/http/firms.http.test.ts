@@ -182,6 +182,50 @@ describe('firms: registering, editing and walking the pipeline', () => {
     expect(await timeline()).to.contain('Renamed Ventures');
   });
 
+  it("when the kept firm page is shown to two people, then each gets their own token, today's date and a new note id, and an admin's delete button stays the admin's", async () => {
+    const firm = await makeFirm({ nameEn: 'Slots Pay', status: 'applicant' });
+    const staff = await loginAs(t.app, 'staff');
+    const other = await loginAs(t.app, 'staff');
+    const admin = await loginAs(t.app, 'admin');
+    const show = async (agent: Agent) => (await agent.get(`/firms/${firm._id}`).set('Accept-Language', 'en')).text;
+    const noteIdOf = (html: string) => /name="newId" value="([0-9a-f]{24})"/.exec(html)?.[1];
+    const tokensOf = (html: string) => new Set([...html.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]));
+    const deleteButton = `action="/firms/${String(firm._id)}/delete"`;
+
+    const first = await show(staff);
+    const { result, commands } = await captureCommands(() =>
+      other.get(`/firms/${firm._id}`).set('Accept-Language', 'en'),
+    );
+    const second = result.text;
+    expect(commands.map((c) => c.collection).filter((c) => c !== 'sessions' && c !== 'users')).to.deep.equal(
+      ['computed'],
+      'the kept page is one read',
+    );
+    expect(second).to.contain('<title>Slots Pay');
+    expect(second).to.contain(`name="on" value="${seoulToday()}"`);
+    expect(noteIdOf(first)).to.be.a('string');
+    expect(noteIdOf(second)).to.be.a('string').and.not.equal(noteIdOf(first));
+    expect(tokensOf(second)).to.deep.equal(new Set([await other.csrf()]));
+    const noted = await other
+      .post(`/firms/${firm._id}/notes`)
+      .type('form')
+      .send({ _csrf: [...tokensOf(second)][0], newId: noteIdOf(second), body: 'From the kept page' });
+    expect(noted.status).to.equal(302);
+    expect(await NoteModel.countDocuments({ firm: firm._id, body: 'From the kept page' })).to.equal(1);
+
+    expect(await show(admin)).to.contain(deleteButton);
+    expect(await show(staff)).to.not.contain(deleteButton);
+    expect(await show(admin)).to.contain(deleteButton);
+  });
+
+  it('when a note looks like a slot of the kept page, then it is shown as typed', async () => {
+    const firm = await makeFirm({ nameEn: 'Lookalike Pay' });
+    const staff = await loginAs(t.app, 'staff');
+    await addNote(staff, firm._id, 'kept-slot-5d0f3c9a:constructor; kept-slot-5d0f3c9a:nothing');
+    const html = (await staff.get(`/firms/${firm._id}`)).text;
+    expect(html).to.contain('kept-slot-5d0f3c9a:constructor; kept-slot-5d0f3c9a:nothing');
+  });
+
   it('when the form has errors, then it comes back (422) with what was typed and each message beside its field', async () => {
     const staff = await loginAs(t.app, 'staff');
     const token = await staff.csrf();
