@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { ImportKind } from '../../models/enums.js';
 import { pipeline } from 'node:stream/promises';
 import { csvHeaders } from '../lib/csv.js';
 import type { AppResponse, Validated } from '../lib/validate.js';
@@ -6,10 +7,8 @@ import type { ExportFormat, ExportMode } from './export-cells.js';
 import type { firmExportQuery, investorExportQuery, roundExportQuery } from './exports.schemas.js';
 import { firmExportFile, investorExportFile, roundExportFile } from './exports.service.js';
 
-type Kind = 'firms' | 'rounds' | 'investors';
-
 // The format asked for, in the page's language; the file named in that language too ("기업목록-2026-12-01.csv").
-function modeOf(req: Request, res: AppResponse, kind: Kind, format: ExportFormat): ExportMode {
+function modeOf(req: Request, res: AppResponse, kind: ImportKind, format: ExportFormat): ExportMode {
   const t = req.t;
   const local = [t(`exports.files.${kind}`), ...(format === 'codes' ? [t('exports.files.forImport')] : [])].join('-');
   csvHeaders(res, format === 'codes' ? `${kind}-codes` : kind, local);

@@ -4,6 +4,7 @@ import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { PersonModel } from '../../models/person.model.js';
+import type { ImportKind } from '../../models/enums.js';
 import { firmsCursor, type FirmListQuery, type ListLang } from '../firms/index.js';
 import { roundsCursor } from '../rounds/index.js';
 import { investorsCursor } from '../investors/index.js';
@@ -27,8 +28,9 @@ import {
 import { exportColumns, labelledCells, type CsvColumn, type ExportMode } from './export-cells.js';
 
 // Streamed CSV exports: a database cursor → rows → CSV → the response, with backpressure all the way, so memory stays
-// flat however many rows there are; each file is kept written (below) until a record it shows is written. The columns are the import's (an export can be imported again) plus, for
-// firms, read-only figures; headers and choices in the page's language, or as codes for re-import (export-cells.ts).
+// flat however many rows there are; each file is kept written (below) until a record it shows is written. The columns
+// are the import's (an export can be imported again) plus, for firms, read-only figures; headers and choices in the
+// page's language, or as codes for re-import (export-cells.ts).
 
 export const FIRM_EXPORT_COLUMNS = [...FIRM_COLUMNS, ...FIRM_READONLY_COLUMNS];
 // Rounds: participants follow in column groups (participant1, participant1AmountKrw, participant1Lead, …), not in one
@@ -252,8 +254,7 @@ async function* investorExportRows(
 // until a record it shows is written: at 600 firms, reading every firm took the embedded database 0.8 s a request, and
 // 3.5 s with four at once; kept, it is a read or two by `_id`. Written afresh, its rows come from the database cursor
 // and are streamed as they are written.
-type Kind = 'firms' | 'rounds' | 'investors';
-const KEPT_SOURCES: Record<Kind, readonly ComputedSource[]> = {
+const KEPT_SOURCES: Record<ImportKind, readonly ComputedSource[]> = {
   // (firmActivity: the list's order by last activity; people and investors: the contact's and the operator's names)
   firms: ['firmActivity', 'people', 'investors'],
   rounds: ['rounds', 'firms', 'investors'],
@@ -262,8 +263,11 @@ const KEPT_SOURCES: Record<Kind, readonly ComputedSource[]> = {
 
 type ExportFile = AsyncGenerator<Buffer>;
 
-const keptFile = (kind: Kind, asked: unknown, open: () => Promise<PartsSource<Row>> | PartsSource<Row>): ExportFile =>
-  readComputedParts(KEPT_SOURCES[kind], computedKey(`export:${kind}:${APP_VERSION}`, asked), open);
+const keptFile = (
+  kind: ImportKind,
+  asked: unknown,
+  open: () => Promise<PartsSource<Row>> | PartsSource<Row>,
+): ExportFile => readComputedParts(KEPT_SOURCES[kind], computedKey(`export:${kind}:${APP_VERSION}`, asked), open);
 
 // The firm list's export as the bytes of its file.
 export const firmExportFile = (query: FirmListQuery, lang: ListLang, mode: ExportMode): ExportFile =>

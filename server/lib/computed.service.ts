@@ -24,21 +24,21 @@ export const unpackFigure = (packed: BSON.Binary): unknown => BSON.deserialize(p
 
 type Generations = { source: ComputedSource; gen: number; gens: number[] };
 
-// The generations of a figure's sources (the first's, then the others'), with the stored documents asked for beside
-// them: one read by `_id`.
+// The generations of a figure's sources (the first's, then the others'), and the figure `<first source>:<key>` stored
+// under them if any: one read by `_id`.
 async function readGenerations(
   sources: ComputedSource | readonly ComputedSource[],
-  ids: string[],
-): Promise<Generations & { docs: Stored[] }> {
+  key: string,
+): Promise<Generations & { id: string; kept: Stored | undefined }> {
   const [source, ...others] = typeof sources === 'string' ? [sources] : sources;
   if (!source) throw new Error('readComputed: no source');
+  const id = `${source}:${key}`;
   // (Only gen and the figure: a source document written by an earlier version may still hold its figures as `values`.)
-  const docs = await ComputedModel.find(
-    { _id: { $in: [source, ...others, ...ids] } },
-    { gen: 1, gens: 1, packed: 1 },
-  ).lean<Stored[]>();
+  const docs = await ComputedModel.find({ _id: { $in: [source, ...others, id] } }, { gen: 1, gens: 1, packed: 1 }).lean<
+    Stored[]
+  >();
   const genOf = (s: string) => docs.find((d) => d._id === s)?.gen ?? 0;
-  return { source, gen: genOf(source), gens: others.map(genOf), docs };
+  return { source, gen: genOf(source), gens: others.map(genOf), id, kept: docs.find((d) => d._id === id) };
 }
 
 // (By its BSON type: the driver's copy of the BSON library may not be the app's.)
@@ -75,10 +75,8 @@ export async function readComputed<T>(
   compute: () => Promise<T>,
   shape?: z.ZodType<T>,
 ): Promise<T> {
-  const first = typeof sources === 'string' ? sources : sources[0];
-  const id = `${first}:${key}`;
-  const read = await readGenerations(sources, [id]);
-  const kept = read.docs.find((d) => d._id === id);
+  const read = await readGenerations(sources, key);
+  const { id, kept } = read;
   if (isCurrent(kept, read)) {
     const value = unpackFigure(kept.packed);
     if (!shape) return value as T;
@@ -111,11 +109,9 @@ export async function* readComputedParts<T>(
   key: string,
   open: () => PartsSource<T> | Promise<PartsSource<T>>,
 ): AsyncGenerator<Buffer> {
-  const first = typeof sources === 'string' ? sources : sources[0];
-  const id = `${first}:${key}:${PART_ITEMS}`;
-  const read = await readGenerations(sources, [id]);
+  const read = await readGenerations(sources, `${key}:${PART_ITEMS}`);
+  const { id, kept } = read;
   const partId = (n: number) => `${id}:${[read.gen, ...read.gens].join('.')}:${n}`;
-  const kept = read.docs.find((d) => d._id === id);
   const manifest = isCurrent(kept, read) ? MANIFEST_SHAPE.safeParse(unpackFigure(kept.packed)) : undefined;
   if (manifest?.success) {
     for (let n = 0; n < manifest.data.parts; n++) {

@@ -12,9 +12,8 @@ import { computedKey, readComputed, type ComputedSource } from './computed.servi
 //
 // What a kept part may show: only what its sources, its key and the page language determine. What is the visitor's or
 // the request's own (the CSRF token, today's date as a form's default, a new record's id) is drawn as a slot and filled
-// in per request. The templates and the strings are part of every
-// key (a hash of views/ and the locales, taken at start-up), so a deploy that changes either never serves HTML an
-// earlier version drew.
+// in per request. The app's version (a hash of its templates, strings and code: app-version.ts) is part of every key,
+// so a deploy never serves HTML an earlier version drew.
 
 // A slot is drawn as `kept-slot-5d0f3c9a:<local's name>;`.
 const SLOT_MARK = 'kept-slot-5d0f3c9a:';
@@ -68,9 +67,9 @@ function fillSlots(bytes: Buffer, values: Record<string, string>): Buffer {
   return Buffer.concat(parts);
 }
 
-// What a kept part is stored as, checked on each read (one field): a part an earlier version kept in another shape under
-// the same key (its templates unchanged) is drawn again, not misread.
-// A part may keep its page's title (a record's name) with it, so a page that is one kept part reads nothing else.
+// What a kept part is stored as, checked on each read: a part an earlier version kept in another shape under the same
+// key is drawn again, not misread. A part may keep its page's title (a record's name) with it, so a page that is one
+// kept part reads nothing else.
 const KEPT_SHAPE = z.object({ deflated: z.instanceof(BSON.Binary), title: z.string().optional() });
 
 // The part `view` drawn with the locals `locals()` gives, kept per key and page language until one of `sources` is
