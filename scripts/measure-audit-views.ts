@@ -6,6 +6,7 @@ import mongoose, { Types } from 'mongoose';
 import os from 'node:os';
 import path from 'node:path';
 import { startDatabase } from '../server/db/provider.js';
+import { connectDb } from '../server/db/connection.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { AuditEntryModel } from '../models/audit-entry.model.js';
 import '../models/index.js';
@@ -35,7 +36,7 @@ const db = await startDatabase({
   log: () => {},
 });
 try {
-  await mongoose.connect(db.uri);
+  await connectDb(db.uri);
   console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}; ${N} entries`);
   const firms = Array.from({ length: 60 }, () => new Types.ObjectId());
   const rounds = firms.flatMap((f) => Array.from({ length: 5 }, () => ({ id: new Types.ObjectId(), firm: f })));

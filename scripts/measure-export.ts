@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { startDatabase } from '../server/db/provider.js';
+import { connectDb } from '../server/db/connection.js';
 import { projectRoot } from '../server/lib/paths.js';
 import '../models/index.js';
 import { FirmModel } from '../models/firm.model.js';
@@ -52,7 +53,7 @@ const firmDoc = (i: number, now: Date) => {
 
 const db = await startDatabase({ dataDir, dbName: 'measure_export', ephemeral: true, log: () => {} });
 try {
-  await mongoose.connect(db.uri);
+  await connectDb(db.uri);
   console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}`);
   console.log(
     'firms'.padStart(8),

@@ -4,11 +4,13 @@
 // through the import service: startups (half new firms, half updates of stored firms by registration number), or
 // rounds (new closed rounds of stored firms, each with two participants named), or investor organisations (half new,
 // half updates of stored ones by name). Prints the preview and apply times and
-// the rows per second.
+// the rows per second; with --commands, the apply's database commands by name and collection (count and milliseconds).
 import mongoose, { Types } from 'mongoose';
 import os from 'node:os';
 import path from 'node:path';
 import { startDatabase } from '../server/db/provider.js';
+import { connectDb } from '../server/db/connection.js';
+import { withCommandMonitoring } from '../server/db/db-timing.js';
 import { projectRoot } from '../server/lib/paths.js';
 import '../models/index.js';
 import { FirmModel } from '../models/firm.model.js';
@@ -25,13 +27,71 @@ const SIZES = textOption('rows', '1000,5000').split(',').map(Number);
 const KINDS = ['firms', 'rounds', 'investors'] as const;
 const KIND = KINDS.find((k) => k === textOption('kind', 'firms')) ?? 'firms';
 const dataDir = textOption('data-dir', path.join(projectRoot, 'data'));
+const COMMANDS = process.argv.includes('--commands');
+// --durable: the store as the app keeps it (synced to disk on each commit), in --data-dir, emptied first; by default a
+// throw-away store as the tests use (not synced).
+const DURABLE = process.argv.includes('--durable');
+
+// The time during which at least one of the spans was running.
+function wallOf(spans: readonly [number, number][]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
 
 let serial = 0;
 const brn = () => brnWithCheckDigit(String(100_000_000 + ++serial * 7919).slice(-9));
 
-const db = await startDatabase({ dataDir, dbName: 'measure_import', ephemeral: true, log: () => {} });
+const db = await startDatabase({ dataDir, dbName: 'measure_import', ephemeral: !DURABLE, log: () => {} });
 try {
-  await mongoose.connect(db.uri);
+  await connectDb(COMMANDS ? withCommandMonitoring(db.uri) : db.uri);
+  if (DURABLE) {
+    await mongoose.connection.db!.dropDatabase();
+    for (const model of Object.values(mongoose.connection.models)) await model.createIndexes();
+  }
+  // Per command name: how many, their summed durations, and the wall time during which at least one was running.
+  const commandTimes = new Map<string, { n: number; ms: number; spans: [number, number][] }>();
+  const started = new Map<number, { name: string; at: number }>();
+  const cursorShapes = new Map<string, string>();
+  if (COMMANDS) {
+    const client = mongoose.connection.getClient();
+    client.on('commandStarted', (e) => {
+      const command = e.command as Record<string, unknown>;
+      const target = e.commandName === 'getMore' ? command.collection : command[e.commandName];
+      // A find or getMore is named by its filter's fields too: the getMores of one cursor by its find's.
+      const shape =
+        e.commandName === 'find'
+          ? ` ${Object.keys((command.filter as object | undefined) ?? {}).join(',')}`
+          : e.commandName === 'getMore'
+            ? (cursorShapes.get(String(command.getMore)) ?? '')
+            : '';
+      const name = `${e.commandName} ${typeof target === 'string' ? target : ''}${shape}`.trim();
+      started.set(e.requestId, { name, at: performance.now() });
+    });
+    const done = (e: { requestId: number; duration: number; reply?: unknown }) => {
+      const start = started.get(e.requestId);
+      const cursor = (e.reply as { cursor?: { id?: unknown } } | undefined)?.cursor?.id;
+      if (start?.name.startsWith('find ') && cursor && String(cursor) !== '0')
+        cursorShapes.set(
+          String(cursor),
+          start.name.split(' ').slice(2).join(' ') ? ` ${start.name.split(' ').slice(2).join(' ')}` : '',
+        );
+      if (!start) return;
+      started.delete(e.requestId);
+      const t = commandTimes.get(start.name) ?? { n: 0, ms: 0, spans: [] };
+      t.n += 1;
+      t.ms += e.duration;
+      t.spans.push([start.at, performance.now()]);
+      commandTimes.set(start.name, t);
+    };
+    client.on('commandSucceeded', done);
+    client.on('commandFailed', done);
+  }
   console.log(`${db.description}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}`);
   const actor = { id: String(new Types.ObjectId()), email: 'staff@example.org' };
   const now = new Date();
@@ -104,15 +164,13 @@ try {
     const previewMs = performance.now() - t;
     if (!('batchId' in preview)) throw new Error(JSON.stringify(preview));
     const before = await getBatch(preview.batchId);
+    commandTimes.clear();
     t = performance.now();
+    // The service's apply returns at its end (the page runs a large one in the background and shows its progress).
     const result = await applyImport(preview.batchId, actor);
-    // A background apply answers at once: wait for the batch to leave 'applying'.
-    let batch = await getBatch(preview.batchId);
-    while (batch.status === 'applying') {
-      await new Promise((r) => setTimeout(r, 200));
-      batch = await getBatch(preview.batchId);
-    }
     const applyMs = performance.now() - t;
+    const applyCommands = new Map(commandTimes);
+    const batch = await getBatch(preview.batchId);
     const counts = before.counts ?? { create: 0, update: 0, error: 0 };
     const written = counts.create + counts.update;
     console.log(
@@ -121,6 +179,17 @@ try {
         `(${result.outcome}), ${(written / (applyMs / 1000)).toFixed(1)} rows/s; firms now ${await FirmModel.countDocuments()}, ` +
         `rounds ${await FundingRoundModel.countDocuments()}`,
     );
+    if (COMMANDS) {
+      const all = [...applyCommands.values()].flatMap((t) => t.spans);
+      console.log(
+        `  any command running: ${(wallOf(all) / 1000).toFixed(1)} s of the apply's ${(applyMs / 1000).toFixed(1)} s`,
+      );
+      const slowest = [...applyCommands].sort((a, b) => wallOf(b[1].spans) - wallOf(a[1].spans)).slice(0, 15);
+      for (const [name, { n, ms, spans }] of slowest)
+        console.log(
+          `  ${name.padEnd(32)} ${String(n).padStart(6)} × ${(ms / n).toFixed(1).padStart(7)} ms; wall ${(wallOf(spans) / 1000).toFixed(1)} s`,
+        );
+    }
   }
 } finally {
   await mongoose.disconnect();

@@ -167,29 +167,34 @@ export function decideFirmRows(
 }
 
 // Two rows of one file for the same firm: the same stored firm, the same registration number, or the same name
-// where either row has no number.
+// where either row has no number. The first earlier row of each kind is kept by its key (comparing every pair of a
+// 5,000-row file was 12 million comparisons).
 function markFirmDuplicates(decisions: RowDecision<FirmRowInput>[], cells: Record<string, string>[]): void {
-  const seen: { line: number; target?: string; brn?: string; name: string }[] = [];
+  const byTarget = new Map<string, number>();
+  const byBrn = new Map<string, number>();
+  const byName = new Map<string, number>();
+  const byNameWithoutBrn = new Map<string, number>();
+  const remember = (map: Map<string, number>, key: string | undefined, line: number) => {
+    if (key && !map.has(key)) map.set(key, line);
+  };
   decisions.forEach((d, i) => {
     const c = cells[i]!; // one decision per row
-    const me = {
-      line: d.line,
-      target: d.targetId,
-      brn: brnKey(c.brn),
-      name: sortNameOf({ nameKo: c.nameKo?.trim(), nameEn: c.nameEn?.trim() }),
-    };
-    const earlier = seen.find(
-      (s) =>
-        (me.target && s.target === me.target) ||
-        (me.brn && s.brn === me.brn) ||
-        (me.name && s.name === me.name && (!me.brn || !s.brn)),
-    );
-    if (earlier)
+    const brn = brnKey(c.brn);
+    const name = sortNameOf({ nameKo: c.nameKo?.trim(), nameEn: c.nameEn?.trim() });
+    const earlier = [
+      d.targetId && byTarget.get(d.targetId),
+      brn && byBrn.get(brn),
+      name && (brn ? byNameWithoutBrn : byName).get(name),
+    ].filter((line): line is number => typeof line === 'number');
+    if (earlier.length)
       fail(d, {
-        field: me.brn ? 'brn' : 'nameKo',
+        field: brn ? 'brn' : 'nameKo',
         message: 'imports.errors.duplicateInFile',
-        params: { line: earlier.line },
+        params: { line: Math.min(...earlier) },
       });
-    seen.push(me);
+    remember(byTarget, d.targetId, d.line);
+    remember(byBrn, brn, d.line);
+    remember(byName, name, d.line);
+    if (!brn) remember(byNameWithoutBrn, name, d.line);
   });
 }

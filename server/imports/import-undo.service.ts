@@ -185,27 +185,45 @@ export async function preImagesOf(
   return out;
 }
 
-export async function roundPreImage(id: string): Promise<JournalEntry> {
-  const stored = await FundingRoundModel.collection.findOne<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({
-    _id: new Types.ObjectId(id),
-  });
-  if (!stored) throw new Error(`round ${id} no longer exists`);
-  return { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm, doc: stored };
+// The stored rounds a chunk updates, as journal entries, read with one $in query.
+export async function roundPreImages(ids: readonly string[]): Promise<Map<string, JournalEntry>> {
+  const wanted = [...new Set(ids)];
+  const docs = wanted.length
+    ? await FundingRoundModel.collection
+        .find<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({
+          _id: { $in: wanted.map((id) => new Types.ObjectId(id)) },
+        })
+        .toArray()
+    : [];
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  return new Map(
+    wanted.map((id) => {
+      const stored = byId.get(id);
+      if (!stored) throw new Error(`round ${id} no longer exists`);
+      return [id, { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm, doc: stored }];
+    }),
+  );
 }
 
 const TOUCHED = ['lastActivityAt', 'updatedAt'];
 
-export async function firmTouch(firmId: Types.ObjectId): Promise<JournalEntry> {
-  const stored = await FirmModel.collection.findOne<Doc>(
-    { _id: firmId },
-    { projection: { lastActivityAt: 1, updatedAt: 1 } },
-  );
-  return {
-    op: 'touch',
-    entity: 'firm',
-    entityId: firmId,
-    before: TOUCHED.map((path) => ({ path, value: stored ? valueAt(stored, path) : undefined })),
-  };
+// The activity times of the firms a chunk touches first, as journal entries, read with one $in query.
+export async function firmTouches(firmIds: readonly Types.ObjectId[]): Promise<JournalEntry[]> {
+  const docs = firmIds.length
+    ? await FirmModel.collection
+        .find<Doc>({ _id: { $in: [...firmIds] } }, { projection: { lastActivityAt: 1, updatedAt: 1 } })
+        .toArray()
+    : [];
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  return firmIds.map((firmId) => {
+    const stored = byId.get(String(firmId));
+    return {
+      op: 'touch',
+      entity: 'firm',
+      entityId: firmId,
+      before: TOUCHED.map((path) => ({ path, value: stored ? valueAt(stored, path) : undefined })),
+    };
+  });
 }
 
 // The stored values given by path: empty ones unset (raw driver writes: no timestamps, no casting).

@@ -15,7 +15,7 @@ import { refreshMatchCopies } from '../matches/index.js';
 import type { FirmRowInput } from './firm-rows.js';
 import type { InvestorRowInput } from './investor-rows.js';
 import type { RoundRowInput } from './round-rows.js';
-import { firmTouch, preImagesOf, roundPreImage, type JournalEntry } from './import-undo.service.js';
+import { firmTouches, preImagesOf, roundPreImages, type JournalEntry } from './import-undo.service.js';
 
 // An apply writes its rows a chunk at a time, in two steps: plan (read the stored values the writes will change, and
 // choose the new records' ids: the journal stores them before any write of the chunk) and write (through the feature
@@ -54,22 +54,22 @@ export const writeInvestorChunk = ({ actor, importId }: ImportRun, rows: readonl
 export type RoundChunkPlan = { entries: JournalEntry[]; rows: { id: Types.ObjectId; row: RoundRowInput }[] };
 
 export async function planRoundChunk(rows: readonly RoundRowInput[], touched: Set<string>): Promise<RoundChunkPlan> {
-  const entries: JournalEntry[] = [];
-  const planned: RoundChunkPlan['rows'] = [];
-  for (const row of rows) {
-    if (!touched.has(row.firmId)) {
-      touched.add(row.firmId);
-      entries.push(await firmTouch(new Types.ObjectId(row.firmId)));
-    }
+  const firstTouched = [...new Set(rows.map((r) => r.firmId))].filter((id) => !touched.has(id));
+  firstTouched.forEach((id) => touched.add(id));
+  const [touches, images] = await Promise.all([
+    firmTouches(firstTouched.map((id) => new Types.ObjectId(id))),
+    roundPreImages(rows.flatMap((r) => ('create' in r ? [] : [r.roundId]))),
+  ]);
+  const entries: JournalEntry[] = [...touches];
+  const planned: RoundChunkPlan['rows'] = rows.map((row) => {
     if ('create' in row) {
       const id = new Types.ObjectId();
       entries.push({ op: 'insert', entity: 'round', entityId: id, firm: new Types.ObjectId(row.firmId) });
-      planned.push({ id, row });
-    } else {
-      entries.push(await roundPreImage(row.roundId));
-      planned.push({ id: new Types.ObjectId(row.roundId), row });
+      return { id, row };
     }
-  }
+    entries.push(images.get(row.roundId)!); // read above, or roundPreImages threw
+    return { id: new Types.ObjectId(row.roundId), row };
+  });
   return { entries, rows: planned };
 }
 

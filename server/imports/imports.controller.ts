@@ -20,6 +20,7 @@ import {
   applyImport,
   BACKGROUND_ROWS,
   getBatch,
+  getBatchForPage,
   previewImport,
   referencedNames,
   remapImport,
@@ -135,7 +136,7 @@ function renderMapping(
 }
 
 async function renderBatch(req: Request, res: AppResponse, id: string, forcedStatus?: number) {
-  const batch = await getBatch(id);
+  const batch = await getBatchForPage(id);
   if (batch.needsMapping && batch.status === 'previewed') return renderMapping(req, res, batch);
   const lang = langOf(req);
   const rows = displayRows(batch.kind, batch.rows, {

@@ -20,18 +20,21 @@ export function brnKey(cell: string | undefined): string | undefined {
   return v && isValidBrn(v) ? normaliseBrn(v) : undefined;
 }
 
-// A firm answers to its Korean name exactly, or to its English (sort) name in any case.
-function firmNameMatches(firm: FirmRef, names: { nameKo?: string; nameEn?: string }): boolean {
+// A firm answers to its Korean name exactly, or to its English (sort) name in any case. The row's keys are worked out
+// once (a file of 5,000 rows against the 600 firms it names compared them 3 million times, a sixth of the apply's time).
+function firmNameMatcher(names: { nameKo?: string; nameEn?: string }): (firm: FirmRef) => boolean {
   const ko = names.nameKo?.trim();
   const en = names.nameEn?.trim().toLowerCase();
   const sort = sortNameOf({ nameKo: ko, nameEn: en });
-  if (sort && firm.sortName === sort) return true;
-  if (ko && (firm.nameKo === ko || firm.sortName === sortNameOf({ nameKo: ko }))) return true;
-  return Boolean(en && firm.nameEn?.trim().toLowerCase() === en);
+  const koSort = ko ? sortNameOf({ nameKo: ko }) : undefined;
+  return (firm) =>
+    Boolean(sort && firm.sortName === sort) ||
+    Boolean(ko && (firm.nameKo === ko || firm.sortName === koSort)) ||
+    Boolean(en && firm.nameEn?.trim().toLowerCase() === en);
 }
 
 export function firmsNamed<F extends FirmRef>(firms: readonly F[], names: { nameKo?: string; nameEn?: string }): F[] {
-  return firms.filter((f) => firmNameMatches(f, names));
+  return firms.filter(firmNameMatcher(names));
 }
 
 // One name cell (participants, TIPS operator): the investor's name key (case-insensitive) or, failing that, its Korean name.

@@ -354,8 +354,14 @@ describe('CSV import', () => {
       });
       const page = await staff.get(`/firms/import/${id}`);
       expect(page.text).to.include('1,250 / 5,000 행 적용됨').and.include('<meta http-equiv="refresh" content="2">');
+      // The page reloads every 2 s while the apply runs: it reads the batch without its rows, and says when they come.
+      expect(page.text).not.to.include('class="stack-mobile import-rows"');
+      expect(page.text).to.include('행별 결과는 가져오기가 끝나면 여기에 표시됩니다.');
       const english = await (await inEnglish(staff)).get(`/firms/import/${id}`);
       expect(english.text).to.include('1,250 of 5,000 rows applied');
+      // Once it ends, the row-by-row report is there.
+      await ImportBatchModel.updateOne({ _id: id }, { $set: { status: 'applied', appliedAt: new Date() } });
+      expect((await staff.get(`/firms/import/${id}`)).text).to.include('class="stack-mobile import-rows"');
     });
 
     it('when the same batch is applied twice, then the second apply writes nothing', async () => {

@@ -123,6 +123,42 @@ describe('deciding what each import row does', () => {
       });
     });
 
+    it('when two rows name the same firm by name, then the later is an error pointing at the first, unless both carry their own numbers', () => {
+      const BRN_C = brnWithCheckDigit('617860003');
+      const ds = decideFirmRows(
+        rows(
+          { nameKo: '가람', brn: BRN_B, sectorPrimary: 'payments' },
+          { nameKo: '가람', brn: BRN_C, sectorPrimary: 'payments' },
+          { nameKo: '나래', sectorPrimary: 'payments' },
+          { nameKo: '가람', sectorPrimary: 'payments' },
+          { nameKo: '나래', brn: brnWithCheckDigit('617860004'), sectorPrimary: 'payments' },
+          { nameKo: '다솜', sectorPrimary: 'payments' },
+        ),
+        { firms: [], ...noRefs },
+      );
+      expect(ds.map((d) => d.action)).to.deep.equal(['create', 'create', 'create', 'error', 'error', 'create']);
+      // A row without a number is the same firm as the first of that name; one with a number, as the first without.
+      expect(ds.map((d) => d.messages[0]?.params)).to.deep.equal([
+        undefined,
+        undefined,
+        undefined,
+        { line: 2 },
+        { line: 4 },
+        undefined,
+      ]);
+      expect(ds[4]?.messages[0]?.field).to.equal('brn');
+    });
+
+    it('when two rows update the same stored firm (by number, then by name), then the later is an error pointing at the first', () => {
+      const firm = storedFirm();
+      const ds = decideFirmRows(
+        rows({ brn: BRN_A, nameKo: '부산페이', headcount: '4' }, { nameKo: '부산페이', headcount: '5' }),
+        { firms: [firm], ...noRefs },
+      );
+      expect(ds.map((d) => d.action)).to.deep.equal(['update', 'error']);
+      expect(ds[1]?.messages[0]).to.deep.include({ message: 'imports.errors.duplicateInFile', params: { line: 2 } });
+    });
+
     it('when the TIPS operator is given by name, then it is replaced by the investor id; an unknown one is an error', () => {
       const investor = {
         _id: new Types.ObjectId(),
