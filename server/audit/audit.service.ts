@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { AuditAction } from '../../models/enums.js';
 import type { FieldChange } from './audit-diff.js';
@@ -43,6 +43,20 @@ function flatEntry(entry: AuditRecord, at: Date) {
   };
 }
 
+// The ids and dates cast by the schema; the changes as given (their values are Mixed: castObject would drop a null).
+function storedEntry({ changes, ...entry }: ReturnType<typeof flatEntry>): Record<string, unknown> {
+  const doc: Record<string, unknown> = { _id: new Types.ObjectId() };
+  for (const [k, v] of Object.entries(AuditEntryModel.castObject(entry))) if (v !== undefined) doc[k] = v;
+  doc.changes = changes.map((c) => {
+    const change: Record<string, unknown> = { field: c.field };
+    if (c.before !== undefined) change.before = c.before;
+    if (c.after !== undefined) change.after = c.after;
+    return change;
+  });
+  doc.__v = 0;
+  return doc;
+}
+
 // Appends to the flat log (the record of truth) first, then to the views the pages read (server/audit/audit-views.service.ts):
 // if the second step fails, the entry is in the log and rebuildAuditViews() puts it in the views.
 export async function recordAudit(entry: AuditRecord, at: Date = new Date()): Promise<void> {
@@ -61,8 +75,12 @@ export async function appendAuditEntries(entries: (AuditRecord & { at?: Date })[
     const views: ViewEntry[] = [];
     for (let i = v; i < Math.min(v + VIEW_BATCH, entries.length); i += FLAT_BATCH) {
       const chunk = entries.slice(i, Math.min(i + FLAT_BATCH, v + VIEW_BATCH, entries.length));
-      const docs = await AuditEntryModel.insertMany(chunk.map((e) => flatEntry(e, e.at ?? now)));
-      for (const d of docs) views.push(viewEntryOf(d.toObject()));
+      // Cast to the schema's types (ids, dates) without building a document per entry: constructing and validating
+      // a Mongoose document per entry was 6 % of a 5,000-row import's time. The entries are the app's own (typed above,
+      // every required field set by flatEntry), and stored as Mongoose stores them (no empty fields, a version key).
+      const docs = chunk.map((e) => storedEntry(flatEntry(e, e.at ?? now)));
+      await AuditEntryModel.collection.insertMany(docs, { ordered: true });
+      for (const d of docs) views.push(viewEntryOf(d));
     }
     await appendEntriesToViews(views);
   }
