@@ -266,13 +266,16 @@ function keptBoardOf(f: Omit<MatchFilters, 'stage'>, today: string): Promise<Kep
 }
 
 // The board: a column per open stage, soonest due first, each bounded (the list pages through the rest), and the staff
-// its owner filter offers. A kept board may lag a write by the moment until the write marks it stale.
+// its owner filter offers. A kept board may lag a write by the moment until the write marks it stale. A page that reads
+// the staff too passes its own read, so a request works them out once (read twice at once, both computed them when
+// they were not kept).
 export async function boardOf(
   f: Omit<MatchFilters, 'stage'>,
   today: string,
   now = new Date(),
+  staffRead: Promise<{ id: string; name: string }[]> = staffOptions(),
 ): Promise<{ columns: BoardColumn[]; staff: { id: string; name: string }[] }> {
-  const [kept, staff] = await Promise.all([keptBoardOf(f, today), staffOptions()]);
+  const [kept, staff] = await Promise.all([keptBoardOf(f, today), staffRead]);
   const owners = await ownerNames(kept.cards, staff);
   const cards = kept.cards.map((c) => withTimeAndOwner(c, now, owners));
   const columns = OPEN_STAGES.map((stage) => {

@@ -37,10 +37,11 @@ export async function board(req: Request, res: Validated<{ query: typeof boardQu
   const filters = filtersOf({ ...query, stage: undefined });
   const today = seoulToday();
   const drawn = { filters, stage: query.stage ?? null, url: req.originalUrl, today };
+  const staffRead = staffOptions();
   const [staff, columnsHtml] = await Promise.all([
-    staffOptions(),
+    staffRead,
     keptHtml(res, BOARD_SOURCES, drawn, 'matches/board-columns', async () => {
-      const { columns } = await boardOf(filters, today);
+      const { columns } = await boardOf(filters, today, new Date(), staffRead);
       const current = query.stage ?? columns.find((c) => c.cards.length)?.stage ?? 'suggested';
       return { columns, current, filters, today };
     }),

@@ -19,7 +19,7 @@ import { InvestorOrgModel } from '../../models/investor-org.model.js';
 import { FirmModel } from '../../models/firm.model.js';
 import { FundingRoundModel } from '../../models/funding-round.model.js';
 import { UserModel } from '../../models/user.model.js';
-import { ComputedModel } from '../../models/computed.model.js';
+import { ComputedModel, invalidateComputed } from '../../models/computed.model.js';
 import { packFigure } from '../../server/lib/computed.service.js';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import { seoulToday } from '../../server/lib/dates.js';
@@ -182,6 +182,21 @@ describe('deal flow (staff pages)', () => {
     const few = await count();
     for (let i = 0; i < 6; i++) await matchAt(actor, i % 2 ? 'meeting' : 'suggested', { ownerId: actor.id });
     expect(await count()).to.equal(few);
+  });
+
+  it('when the board is drawn with its staff not yet kept, then it reads the staff once (the filter and the cards share the read)', async () => {
+    const { staff, actor } = await setUp();
+    await matchAt(actor, 'suggested', { ownerId: actor.id });
+    // A new account (as the users service marks it): the staff kept until then are stale, and the board's owner filter
+    // and its cards both need them.
+    await makeUser({ role: 'staff', name: 'New Colleague' });
+    await invalidateComputed('users');
+    const { result, commands } = await captureCommands(() => staff.get('/matches'));
+    expect(result.text).to.contain('New Colleague');
+    const staffReads = commands.filter(
+      (c) => c.collection === 'users' && c.name === 'find' && 'role' in (c.filter ?? {}),
+    );
+    expect(staffReads).to.have.length(1);
   });
 
   it('when the board is shown again with nothing written since, then it reads its kept cards by _id alone, and a rename shows at once', async () => {
