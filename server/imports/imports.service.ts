@@ -265,6 +265,8 @@ export const BACKGROUND_ROWS = 300;
 export const rowsToWrite = (rows: readonly { action: string }[]) =>
   rows.filter((r) => r.action === 'create' || r.action === 'update').length;
 
+const APPLY_FIELDS = { kind: 1, filename: 1, status: 1, needsMapping: 1, claims: 1, rows: 1 } as const;
+
 export function applyImport(
   batchId: string,
   actor: Actor,
@@ -272,7 +274,8 @@ export function applyImport(
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   return trackApply(async (controller) => {
-    const batch = await ImportBatchModel.findById(batchId, { journal: 0, source: 0 }).lean();
+    // The fields the apply reads, named (the embedded database then decodes only those, not the file as uploaded).
+    const batch = await ImportBatchModel.findById(batchId, APPLY_FIELDS).lean();
     if (!batch) throw NotFound('import');
     if (batch.needsMapping && batch.status === 'previewed') return { outcome: 'needsMapping' };
     // Claiming the batch (previewed or interrupted → applying) takes its next lease: a second apply finds it taken.
