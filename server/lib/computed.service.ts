@@ -96,14 +96,17 @@ export type PartsSource<T> = { items: AsyncIterable<T> | Iterable<T>; encode: (i
 // Items in a part: an export of 10,000 firms is ten parts of some 150 KB (deflated), read one at a time; the town's
 // firms fit in one (each read is a command the app spends time on too).
 const PART_ITEMS = 1000;
-const PART_SHAPE = z.object({ deflated: z.instanceof(BSON.Binary) });
-const MANIFEST_SHAPE = z.object({ parts: z.number().int().min(1) });
+const DEFLATED = z.instanceof(BSON.Binary);
+const PART_SHAPE = z.object({ deflated: DEFLATED });
+// The list of the parts holds the first one: it is read with the sources' generations, so an output of one part (the
+// town's export) is one command.
+const MANIFEST_SHAPE = z.object({ parts: z.number().int().min(1), first: DEFLATED });
 
 // A long output kept by the computed pattern in parts: while it is current, its parts are read by `_id` one at a time
 // and sent as they were stored (deflated), so memory stays flat however long it is; otherwise it is made afresh from
-// its items, sent as it is made, and stored part by part, the list of its parts last, for the next reader. A part gone
-// under a reader (a later generation's reader removed it) is made afresh from the items after those already sent, as a
-// database cursor would give them.
+// its items, sent as it is made, and stored part by part, the list of its parts (with the first) last, for the next
+// reader. A part gone under a reader (a later generation's reader removed it) is made afresh from the items after
+// those already sent, as a database cursor would give them.
 export async function* readComputedParts<T>(
   sources: ComputedSource | readonly ComputedSource[],
   key: string,
@@ -114,7 +117,8 @@ export async function* readComputedParts<T>(
   const partId = (n: number) => `${id}:${[read.gen, ...read.gens].join('.')}:${n}`;
   const manifest = isCurrent(kept, read) ? MANIFEST_SHAPE.safeParse(unpackFigure(kept.packed)) : undefined;
   if (manifest?.success) {
-    for (let n = 0; n < manifest.data.parts; n++) {
+    yield inflateRawSync(manifest.data.first.buffer);
+    for (let n = 1; n < manifest.data.parts; n++) {
       const part = await ComputedModel.findById(partId(n), { packed: 1 }).lean<Stored>();
       const bytes = isPacked(part) && PART_SHAPE.safeParse(unpackFigure(part.packed));
       if (!bytes || !bytes.success) {
@@ -126,11 +130,15 @@ export async function* readComputedParts<T>(
     return;
   }
   let parts = 0;
+  let first: BSON.Binary | undefined;
   for await (const bytes of freshParts(await open())) {
-    await storeFigure(partId(parts++), read, { deflated: new BSON.Binary(deflateRawSync(bytes)) });
+    const deflated = new BSON.Binary(deflateRawSync(bytes));
+    if (parts === 0) first = deflated;
+    else await storeFigure(partId(parts), read, { deflated });
+    parts += 1;
     yield bytes;
   }
-  await storeFigure(id, read, { parts });
+  await storeFigure(id, read, { parts, first });
   await dropStale(read);
 }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ComputedModel, invalidateComputed } from '../../models/computed.model.js';
 import { readComputedParts, type PartsSource } from '../../server/lib/computed.service.js';
+import { captureCommands } from '../helpers/commands.js';
 
 // A long output kept in parts (a CSV export): read back as it was made, part by part; made afresh after a write; and
 // whole even when a part goes while it is read.
@@ -32,7 +33,15 @@ describe('outputs kept in parts by the computed pattern', () => {
     expect(await read()).to.equal(expected());
     expect(opened, 'the second read came from the kept parts').to.equal(1);
     const parts = await ComputedModel.countDocuments({ _id: { $regex: '^firms:parts-test:1000:.*:\\d+$' } });
-    expect(parts, '2,100 rows in parts of 1,000').to.equal(3);
+    expect(parts, '2,100 rows in parts of 1,000: the first is kept with the list of parts').to.equal(2);
+  });
+
+  it('when an output of one part is read again, then it comes with the generations of its sources, in one command', async () => {
+    lines = lines.slice(0, 600);
+    await read('one-part-test');
+    const { result, commands } = await captureCommands(() => read('one-part-test'));
+    expect(result).to.equal(expected());
+    expect(commands.map((c) => `${c.name} ${c.collection}`)).to.deep.equal(['find computed']);
   });
 
   it('when an output has no items, then its one part (the header) is kept and read back', async () => {
@@ -62,7 +71,7 @@ describe('outputs kept in parts by the computed pattern', () => {
 
   it('when a part was kept in another shape, then it is not sent as it is', async () => {
     await read();
-    const [part] = await ComputedModel.find({ _id: { $regex: '^firms:parts-test:1000:.*:0$' } }).lean();
+    const [part] = await ComputedModel.find({ _id: { $regex: '^firms:parts-test:1000:.*:1$' } }).lean();
     await ComputedModel.updateOne({ _id: part!._id }, { $set: { packed: 'not bytes' } });
     expect(await read()).to.equal(expected());
   });
