@@ -1,10 +1,11 @@
-// npx tsx scripts/measure-import.ts [--base 600] [--rows 1000,5000] [--kind firms|rounds|investors] [--data-dir data] — a
-// measurement, not a test: a throw-away embedded database with --base firms (inserted in bulk, with a rich audit log of
-// their creation) and as many investor organisations, then for each size a generated CSV is previewed and applied
-// through the import service: startups (half new firms, half updates of stored firms by registration number), or
-// rounds (new closed rounds of stored firms, each with two participants named), or investor organisations (half new,
-// half updates of stored ones by name). Prints the preview and apply times and
-// the rows per second; with --commands, the apply's database commands by name and collection (count and milliseconds).
+// npx tsx scripts/measure-import.ts [--base 600] [--rows 1000,5000] [--kind firms|rounds|investors] [--commands]
+// [--durable] [--data-dir data] — a measurement, not a test: a throw-away embedded database with --base firms (inserted
+// in bulk, with a rich audit log of their creation) and as many investor organisations, then for each size a generated
+// CSV is previewed and applied through the import service: startups (half new firms, half updates of stored firms by
+// registration number), or rounds (new closed rounds of stored firms, each with two participants named), or investor
+// organisations (half new, half updates of stored ones by name). Prints the preview and apply times and the rows per
+// second, with the time a fixed piece of work took just before (the host's speed then); with --commands, the apply's
+// database commands by name and collection (count and milliseconds).
 import mongoose, { Types } from 'mongoose';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,20 @@ const COMMANDS = process.argv.includes('--commands');
 // --durable: the store as the app keeps it (synced to disk on each commit), in --data-dir, emptied first; by default a
 // throw-away store as the tests use (not synced).
 const DURABLE = process.argv.includes('--durable');
+
+// This host's speed moves within minutes (other machines' load on the same hardware): a fixed piece of work, timed
+// just before each apply, says how fast it was then (the same code's apply took 26 s and 55 s within an hour).
+function referenceMs(): number {
+  const rows = Array.from({ length: 100_000 }, (_, i) => ({
+    line: i,
+    nameKo: `기업${i}`,
+    brn: String(i * 7919),
+    n: i / 7,
+  }));
+  const t = performance.now();
+  for (let i = 0; i < 3; i++) JSON.parse(JSON.stringify(rows));
+  return performance.now() - t;
+}
 
 // The time during which at least one of the spans was running.
 function wallOf(spans: readonly [number, number][]): number {
@@ -68,19 +83,18 @@ try {
         e.commandName === 'find'
           ? ` ${Object.keys((command.filter as object | undefined) ?? {}).join(',')}`
           : e.commandName === 'getMore'
-            ? (cursorShapes.get(String(command.getMore)) ?? '')
+            ? (cursorShapes.get((command.getMore as { toString(): string }).toString()) ?? '')
             : '';
       const name = `${e.commandName} ${typeof target === 'string' ? target : ''}${shape}`.trim();
       started.set(e.requestId, { name, at: performance.now() });
     });
     const done = (e: { requestId: number; duration: number; reply?: unknown }) => {
       const start = started.get(e.requestId);
-      const cursor = (e.reply as { cursor?: { id?: unknown } } | undefined)?.cursor?.id;
-      if (start?.name.startsWith('find ') && cursor && String(cursor) !== '0')
-        cursorShapes.set(
-          String(cursor),
-          start.name.split(' ').slice(2).join(' ') ? ` ${start.name.split(' ').slice(2).join(' ')}` : '',
-        );
+      // (A cursor id is a BSON Long.)
+      const cursor = (e.reply as { cursor?: { id?: { toString(): string } } } | undefined)?.cursor?.id?.toString();
+      const filterFields = start?.name.split(' ').slice(2).join(' ');
+      if (start?.name.startsWith('find ') && cursor && cursor !== '0')
+        cursorShapes.set(cursor, filterFields ? ` ${filterFields}` : '');
       if (!start) return;
       started.delete(e.requestId);
       const t = commandTimes.get(start.name) ?? { n: 0, ms: 0, spans: [] };
@@ -164,6 +178,7 @@ try {
     const previewMs = performance.now() - t;
     if (!('batchId' in preview)) throw new Error(JSON.stringify(preview));
     const before = await getBatch(preview.batchId);
+    const reference = referenceMs();
     commandTimes.clear();
     t = performance.now();
     // The service's apply returns at its end (the page runs a large one in the background and shows its progress).
@@ -176,7 +191,8 @@ try {
     console.log(
       `${String(size).padStart(5)} rows (${counts.create} new, ${counts.update} updates, ${counts.error} errors): ` +
         `preview ${(previewMs / 1000).toFixed(1)} s, apply ${(applyMs / 1000).toFixed(1)} s → ${batch.status} ` +
-        `(${result.outcome}), ${(written / (applyMs / 1000)).toFixed(1)} rows/s; firms now ${await FirmModel.countDocuments()}, ` +
+        `(${result.outcome}), ${(written / (applyMs / 1000)).toFixed(1)} rows/s (host reference ${reference.toFixed(0)} ms); ` +
+        `firms now ${await FirmModel.countDocuments()}, ` +
         `rounds ${await FundingRoundModel.countDocuments()}`,
     );
     if (COMMANDS) {
