@@ -1,5 +1,13 @@
 export type FieldChange = { field: string; before: unknown; after: unknown };
 
+// A change as the log stores it, in one field order: a missing side left out, a null kept.
+export function storedChange(c: { field?: unknown; before?: unknown; after?: unknown }): Record<string, unknown> {
+  const change: Record<string, unknown> = { field: c.field };
+  if (c.before !== undefined) change.before = c.before;
+  if (c.after !== undefined) change.after = c.after;
+  return change;
+}
+
 // An ObjectId (mongoose's or the driver's) is known by its method, so this module imports no database code.
 const isObjectId = (v: object): v is { toHexString(): string } =>
   'toHexString' in v && typeof v.toHexString === 'function';

@@ -4,6 +4,7 @@ import { AuditBucketModel, AuditDayIndexModel } from '../../models/audit-bucket.
 import { AuditTimelineModel } from '../../models/audit-timeline.model.js';
 import { invalidateComputed } from '../../models/computed.model.js';
 import { groupBy } from '../lib/group-by.js';
+import { storedChange } from './audit-diff.js';
 import {
   AUDIT_BUCKET_SIZE,
   AUDIT_SUBSET_SIZE,
@@ -95,12 +96,7 @@ export function viewEntryOf(doc: Record<string, unknown>): ViewEntry {
     if (v !== undefined && v !== null) out[k] = v;
   }
   if (!out.changes) out.changes = [];
-  out.changes = (out.changes as Record<string, unknown>[]).map((c) => {
-    const change: Record<string, unknown> = { field: c.field };
-    if (c.before !== undefined) change.before = c.before;
-    if (c.after !== undefined) change.after = c.after;
-    return change;
-  });
+  out.changes = (out.changes as Record<string, unknown>[]).map(storedChange);
   return out as ViewEntry;
 }
 

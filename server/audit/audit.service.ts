@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { AuditEntryModel } from '../../models/audit-entry.model.js';
 import type { AuditAction } from '../../models/enums.js';
-import type { FieldChange } from './audit-diff.js';
+import { storedChange, type FieldChange } from './audit-diff.js';
 import {
   appendEntriesToViews,
   appendEntryToViews,
@@ -47,12 +47,7 @@ function flatEntry(entry: AuditRecord, at: Date) {
 function storedEntry({ changes, ...entry }: ReturnType<typeof flatEntry>): Record<string, unknown> {
   const doc: Record<string, unknown> = { _id: new Types.ObjectId() };
   for (const [k, v] of Object.entries(AuditEntryModel.castObject(entry))) if (v !== undefined) doc[k] = v;
-  doc.changes = changes.map((c) => {
-    const change: Record<string, unknown> = { field: c.field };
-    if (c.before !== undefined) change.before = c.before;
-    if (c.after !== undefined) change.after = c.after;
-    return change;
-  });
+  doc.changes = changes.map(storedChange);
   doc.__v = 0;
   return doc;
 }

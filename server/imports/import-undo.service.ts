@@ -160,18 +160,32 @@ const collectionOf = {
   round: FundingRoundModel.collection,
 };
 
-// The pre-images of a chunk's updates of one kind, read with one $in query (the stored documents come back too, for the
-// audit entries of the bulk write).
+type StoredDoc = Doc & { _id: Types.ObjectId };
+
+// The stored documents of one kind with the given ids, by id, read with one $in query.
+async function storedByIds(
+  entity: keyof typeof collectionOf,
+  ids: Iterable<string>,
+  projection?: Record<string, 1>,
+): Promise<Map<string, StoredDoc>> {
+  const wanted = [...new Set(ids)].map((id) => new Types.ObjectId(id));
+  const docs = wanted.length
+    ? await collectionOf[entity].find<StoredDoc>({ _id: { $in: wanted } }, { projection }).toArray()
+    : [];
+  return new Map(docs.map((d) => [String(d._id), d]));
+}
+
+// The pre-images of a chunk's updates of one kind (the stored documents come back too, for the audit entries of the
+// bulk write).
 export async function preImagesOf(
   entity: 'firm' | 'investor',
   items: readonly { id: string; next: object }[],
 ): Promise<Map<string, { entry: JournalEntry; version: number; stored: Doc }>> {
   const updated = UPDATED[entity];
-  const ids = [...new Set(items.map((i) => i.id))].map((id) => new Types.ObjectId(id));
-  const docs = ids.length
-    ? await collectionOf[entity].find<Doc & { _id: Types.ObjectId }>({ _id: { $in: ids } }).toArray()
-    : [];
-  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const byId = await storedByIds(
+    entity,
+    items.map((i) => i.id),
+  );
   const out = new Map<string, { entry: JournalEntry; version: number; stored: Doc }>();
   for (const { id, next } of items) {
     const stored = byId.get(id);
@@ -185,36 +199,26 @@ export async function preImagesOf(
   return out;
 }
 
-// The stored rounds a chunk updates, as journal entries, read with one $in query.
+// The stored rounds a chunk updates, as journal entries.
 export async function roundPreImages(ids: readonly string[]): Promise<Map<string, JournalEntry>> {
-  const wanted = [...new Set(ids)];
-  const docs = wanted.length
-    ? await FundingRoundModel.collection
-        .find<Doc & { _id: Types.ObjectId; firm: Types.ObjectId }>({
-          _id: { $in: wanted.map((id) => new Types.ObjectId(id)) },
-        })
-        .toArray()
-    : [];
-  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const byId = await storedByIds('round', ids);
   return new Map(
-    wanted.map((id) => {
+    ids.map((id) => {
       const stored = byId.get(id);
       if (!stored) throw new Error(`round ${id} no longer exists`);
-      return [id, { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm, doc: stored }];
+      return [
+        id,
+        { op: 'update', entity: 'round', entityId: stored._id, firm: stored.firm as Types.ObjectId, doc: stored },
+      ];
     }),
   );
 }
 
 const TOUCHED = ['lastActivityAt', 'updatedAt'];
 
-// The activity times of the firms a chunk touches first, as journal entries, read with one $in query.
+// The activity times of the firms a chunk touches first, as journal entries.
 export async function firmTouches(firmIds: readonly Types.ObjectId[]): Promise<JournalEntry[]> {
-  const docs = firmIds.length
-    ? await FirmModel.collection
-        .find<Doc>({ _id: { $in: [...firmIds] } }, { projection: { lastActivityAt: 1, updatedAt: 1 } })
-        .toArray()
-    : [];
-  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const byId = await storedByIds('firm', firmIds.map(String), { lastActivityAt: 1, updatedAt: 1 });
   return firmIds.map((firmId) => {
     const stored = byId.get(String(firmId));
     return {
